@@ -1,0 +1,40 @@
+import type { Colour } from '../machines/colour';
+
+export type { Colour } from '../machines/colour';
+export { DARK } from '../machines/colour';
+
+/** Everything the node needs of an LED strip. Implementations must never throw from `show`. */
+export interface StripDriver {
+  /** Light every LED in one colour (`#000000` turns the strip dark). */
+  show(colour: Colour): void;
+  /** Turn every LED off and release the device. Safe to call more than once. */
+  close(): void;
+}
+
+/** Everything the node needs of a push button. */
+export interface ButtonDriver {
+  /** Calls `onPress` once per (debounced) press until the returned function is called. */
+  watch(onPress: () => void): () => void;
+}
+
+/** What the strip means, for drivers that can show more than colour (the terminal). */
+export interface StripStatus {
+  level: string;
+  /** Milliseconds since the Unix epoch, or null when the time is unknown. */
+  lastCleaned: number | null;
+}
+
+/** The devices one node runs with, chosen by `--hardware`. */
+export interface Hardware {
+  kind: 'rpi' | 'terminal' | 'sim';
+  strip: StripDriver;
+  button: ButtonDriver;
+  /** Where log lines go, so that they do not garble a terminal drawing. */
+  logStream: NodeJS.WritableStream;
+  /** Called when the person at the device asks to quit (`q` in the terminal). */
+  onQuit(listener: () => void): void;
+  /** Drivers that can describe the level in words get each change here. */
+  describe(status: StripStatus): void;
+  /** Releases input devices (stdin, GPIO); the strip is released by `strip.close()`. */
+  close(): void;
+}

@@ -1,0 +1,123 @@
+import { assign, assertEvent, fromCallback, sendTo, setup } from 'xstate';
+import type { WallClock } from './clock';
+import { DARK, type Colour } from './colour';
+import { isQuietAt, msUntilLocalMinute, type QuietHours } from './quiet-hours';
+
+/** What the display tells the strip driver actor. */
+export interface StripCommand {
+  type: 'strip.show';
+  colour: Colour;
+}
+
+export interface DisplayInput {
+  quietHours: QuietHours | null;
+  timeZone: string;
+  clock: WallClock;
+}
+
+export type DisplayEvent = { type: 'display.colour'; colour: Colour } | { type: 'display.off' };
+
+/**
+ * Owns the strip: shows the colour the reminder asks for, keeps the strip dark
+ * during quiet hours, and turns it dark for good on `display.off`.
+ */
+export const displayMachine = setup({
+  types: {
+    context: {} as DisplayInput & { colour: Colour },
+    input: {} as DisplayInput,
+    events: {} as DisplayEvent,
+    children: {} as { strip: 'strip' },
+  },
+  actors: {
+    // Replaced by the real driver through `provide`; the default shows nothing.
+    strip: fromCallback<StripCommand>(() => undefined),
+  },
+  actions: {
+    'remember colour': assign({
+      colour: ({ event }) => {
+        assertEvent(event, 'display.colour');
+        return event.colour;
+      },
+    }),
+    'show colour': sendTo('strip', (_, params: { colour: Colour }) => ({
+      type: 'strip.show' as const,
+      colour: params.colour,
+    })),
+  },
+  guards: {
+    'has no quiet hours': ({ context }) => context.quietHours === null,
+    'is quiet time': ({ context }) =>
+      context.quietHours !== null &&
+      isQuietAt(context.quietHours, context.clock.now(), context.timeZone),
+  },
+  delays: {
+    untilQuietBegins: ({ context }) =>
+      context.quietHours === null
+        ? 0
+        : msUntilLocalMinute(context.quietHours.start, context.clock.now(), context.timeZone),
+    untilQuietEnds: ({ context }) =>
+      context.quietHours === null
+        ? 0
+        : msUntilLocalMinute(context.quietHours.end, context.clock.now(), context.timeZone),
+    // Follows wall-clock jumps (NTP after boot on a Pi without a real-time clock) and DST.
+    recheck: 60_000,
+  },
+}).createMachine({
+  id: 'display',
+  context: ({ input }) => ({ ...input, colour: DARK }),
+  invoke: { id: 'strip', src: 'strip' },
+  initial: 'waiting',
+  on: {
+    'display.off': '.off',
+  },
+  states: {
+    // Nothing is drawn before the reminder has said what to show, so the first frame is a real one.
+    waiting: {
+      on: {
+        'display.colour': { target: 'checking', actions: 'remember colour' },
+      },
+    },
+    checking: {
+      always: [
+        { guard: 'has no quiet hours', target: 'lit.always' },
+        { guard: 'is quiet time', target: 'quiet' },
+        { target: 'lit.untilQuiet' },
+      ],
+    },
+    lit: {
+      entry: { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) },
+      on: {
+        'display.colour': {
+          actions: [
+            'remember colour',
+            { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) },
+          ],
+        },
+      },
+      initial: 'always',
+      states: {
+        always: {},
+        untilQuiet: {
+          after: {
+            untilQuietBegins: '#display.quiet',
+            recheck: '#display.checking',
+          },
+        },
+      },
+    },
+    quiet: {
+      entry: { type: 'show colour', params: { colour: DARK } },
+      on: {
+        'display.colour': { actions: 'remember colour' },
+      },
+      after: {
+        untilQuietEnds: '#display.lit.untilQuiet',
+        recheck: '#display.checking',
+      },
+    },
+    off: {
+      type: 'final',
+      entry: { type: 'show colour', params: { colour: DARK } },
+    },
+  },
+});
