@@ -1,0 +1,25 @@
+import { openRpiButton } from './rpi-button';
+import { openRpiStrip } from './rpi-strip';
+import type { Hardware } from './types';
+
+export interface RpiOptions {
+  leds: number;
+  ledPin: number;
+  brightness: number;
+  buttonPin: number;
+}
+
+/** The real strip and button of a Raspberry Pi. Throws, saying what to do, when either cannot be opened. */
+export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableStream): Hardware {
+  const button = openRpiButton({ buttonPin: options.buttonPin });
+  const strip = openRpiStrip(options);
+  return {
+    kind: 'rpi',
+    strip,
+    button,
+    logStream,
+    onQuit: () => undefined,
+    describe: () => undefined,
+    close: () => undefined,
+  };
+}

@@ -1,0 +1,57 @@
+import type { Colour, StripStatus } from './types';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const RESET = '\x1b[0m';
+// Unlit LEDs as grey outlines: a black background would be invisible on most terminal themes.
+const UNLIT_BLOCK = '\x1b[38;2;90;90;90m[]';
+
+const LEVEL_WORDS: Readonly<Record<string, string>> = {
+  unknown: 'not known yet — press space when you clean the box',
+  fresh: 'fresh',
+  settled: 'settled',
+  soon: 'due soon',
+  now: 'due now',
+  overdue: 'overdue!',
+};
+
+export const KEYS_LINE = '\x1b[2mspace = cleaned now · q = quit' + RESET;
+
+/** The level as a person reads it; a level this file does not know is shown as it is. */
+export function levelWords(level: string): string {
+  return LEVEL_WORDS[level] ?? level;
+}
+
+/** How long ago the box was cleaned, `ms` being the age (null when no cleaning is recorded). */
+export function formatAgo(ms: number | null): string {
+  if (ms === null) return 'never recorded';
+  // A cleaning stamped slightly in the future (a peer's clock runs fast) was still "just now".
+  if (ms < MINUTE) return 'cleaned just now';
+  if (ms < HOUR) return `last cleaned ${Math.floor(ms / MINUTE)} min ago`;
+  if (ms < DAY) return `last cleaned ${Math.floor(ms / HOUR)} h ${Math.floor((ms % HOUR) / MINUTE)} min ago`;
+  return `last cleaned ${Math.floor(ms / DAY)} d ${Math.floor((ms % DAY) / HOUR)} h ago`;
+}
+
+/** `leds` blocks, two columns each, in the strip's colour. */
+export function renderBlocks(colour: Colour, leds: number): string {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  const rgb = match ? match.slice(1).map((hex) => parseInt(hex, 16)) : [0, 0, 0];
+  const block = rgb.every((c) => c === 0) ? UNLIT_BLOCK : `\x1b[48;2;${rgb.join(';')}m  `;
+  return block.repeat(leds) + RESET;
+}
+
+/** The line under the strip: blocks, level and age, as of `now`. */
+export function statusLine(colour: Colour, leds: number, status: StripStatus, now: number): string {
+  const ago = formatAgo(status.lastCleaned === null ? null : now - status.lastCleaned);
+  return `${renderBlocks(colour, leds)}  ${levelWords(status.level)} · ${ago}`;
+}
+
+/** Terminal rows `line` takes up once it wraps at `columns` (no wrapping when unknown). */
+export function rowsTaken(line: string, columns: number | undefined): number {
+  // Escape sequences take no room; every other character here is one column wide.
+  const width = [...line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')].length;
+  if (!columns || width === 0) return 1;
+  return Math.ceil(width / columns);
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { UsageError } from './cli/args';
+import { MAIN_HELP, RUN_HELP } from './cli/help';
+import { parseRunOptions } from './cli/run-options';
+import { runNode } from './run-node';
+import { version } from '../package.json';
+
+const USAGE_ERROR = 2;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return command === undefined ? USAGE_ERROR : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  if (command === 'run') {
+    const options = parseRunOptions(rest, process.env, Boolean(process.stdout.isTTY));
+    if (!options) {
+      process.stdout.write(RUN_HELP);
+      return 0;
+    }
+    return runNode(options, { stdin: process.stdin, stdout: process.stdout });
+  }
+  throw new UsageError(`unknown command "${command}" (try --help)`);
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`cat-litter-reminder: ${error.message}\n`);
+      process.exit(USAGE_ERROR);
+    }
+    process.stderr.write(`cat-litter-reminder: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

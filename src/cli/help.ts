@@ -1,0 +1,53 @@
+export const MAIN_HELP = `Usage: cat-litter-reminder <command> [flags]
+
+Reminds the household to clean the cat litter box: an LED strip shows how long
+ago it was cleaned, and a button press means "cleaned now".
+
+Commands:
+  run        run a node (the strip, the button, the state file)
+
+Flags:
+  --help     show this help (also: cat-litter-reminder <command> --help)
+  --version  print the version
+
+Exit status: 0 on success, 2 on a bad command line.
+`;
+
+export const RUN_HELP = `Usage: cat-litter-reminder run [flags]
+
+Runs one node until SIGINT, SIGTERM or SIGQUIT (or q in the terminal drawing);
+the strip ends dark. A second signal during shutdown exits at once.
+
+Strip colours: light green < 8 h, dark green < 12 h, orange < 24 h, red < 26 h,
+then blinking red; dim blue while the time of the last cleaning is unknown.
+
+Flags (a flag given twice: the last one wins):
+  --hardware auto|rpi|terminal|sim
+                        rpi: WS2812 strip and GPIO button; terminal: the strip drawn in
+                        this terminal (space = cleaned now, q = quit); sim: only log
+                        records, a line "press" on stdin is a press. auto (default):
+                        rpi where it works, else terminal on a terminal, else sim
+  --state-file PATH     time of the last cleaning (RFC 3339, one line). Default:
+                        $STATE_DIRECTORY/state, else
+                        $XDG_STATE_HOME/cat-litter-reminder/state (~/.local/state)
+  --quiet-hours HH:MM-HH:MM|off
+                        the strip is dark in this local period (default 22:00-07:00;
+                        may wrap midnight)
+  --timezone ZONE       IANA time zone for quiet hours (default: the system's)
+  --leds N              number of LEDs on the strip, 1-1000 (default 10)
+  --led-pin N           BCM GPIO of the strip's data line (default 18)
+  --button-pin N        BCM GPIO of the button, wired to ground (default 5)
+  --brightness N        strip brightness 0-255 (default 255)
+  --log-format json|pretty
+                        json: one object per line on stdout (default when stdout is
+                        not a terminal); pretty: for people
+  --log-level LEVEL     trace|debug|info|warn|error|fatal|silent (default info)
+  --name NAME           instance name on the network (cluster; default: host name)
+  --port N              UDP port of the cluster (default 5300)
+  --no-mdns             do not advertise or browse by mDNS (cluster)
+  --peer HOST:PORT      a peer that is always there; repeatable (cluster)
+  --help                show this help
+
+Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.
+Exit status: 0 after a shutdown, 1 on a crash, 2 on a bad flag.
+`;

@@ -1,0 +1,136 @@
+import { coerce, create, define, enums, integer, max, min, pattern, string } from 'superstruct';
+import type { QuietHours } from '../../machines/quiet-hours';
+import { defaultStatePath } from '../state-file';
+import { checkFlag, lastValue, readFlags, type FlagSpecs } from './args';
+
+export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+export interface RunOptions {
+  hardware: (typeof HARDWARE_KINDS)[number];
+  stateFile: string;
+  quietHours: QuietHours | null;
+  timeZone: string;
+  leds: number;
+  ledPin: number;
+  buttonPin: number;
+  brightness: number;
+  logFormat: (typeof LOG_FORMATS)[number];
+  logLevel: (typeof LOG_LEVELS)[number];
+  name: string | null;
+  port: number;
+  mdns: boolean;
+  peers: string[];
+}
+
+export const RUN_FLAGS: FlagSpecs = {
+  help: { value: false },
+  hardware: { value: true },
+  'state-file': { value: true },
+  'quiet-hours': { value: true },
+  timezone: { value: true },
+  leds: { value: true },
+  'led-pin': { value: true },
+  'button-pin': { value: true },
+  brightness: { value: true },
+  'log-format': { value: true },
+  'log-level': { value: true },
+  name: { value: true },
+  port: { value: true },
+  'no-mdns': { value: false },
+  peer: { value: true, repeatable: true },
+};
+
+const wholeNumber = (low: number, high: number) =>
+  coerce(min(max(integer(), high), low), pattern(string(), /^-?\d+$/), (text) => Number(text));
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+const QuietHoursFlag = define<string>('quiet hours', (value) => {
+  if (value === 'off') return true;
+  const [from, to, ...rest] = String(value).split('-');
+  return rest.length === 0 && HHMM.test(from ?? '') && HHMM.test(to ?? '') && from !== to;
+});
+
+const TimeZoneFlag = define<string>('time zone', (value) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: String(value) });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+const HostPort = pattern(string(), /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/);
+
+function toMinutes(hhmm: string): number {
+  const [hours, minutes] = hhmm.split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+function parseQuietHours(value: string): QuietHours | null {
+  create(value, QuietHoursFlag);
+  if (value === 'off') return null;
+  const [from, to] = value.split('-');
+  return { start: toMinutes(from), end: toMinutes(to) };
+}
+
+function parsePeer(value: string): string {
+  create(value, HostPort);
+  create(Number(value.slice(value.lastIndexOf(':') + 1)), min(max(integer(), 65535), 1));
+  return value;
+}
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** `undefined` when `--help` was asked for. Throws UsageError on anything else that is wrong. */
+export function parseRunOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdoutIsTty: boolean,
+): RunOptions | undefined {
+  const flags = readFlags(argv, RUN_FLAGS);
+  if (flags.help) return undefined;
+  const read = <T>(name: string, fallback: T, expected: string, check: (value: string) => T): T => {
+    const value = lastValue(flags, name);
+    return value === undefined ? fallback : checkFlag(name, value, expected, check);
+  };
+  const whole = (name: string, fallback: number, low: number, high: number) =>
+    read(name, fallback, `a whole number from ${low} to ${high}`, (value) =>
+      create(value, wholeNumber(low, high)),
+    );
+  const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
+    read(name, fallback, `one of ${choices.join(', ')}`, (value) => create(value, enums(choices)));
+  return {
+    hardware: oneOf('hardware', 'auto', HARDWARE_KINDS),
+    stateFile: read('state-file', defaultStatePath(env), 'a file path', (value) =>
+      create(value, pattern(string(), /\S/)),
+    ),
+    quietHours: read(
+      'quiet-hours',
+      { start: 22 * 60, end: 7 * 60 },
+      'HH:MM-HH:MM (24-hour clock, may wrap midnight) or off',
+      parseQuietHours,
+    ),
+    timeZone: read('timezone', systemTimeZone(), 'an IANA time zone such as Europe/Vienna or UTC', (value) =>
+      create(value, TimeZoneFlag),
+    ),
+    leds: whole('leds', 10, 1, 1000),
+    ledPin: whole('led-pin', 18, 0, 27),
+    buttonPin: whole('button-pin', 5, 0, 27),
+    brightness: whole('brightness', 255, 0, 255),
+    logFormat: oneOf('log-format', stdoutIsTty ? 'pretty' : 'json', LOG_FORMATS),
+    logLevel: oneOf('log-level', 'info', LOG_LEVELS),
+    name: read<string | null>('name', null, 'a name of 1 to 63 characters without dots', (value) =>
+      create(value, pattern(string(), /^[^.\s][^.]{0,62}$/)),
+    ),
+    port: whole('port', 5300, 1, 65535),
+    mdns: !flags['no-mdns'],
+    peers: (flags.peer ?? []).map((value) =>
+      checkFlag('peer', value, 'HOST:PORT with a port from 1 to 65535', parsePeer),
+    ),
+  };
+}

@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import { fromCallback, fromPromise } from 'xstate';
+import type { StripCommand } from '../machines/displayMachine';
+import type { StoreCommand } from '../machines/nodeMachine';
+import type { ButtonDriver } from '../hardware/types';
+import { loadState, saveState } from './state-file';
+import type { StripOutput } from './strip-output';
+import { formatRfc3339 } from './timestamp';
+
+/** The strip, owned by the display: leaving its state (or stopping) turns it dark. */
+export function stripActor(output: StripOutput) {
+  return fromCallback<StripCommand>(({ receive }) => {
+    receive((command) => output.show(command.colour));
+    return () => output.close();
+  });
+}
+
+export function buttonActor(button: ButtonDriver, log: Logger) {
+  return fromCallback(({ sendBack }) =>
+    button.watch(() => {
+      log.info({ event: 'button' }, 'button pressed: the box was cleaned now');
+      sendBack({ type: 'button.pressed' });
+    }),
+  );
+}
+
+export function loadStateActor(file: string, log: Logger) {
+  return fromPromise<number | null>(async () => {
+    const state = loadState(file);
+    switch (state.kind) {
+      case 'missing':
+        log.info({ event: 'state.missing', file }, `no state file at ${file}: time of the last cleaning unknown`);
+        return null;
+      case 'loaded':
+        log.info(
+          { event: 'state.loaded', file, lastCleaned: formatRfc3339(state.lastCleaned) },
+          `last cleaned at ${formatRfc3339(state.lastCleaned)} (from ${file})`,
+        );
+        return state.lastCleaned;
+      case 'corrupt':
+        log.warn(
+          { event: 'state.corrupt', file, problem: state.problem, movedTo: state.movedTo },
+          `state file ${file} cannot be used (${state.problem}); ` +
+            (state.movedTo ? `moved it to ${state.movedTo}` : 'could not move it aside') +
+            '; running with the time unknown',
+        );
+        return null;
+    }
+  });
+}
+
+/** Writes every new time to the state file before the node tells anyone of it. */
+export function storeActor(file: string, log: Logger) {
+  return fromCallback<StoreCommand>(({ receive, sendBack }) => {
+    receive(({ lastCleaned }) => {
+      try {
+        saveState(file, lastCleaned);
+        log.debug({ event: 'state.saved', file, lastCleaned: formatRfc3339(lastCleaned) }, 'state saved');
+        sendBack({ type: 'store.saved', lastCleaned });
+      } catch (error) {
+        log.error(
+          { event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error },
+          `could not write ${file}: ${(error as Error).message}; keeping the new time in memory only`,
+        );
+        sendBack({ type: 'store.failed', lastCleaned });
+      }
+    });
+  });
+}

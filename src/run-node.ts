@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import { createActor, type AnyActorRef } from 'xstate';
+import { displayMachine } from '../machines/displayMachine';
+import { formatQuietHours } from '../machines/quiet-hours';
+import { nodeMachine } from '../machines/nodeMachine';
+import { reminderMachine, type ReminderEmitted } from '../machines/reminderMachine';
+import type { Hardware } from '../hardware/types';
+import type { RunOptions } from './cli/run-options';
+import { createLogger } from './logger';
+import { buttonActor, loadStateActor, stripActor, storeActor } from './node-actors';
+import { openHardware, type Console } from './open-hardware';
+import { StripOutput } from './strip-output';
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
+
+const wallClock = { now: () => Date.now() };
+
+function createNode(options: RunOptions, hardware: Hardware, output: StripOutput, log: Logger) {
+  const machine = nodeMachine.provide({
+    actors: {
+      loadState: loadStateActor(options.stateFile, log),
+      store: storeActor(options.stateFile, log),
+      button: buttonActor(hardware.button, log),
+      reminder: reminderMachine.provide({
+        actors: { display: displayMachine.provide({ actors: { strip: stripActor(output) } }) },
+      }),
+    },
+  });
+  return createActor(machine, {
+    input: { quietHours: options.quietHours, timeZone: options.timeZone, clock: wallClock },
+  });
+}
+
+/** Tells the hardware (the terminal's words) and the log about each level the reminder enters. */
+function followLevels(node: ReturnType<typeof createNode>, hardware: Hardware, log: Logger): void {
+  let followed: AnyActorRef | undefined;
+  node.subscribe((snapshot) => {
+    const reminder = snapshot.children.reminder;
+    if (!reminder || reminder === followed) return;
+    followed = reminder;
+    reminder.on('level.changed', ({ level, lastCleaned }: ReminderEmitted) => {
+      log.info({ event: 'level', level }, `level: ${level}`);
+      hardware.describe({ level, lastCleaned });
+    });
+  });
+}
+
+/**
+ * Runs one node until SHUTDOWN (a signal, or `q` in the terminal) and resolves
+ * with the exit status. A second signal during shutdown exits at once, after one
+ * more try to darken the strip.
+ */
+export function runNode(options: RunOptions, io: Console): Promise<number> {
+  const { hardware, fallback } = openHardware(options.hardware, options, io);
+  const log = createLogger(
+    options.logFormat,
+    options.logLevel,
+    hardware.logStream,
+    Boolean(io.stdout.isTTY),
+  );
+  if (fallback) log.warn({ event: 'hardware.fallback' }, fallback);
+  const output = new StripOutput(hardware.strip, log);
+  const node = createNode(options, hardware, output, log);
+  followLevels(node, hardware, log);
+
+  return new Promise((resolve) => {
+    let shuttingDown = false;
+    let finished = false;
+    const finish = (status: number): void => {
+      if (finished) return;
+      finished = true;
+      for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, onSignal);
+      output.close();
+      hardware.close();
+      log.info({ event: 'stopped' }, 'stopped');
+      resolve(status);
+    };
+    const shutDown = (reason: string): void => {
+      if (shuttingDown) {
+        log.warn({ event: 'shutdown.forced', reason }, `${reason} during shutdown: exiting at once`);
+        finish(0);
+        return;
+      }
+      shuttingDown = true;
+      log.info({ event: 'shutdown', reason }, `${reason}: shutting down`);
+      node.send({ type: 'SHUTDOWN' });
+    };
+    function onSignal(signal: NodeJS.Signals): void {
+      shutDown(signal);
+    }
+    for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+    hardware.onQuit(() => shutDown('quit key'));
+    node.subscribe({
+      complete: () => finish(0),
+      error: (error) => {
+        log.error({ event: 'crashed', err: error }, `the node stopped on an error: ${String(error)}`);
+        finish(1);
+      },
+    });
+    log.info(
+      {
+        event: 'starting',
+        hardware: hardware.kind,
+        stateFile: options.stateFile,
+        quietHours: formatQuietHours(options.quietHours),
+        timeZone: options.timeZone,
+      },
+      `starting with ${hardware.kind} hardware`,
+    );
+    node.start();
+  });
+}

@@ -1,0 +1,144 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { CLI, NodeProcess, tempDir } from '../support/node-process';
+
+const HOUR = 3_600_000;
+
+function stateFileAged(dir: string, ageMs: number): string {
+  const file = path.join(dir, 'state');
+  const time = new Date(Math.floor((Date.now() - ageMs) / 1000) * 1000);
+  fs.writeFileSync(file, time.toISOString().replace('.000Z', '+00:00'));
+  return file;
+}
+
+describe('a node run as a process', () => {
+  let temp: ReturnType<typeof tempDir>;
+  const running: NodeProcess[] = [];
+  const start = (args: string[]): NodeProcess => {
+    const node = new NodeProcess(args);
+    running.push(node);
+    return node;
+  };
+
+  beforeEach(() => {
+    temp = tempDir();
+  });
+  afterEach(() => {
+    for (const node of running.splice(0)) node.kill('SIGKILL');
+    temp.remove();
+  });
+
+  it.each([
+    ['1 h', 1 * HOUR, '#003c00'],
+    ['9 h', 9 * HOUR, '#001400'],
+    ['13 h', 13 * HOUR, '#ff3c00'],
+    ['25 h', 25 * HOUR, '#ff0000'],
+  ])('shows the level of a state file %s old as its first frame', async (_, age, colour) => {
+    const node = start(['--state-file', stateFileAged(temp.dir, age), '--quiet-hours', 'off']);
+    const first = await node.waitFor((record) => record.event === 'led', 'the first led record');
+    expect(first.color).toBe(colour);
+    node.kill('SIGTERM');
+    expect((await node.exited).code).toBe(0);
+  });
+
+  it('blinks red when the last cleaning is 27 h old', async () => {
+    const node = start(['--state-file', stateFileAged(temp.dir, 27 * HOUR), '--quiet-hours', 'off']);
+    await node.waitFor(() => node.leds().length >= 3, 'three led records');
+    expect(node.leds().slice(0, 3)).toEqual(['#ff0000', '#000000', '#ff0000']);
+  });
+
+  it('starts dark during quiet hours', async () => {
+    const minute = new Date().getUTCHours() * 60 + new Date().getUTCMinutes();
+    const hhmm = (m: number) =>
+      `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const quiet = `${hhmm((minute + 1440 - 60) % 1440)}-${hhmm((minute + 60) % 1440)}`;
+    const file = stateFileAged(temp.dir, 1 * HOUR);
+    const node = start(['--state-file', file, '--quiet-hours', quiet, '--timezone', 'UTC']);
+    const first = await node.waitFor((record) => record.event === 'led', 'the first led record');
+    expect(first.color).toBe('#000000');
+  });
+
+  it('shows the unknown level without a state file, and never invents a time', async () => {
+    const file = path.join(temp.dir, 'missing', 'state');
+    const node = start(['--state-file', file, '--quiet-hours', 'off']);
+    await node.waitForLed('#000014');
+    node.kill('SIGINT');
+    await node.exited;
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('moves a corrupt state file aside, warns, and keeps it when a press writes a new one', async () => {
+    const file = path.join(temp.dir, 'state');
+    fs.writeFileSync(file, 'yesterday-ish\n');
+    const node = start(['--state-file', file, '--quiet-hours', 'off']);
+    const warning = await node.waitFor((record) => record.event === 'state.corrupt', 'a warning');
+    expect(warning.level).toBe(40);
+    expect(String(warning.msg)).toContain(file);
+    expect(String(warning.msg)).toContain('yesterday-ish');
+    await node.waitForLed('#000014');
+    node.press();
+    await node.waitForLed('#003c00');
+    const aside = fs.readdirSync(temp.dir).filter((name) => name.startsWith('state.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(fs.readFileSync(path.join(temp.dir, aside[0]), 'utf8')).toBe('yesterday-ish\n');
+  });
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGQUIT'] as const)(
+    'on %s turns the strip dark and exits with status 0 within 3 s',
+    async (signal) => {
+      const node = start(['--state-file', stateFileAged(temp.dir, 13 * HOUR), '--quiet-hours', 'off']);
+      await node.waitForLed('#ff3c00');
+      const sent = Date.now();
+      node.kill(signal);
+      const exit = await node.exited;
+      expect(Date.now() - sent).toBeLessThan(3000);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(node.leds().at(-1)).toBe('#000000');
+    },
+  );
+
+  it('keeps a press in the state file after kill -9', async () => {
+    const file = stateFileAged(temp.dir, 13 * HOUR);
+    const node = start(['--state-file', file, '--quiet-hours', 'off']);
+    await node.waitForLed('#ff3c00');
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    node.press();
+    await node.waitForLed('#003c00');
+    node.kill('SIGKILL');
+    await node.exited;
+    const saved = Date.parse(fs.readFileSync(file, 'utf8'));
+    expect(saved).toBeGreaterThanOrEqual(before);
+    expect(saved).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('the command line', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+  it.each([
+    [['run', '--hardware', 'laser'], '--hardware: "laser"'],
+    [['run', '--quiet-hours', '25:00-07:00'], '--quiet-hours: "25:00-07:00"'],
+    [['run', '--leds', '-3'], '--leds: "-3"'],
+    [['run', '--timezone', 'Mars/Olympus'], '--timezone: "Mars/Olympus"'],
+    [['run', '--peer', 'kitchen'], '--peer: "kitchen"'],
+    [['run', '--bogus'], 'unknown flag --bogus'],
+  ])('refuses %j with one line naming the flag and exit status 2', (args, expected) => {
+    const result = cli(...args);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(expected);
+  });
+
+  it('lets the last of a repeated flag win', () => {
+    const result = cli('run', '--hardware', 'laser', '--hardware', 'sim', '--help');
+    expect(result.status).toBe(0);
+  });
+
+  it('prints help for every command and the version', () => {
+    expect(cli('--help').stdout).toContain('Usage: cat-litter-reminder <command>');
+    expect(cli('run', '--help').stdout).toContain('--quiet-hours');
+    expect(cli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

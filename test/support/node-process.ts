@@ -1,0 +1,97 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
+
+export interface LogRecord {
+  level: number;
+  event?: string;
+  color?: string;
+  [key: string]: unknown;
+}
+
+/** A node started as a real process with `--hardware sim --log-format json`, its records parsed. */
+export class NodeProcess {
+  readonly records: LogRecord[] = [];
+  readonly stderr: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private waiters: Array<() => void> = [];
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [CLI, 'run', '--hardware', 'sim', '--log-format', 'json', ...args], {
+      env: { ...process.env, ...env },
+    });
+    let partial = '';
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) this.records.push(JSON.parse(line) as LogRecord);
+      this.notify();
+    });
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr.push(chunk);
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        this.notify();
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  leds(): string[] {
+    return this.records.filter((record) => record.event === 'led').map((record) => String(record.color));
+  }
+
+  press(): void {
+    this.child.stdin.write('press\n');
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** Resolves with the first record that matches, waiting for it up to `timeoutMs`. */
+  async waitFor(match: (record: LogRecord) => boolean, what: string, timeoutMs = 10_000): Promise<LogRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.records.find(match);
+      if (found) return found;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`node exited before ${what}; stderr: ${this.stderr.join('')}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; records: ${JSON.stringify(this.records)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async waitForLed(color: string, timeoutMs?: number): Promise<LogRecord> {
+    return this.waitFor((record) => record.event === 'led' && record.color === color, `led ${color}`, timeoutMs);
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export function tempDir(): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cat-litter-'));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
