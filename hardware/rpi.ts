@@ -11,8 +11,14 @@ export interface RpiOptions {
 
 /** The real strip and button of a Raspberry Pi. Throws, saying what to do, when either cannot be opened. */
 export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableStream): Hardware {
-  const button = openRpiButton({ buttonPin: options.buttonPin });
   const strip = openRpiStrip(options);
+  let button;
+  try {
+    button = openRpiButton({ buttonPin: options.buttonPin });
+  } catch (error) {
+    strip.close();
+    throw error;
+  }
   return {
     kind: 'rpi',
     strip,

@@ -18,6 +18,6 @@ export function createLogger(
   if (format === 'json') return pino(options, stream);
   return pino(
     options,
-    pretty({ destination: stream, sync: true, colorize: colour, ignore: 'pid,hostname' }),
+    pretty({ destination: stream, sync: true, colorize: colour, hideObject: true }),
   );
 }

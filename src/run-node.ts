@@ -39,7 +39,7 @@ function followLevels(node: ReturnType<typeof createNode>, hardware: Hardware, l
     if (!reminder || reminder === followed) return;
     followed = reminder;
     reminder.on('level.changed', ({ level, lastCleaned }: ReminderEmitted) => {
-      log.info({ event: 'level', level }, `level: ${level}`);
+      log.info({ event: 'level', reminderLevel: level }, `level: ${level}`);
       hardware.describe({ level, lastCleaned });
     });
   });
