@@ -96,7 +96,6 @@ export const nodeMachine = setup({
         { id: 'store', src: 'store' },
         {
           id: 'reminder',
-          systemId: 'reminder',
           src: 'reminder',
           input: ({ context }) => ({
             lastCleaned: context.lastCleaned,

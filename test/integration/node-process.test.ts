@@ -131,11 +131,6 @@ describe('the command line', () => {
     expect(result.stderr).toContain(expected);
   });
 
-  it('lets the last of a repeated flag win', () => {
-    const result = cli('run', '--hardware', 'laser', '--hardware', 'sim', '--help');
-    expect(result.status).toBe(0);
-  });
-
   it('prints help for every command and the version', () => {
     expect(cli('--help').stdout).toContain('Usage: cat-litter-reminder <command>');
     expect(cli('run', '--help').stdout).toContain('--quiet-hours');

@@ -1,0 +1,74 @@
+import { createActor, SimulatedClock } from 'xstate';
+import { getSimplePaths } from 'xstate/graph';
+import { displayMachine, type DisplayEvent } from '../../machines/displayMachine';
+import type { QuietHours } from '../../machines/quiet-hours';
+import { afterEvents, delayName, playDelay, stateKey } from '../support/graph';
+import { stripRecorder } from '../support/strip-recorder';
+
+const DEFAULT_QUIET: QuietHours = { start: 22 * 60, end: 7 * 60 };
+
+const STARTS: Array<{ label: string; at: number; quietHours: QuietHours | null }> = [
+  { label: 'noon, quiet 22:00-07:00', at: Date.UTC(2026, 0, 15, 12), quietHours: DEFAULT_QUIET },
+  { label: '23:00, quiet 22:00-07:00', at: Date.UTC(2026, 0, 15, 23), quietHours: DEFAULT_QUIET },
+  { label: '03:00, quiet 13:00-04:30', at: Date.UTC(2026, 0, 15, 3), quietHours: { start: 13 * 60, end: 4 * 60 + 30 } },
+  { label: 'noon, no quiet hours', at: Date.UTC(2026, 0, 15, 12), quietHours: null },
+];
+
+const GREEN = '#003c00';
+const ORANGE = '#ff3c00';
+
+describe('display machine, every simple path through its graph', () => {
+  const events: DisplayEvent[] = [
+    { type: 'display.colour', colour: GREEN },
+    { type: 'display.colour', colour: ORANGE },
+    { type: 'display.off' },
+    ...(afterEvents(displayMachine, ['recheck']) as unknown as DisplayEvent[]),
+  ];
+  const walks = STARTS.flatMap((start) => {
+    const traversalClock = new SimulatedClock();
+    traversalClock.set(start.at);
+    return getSimplePaths(displayMachine, {
+      events,
+      input: { quietHours: start.quietHours, timeZone: 'UTC', clock: traversalClock },
+      filterEvents: (snapshot) => snapshot.status === 'active',
+      // The colour matters for what a lit strip shows, so it is part of the state.
+      serializeState: (snapshot) => `${stateKey(snapshot.value)} ${snapshot.context.colour}`,
+    }).map((path) => ({ start, path }));
+  });
+
+  it('reaches waiting, lit (always and until quiet), quiet and off', () => {
+    const reached = new Set(walks.map(({ path }) => stateKey(path.state.value)));
+    expect([...reached].sort()).toEqual(['lit.always', 'lit.untilQuiet', 'off', 'quiet', 'waiting']);
+  });
+
+  it.each(
+    walks.map(({ start, path }) => [
+      `${start.label}: ${path.steps
+        .map(({ event }) =>
+          event.type === 'display.colour' ? `colour ${event.colour}` : event.type.replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1'),
+        )
+        .join(' → ')}`,
+      start,
+      path,
+    ] as const),
+  )('%s', (_, start, path) => {
+    const clock = new SimulatedClock();
+    clock.set(start.at);
+    const strip = stripRecorder();
+    const actor = createActor(displayMachine.provide({ actors: { strip: strip.actor } }), {
+      clock,
+      input: { quietHours: start.quietHours, timeZone: 'UTC', clock },
+    }).start();
+    let asked: string | undefined;
+    for (const step of path.steps) {
+      const { event } = step;
+      if (delayName(event.type)) playDelay(displayMachine, event.type, actor.getSnapshot().context, clock);
+      else if (event.type === 'display.colour' || event.type === 'display.off') actor.send(event);
+      if (event.type === 'display.colour') asked = event.colour;
+      const state = stateKey(step.state.value);
+      expect(stateKey(actor.getSnapshot().value)).toBe(state);
+      const expected = state === 'waiting' ? undefined : state.startsWith('lit') ? asked : '#000000';
+      expect(strip.current()).toBe(expected);
+    }
+  });
+});

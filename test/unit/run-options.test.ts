@@ -1,0 +1,52 @@
+import { UsageError } from '../../src/cli/args';
+import { parseRunOptions } from '../../src/cli/run-options';
+
+const parse = (...argv: string[]) => parseRunOptions(argv, { HOME: '/home/cat' }, false);
+
+describe('run options', () => {
+  it('has the documented defaults', () => {
+    expect(parse()).toMatchObject({
+      hardware: 'auto',
+      stateFile: '/home/cat/.local/state/cat-litter-reminder/state',
+      quietHours: { start: 22 * 60, end: 7 * 60 },
+      leds: 10,
+      ledPin: 18,
+      buttonPin: 5,
+      brightness: 255,
+      logFormat: 'json',
+      logLevel: 'info',
+      name: null,
+      port: 5300,
+      mdns: true,
+      peers: [],
+    });
+  });
+
+  it('lets the last of a repeated flag win, and keeps every --peer', () => {
+    const options = parse('--hardware', 'laser', '--hardware=sim', '--peer', 'a:1', '--peer', '[::1]:5300', '--no-mdns');
+    expect(options).toMatchObject({ hardware: 'sim', peers: ['a:1', '[::1]:5300'], mdns: false });
+  });
+
+  it('reads quiet hours that wrap midnight, and off', () => {
+    expect(parse('--quiet-hours', '23:30-06:15')?.quietHours).toEqual({ start: 23 * 60 + 30, end: 6 * 60 + 15 });
+    expect(parse('--quiet-hours', 'off')?.quietHours).toBeNull();
+  });
+
+  it.each([
+    ['--leds', '0'],
+    ['--leds', '1e3'],
+    ['--brightness', '256'],
+    ['--quiet-hours', '22:00'],
+    ['--quiet-hours', '7:00-22:00'],
+    ['--port', '0'],
+    ['--name', 'a.b'],
+    ['--log-level', 'loud'],
+  ])('refuses %s %s, naming both', (flag, value) => {
+    expect(() => parse(flag, value)).toThrow(UsageError);
+    expect(() => parse(flag, value)).toThrow(`${flag}: "${value}"`);
+  });
+
+  it('returns nothing for --help, whatever else is given', () => {
+    expect(parse('--leds', '3', '--help')).toBeUndefined();
+  });
+});

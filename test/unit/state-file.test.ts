@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defaultStatePath, loadState, saveState } from '../../src/state-file';
+import { tempDir } from '../support/node-process';
+
+describe('state file', () => {
+  let temp: ReturnType<typeof tempDir>;
+  beforeEach(() => (temp = tempDir()));
+  afterEach(() => temp.remove());
+
+  it('reads the file an original node writes (chrono to_rfc3339, nanoseconds, no newline)', () => {
+    const file = path.join(temp.dir, 'cat_reminder_state');
+    fs.writeFileSync(file, '2024-01-11T19:06:40.123456789+00:00');
+    expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2024, 0, 11, 19, 6, 40) });
+  });
+
+  it('reads other offsets and a trailing newline', () => {
+    const file = path.join(temp.dir, 'state');
+    fs.writeFileSync(file, '2024-01-11T20:06:40+01:00\n');
+    expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2024, 0, 11, 19, 6, 40) });
+  });
+
+  it('writes what the original reads back, and nothing else is left in the directory', () => {
+    const file = path.join(temp.dir, 'nested', 'state');
+    saveState(file, Date.UTC(2026, 10, 24, 14, 20, 0, 999));
+    expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-24T14:20:00+00:00');
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['state']);
+    saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0));
+    expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2026, 10, 24, 15, 0, 0) });
+  });
+
+  it('reports a missing file as missing, never as now', () => {
+    expect(loadState(path.join(temp.dir, 'nope'))).toEqual({ kind: 'missing' });
+  });
+
+  it.each([
+    ['garbage', 'not a time'],
+    ['an impossible date', '2024-02-30T25:00:00+00:00'],
+    ['an empty file', ''],
+  ])('moves %s aside and says what was wrong', (_, content) => {
+    const file = path.join(temp.dir, 'state');
+    fs.writeFileSync(file, content);
+    const loaded = loadState(file);
+    expect(loaded.kind).toBe('corrupt');
+    if (loaded.kind !== 'corrupt') return;
+    expect(loaded.problem).toContain(JSON.stringify(content));
+    expect(loaded.movedTo).not.toBeNull();
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(loaded.movedTo ?? '', 'utf8')).toBe(content);
+  });
+
+  it('reports an unreadable path (a directory) as corrupt', () => {
+    const file = path.join(temp.dir, 'state');
+    fs.mkdirSync(file);
+    expect(loadState(file).kind).toBe('corrupt');
+  });
+
+  it.each([
+    [{ STATE_DIRECTORY: '/var/lib/cat-litter-reminder' }, '/var/lib/cat-litter-reminder/state'],
+    [{ STATE_DIRECTORY: '/a:/b', HOME: '/home/x' }, '/a/state'],
+    [{ XDG_STATE_HOME: '/x/state', HOME: '/home/x' }, '/x/state/cat-litter-reminder/state'],
+    [{ HOME: '/home/x' }, '/home/x/.local/state/cat-litter-reminder/state'],
+  ])('defaults to the right place for %j', (env, expected) => {
+    expect(defaultStatePath(env)).toBe(expected);
+  });
+});

@@ -1,0 +1,69 @@
+import { levelAt, msUntilNextLevel } from '../../machines/levels';
+import { isQuietAt, msUntilLocalMinute } from '../../machines/quiet-hours';
+import { pressTime } from '../../machines/time-rules';
+
+const HOUR = 3_600_000;
+const T = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+describe('levels', () => {
+  it.each([
+    [0, 'fresh'],
+    [8 * HOUR - 1, 'fresh'],
+    [8 * HOUR, 'settled'],
+    [12 * HOUR, 'soon'],
+    [24 * HOUR, 'now'],
+    [26 * HOUR - 1, 'now'],
+    [26 * HOUR, 'overdue'],
+    [-5 * 60_000, 'fresh'],
+  ])('an age of %d ms is %s', (age, level) => {
+    expect(levelAt(T - age, T)).toBe(level);
+  });
+
+  it('counts down to the next level, and to nothing once overdue or unknown', () => {
+    expect(msUntilNextLevel(T - HOUR, T)).toBe(7 * HOUR);
+    expect(msUntilNextLevel(T - 25 * HOUR, T)).toBe(HOUR);
+    expect(msUntilNextLevel(T - 30 * HOUR, T)).toBe(0);
+    expect(msUntilNextLevel(null, T)).toBe(0);
+  });
+});
+
+describe('quiet hours', () => {
+  const night = { start: 22 * 60, end: 7 * 60 };
+  it.each([
+    ['21:59', false],
+    ['22:00', true],
+    ['03:00', true],
+    ['06:59', true],
+    ['07:00', false],
+  ])('22:00-07:00 at %s UTC is quiet: %s', (hhmm, quiet) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    expect(isQuietAt(night, Date.UTC(2026, 0, 15, h, m), 'UTC')).toBe(quiet);
+  });
+
+  it('follows the time zone, daylight saving included', () => {
+    // 21:30 UTC is 22:30 in Vienna in winter (quiet) and 23:30 in summer (quiet); 20:30 UTC in summer is 22:30.
+    expect(isQuietAt(night, Date.UTC(2026, 0, 15, 21, 30), 'Europe/Vienna')).toBe(true);
+    expect(isQuietAt(night, Date.UTC(2026, 0, 15, 20, 30), 'Europe/Vienna')).toBe(false);
+    expect(isQuietAt(night, Date.UTC(2026, 6, 15, 20, 30), 'Europe/Vienna')).toBe(true);
+  });
+
+  it('a daytime period does not wrap', () => {
+    expect(isQuietAt({ start: 9 * 60, end: 17 * 60 }, Date.UTC(2026, 0, 15, 12), 'UTC')).toBe(true);
+    expect(isQuietAt({ start: 9 * 60, end: 17 * 60 }, Date.UTC(2026, 0, 15, 18), 'UTC')).toBe(false);
+  });
+
+  it('counts down to the next local minute, a whole day when it is now', () => {
+    expect(msUntilLocalMinute(22 * 60, Date.UTC(2026, 0, 15, 21, 59, 30), 'UTC')).toBe(30_000);
+    expect(msUntilLocalMinute(7 * 60, Date.UTC(2026, 0, 15, 22), 'UTC')).toBe(9 * HOUR);
+    expect(msUntilLocalMinute(22 * 60, Date.UTC(2026, 0, 15, 22), 'UTC')).toBe(24 * HOUR);
+  });
+});
+
+describe('press time', () => {
+  it('is now in whole seconds, or a second after a time that is ahead', () => {
+    expect(pressTime(T + 999, null)).toBe(T);
+    expect(pressTime(T, T - HOUR)).toBe(T);
+    expect(pressTime(T, T + 5000)).toBe(T + 6000);
+    expect(pressTime(T, T)).toBe(T + 1000);
+  });
+});
