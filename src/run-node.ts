@@ -64,11 +64,15 @@ export function runNode(options: RunOptions, io: Console): Promise<number> {
   followLevels(node, hardware, log);
 
   return new Promise((resolve) => {
+    // A node with nothing to wait for (time unknown, no quiet hours, stdin at its
+    // end under a service manager) must still run until it is told to stop.
+    const keepAlive = setInterval(() => undefined, 2 ** 30);
     let shuttingDown = false;
     let finished = false;
     const finish = (status: number): void => {
       if (finished) return;
       finished = true;
+      clearInterval(keepAlive);
       for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, onSignal);
       output.close();
       hardware.close();

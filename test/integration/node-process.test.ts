@@ -137,3 +137,36 @@ describe('the command line', () => {
     expect(cli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('a node with nothing to do', () => {
+  it('keeps running with stdin at its end and the time unknown, until a signal', async () => {
+    const temp = tempDir();
+    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off']);
+    try {
+      await node.waitForLed('#000014');
+      node.closeStdin();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(node.running()).toBe(true);
+      node.kill('SIGTERM');
+      expect((await node.exited).code).toBe(0);
+      expect(node.leds()).toEqual(['#000014', '#000000']);
+    } finally {
+      node.kill('SIGKILL');
+      temp.remove();
+    }
+  });
+
+  it('falls back from --hardware rpi with a warning that says why, where there is no Pi', async () => {
+    const temp = tempDir();
+    const node = new NodeProcess(['--hardware', 'rpi', '--state-file', path.join(temp.dir, 'state')]);
+    try {
+      const warning = await node.waitFor((record) => record.event === 'hardware.fallback', 'a fallback warning');
+      expect(warning.level).toBe(40);
+      expect(String(warning.msg)).toMatch(/Raspberry Pi hardware could not be used: .+; using the sim driver instead/);
+      await node.waitFor((record) => record.event === 'starting' && record.hardware === 'sim', 'a start on sim');
+    } finally {
+      node.kill('SIGKILL');
+      temp.remove();
+    }
+  });
+});

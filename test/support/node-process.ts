@@ -54,6 +54,14 @@ export class NodeProcess {
     this.child.stdin.write('press\n');
   }
 
+  closeStdin(): void {
+    this.child.stdin.end();
+  }
+
+  running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
