@@ -1,37 +1,71 @@
 import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import type { WallClock } from './clock';
+import {
+  addressOf,
+  type DiscoveryCommand,
+  type DiscoveryEvent,
+  type PeerAddress,
+  type TransportCommand,
+  type TransportEvent,
+} from './cluster-events';
+import {
+  activePeers,
+  afterRound,
+  heardFrom,
+  newlyDormant,
+  staticPeers,
+  withoutPeer,
+  withPeer,
+  type PeerTable,
+} from './peer-table';
 import type { QuietHours } from './quiet-hours';
 import { reminderMachine } from './reminderMachine';
-import { pressTime } from './time-rules';
+import { isAdoptable, isBehind, isTooFarAhead, pressTime } from './time-rules';
 
 export interface NodeInput {
   quietHours: QuietHours | null;
   timeZone: string;
   clock: WallClock;
+  /** Peers given on the command line. */
+  peers: PeerAddress[];
+  /** A number in [0, 1), to spread the repair rounds of the nodes of a house apart. */
+  random: () => number;
 }
 
-export interface NodeContext extends NodeInput {
+export interface NodeContext extends Omit<NodeInput, 'peers'> {
   /** The node's agreed time of the last cleaning, ms since the epoch; null while unknown. */
   lastCleaned: number | null;
+  peers: PeerTable;
 }
+
+/** Why a time is being saved: a press is pushed to every peer once saved, an adopted time is not. */
+export type SaveReason = 'press' | 'adopted';
 
 /** Asks the store actor to persist a time; it answers `store.saved` or `store.failed`. */
 export interface StoreCommand {
   type: 'store.save';
   lastCleaned: number;
+  reason: SaveReason;
 }
 
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
   | { type: 'button.pressed' }
-  | { type: 'store.saved'; lastCleaned: number }
-  | { type: 'store.failed'; lastCleaned: number };
+  | { type: 'store.saved' | 'store.failed'; lastCleaned: number; reason: SaveReason }
+  | TransportEvent
+  | DiscoveryEvent
+  // Sent by xstate when the reminder reaches its final state (its strip is dark).
+  | { type: 'xstate.done.actor.reminder' };
 
-export type NodeEmitted = { type: 'time.changed'; lastCleaned: number };
+export type NodeEmitted =
+  | { type: 'time.changed'; lastCleaned: number; reason: SaveReason }
+  | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
+  | { type: 'peer.silent'; peer: PeerAddress };
 
 /**
- * The node's life: load the saved time, run the reminder with the button and the
- * store, and on SHUTDOWN lead every actor out so that the strip ends dark.
+ * The node's life: load the saved time, then run the reminder, the button, the
+ * store and the cluster (transport and discovery) until SHUTDOWN, which leads
+ * every actor out: the strip ends dark and the mDNS goodbye is sent.
  */
 export const nodeMachine = setup({
   types: {
@@ -44,6 +78,8 @@ export const nodeMachine = setup({
       store: 'store';
       button: 'button';
       reminder: 'reminder';
+      transport: 'transport';
+      discovery: 'discovery';
     },
   },
   actors: {
@@ -51,13 +87,26 @@ export const nodeMachine = setup({
     loadState: fromPromise<number | null>(async () => null),
     store: fromCallback<StoreCommand>(() => undefined),
     button: fromCallback(() => undefined),
+    transport: fromCallback<TransportCommand>(() => undefined),
+    discovery: fromCallback<DiscoveryCommand>(() => undefined),
     reminder: reminderMachine,
   },
   actions: {
     'record a cleaning now': enqueueActions(({ context, enqueue }) => {
       const lastCleaned = pressTime(context.clock.now(), context.lastCleaned);
       enqueue.assign({ lastCleaned });
-      enqueue.sendTo('store', { type: 'store.save', lastCleaned });
+      enqueue.sendTo('store', { type: 'store.save', lastCleaned, reason: 'press' });
+    }),
+    'adopt the offered time': enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'state.received');
+      if (event.lastCleaned === null) return;
+      enqueue.assign({ lastCleaned: event.lastCleaned });
+      enqueue.sendTo('store', { type: 'store.save', lastCleaned: event.lastCleaned, reason: 'adopted' });
+    }),
+    'refuse the offered time': enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'state.received');
+      if (event.lastCleaned === null) return;
+      enqueue.emit({ type: 'time.refused', from: event.from, lastCleaned: event.lastCleaned });
     }),
     'tell the reminder': sendTo('reminder', ({ event }) => {
       assertEvent(event, ['store.saved', 'store.failed']);
@@ -65,17 +114,84 @@ export const nodeMachine = setup({
     }),
     'announce time': emit(({ event }) => {
       assertEvent(event, ['store.saved', 'store.failed']);
-      return { type: 'time.changed' as const, lastCleaned: event.lastCleaned };
+      return { type: 'time.changed' as const, lastCleaned: event.lastCleaned, reason: event.reason };
+    }),
+    'push our time to every peer': enqueueActions(({ context, enqueue }) => {
+      for (const peer of activePeers(context.peers)) {
+        enqueue.sendTo('transport', { type: 'transport.update', to: addressOf(peer), lastCleaned: context.lastCleaned });
+      }
+    }),
+    'send our time to the sender': sendTo('transport', ({ context, event }) => {
+      assertEvent(event, ['peer.requested', 'state.received']);
+      return { type: 'transport.update' as const, to: event.from, lastCleaned: context.lastCleaned };
+    }),
+    'note the sender is alive': assign({
+      peers: ({ context, event }) => {
+        assertEvent(event, ['peer.requested', 'state.received']);
+        return heardFrom(context.peers, event.from);
+      },
+    }),
+    'add the peer': assign({
+      peers: ({ context, event }) => {
+        assertEvent(event, 'peer.found');
+        return withPeer(context.peers, event.peer);
+      },
+    }),
+    'ask the peer': sendTo('transport', ({ event }) => {
+      assertEvent(event, 'peer.found');
+      return { type: 'transport.request' as const, to: addressOf(event.peer) };
+    }),
+    'remove the peer': assign({
+      peers: ({ context, event }) => {
+        assertEvent(event, 'peer.lost');
+        return withoutPeer(context.peers, event.peer);
+      },
+    }),
+    'ask every peer': enqueueActions(({ context, enqueue }) => {
+      for (const peer of activePeers(context.peers)) {
+        enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
+      }
+      const peers = afterRound(context.peers);
+      for (const peer of newlyDormant(context.peers, peers)) enqueue.emit({ type: 'peer.silent', peer });
+      enqueue.assign({ peers });
     }),
     'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
+    'say goodbye': sendTo('discovery', { type: 'discovery.stop' }),
+  },
+  guards: {
+    'offers a later time': ({ context, event }) => {
+      assertEvent(event, 'state.received');
+      return event.lastCleaned !== null && isAdoptable(event.lastCleaned, context.lastCleaned, context.clock.now());
+    },
+    'offers a time too far ahead': ({ context, event }) => {
+      assertEvent(event, 'state.received');
+      return event.lastCleaned !== null && isTooFarAhead(event.lastCleaned, context.lastCleaned, context.clock.now());
+    },
+    'sender is behind': ({ context, event }) => {
+      assertEvent(event, 'state.received');
+      return isBehind(event.lastCleaned, context.lastCleaned);
+    },
+    'was a press': ({ event }) => {
+      assertEvent(event, ['store.saved', 'store.failed']);
+      return event.reason === 'press';
+    },
   },
   delays: {
-    // Leaves room within the 3 s a stopping service is given.
+    // 2 to 4 s: a lost datagram is repaired within seconds, and nodes do not ask in lockstep.
+    repairRound: ({ context }) => 2_000 + Math.floor(context.random() * 2_000),
+    // Leaves room within the 3 s a stopping node is given.
     shutdownGrace: 2_000,
   },
 }).createMachine({
   id: 'node',
-  context: ({ input }) => ({ ...input, lastCleaned: null }),
+  context: ({ input }) => ({
+    quietHours: input.quietHours,
+    timeZone: input.timeZone,
+    clock: input.clock,
+    random: input.random,
+    lastCleaned: null,
+    peers: staticPeers(input.peers),
+  }),
   initial: 'starting',
   states: {
     starting: {
@@ -94,6 +210,8 @@ export const nodeMachine = setup({
     live: {
       invoke: [
         { id: 'store', src: 'store' },
+        { id: 'transport', src: 'transport' },
+        { id: 'discovery', src: 'discovery' },
         {
           id: 'reminder',
           src: 'reminder',
@@ -103,27 +221,72 @@ export const nodeMachine = setup({
             timeZone: context.timeZone,
             clock: context.clock,
           }),
-          onDone: '#node.stopped',
         },
       ],
       initial: 'running',
       states: {
         running: {
           invoke: { id: 'button', src: 'button' },
+          initial: 'repairing',
+          states: {
+            // Each round asks every peer for its time: a lost datagram is repaired, a node
+            // that was away catches up, and a silent peer shows.
+            repairing: {
+              entry: 'ask every peer',
+              after: { repairRound: { target: 'repairing', reenter: true } },
+            },
+          },
           on: {
             'button.pressed': { actions: 'record a cleaning now' },
+            'state.received': [
+              { guard: 'offers a later time', actions: ['note the sender is alive', 'adopt the offered time'] },
+              {
+                guard: 'offers a time too far ahead',
+                actions: ['note the sender is alive', 'refuse the offered time'],
+              },
+              { guard: 'sender is behind', actions: ['note the sender is alive', 'send our time to the sender'] },
+              { actions: 'note the sender is alive' },
+            ],
+            'peer.requested': { actions: ['note the sender is alive', 'send our time to the sender'] },
+            'peer.found': { actions: ['add the peer', 'ask the peer'] },
+            'peer.lost': { actions: 'remove the peer' },
             SHUTDOWN: 'shuttingDown',
           },
         },
         shuttingDown: {
-          entry: 'stop the reminder',
+          type: 'parallel',
           after: { shutdownGrace: '#node.stopped' },
+          onDone: '#node.stopped',
+          states: {
+            strip: {
+              initial: 'darkening',
+              states: {
+                darkening: {
+                  entry: 'stop the reminder',
+                  on: { 'xstate.done.actor.reminder': 'dark' },
+                },
+                dark: { type: 'final' },
+              },
+            },
+            mdns: {
+              initial: 'leaving',
+              states: {
+                leaving: {
+                  entry: 'say goodbye',
+                  on: { 'discovery.stopped': 'gone' },
+                },
+                gone: { type: 'final' },
+              },
+            },
+          },
         },
       },
       on: {
         // Persisted (or tried to) before anyone else hears of it.
-        'store.saved': { actions: ['tell the reminder', 'announce time'] },
-        'store.failed': { actions: ['tell the reminder', 'announce time'] },
+        'store.*': [
+          { guard: 'was a press', actions: ['tell the reminder', 'announce time', 'push our time to every peer'] },
+          { actions: ['tell the reminder', 'announce time'] },
+        ],
       },
     },
     stopped: {

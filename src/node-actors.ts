@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
 import type { StripCommand } from '../machines/displayMachine';
+import type { DiscoveryCommand } from '../machines/cluster-events';
 import type { StoreCommand } from '../machines/nodeMachine';
 import type { ButtonDriver } from '../hardware/types';
 import { loadState, saveState } from './state-file';
@@ -52,18 +53,23 @@ export function loadStateActor(file: string, log: Logger) {
 /** Writes every new time to the state file before the node tells anyone of it. */
 export function storeActor(file: string, log: Logger) {
   return fromCallback<StoreCommand>(({ receive, sendBack }) => {
-    receive(({ lastCleaned }) => {
+    receive(({ lastCleaned, reason }) => {
       try {
         saveState(file, lastCleaned);
         log.debug({ event: 'state.saved', file, lastCleaned: formatRfc3339(lastCleaned) }, 'state saved');
-        sendBack({ type: 'store.saved', lastCleaned });
+        sendBack({ type: 'store.saved', lastCleaned, reason });
       } catch (error) {
         log.error(
           { event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error },
           `could not write ${file}: ${(error as Error).message}; keeping the new time in memory only`,
         );
-        sendBack({ type: 'store.failed', lastCleaned });
+        sendBack({ type: 'store.failed', lastCleaned, reason });
       }
     });
   });
 }
+
+/** Discovery turned off (`--no-mdns`): nothing to advertise, so nothing to say goodbye to. */
+export const noDiscovery = fromCallback<DiscoveryCommand>(({ receive, sendBack }) => {
+  receive(() => sendBack({ type: 'discovery.stopped' }));
+});

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { createActor, type AnyActorRef } from 'xstate';
+import { peerKey } from '../machines/cluster-events';
 import { displayMachine } from '../machines/displayMachine';
 import { formatQuietHours } from '../machines/quiet-hours';
 import { nodeMachine } from '../machines/nodeMachine';
@@ -7,9 +9,12 @@ import { reminderMachine, type ReminderEmitted } from '../machines/reminderMachi
 import type { Hardware } from '../hardware/types';
 import type { RunOptions } from './cli/run-options';
 import { createLogger } from './logger';
-import { buttonActor, loadStateActor, stripActor, storeActor } from './node-actors';
+import { discoveryActor } from './discovery';
+import { buttonActor, loadStateActor, noDiscovery, stripActor, storeActor } from './node-actors';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
+import { formatRfc3339 } from './timestamp';
+import { transportActor } from './transport';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
 
@@ -21,14 +26,46 @@ function createNode(options: RunOptions, hardware: Hardware, output: StripOutput
       loadState: loadStateActor(options.stateFile, log),
       store: storeActor(options.stateFile, log),
       button: buttonActor(hardware.button, log),
+      transport: transportActor(options.port, log),
+      discovery: options.mdns
+        ? discoveryActor({ name: options.name, port: options.port, stateDir: path.dirname(options.stateFile), log })
+        : noDiscovery,
       reminder: reminderMachine.provide({
         actors: { display: displayMachine.provide({ actors: { strip: stripActor(output) } }) },
       }),
     },
   });
   return createActor(machine, {
-    input: { quietHours: options.quietHours, timeZone: options.timeZone, clock: wallClock },
+    input: {
+      quietHours: options.quietHours,
+      timeZone: options.timeZone,
+      clock: wallClock,
+      peers: options.peers,
+      random: Math.random,
+    },
   });
+}
+
+/** Logs what the node tells the outside world. */
+function logNodeEvents(node: ReturnType<typeof createNode>, log: Logger): void {
+  node.on('time.changed', ({ lastCleaned, reason }) =>
+    log.info(
+      { event: 'time.changed', lastCleaned: formatRfc3339(lastCleaned), reason },
+      `last cleaned: ${formatRfc3339(lastCleaned)} (${reason === 'press' ? 'button press' : 'from a peer'})`,
+    ),
+  );
+  node.on('time.refused', ({ from, lastCleaned }) =>
+    log.warn(
+      { event: 'time.refused', from: peerKey(from), lastCleaned: formatRfc3339(lastCleaned) },
+      `refused ${formatRfc3339(lastCleaned)} from ${peerKey(from)}: more than 10 minutes ahead of our clock; kept our time`,
+    ),
+  );
+  node.on('peer.silent', ({ peer }) =>
+    log.info(
+      { event: 'peer.silent', peer: peerKey(peer) },
+      `${peerKey(peer)} has not answered for a while: set aside until it is seen again`,
+    ),
+  );
 }
 
 /** Tells the hardware (the terminal's words) and the log about each level the reminder enters. */
@@ -62,6 +99,7 @@ export function runNode(options: RunOptions, io: Console): Promise<number> {
   const output = new StripOutput(hardware.strip, log);
   const node = createNode(options, hardware, output, log);
   followLevels(node, hardware, log);
+  logNodeEvents(node, log);
 
   return new Promise((resolve) => {
     // A node with nothing to wait for (time unknown, no quiet hours, stdin at its

@@ -1,4 +1,5 @@
 import { coerce, create, define, enums, integer, max, min, pattern, string } from 'superstruct';
+import type { PeerAddress } from '../../machines/cluster-events';
 import type { QuietHours } from '../../machines/quiet-hours';
 import { defaultStatePath } from '../state-file';
 import { checkFlag, lastValue, readFlags, type FlagSpecs } from './args';
@@ -21,7 +22,7 @@ export interface RunOptions {
   name: string | null;
   port: number;
   mdns: boolean;
-  peers: string[];
+  peers: PeerAddress[];
 }
 
 export const RUN_FLAGS: FlagSpecs = {
@@ -62,7 +63,7 @@ const TimeZoneFlag = define<string>('time zone', (value) => {
   }
 });
 
-const HostPort = pattern(string(), /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/);
+const HostPort = pattern(string(), /^[^\s:[\]]+:\d{1,5}$/);
 
 function toMinutes(hhmm: string): number {
   const [hours, minutes] = hhmm.split(':').map(Number);
@@ -76,10 +77,10 @@ function parseQuietHours(value: string): QuietHours | null {
   return { start: toMinutes(from), end: toMinutes(to) };
 }
 
-function parsePeer(value: string): string {
+function parsePeer(value: string): PeerAddress {
   create(value, HostPort);
-  create(Number(value.slice(value.lastIndexOf(':') + 1)), min(max(integer(), 65535), 1));
-  return value;
+  const [address, port] = value.split(':');
+  return { address, port: create(Number(port), min(max(integer(), 65535), 1)) };
 }
 
 export function systemTimeZone(): string {
@@ -130,7 +131,7 @@ export function parseRunOptions(
     port: whole('port', 5300, 1, 65535),
     mdns: !flags['no-mdns'],
     peers: (flags.peer ?? []).map((value) =>
-      checkFlag('peer', value, 'HOST:PORT with a port from 1 to 65535', parsePeer),
+      checkFlag('peer', value, 'HOST:PORT (an IPv4 address or host name) with a port from 1 to 65535', parsePeer),
     ),
   };
 }

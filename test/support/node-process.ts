@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +21,10 @@ export class NodeProcess {
   private waiters: Array<() => void> = [];
 
   constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [CLI, 'run', '--hardware', 'sim', '--log-format', 'json', ...args], {
+    // No mDNS and a port of its own unless the test says otherwise (a later flag wins):
+    // tests outside a network namespace must not send anything off this machine.
+    const defaults = ['--hardware', 'sim', '--log-format', 'json', '--no-mdns', '--port', String(freeUdpPort())];
+    this.child = spawn(process.execPath, [CLI, 'run', ...defaults, ...args], {
       env: { ...process.env, ...env },
     });
     let partial = '';
@@ -96,6 +99,13 @@ export class NodeProcess {
     this.waiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** A UDP port nothing listens on right now (asked of the kernel, in a child to stay synchronous). */
+export function freeUdpPort(): number {
+  const script =
+    "const s=require('dgram').createSocket('udp4');s.bind(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
 }
 
 /** A fresh temporary directory, removed by the returned function. */

@@ -23,8 +23,15 @@ describe('run options', () => {
   });
 
   it('lets the last of a repeated flag win, and keeps every --peer', () => {
-    const options = parse('--hardware', 'laser', '--hardware=sim', '--peer', 'a:1', '--peer', '[::1]:5300', '--no-mdns');
-    expect(options).toMatchObject({ hardware: 'sim', peers: ['a:1', '[::1]:5300'], mdns: false });
+    const options = parse('--hardware', 'laser', '--hardware=sim', '--peer', 'a:1', '--peer', '127.0.0.1:5300', '--no-mdns');
+    expect(options).toMatchObject({
+      hardware: 'sim',
+      peers: [
+        { address: 'a', port: 1 },
+        { address: '127.0.0.1', port: 5300 },
+      ],
+      mdns: false,
+    });
   });
 
   it('reads quiet hours that wrap midnight, and off', () => {
@@ -41,6 +48,8 @@ describe('run options', () => {
     ['--port', '0'],
     ['--name', 'a.b'],
     ['--log-level', 'loud'],
+    ['--peer', '[::1]:5300'],
+    ['--peer', 'host:99999'],
   ])('refuses %s %s, naming both', (flag, value) => {
     expect(() => parse(flag, value)).toThrow(UsageError);
     expect(() => parse(flag, value)).toThrow(`${flag}: "${value}"`);

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { isIPv4 } from 'node:net';
+import type { NetworkInterfaceInfo } from 'node:os';
+import type { DiscoveredPeer } from '../machines/cluster-events';
+
+/** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
+export const IMPL = 'cat-litter-reminder-ts';
+export const TXT_RECORD = { impl: IMPL, proto: '1' } as const;
+
+export type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
+
+/** What a browsed service says about itself (the fields of bonjour-service's Service we use). */
+export interface BrowsedService {
+  name: string;
+  port: number;
+  txt?: unknown;
+  referer?: { address: string };
+  addresses?: readonly string[];
+}
+
+/** bonjour-service decodes TXT values to strings, but a binary decoder gives Buffers. */
+export function txtValue(txt: unknown, key: string): string | undefined {
+  if (typeof txt !== 'object' || txt === null) return undefined;
+  const value: unknown = (txt as Record<string, unknown>)[key];
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return undefined;
+}
+
+export function isOurs(txt: unknown): boolean {
+  return txtValue(txt, 'impl') === IMPL;
+}
+
+function ipv4ToInt(address: string): number {
+  return address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
+}
+
+export function sameSubnet(a: string, b: string, netmask: string): boolean {
+  if (!isIPv4(a) || !isIPv4(b) || !isIPv4(netmask)) return false;
+  const mask = ipv4ToInt(netmask);
+  // Bitwise AND works on signed 32-bit values: compare the unsigned results.
+  return (ipv4ToInt(a) & mask) >>> 0 === (ipv4ToInt(b) & mask) >>> 0;
+}
+
+/**
+ * The source of the packet is what answered us, so it is reachable; the A
+ * records list every interface of the peer, some maybe on networks we cannot
+ * reach (docker bridges, a second LAN), hence the subnet check.
+ */
+export function pickAddress(
+  referer: { address: string } | undefined,
+  addresses: readonly string[],
+  interfaces: Interfaces,
+): string | null {
+  if (referer && isIPv4(referer.address)) return referer.address;
+  const candidates = addresses.filter((address) => isIPv4(address));
+  const ours = Object.values(interfaces)
+    .flatMap((infos) => infos ?? [])
+    .filter((info) => info.family === 'IPv4' && !info.internal);
+  const local = candidates.find((address) =>
+    ours.some((info) => sameSubnet(address, info.address, info.netmask)),
+  );
+  return local ?? candidates[0] ?? null;
+}
+
+/** Rust nodes advertise port 5200 but listen on the cluster port: their SRV port is not to be used. */
+export function describePeer(
+  service: BrowsedService,
+  clusterPort: number,
+  interfaces: Interfaces,
+): DiscoveredPeer | null {
+  const address = pickAddress(service.referer, service.addresses ?? [], interfaces);
+  if (address === null) return null;
+  const ours = isOurs(service.txt);
+  return { name: service.name, address, port: ours ? service.port : clusterPort, ours };
+}
+
+/** DNS names compare without regard to case. */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** bonjour-service turns dots into dashes; knowing the name it really advertises is how we spot ourselves. */
+export function advertisedName(name: string): string {
+  return name.split('.').join('-');
+}
+
+export function isInstanceId(text: string): boolean {
+  return /^[0-9a-f]{4}$/i.test(text);
+}
+
+export function newInstanceId(): string {
+  return randomBytes(2).toString('hex');
+}
+
+/** Every stock Pi is called `raspberrypi`: the suffix keeps a house of them apart. */
+export function defaultInstanceName(hostname: string, suffix: string): string {
+  // A DNS label holds 63 bytes: leave room for the suffix and a rename counter.
+  const label = (hostname.split('.')[0] ?? '').replace(/[^A-Za-z0-9-]/g, '-').slice(0, 50);
+  return `${label || 'cat'}-${suffix}`;
+}
+
+/** The name to try after `attempt - 1` conflicts: `kitchen`, `kitchen-2`, `kitchen-3`, ... */
+export function candidateName(base: string, attempt: number): string {
+  return attempt <= 1 ? base : `${base}-${attempt}`;
+}
+
+/** multicast-dns wants an address; people name an interface (`eth0`): accept both. */
+export function interfaceAddress(spec: string, interfaces: Interfaces): string | null {
+  if (isIPv4(spec)) return spec;
+  return interfaces[spec]?.find((info) => info.family === 'IPv4')?.address ?? null;
+}

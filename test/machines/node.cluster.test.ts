@@ -1,0 +1,137 @@
+import type { TransportCommand } from '../../machines/cluster-events';
+import { SILENT_ROUNDS } from '../../machines/peer-table';
+import { advance, SECOND } from '../support/time';
+import { NOON, nodeHarness, settle } from '../support/node-harness';
+
+const HOUR = 3_600_000;
+const OURS = NOON - 13 * HOUR;
+const KITCHEN = { address: '10.0.0.2', port: 5300 };
+const HALL = { address: '10.0.0.3', port: 5300 };
+
+async function runningNode(loaded: number | null, peers = [KITCHEN]) {
+  const node = nodeHarness(peers);
+  node.load.resolve?.(loaded);
+  await settle();
+  return node;
+}
+
+const updatesTo = (sent: TransportCommand[], peer: typeof KITCHEN) =>
+  sent.filter((command) => command.type === 'transport.update' && command.to.address === peer.address);
+
+describe('node merge rules', () => {
+  it('adopts a later time: saved first, then the reminder hears it; nobody else is pushed to', async () => {
+    const node = await runningNode(OURS, [KITCHEN, HALL]);
+    node.sent.length = 0;
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON - HOUR });
+    expect(node.saved).toEqual([NOON - HOUR]);
+    expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON - HOUR }]);
+    expect(node.actor.getSnapshot().context.lastCleaned).toBe(NOON - HOUR);
+    expect(node.sent).toEqual([]);
+  });
+
+  it('adopts a time up to 10 minutes ahead of its clock, and refuses one further ahead', async () => {
+    const node = await runningNode(OURS);
+    const refused: unknown[] = [];
+    node.actor.on('time.refused', (event) => refused.push(event));
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON + 10 * 60 * SECOND + SECOND });
+    expect(node.saved).toEqual([]);
+    expect(refused).toEqual([{ type: 'time.refused', from: KITCHEN, lastCleaned: NOON + 601 * SECOND }]);
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON + 10 * 60 * SECOND });
+    expect(node.saved).toEqual([NOON + 600 * SECOND]);
+  });
+
+  it('never lets an older or equal time replace its own, and answers an older one with its own', async () => {
+    const node = await runningNode(OURS);
+    node.sent.length = 0;
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS - HOUR });
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    expect(node.saved).toEqual([]);
+    expect(node.actor.getSnapshot().context.lastCleaned).toBe(OURS);
+    expect(node.sent).toEqual([{ type: 'transport.update', to: KITCHEN, lastCleaned: OURS }]);
+  });
+
+  it('changes nothing on UpdateState(None), and pushes its time to that peer', async () => {
+    const node = await runningNode(OURS);
+    node.sent.length = 0;
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: null });
+    expect(node.saved).toEqual([]);
+    expect(node.sent).toEqual([{ type: 'transport.update', to: KITCHEN, lastCleaned: OURS }]);
+  });
+
+  it('adopts any time when its own is unknown, but not None', async () => {
+    const node = await runningNode(null);
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: null });
+    expect(node.saved).toEqual([]);
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    expect(node.saved).toEqual([OURS]);
+  });
+
+  it('records a press one second after a cluster time slightly ahead, and pushes it to every peer', async () => {
+    const node = await runningNode(OURS, [KITCHEN, HALL]);
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON + 30 * SECOND });
+    node.sent.length = 0;
+    node.press();
+    expect(node.saved.at(-1)).toBe(NOON + 31 * SECOND);
+    expect(node.sent).toEqual([
+      { type: 'transport.update', to: KITCHEN, lastCleaned: NOON + 31 * SECOND },
+      { type: 'transport.update', to: HALL, lastCleaned: NOON + 31 * SECOND },
+    ]);
+  });
+
+  it('answers RequestState with its time, or None when unknown, also to senders it does not know', async () => {
+    const node = await runningNode(null);
+    const laptop = { address: '10.0.0.9', port: 40000 };
+    node.actor.send({ type: 'peer.requested', from: laptop });
+    expect(node.sent.at(-1)).toEqual({ type: 'transport.update', to: laptop, lastCleaned: null });
+    expect(Object.keys(node.actor.getSnapshot().context.peers)).toEqual(['10.0.0.2:5300']);
+  });
+});
+
+describe('node repair and peers', () => {
+  const requestsTo = (sent: TransportCommand[], peer: typeof KITCHEN) =>
+    sent.filter((command) => command.type === 'transport.request' && command.to.address === peer.address).length;
+
+  it('asks static peers at once and then every round of 2 to 4 s', async () => {
+    const node = await runningNode(OURS);
+    expect(requestsTo(node.sent, KITCHEN)).toBe(1);
+    advance(node.clock, 3 * SECOND, 100);
+    expect(requestsTo(node.sent, KITCHEN)).toBe(2);
+    advance(node.clock, 30 * SECOND, 100);
+    expect(requestsTo(node.sent, KITCHEN)).toBe(12);
+  });
+
+  it('asks a newly found peer at once, forgets it on goodbye', async () => {
+    const node = await runningNode(OURS, []);
+    node.actor.send({ type: 'peer.found', peer: { ...HALL, name: 'hall', ours: true } });
+    expect(node.sent.at(-1)).toEqual({ type: 'transport.request', to: HALL });
+    node.actor.send({ type: 'peer.lost', peer: { ...HALL, name: 'hall', ours: true } });
+    expect(node.actor.getSnapshot().context.peers).toEqual({});
+  });
+
+  it('sets a silent discovered peer aside, keeps static ones, and takes it back when it speaks', async () => {
+    const node = await runningNode(OURS, [KITCHEN]);
+    node.actor.send({ type: 'peer.found', peer: { ...HALL, name: 'hall', ours: true } });
+    const silent: unknown[] = [];
+    node.actor.on('peer.silent', (event) => silent.push(event));
+    advance(node.clock, (SILENT_ROUNDS + 2) * 3 * SECOND, 100);
+    expect(silent).toEqual([{ type: 'peer.silent', peer: expect.objectContaining(HALL) }]);
+    const asked = requestsTo(node.sent, HALL);
+    advance(node.clock, 10 * SECOND, 100);
+    expect(requestsTo(node.sent, HALL)).toBe(asked);
+    expect(requestsTo(node.sent, KITCHEN)).toBeGreaterThan(SILENT_ROUNDS + 2);
+    node.actor.send({ type: 'peer.requested', from: HALL });
+    advance(node.clock, 4 * SECOND, 100);
+    expect(requestsTo(node.sent, HALL)).toBe(asked + 1);
+    expect(updatesTo(node.sent, HALL)).toHaveLength(1);
+  });
+
+  it('on SHUTDOWN says the mDNS goodbye and stops once the strip is dark and the goodbye sent', async () => {
+    const node = await runningNode(OURS);
+    node.actor.send({ type: 'SHUTDOWN' });
+    expect(node.heard().at(-1)).toEqual({ type: 'SHUTDOWN' });
+    node.reminder().send({ type: 'finish' });
+    expect(node.actor.getSnapshot().status).toBe('active');
+    node.goodbye.answer?.();
+    expect(node.actor.getSnapshot().status).toBe('done');
+  });
+});
