@@ -13,6 +13,7 @@ import {
   afterRound,
   heardFrom,
   newlyDormant,
+  peersToAsk,
   staticPeers,
   withoutPeer,
   withPeer,
@@ -148,7 +149,7 @@ export const nodeMachine = setup({
       },
     }),
     'ask every peer': enqueueActions(({ context, enqueue }) => {
-      for (const peer of activePeers(context.peers)) {
+      for (const peer of peersToAsk(context.peers)) {
         enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
       }
       const peers = afterRound(context.peers);

@@ -5,7 +5,7 @@ export interface Peer extends PeerAddress {
   static: boolean;
   /** Repair rounds since it last sent us anything. */
   unanswered: number;
-  /** Silent for too long: neither asked nor pushed to until it is seen again. */
+  /** Silent for too long: not pushed to, and only probed now and then, until it is seen again. */
   dormant: boolean;
 }
 
@@ -13,6 +13,13 @@ export type PeerTable = Readonly<Record<string, Peer>>;
 
 /** Rounds of silence after which a discovered peer is set aside (a crashed or unplugged Pi). */
 export const SILENT_ROUNDS = 5;
+
+/**
+ * A peer set aside is still asked every this many rounds (about half a minute):
+ * after a partition both sides may have set each other aside, and mDNS does not
+ * announce a service again that it never saw leave.
+ */
+export const PROBE_EVERY_ROUNDS = 10;
 
 export function staticPeers(addresses: readonly PeerAddress[]): PeerTable {
   return Object.fromEntries(
@@ -57,11 +64,15 @@ export function activePeers(table: PeerTable): Peer[] {
   return Object.values(table).filter((peer) => !peer.dormant);
 }
 
-/** One repair round asked every active peer; discovered ones silent for too long are set aside. */
+/** Who a repair round asks: the active peers, and now and then one set aside. */
+export function peersToAsk(table: PeerTable): Peer[] {
+  return Object.values(table).filter((peer) => !peer.dormant || peer.unanswered % PROBE_EVERY_ROUNDS === 0);
+}
+
+/** One repair round was asked; discovered peers silent for too long are set aside. */
 export function afterRound(table: PeerTable): PeerTable {
   return Object.fromEntries(
     Object.entries(table).map(([key, peer]) => {
-      if (peer.dormant) return [key, peer];
       const unanswered = peer.unanswered + 1;
       return [key, { ...peer, unanswered, dormant: !peer.static && unanswered > SILENT_ROUNDS }];
     }),

@@ -1,5 +1,5 @@
 import type { TransportCommand } from '../../machines/cluster-events';
-import { SILENT_ROUNDS } from '../../machines/peer-table';
+import { PROBE_EVERY_ROUNDS, SILENT_ROUNDS } from '../../machines/peer-table';
 import { advance, SECOND } from '../support/time';
 import { NOON, nodeHarness, settle } from '../support/node-harness';
 
@@ -123,6 +123,15 @@ describe('node repair and peers', () => {
     advance(node.clock, 4 * SECOND, 100);
     expect(requestsTo(node.sent, HALL)).toBe(asked + 1);
     expect(updatesTo(node.sent, HALL)).toHaveLength(1);
+  });
+
+  it('still probes a peer set aside now and then, so that a healed partition heals', async () => {
+    const node = await runningNode(OURS, []);
+    node.actor.send({ type: 'peer.found', peer: { ...HALL, name: 'hall', ours: true } });
+    advance(node.clock, (SILENT_ROUNDS + 2) * 3 * SECOND, 100);
+    const asked = requestsTo(node.sent, HALL);
+    advance(node.clock, PROBE_EVERY_ROUNDS * 4 * SECOND, 100);
+    expect(requestsTo(node.sent, HALL)).toBe(asked + 1);
   });
 
   it('on SHUTDOWN says the mDNS goodbye and stops once the strip is dark and the goodbye sent', async () => {

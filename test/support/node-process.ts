@@ -20,13 +20,16 @@ export class NodeProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private waiters: Array<() => void> = [];
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    // No mDNS and a port of its own unless the test says otherwise (a later flag wins):
-    // tests outside a network namespace must not send anything off this machine.
-    const defaults = ['--hardware', 'sim', '--log-format', 'json', '--no-mdns', '--port', String(freeUdpPort())];
-    this.child = spawn(process.execPath, [CLI, 'run', ...defaults, ...args], {
-      env: { ...process.env, ...env },
-    });
+  /** In `netns` (a host of a test LAN) when given; else on this host, without mDNS. */
+  constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv } = {}) {
+    const common = ['--hardware', 'sim', '--log-format', 'json'];
+    const command = [process.execPath, CLI, 'run', ...common];
+    const argv = options.netns
+      ? ['ip', 'netns', 'exec', options.netns, ...command, ...args]
+      : // No mDNS and a port of its own unless the test says otherwise (a later flag wins):
+        // tests outside a network namespace must not send anything off this machine.
+        [...command, '--no-mdns', '--port', String(freeUdpPort()), ...args];
+    this.child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...options.env } });
     let partial = '';
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
