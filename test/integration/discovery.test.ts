@@ -251,17 +251,21 @@ suite('discovery over real mDNS between network namespaces', () => {
     expect(await second.advertisedName()).toBe(name);
   });
 
-  test('a taken name is renamed, and its owner is not said goodbye to', async () => {
+  test('a taken name is renamed, and nobody is told its owner left', async () => {
     const a = start(A, 'kitchen', 5301);
     expect(await a.advertisedName()).toBe('kitchen');
+    // bonjour-service's own probe would send goodbyes for the name it lost: this one must not see them.
+    const watcher = start(A, 'watcher', 5303);
+    await watcher.event('peer.found', 'kitchen');
     const b = start(B, 'kitchen', 5302);
     expect(await b.advertisedName()).toBe('kitchen-2');
     expect(b.logs.find((log) => log.event === 'mdns.rename')).toMatchObject({ name: 'kitchen', next: 'kitchen-2' });
 
     expect((await a.event('peer.found', 'kitchen-2')).peer).toMatchObject({ address: '10.77.0.2', port: 5302 });
     expect((await b.event('peer.found', 'kitchen')).peer).toMatchObject({ address: '10.77.0.1', port: 5301 });
+    await watcher.event('peer.found', 'kitchen-2');
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(b.events.filter((event) => event.type === 'peer.lost')).toEqual([]);
+    expect(watcher.events.filter((event) => event.type === 'peer.lost')).toEqual([]);
   });
 
   test('a service without our TXT marker is a Rust node, reached at the cluster port', async () => {
@@ -288,7 +292,7 @@ suite('discovery over real mDNS between network namespaces', () => {
     await lonely.event('discovery.stopped');
     expect(Date.now() - before).toBeLessThan(1500);
     expect(await lonely.exited).toBe(0);
-    expect(lonely.rawErrors).toEqual([]);
+    expect([...lonely.warnings(), ...lonely.rawErrors]).toEqual([]);
     expect(lonely.events).toEqual([{ type: 'discovery.stopped' }]);
   });
 });
