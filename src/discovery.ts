@@ -27,12 +27,14 @@ export interface DiscoveryOptions {
   interface?: string;
 }
 
+const OFFLINE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'ENETDOWN']);
 const SERVICE_TYPE = 'cat';
 const PROTOCOL = 'udp';
 /** The unpublish callback never fires on a broken socket: do not hold the shutdown for it. */
 const GOODBYE_TIMEOUT_MS = 1000;
 const PROBES = 3;
 const PROBE_INTERVAL_MS = 250;
+/** Beyond this, something answers for every name (a reflector echoing us back?): stop looping. */
 const MAX_ATTEMPTS = 100;
 /** Re-asking finds peers whose answer was lost; the peers' own announcements stop after an hour. */
 const QUERY_FIRST_MS = 1000;
@@ -118,7 +120,9 @@ export function discoveryActor(options: DiscoveryOptions) {
     const { log, port } = options;
     const send = (event: DiscoveryEvent): void => sendBack(event);
     const onError = (error: Error): void => {
-      log.warn({ event: 'mdns.error', err: error }, `mDNS: ${error.message}`);
+      // A host with no network (or a cable out) cannot reach the multicast group: expected, not a fault.
+      const offline = OFFLINE_CODES.has((error as NodeJS.ErrnoException).code ?? '');
+      log[offline ? 'debug' : 'warn']({ event: 'mdns.error', err: error }, `mDNS: ${error.message}`);
     };
 
     const interfaces = os.networkInterfaces();
@@ -163,15 +167,18 @@ export function discoveryActor(options: DiscoveryOptions) {
       log.info({ event: 'peer.lost', ...peer }, `${peer.name} said goodbye`);
       send({ type: 'peer.lost', peer });
     };
-    // A node restarted on another port without a goodbye: the old port is dead.
+    // A node restarted on another port without a goodbye: the old port is dead. Other changes do not matter.
     const peerChanged = (fresh: Bonjour.Service, old: Bonjour.Service): void => {
+      const before = found.get(old.fqdn.toLowerCase());
+      const after = describePeer(fresh, port, os.networkInterfaces());
+      if (before && after && before.port === after.port && before.ours === after.ours) return;
       peerDown(old);
       peerUp(fresh);
     };
 
     const browse = (): void => {
       browser = bonjour.find({ type: SERVICE_TYPE, protocol: PROTOCOL });
-      // Browsers emit no 'error' in 1.4.4, but an unheard 'error' would end the process.
+      // Browsers and services emit no 'error' in 1.4.4, but an unheard 'error' would end the process.
       (browser as unknown as EventEmitter).on('error', onError);
       browser.on('up', peerUp);
       browser.on('down', peerDown);

@@ -16,7 +16,11 @@ Exit status: 0 on success, 2 on a bad command line.
 export const RUN_HELP = `Usage: cat-litter-reminder run [flags]
 
 Runs one node until SIGINT, SIGTERM or SIGQUIT (or q in the terminal drawing);
-the strip ends dark. A second signal during shutdown exits at once.
+the strip ends dark and the node says its mDNS goodbye. A second signal during
+shutdown exits at once.
+
+Nodes find each other by mDNS (_cat._udp) and agree over UDP on the latest time
+of a cleaning; original Rust nodes take part as they are.
 
 Strip colours: light green < 8 h, dark green < 12 h, orange < 24 h, red < 26 h,
 then blinking red; dim blue while the time of the last cleaning is unknown.
@@ -42,10 +46,13 @@ Flags (a flag given twice: the last one wins):
                         json: one object per line on stdout (default when stdout is
                         not a terminal); pretty: for people
   --log-level LEVEL     trace|debug|info|warn|error|fatal|silent (default info)
-  --name NAME           instance name on the network (cluster; default: host name)
-  --port N              UDP port of the cluster (default 5300)
-  --no-mdns             do not advertise or browse by mDNS (cluster)
-  --peer HOST:PORT      a peer that is always there; repeatable (cluster)
+  --name NAME           mDNS instance name (default: the host name and a short suffix
+                        kept in the state file's directory)
+  --port N              UDP port of the cluster (default 5300, as the original)
+  --no-mdns             do not advertise or browse by mDNS: static peers only
+  --peer HOST:PORT      a peer from the start that never expires (an IPv4 address or
+                        host name): for networks that block multicast, and for
+                        original nodes; repeatable
   --help                show this help
 
 Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.

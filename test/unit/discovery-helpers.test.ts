@@ -268,6 +268,22 @@ describe('discoveryActor (fake bonjour-service)', () => {
     parent.stop();
   });
 
+  it('a peer back on another port without a goodbye is lost and found again; other changes are quiet', async () => {
+    const { fake, parent } = start();
+    await until('published', () => fake.published.length === 1);
+    const old = { name: 'hall', fqdn: 'hall._cat._udp.local', port: 5302, txt: { impl: 'cat-litter-reminder-ts' }, referer: { address: '10.0.0.2' } };
+    fake.browser.emit('up', old);
+    fake.browser.emit('srv-update', { ...old, host: 'other.local' }, old);
+    fake.browser.emit('srv-update', { ...old, port: 5303 }, old);
+    await until('events', () => events.length === 3);
+    expect(events.map((event) => [event.type, event.peer.port])).toEqual([
+      ['peer.found', 5302],
+      ['peer.lost', 5302],
+      ['peer.found', 5303],
+    ]);
+    parent.stop();
+  });
+
   it('renames on a conflict', async () => {
     mockWorld.taken = new Set(['kitchen._cat._udp.local', 'kitchen-2._cat._udp.local']);
     const { fake, parent } = start();
