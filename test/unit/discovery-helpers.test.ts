@@ -4,7 +4,8 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
-import { createActor, createMachine, type AnyEventObject } from 'xstate';
+import { createActor, createMachine } from 'xstate';
+import type { DiscoveryEvent } from '../../machines/cluster-events';
 import {
   advertisedName,
   candidateName,
@@ -208,7 +209,7 @@ jest.mock('bonjour-service', () => {
 describe('discoveryActor (fake bonjour-service)', () => {
   let dir: string;
   let records: Array<Record<string, unknown>>;
-  let events: AnyEventObject[];
+  let events: DiscoveryEvent[];
 
   const until = async (what: string, check: () => boolean, ms = 3000): Promise<void> => {
     const end = Date.now() + ms;
@@ -223,7 +224,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
     const parent = createActor(
       createMachine({
         invoke: { id: 'discovery', src: discoveryActor({ name, port: 5301, stateDir: dir, log }) },
-        on: { '*': { actions: ({ event }) => events.push(event) } },
+        on: { '*': { actions: ({ event }) => events.push(event as DiscoveryEvent) } },
       }),
     );
     parent.start();
@@ -276,7 +277,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
     fake.browser.emit('srv-update', { ...old, host: 'other.local' }, old);
     fake.browser.emit('srv-update', { ...old, port: 5303 }, old);
     await until('events', () => events.length === 3);
-    expect(events.map((event) => [event.type, event.peer.port])).toEqual([
+    expect(events.map((event) => [event.type, 'peer' in event ? event.peer.port : null])).toEqual([
       ['peer.found', 5302],
       ['peer.lost', 5302],
       ['peer.found', 5303],
