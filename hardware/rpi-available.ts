@@ -1,23 +1,35 @@
 import * as fs from 'node:fs';
 
-// Both are optional dependencies: npm skips them where their native parts do not build.
-const MODULES = ['rpi-ws281x-native', 'onoff'];
+export const DEFAULT_MODEL_FILE = '/proc/device-tree/model';
 
 /**
- * Whether the Raspberry Pi driver can be tried here, without loading anything native.
- * Resolving only finds the packages; whether they work shows when the driver opens.
+ * Whether the Raspberry Pi driver can be tried here, without loading anything native:
+ * the board says it is a Pi, and the strip's package is installed (an optional
+ * dependency, skipped where its native part does not build). Whether it works shows
+ * when the driver opens; the button may still be missing then, which is not fatal.
  */
-export function rpiAvailable(sysfsRoot = '/sys/class/gpio'): { ok: true } | { ok: false; reason: string } {
-  const reasons = MODULES.filter((name) => !resolvable(name)).map((name) => `the ${name} package is not installed`);
-  if (!fs.existsSync(sysfsRoot)) reasons.push(`${sysfsRoot} does not exist, so there is no sysfs GPIO`);
+export function rpiAvailable(
+  modelFile = DEFAULT_MODEL_FILE,
+  resolve: (name: string) => string = require.resolve,
+): { ok: true } | { ok: false; reason: string } {
+  const reasons: string[] = [];
+  const model = readModel(modelFile);
+  if (!model.includes('Raspberry Pi')) {
+    reasons.push(model ? `${modelFile} names "${model}", not a Raspberry Pi` : `${modelFile} is missing, so this is not a Raspberry Pi`);
+  }
+  try {
+    resolve('rpi-ws281x-native');
+  } catch {
+    reasons.push('the rpi-ws281x-native package is not installed');
+  }
   return reasons.length === 0 ? { ok: true } : { ok: false, reason: reasons.join('; ') };
 }
 
-function resolvable(name: string): boolean {
+function readModel(file: string): string {
   try {
-    require.resolve(name);
-    return true;
+    // The device tree ends its strings with a NUL.
+    return fs.readFileSync(file, 'utf8').replace(/\0+$/, '').trim();
   } catch {
-    return false;
+    return '';
   }
 }

@@ -32,8 +32,8 @@ const SOC_LABELS = ['pinctrl-bcm2711', 'pinctrl-bcm2835', 'pinctrl-rp1'];
 const HEADER_GPIOS = 28;
 
 const NO_SYSFS_ADVICE =
-  'this kernel has no sysfs GPIO (Raspberry Pi OS based on Debian 13 dropped it): ' +
-  'use --hardware terminal|sim until a libgpiod driver exists';
+  'this kernel has no sysfs GPIO (Raspberry Pi OS based on Debian 13 dropped it), which the onoff ' +
+  'button driver needs; a driver on the GPIO character device (libgpiod) would replace it';
 
 interface GpioChip {
   dir: string;

@@ -1,6 +1,6 @@
 import { openRpiButton } from './rpi-button';
 import { openRpiStrip } from './rpi-strip';
-import type { Hardware } from './types';
+import type { ButtonDriver, Hardware } from './types';
 
 export interface RpiOptions {
   leds: number;
@@ -9,17 +9,31 @@ export interface RpiOptions {
   buttonPin: number;
 }
 
-/** The real strip and button of a Raspberry Pi. Throws, saying what to do, when either cannot be opened. */
-export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableStream): Hardware {
-  const strip = openRpiStrip(options);
-  let button;
+export interface RpiHardware {
+  hardware: Hardware;
+  /** Why the node runs without its button (the strip works), or null. */
+  buttonProblem: string | null;
+}
+
+const NO_BUTTON: ButtonDriver = { watch: () => () => undefined };
+
+type Openers = { openStrip?: typeof openRpiStrip; openButton?: typeof openRpiButton };
+
+/**
+ * The real strip and button of a Raspberry Pi. Throws, saying what to do, when the
+ * strip cannot be opened. A button that cannot be opened (a kernel without sysfs
+ * GPIO, say) leaves a strip that still shows the household's time, which beats none.
+ */
+export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableStream, openers: Openers = {}): RpiHardware {
+  const strip = (openers.openStrip ?? openRpiStrip)(options);
+  let button = NO_BUTTON;
+  let buttonProblem: string | null = null;
   try {
-    button = openRpiButton({ buttonPin: options.buttonPin });
+    button = (openers.openButton ?? openRpiButton)({ buttonPin: options.buttonPin });
   } catch (error) {
-    strip.close();
-    throw error;
+    buttonProblem = error instanceof Error ? error.message : String(error);
   }
-  return {
+  const hardware: Hardware = {
     kind: 'rpi',
     strip,
     button,
@@ -28,4 +42,5 @@ export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableS
     describe: () => undefined,
     close: () => undefined,
   };
+  return { hardware, buttonProblem };
 }

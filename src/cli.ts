@@ -2,6 +2,9 @@
 import { UsageError } from './cli/args';
 import { MAIN_HELP, RUN_HELP } from './cli/help';
 import { parseRunOptions } from './cli/run-options';
+import { installServiceCommand } from './commands/install-service';
+import { resetCommand } from './commands/reset';
+import { statusCommand } from './commands/status';
 import { runNode } from './run-node';
 import { version } from '../package.json';
 
@@ -25,6 +28,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return runNode(options, { stdin: process.stdin, stdout: process.stdout });
   }
+  if (command === 'status') return statusCommand(rest);
+  if (command === 'reset') return resetCommand(rest);
+  if (command === 'install-service') return installServiceCommand(rest);
   throw new UsageError(`unknown command "${command}" (try --help)`);
 }
 

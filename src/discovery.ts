@@ -1,4 +1,4 @@
-import Bonjour from 'bonjour-service';
+import type Bonjour from 'bonjour-service';
 import type { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +17,7 @@ import {
   newInstanceId,
   sameName,
 } from './discovery-helpers';
+import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE, type Mdns } from './mdns';
 
 export interface DiscoveryOptions {
   name: string | null;
@@ -27,9 +28,6 @@ export interface DiscoveryOptions {
   interface?: string;
 }
 
-const OFFLINE_CODES = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'ENETDOWN']);
-const SERVICE_TYPE = 'cat';
-const PROTOCOL = 'udp';
 /** The unpublish callback never fires on a broken socket: do not hold the shutdown for it. */
 const GOODBYE_TIMEOUT_MS = 1000;
 const PROBES = 3;
@@ -40,12 +38,8 @@ const MAX_ATTEMPTS = 100;
 const QUERY_FIRST_MS = 1000;
 const QUERY_MAX_MS = 60_000;
 
-/** The parts of multicast-dns (typed `any` by bonjour-service) that this file relies on. */
 interface ResourceRecord {
   name: string;
-}
-interface Mdns extends EventEmitter {
-  query(name: string, type: string, callback: (error?: Error | null) => void): void;
 }
 
 /**
@@ -119,26 +113,12 @@ export function discoveryActor(options: DiscoveryOptions) {
   return fromCallback<DiscoveryCommand>(({ sendBack, receive }) => {
     const { log, port } = options;
     const send = (event: DiscoveryEvent): void => sendBack(event);
-    const onError = (error: Error): void => {
-      // A host with no network (or a cable out) cannot reach the multicast group: expected, not a fault.
-      const offline = OFFLINE_CODES.has((error as NodeJS.ErrnoException).code ?? '');
-      log[offline ? 'debug' : 'warn']({ event: 'mdns.error', err: error }, `mDNS: ${error.message}`);
-    };
-
     const interfaces = os.networkInterfaces();
     const iface = options.interface === undefined ? null : interfaceAddress(options.interface, interfaces);
     if (options.interface !== undefined && iface === null) {
       log.warn({ event: 'mdns.error', interface: options.interface }, `no IPv4 address on ${options.interface}: using all interfaces`);
     }
-    // Bound to the interface's address, the socket would not receive multicast: bind to all, send on it.
-    const mdnsOptions: Record<string, string> = iface === null ? {} : { interface: iface, bind: '0.0.0.0' };
-    // Without the callback, a failed answer to a query is thrown.
-    const bonjour = new Bonjour(mdnsOptions, onError);
-    // Private in bonjour-service, but its 'error' events (EADDRINUSE, EACCES) kill the process if nobody listens.
-    const mdns = (bonjour as unknown as { server: { mdns: Mdns } }).server.mdns;
-    mdns.on('error', onError);
-    // Failed multicast joins (an interface without multicast), repeated every 5 s: not worth a warning each time.
-    mdns.on('warning', (error: Error) => log.debug({ event: 'mdns.warning', err: error }, `mDNS: ${error.message}`));
+    const { bonjour, mdns, onError } = openMdns(log, iface);
 
     const base = advertisedName(instanceName(options.name, options.stateDir, log));
     let ownName = base;
@@ -177,7 +157,7 @@ export function discoveryActor(options: DiscoveryOptions) {
     };
 
     const browse = (): void => {
-      browser = bonjour.find({ type: SERVICE_TYPE, protocol: PROTOCOL });
+      browser = bonjour.find({ type: SERVICE_TYPE, protocol: SERVICE_PROTOCOL });
       // Browsers and services emit no 'error' in 1.4.4, but an unheard 'error' would end the process.
       (browser as unknown as EventEmitter).on('error', onError);
       browser.on('up', peerUp);
@@ -195,7 +175,7 @@ export function discoveryActor(options: DiscoveryOptions) {
 
     const publish = (attempt: number): void => {
       const name = candidateName(base, attempt);
-      const fqdn = `${name}._${SERVICE_TYPE}._${PROTOCOL}.local`;
+      const fqdn = `${name}._${SERVICE_TYPE}._${SERVICE_PROTOCOL}.local`;
       cancelProbe = probeName(mdns, fqdn, log, (taken) => {
         if (stopping) return;
         if (taken && attempt < MAX_ATTEMPTS) {
@@ -206,7 +186,7 @@ export function discoveryActor(options: DiscoveryOptions) {
         }
         if (taken) log.error({ event: 'mdns.error', name }, `${name} is taken too: advertising it anyway`);
         ownName = name;
-        const service = bonjour.publish({ name, type: SERVICE_TYPE, protocol: PROTOCOL, port, txt: TXT_RECORD, probe: false });
+        const service = bonjour.publish({ name, type: SERVICE_TYPE, protocol: SERVICE_PROTOCOL, port, txt: TXT_RECORD, probe: false });
         service.on('error', onError);
         service.once('up', () => log.info({ event: 'mdns.advertised', name, port }, `advertised as ${name} on port ${port}`));
         browse();

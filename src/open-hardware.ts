@@ -9,10 +9,15 @@ export interface Console {
   stdout: NodeJS.WriteStream;
 }
 
+/** Something the node should warn about: the hardware is not all it was asked for. */
+export interface HardwareWarning {
+  event: 'hardware.fallback' | 'hardware.no-button';
+  message: string;
+}
+
 export interface OpenedHardware {
   hardware: Hardware;
-  /** Why the asked-for or preferred driver was not used, to be logged as a warning. */
-  fallback: string | null;
+  warning: HardwareWarning | null;
 }
 
 /**
@@ -31,25 +36,35 @@ export function openHardware(
       : openSimHardware(io.stdin, io.stdout);
   switch (kind) {
     case 'sim':
-      return { hardware: openSimHardware(io.stdin, io.stdout), fallback: null };
+      return { hardware: openSimHardware(io.stdin, io.stdout), warning: null };
     case 'terminal':
       return {
         hardware: openTerminalHardware({ input: io.stdin, output: io.stdout, leds: options.leds }),
-        fallback: null,
+        warning: null,
       };
     case 'auto':
-      if (!rpiAvailable().ok) return { hardware: local(), fallback: null };
+      if (!rpiAvailable().ok) return { hardware: local(), warning: null };
       break;
     case 'rpi':
       break;
   }
   try {
-    return { hardware: openRpiHardware(options, io.stdout), fallback: null };
+    const { hardware, buttonProblem } = openRpiHardware(options, io.stdout);
+    const warning: HardwareWarning | null = buttonProblem
+      ? {
+          event: 'hardware.no-button',
+          message: `running without the button: ${buttonProblem}; the strip works, and \`cat-litter-reminder reset\` from any machine records a cleaning`,
+        }
+      : null;
+    return { hardware, warning };
   } catch (error) {
     const hardware = local();
     return {
       hardware,
-      fallback: `Raspberry Pi hardware could not be used: ${(error as Error).message}; using the ${hardware.kind} driver instead`,
+      warning: {
+        event: 'hardware.fallback',
+        message: `Raspberry Pi hardware could not be used: ${(error as Error).message}; using the ${hardware.kind} driver instead`,
+      },
     };
   }
 }

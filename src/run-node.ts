@@ -13,6 +13,7 @@ import { discoveryActor } from './discovery';
 import { buttonActor, loadStateActor, noDiscovery, stripActor, storeActor } from './node-actors';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
+import { startInspection, type Inspection } from './inspection';
 import { formatRfc3339 } from './timestamp';
 import { transportActor } from './transport';
 
@@ -20,7 +21,13 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
 
 const wallClock = { now: () => Date.now() };
 
-function createNode(options: RunOptions, hardware: Hardware, output: StripOutput, log: Logger) {
+function createNode(
+  options: RunOptions,
+  hardware: Hardware,
+  output: StripOutput,
+  log: Logger,
+  inspection: Inspection | undefined,
+) {
   const machine = nodeMachine.provide({
     actors: {
       loadState: loadStateActor(options.stateFile, log),
@@ -43,6 +50,7 @@ function createNode(options: RunOptions, hardware: Hardware, output: StripOutput
       peers: options.peers,
       random: Math.random,
     },
+    inspect: inspection?.inspect,
   });
 }
 
@@ -87,17 +95,22 @@ function followLevels(node: ReturnType<typeof createNode>, hardware: Hardware, l
  * with the exit status. A second signal during shutdown exits at once, after one
  * more try to darken the strip.
  */
-export function runNode(options: RunOptions, io: Console): Promise<number> {
-  const { hardware, fallback } = openHardware(options.hardware, options, io);
+export async function runNode(options: RunOptions, io: Console): Promise<number> {
+  const { hardware, warning } = openHardware(options.hardware, options, io);
   const log = createLogger(
     options.logFormat,
     options.logLevel,
     hardware.logStream,
     Boolean(io.stdout.isTTY),
   );
-  if (fallback) log.warn({ event: 'hardware.fallback' }, fallback);
+  if (warning) log.warn({ event: warning.event }, warning.message);
   const output = new StripOutput(hardware.strip, log);
-  const node = createNode(options, hardware, output, log);
+  let inspection: Inspection | undefined;
+  if (options.inspect) {
+    inspection = await startInspection(options.inspect, log);
+    log.info({ event: 'inspect', where: inspection.where }, `inspector: ${inspection.where}`);
+  }
+  const node = createNode(options, hardware, output, log, inspection);
   followLevels(node, hardware, log);
   logNodeEvents(node, log);
 
@@ -114,6 +127,7 @@ export function runNode(options: RunOptions, io: Console): Promise<number> {
       for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, onSignal);
       output.close();
       hardware.close();
+      inspection?.stop();
       log.info({ event: 'stopped' }, 'stopped');
       resolve(status);
     };

@@ -6,6 +6,8 @@ export interface FlagSpec {
   value: boolean;
   /** Every occurrence is kept; otherwise the last one wins. */
   repeatable?: boolean;
+  /** The value may be left out (at the end, or before the next flag): it reads as "". */
+  optional?: boolean;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
@@ -31,9 +33,10 @@ export function readFlags(argv: readonly string[], specs: FlagSpecs): RawFlags {
     if (!spec) throw new UsageError(`unknown flag --${name}`);
     let value = '';
     if (spec.value) {
+      const next = argv[i + 1];
       if (eq !== -1) value = word.slice(eq + 1);
-      else if (i + 1 < argv.length) value = argv[++i];
-      else throw new UsageError(`--${name} needs a value`);
+      else if (next !== undefined && !(spec.optional && next.startsWith('--'))) value = argv[++i];
+      else if (!spec.optional) throw new UsageError(`--${name} needs a value`);
     } else if (eq !== -1) {
       throw new UsageError(`--${name} takes no value, got "${word.slice(eq + 1)}"`);
     }

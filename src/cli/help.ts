@@ -4,11 +4,14 @@ Reminds the household to clean the cat litter box: an LED strip shows how long
 ago it was cleaned, and a button press means "cleaned now".
 
 Commands:
-  run        run a node (the strip, the button, the state file)
+  run              run a node (the strip, the button, the state file, the cluster)
+  status           show every node of the household and its time
+  reset            "cleaned now" (or --at an earlier time) on every node
+  install-service  install and enable the systemd unit that runs a node at boot
 
 Flags:
-  --help     show this help (also: cat-litter-reminder <command> --help)
-  --version  print the version
+  --help           show this help (also: cat-litter-reminder <command> --help)
+  --version        print the version
 
 Exit status: 0 on success, 2 on a bad command line.
 `;
@@ -53,6 +56,10 @@ Flags (a flag given twice: the last one wins):
   --peer HOST:PORT      a peer from the start that never expires (an IPv4 address or
                         host name): for networks that block multicast, and for
                         original nodes; repeatable
+  --inspect [ws://HOST:PORT]
+                        show the statecharts live in the Stately inspector: without a
+                        value on stately.ai (needs internet; Stately prints the link),
+                        with one through a WebSocket relay on your laptop
   --help                show this help
 
 Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.

@@ -1,8 +1,10 @@
-import { coerce, create, define, enums, integer, max, min, pattern, string } from 'superstruct';
+import { create, define, enums, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { QuietHours } from '../../machines/quiet-hours';
+import { parseInspectTarget, type InspectTarget } from '../inspection';
 import { defaultStatePath } from '../state-file';
-import { checkFlag, lastValue, readFlags, type FlagSpecs } from './args';
+import { readFlags, type FlagSpecs } from './args';
+import { flagReader } from './flag-values';
 
 export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -23,6 +25,8 @@ export interface RunOptions {
   port: number;
   mdns: boolean;
   peers: PeerAddress[];
+  /** null: no inspection. */
+  inspect: InspectTarget | null;
 }
 
 export const RUN_FLAGS: FlagSpecs = {
@@ -41,10 +45,8 @@ export const RUN_FLAGS: FlagSpecs = {
   port: { value: true },
   'no-mdns': { value: false },
   peer: { value: true, repeatable: true },
+  inspect: { value: true, optional: true },
 };
-
-const wholeNumber = (low: number, high: number) =>
-  coerce(min(max(integer(), high), low), pattern(string(), /^-?\d+$/), (text) => Number(text));
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -63,8 +65,6 @@ const TimeZoneFlag = define<string>('time zone', (value) => {
   }
 });
 
-const HostPort = pattern(string(), /^[^\s:[\]]+:\d{1,5}$/);
-
 function toMinutes(hhmm: string): number {
   const [hours, minutes] = hhmm.split(':').map(Number);
   return hours * 60 + minutes;
@@ -75,12 +75,6 @@ function parseQuietHours(value: string): QuietHours | null {
   if (value === 'off') return null;
   const [from, to] = value.split('-');
   return { start: toMinutes(from), end: toMinutes(to) };
-}
-
-function parsePeer(value: string): PeerAddress {
-  create(value, HostPort);
-  const [address, port] = value.split(':');
-  return { address, port: create(Number(port), min(max(integer(), 65535), 1)) };
 }
 
 export function systemTimeZone(): string {
@@ -95,14 +89,7 @@ export function parseRunOptions(
 ): RunOptions | undefined {
   const flags = readFlags(argv, RUN_FLAGS);
   if (flags.help) return undefined;
-  const read = <T>(name: string, fallback: T, expected: string, check: (value: string) => T): T => {
-    const value = lastValue(flags, name);
-    return value === undefined ? fallback : checkFlag(name, value, expected, check);
-  };
-  const whole = (name: string, fallback: number, low: number, high: number) =>
-    read(name, fallback, `a whole number from ${low} to ${high}`, (value) =>
-      create(value, wholeNumber(low, high)),
-    );
+  const { read, whole, peers } = flagReader(flags);
   const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
     read(name, fallback, `one of ${choices.join(', ')}`, (value) => create(value, enums(choices)));
   return {
@@ -130,8 +117,12 @@ export function parseRunOptions(
     ),
     port: whole('port', 5300, 1, 65535),
     mdns: !flags['no-mdns'],
-    peers: (flags.peer ?? []).map((value) =>
-      checkFlag('peer', value, 'HOST:PORT (an IPv4 address or host name) with a port from 1 to 65535', parsePeer),
+    peers: peers(),
+    inspect: read<InspectTarget | null>(
+      'inspect',
+      null,
+      'nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT',
+      parseInspectTarget,
     ),
   };
 }

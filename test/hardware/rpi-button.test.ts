@@ -7,7 +7,6 @@ import {
   type GpioConstructor,
   type GpioPin,
 } from '../../hardware/rpi-button';
-import { rpiAvailable } from '../../hardware/rpi-available';
 
 type Callback = Parameters<GpioPin['watch']>[0];
 
@@ -138,7 +137,8 @@ describe('Raspberry Pi button', () => {
     const load = jest.fn(() => fakeGpio().Gpio);
     expect(() => openRpiButton({ buttonPin: 5 }, { loadGpio: load, sysfsRoot: missing })).toThrow(
       `the button on GPIO 5 needs ${missing}, which does not exist: this kernel has no sysfs GPIO ` +
-        '(Raspberry Pi OS based on Debian 13 dropped it): use --hardware terminal|sim until a libgpiod driver exists',
+        '(Raspberry Pi OS based on Debian 13 dropped it), which the onoff button driver needs; ' +
+        'a driver on the GPIO character device (libgpiod) would replace it',
     );
     expect(load).not.toHaveBeenCalled();
   });
@@ -154,14 +154,5 @@ describe('Raspberry Pi button', () => {
         "EACCES: permission denied, open '/sys/class/gpio/export'; " +
         'run as root or add the user to the gpio group (sudo usermod -aG gpio $USER, then log in again)',
     );
-  });
-});
-
-describe('Raspberry Pi availability', () => {
-  it('names the missing sysfs directory', () => {
-    const missing = path.join(root, 'no-such-dir');
-    const result = rpiAvailable(missing);
-    expect(result.ok).toBe(false);
-    expect(result.ok ? '' : result.reason).toContain(`${missing} does not exist, so there is no sysfs GPIO`);
   });
 });

@@ -116,3 +116,17 @@ export function tempDir(): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cat-litter-'));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Runs the built CLI to its end (in `netns` when given) and resolves with what it printed. */
+export function runCli(
+  args: string[],
+  netns?: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const argv = netns ? ['ip', 'netns', 'exec', netns, process.execPath, CLI, ...args] : [process.execPath, CLI, ...args];
+  const child = spawn(argv[0], argv.slice(1));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+}

@@ -19,7 +19,18 @@ describe('run options', () => {
       port: 5300,
       mdns: true,
       peers: [],
+      inspect: null,
     });
+  });
+
+  it('takes --inspect with or without a relay URL', () => {
+    expect(parse('--inspect')?.inspect).toEqual({ kind: 'sky' });
+    expect(parse('--inspect', '--no-mdns')).toMatchObject({ inspect: { kind: 'sky' }, mdns: false });
+    expect(parse('--inspect', 'ws://10.0.0.2:8080')?.inspect).toEqual({ kind: 'websocket', url: 'ws://10.0.0.2:8080' });
+    expect(parse('--inspect=ws://laptop:8080')?.inspect).toEqual({ kind: 'websocket', url: 'ws://laptop:8080' });
+    expect(() => parse('--inspect', 'http://laptop:8080')).toThrow(
+      new UsageError('--inspect: "http://laptop:8080" is not valid: not a ws:// or wss:// URL; expected nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT'),
+    );
   });
 
   it('lets the last of a repeated flag win, and keeps every --peer', () => {

@@ -1,0 +1,102 @@
+import type Bonjour from 'bonjour-service';
+import * as dgram from 'node:dgram';
+import * as os from 'node:os';
+import type { Logger } from 'pino';
+import { peerKey, type PeerAddress } from '../../machines/cluster-events';
+import { describePeer } from '../discovery-helpers';
+import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../mdns';
+import { decode, encode } from '../protocol/codec';
+import type { Message } from '../protocol/message';
+
+/** A node of the household, found by mDNS or given with --peer. */
+export interface HouseholdNode extends PeerAddress {
+  name: string;
+}
+
+/** What a node answered: its time (ms), null for "unknown"; undefined while it has not answered. */
+export type Answers = Map<string, number | null>;
+
+const RESEND_MS = 400;
+
+/**
+ * Looks at the household from outside: browses `_cat._udp` (unless `mdns` is off)
+ * and asks every node found, and every static peer, for its time, over one UDP
+ * socket of its own, until `deadline`. Unanswered nodes are asked again every
+ * 400 ms, so that a lost datagram costs little. Ends early once every node found
+ * has answered and browsing has had `browseMs` to find the rest.
+ */
+export class HouseholdProbe {
+  readonly nodes = new Map<string, HouseholdNode>();
+  readonly answers: Answers = new Map();
+  private readonly socket = dgram.createSocket('udp4');
+  private bonjour: Bonjour | undefined;
+  private browser: Bonjour.Browser | undefined;
+
+  constructor(
+    private readonly options: { peers: PeerAddress[]; clusterPort: number; mdns: boolean; log: Logger },
+  ) {
+    this.socket.on('message', (bytes, remote) => {
+      const decoded = decode(bytes);
+      const key = peerKey({ address: remote.address, port: remote.port });
+      if (!decoded.ok || decoded.message.type !== 'UpdateState' || !this.nodes.has(key)) return;
+      this.answers.set(key, decoded.message.secs === null ? null : decoded.message.secs * 1000);
+    });
+    this.socket.on('error', (error) => options.log.warn({ event: 'probe.error', err: error }, error.message));
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.bind(0, resolve));
+    for (const peer of this.options.peers) this.add({ ...peer, name: peerKey(peer) });
+    if (!this.options.mdns) return;
+    const { bonjour, onError } = openMdns(this.options.log);
+    this.bonjour = bonjour;
+    this.browser = bonjour.find({ type: SERVICE_TYPE, protocol: SERVICE_PROTOCOL });
+    (this.browser as unknown as NodeJS.EventEmitter).on('error', onError);
+    this.browser.on('up', (service: Bonjour.Service) => {
+      const peer = describePeer(service, this.options.clusterPort, os.networkInterfaces());
+      if (peer) this.add({ name: peer.name, address: peer.address, port: peer.port });
+    });
+  }
+
+  /** Sends `message` to every node not yet answered, again and again, until they all answer or time runs out. */
+  async exchange(message: Message, deadline: number, browseMs: number): Promise<void> {
+    const browseUntil = Date.now() + browseMs;
+    for (;;) {
+      for (const [key, node] of this.nodes) {
+        if (!this.answers.has(key)) this.send(message, node);
+      }
+      const left = deadline - Date.now();
+      const everyoneAnswered = this.nodes.size > 0 && this.answers.size === this.nodes.size;
+      if (left <= 0 || (everyoneAnswered && Date.now() >= browseUntil)) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(RESEND_MS, left)));
+    }
+  }
+
+  /** Sends `message` to every node, again every 400 ms (to nodes found meanwhile too), until `until`. */
+  async broadcast(message: Message, until: number): Promise<void> {
+    for (;;) {
+      for (const node of this.nodes.values()) this.send(message, node);
+      const left = until - Date.now();
+      if (left <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(RESEND_MS, left)));
+    }
+  }
+
+  send(message: Message, to: PeerAddress): void {
+    this.socket.send(encode(message), to.port, to.address, (error) => {
+      if (error) this.options.log.debug({ event: 'probe.send-failed', to: peerKey(to), err: error }, error.message);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.browser?.stop();
+    await new Promise<void>((resolve) => (this.bonjour ? this.bonjour.destroy(() => resolve()) : resolve()));
+    this.socket.close();
+  }
+
+  private add(node: HouseholdNode): void {
+    const key = peerKey(node);
+    // A node found by mDNS and also given with --peer is one node: keep its mDNS name.
+    if (!this.nodes.has(key) || this.nodes.get(key)?.name === key) this.nodes.set(key, node);
+  }
+}

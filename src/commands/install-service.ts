@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lastValue, readFlags, UsageError, type FlagSpecs } from '../cli/args';
+
+export const UNIT_NAME = 'cat-litter-reminder.service';
+const DEFAULT_UNIT_DIR = '/etc/systemd/system';
+const PLACEHOLDER = '@PROGRAM@';
+
+export const INSTALL_SERVICE_HELP = `Usage: cat-litter-reminder install-service [--dry-run] [--unit-dir DIR] [--help]
+
+Makes this machine run a node at every boot, once the network is up: writes the
+systemd unit ${UNIT_NAME} (this node.js running this program with
+"run --hardware auto --log-format pretty"), then runs systemctl daemon-reload and
+systemctl enable. The state file is kept in /var/lib/cat-litter-reminder.
+Needs root and a running systemd.
+
+Flags:
+  --dry-run             print the unit and the commands, change nothing (no root needed)
+  --unit-dir DIR        where the unit is written (default ${DEFAULT_UNIT_DIR})
+  --help                show this help
+
+Afterwards:
+  systemctl start cat-litter-reminder     start it now (restart, if it already runs)
+  journalctl -u cat-litter-reminder -f    follow its log
+
+Exit status: 0 when installed, 1 when it could not be, 2 on bad flags.
+`;
+
+const AFTER = `Start it now:    systemctl start cat-litter-reminder   (or restart, if it already runs)
+Follow its log:  journalctl -u cat-litter-reminder -f
+`;
+
+/** What the command touches outside itself; tests replace any of it. */
+export interface InstallServiceDeps {
+  getuid(): number;
+  /** The path of an executable `cmd` on PATH, or null. */
+  which(cmd: string): string | null;
+  exists(file: string): boolean;
+  /** Runs a command, its output passed through; resolves with its exit status. */
+  run(cmd: string, args: readonly string[]): Promise<number>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export interface InstallServiceOverrides extends Partial<InstallServiceDeps> {
+  /** Absolute paths put into ExecStart=; by default the node and cli.js running now. */
+  nodePath?: string;
+  scriptPath?: string;
+  templatePath?: string;
+}
+
+const SYSTEM: InstallServiceDeps = {
+  // Looked up at each call, so that a spy on process.getuid is seen.
+  getuid: () => (process.getuid ? process.getuid() : -1),
+  which: (cmd) => {
+    for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+      const candidate = path.join(dir || '.', cmd);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not in this directory
+      }
+    }
+    return null;
+  },
+  exists: (file) => fs.existsSync(file),
+  run: (cmd, args) =>
+    new Promise((resolve) => {
+      const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', (error) => {
+        process.stderr.write(`cat-litter-reminder: cannot run ${cmd}: ${error.message}\n`);
+        resolve(127);
+      });
+      child.on('close', (code) => resolve(code ?? 1));
+    }),
+  stdout: process.stdout,
+  stderr: process.stderr,
+};
+
+const FLAGS: FlagSpecs = { 'dry-run': { value: false }, 'unit-dir': { value: true }, help: { value: false } };
+const COMMANDS: readonly (readonly string[])[] = [['daemon-reload'], ['enable', UNIT_NAME]];
+// ProtectHome=yes hides these trees; node from nvm or a clone in ~pi lives there.
+const HOME_TREES = ['/home', '/root', '/run/user'];
+
+/**
+ * The template lives in the package's systemd/ folder: three levels up from the
+ * compiled dist/src/commands/, two from src/commands/ when run from source (jest).
+ */
+function templateCandidates(): string[] {
+  return [path.resolve(__dirname, '../../../systemd', UNIT_NAME), path.resolve(__dirname, '../../systemd', UNIT_NAME)];
+}
+
+/**
+ * One word of ExecStart=: systemd splits on spaces and expands % everywhere, and
+ * $ in the arguments only (not in the program's own path), so quote what needs it.
+ */
+export function execWord(word: string, role: 'program' | 'argument'): string {
+  if (/^[\w/.+:@,-]+$/.test(word)) return word;
+  let escaped = word.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%');
+  if (role === 'argument') escaped = escaped.replace(/\$/g, '$$$$');
+  return `"${escaped}"`;
+}
+
+/** The unit as installed: ExecStart= runs `node` on `script`. */
+export function renderUnit(template: string, node: string, script: string): string {
+  for (const file of [node, script]) {
+    if (!path.isAbsolute(file) || /[\n\r]/.test(file)) throw new Error(`"${file}" cannot be used in ExecStart=`);
+  }
+  if (template.split(PLACEHOLDER).length !== 2) throw new Error(`the unit template must hold ${PLACEHOLDER} exactly once`);
+  // A function, or replace() would read the $$ of execWord as its own pattern.
+  let unit = template.replace(PLACEHOLDER, () => `${execWord(node, 'program')} ${execWord(script, 'argument')}`);
+  const inHome = [node, script].some((file) => HOME_TREES.some((tree) => file.startsWith(`${tree}/`)));
+  if (inHome) unit = unit.replace(/^ProtectHome=yes$/m, 'ProtectHome=read-only');
+  return unit;
+}
+
+/** Why a real install cannot go ahead here, or null. */
+function systemProblem(io: InstallServiceDeps, unitDir: string): string | null {
+  if (io.getuid() !== 0) {
+    return `install-service needs root to write ${unitDir} and run systemctl: run it with sudo (or add --dry-run to see what it would do)`;
+  }
+  if (!io.which('systemctl')) {
+    return 'systemctl is not on PATH, so this system does not use systemd: start "cat-litter-reminder run" from its init system instead';
+  }
+  if (!io.exists('/run/systemd/system')) {
+    return 'systemd is not running (/run/systemd/system is missing, as in a container or chroot): install the service on the booted machine that will run it';
+  }
+  return null;
+}
+
+function readTemplate(overrides: InstallServiceOverrides): string {
+  const candidates = overrides.templatePath ? [overrides.templatePath] : templateCandidates();
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (!found) {
+    throw new Error(`the unit template is missing (looked for ${candidates.join(', ')}): reinstall cat-litter-reminder`);
+  }
+  return fs.readFileSync(found, 'utf8');
+}
+
+function programPaths(overrides: InstallServiceOverrides): { node: string; script: string } {
+  const script = overrides.scriptPath ?? (process.argv[1] ? fs.realpathSync(process.argv[1]) : undefined);
+  if (!script) throw new Error('cannot tell where the program is: run install-service as "cat-litter-reminder install-service"');
+  return { node: overrides.nodePath ?? fs.realpathSync(process.execPath), script };
+}
+
+function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // systemd may read the directory at any moment (another daemon-reload): never let it see half a unit.
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, text, { mode: 0o644 });
+  fs.renameSync(temporary, file);
+}
+
+/** `cat-litter-reminder install-service`: installs and enables the systemd unit. */
+export async function installServiceCommand(
+  argv: readonly string[],
+  overrides: InstallServiceOverrides = {},
+): Promise<number> {
+  const io: InstallServiceDeps = { ...SYSTEM, ...overrides };
+  const flags = readFlags(argv, FLAGS);
+  if (flags.help) {
+    io.stdout.write(INSTALL_SERVICE_HELP);
+    return 0;
+  }
+  const unitDirFlag = lastValue(flags, 'unit-dir');
+  if (unitDirFlag === '') throw new UsageError('--unit-dir: "" is not valid; expected a directory');
+  const unitDir = path.resolve(unitDirFlag ?? DEFAULT_UNIT_DIR);
+  const unitPath = path.join(unitDir, UNIT_NAME);
+  const fail = (problem: string): number => {
+    io.stderr.write(`cat-litter-reminder: ${problem}\n`);
+    return 1;
+  };
+
+  let unit: string;
+  try {
+    const { node, script } = programPaths(overrides);
+    unit = renderUnit(readTemplate(overrides), node, script);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const problem = systemProblem(io, unitDir);
+  const commandLines = COMMANDS.map((args) => `  systemctl ${args.join(' ')}\n`).join('');
+
+  if (flags['dry-run']) {
+    io.stdout.write(`Dry run, nothing is changed. Would write ${unitPath}:\n\n${unit}\nWould run:\n${commandLines}\n${AFTER}`);
+    if (problem) io.stderr.write(`cat-litter-reminder: note: without --dry-run this would stop here: ${problem}\n`);
+    return 0;
+  }
+  if (problem) return fail(problem);
+
+  try {
+    writeAtomically(unitPath, unit);
+  } catch (error) {
+    return fail(`cannot write ${unitPath}: ${(error as Error).message}; check --unit-dir`);
+  }
+  for (const args of COMMANDS) {
+    const status = await io.run('systemctl', args);
+    if (status !== 0) {
+      return fail(
+        `systemctl ${args.join(' ')} failed (exit status ${status}) after ${unitPath} was written: see its message above, then run install-service again`,
+      );
+    }
+  }
+  io.stdout.write(`Installed ${unitPath} and enabled it: the node starts at every boot.\n${AFTER}`);
+  return 0;
+}

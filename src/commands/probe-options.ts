@@ -1,0 +1,40 @@
+import { coerce, create, max, min, number, pattern, string } from 'superstruct';
+import type { PeerAddress } from '../../machines/cluster-events';
+import type { FlagSpecs, RawFlags } from '../cli/args';
+import { flagReader } from '../cli/flag-values';
+
+/** Flags of the commands that look at the household from outside: `status` and `reset`. */
+export const PROBE_FLAGS: FlagSpecs = {
+  help: { value: false },
+  timeout: { value: true },
+  peer: { value: true, repeatable: true },
+  'no-mdns': { value: false },
+  port: { value: true },
+};
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  peers: PeerAddress[];
+  mdns: boolean;
+  /** Where original Rust nodes listen (they advertise 5200 but listen here). */
+  clusterPort: number;
+}
+
+const Seconds = coerce(min(max(number(), 60), 0.1), pattern(string(), /^\d+(\.\d+)?$/), Number);
+
+export function readProbeOptions(flags: RawFlags): ProbeOptions {
+  const { read, whole, peers } = flagReader(flags);
+  return {
+    timeoutMs: 1000 * read('timeout', 3, 'a number of seconds from 0.1 to 60', (value) => create(value, Seconds)),
+    peers: peers(),
+    mdns: !flags['no-mdns'],
+    clusterPort: whole('port', 5300, 1, 65535),
+  };
+}
+
+/** Help lines for the flags above. */
+export const PROBE_HELP = `  --timeout SECONDS     bounds the whole command (default 3)
+  --peer HOST:PORT      a node to ask besides those found by mDNS; repeatable
+  --no-mdns             do not browse: only the --peer nodes
+  --port N              the cluster port, where original nodes are reached (default 5300)
+  --help                show this help`;

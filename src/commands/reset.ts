@@ -1,0 +1,80 @@
+import pino from 'pino';
+import { create } from 'superstruct';
+import { peerKey } from '../../machines/cluster-events';
+import { readFlags, UsageError, type FlagSpecs } from '../cli/args';
+import { flagReader } from '../cli/flag-values';
+import { systemTimeZone } from '../cli/run-options';
+import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { HouseholdProbe } from './household';
+import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
+
+export const RESET_HELP = `Usage: cat-litter-reminder reset [flags]
+
+"Cleaned now", from any machine: sends the new time to every node found by mDNS
+(original Rust nodes too) and any --peer, then asks each one back and reports
+which hold the new time, which kept a later one, and which did not answer.
+
+Flags:
+  --at TIME             record a cleaning that happened earlier (RFC 3339, e.g.
+                        2026-11-24T08:30:00+01:00; not in the future). Nodes that
+                        hold a later time keep it.
+${PROBE_HELP}
+
+Exit status: 0 when every node found holds the new time, 1 otherwise (or when no
+node was found), 2 on bad flags.
+`;
+
+const RESET_FLAGS: FlagSpecs = { ...PROBE_FLAGS, at: { value: true } };
+
+function readTime(flags: ReturnType<typeof readFlags>, now: number): number {
+  const at = flagReader(flags).read('at', null, 'an RFC 3339 time such as 2026-11-24T08:30:00+01:00', (value) =>
+    parseRfc3339Seconds(create(value, Rfc3339)),
+  );
+  if (at === null) return Math.floor(now / 1000) * 1000;
+  if (at > now) throw new UsageError(`--at: "${formatRfc3339(at)}" is in the future; a cleaning can only be recorded once it happened`);
+  return at;
+}
+
+export async function resetCommand(argv: readonly string[]): Promise<number> {
+  const flags = readFlags(argv, RESET_FLAGS);
+  if (flags.help) {
+    process.stdout.write(RESET_HELP);
+    return 0;
+  }
+  const options = readProbeOptions(flags);
+  const started = Date.now();
+  const time = readTime(flags, started);
+  const deadline = started + options.timeoutMs;
+  const probe = new HouseholdProbe({ ...options, log: pino({ level: 'warn', base: undefined }, process.stderr) });
+  await probe.start();
+  await probe.broadcast({ type: 'UpdateState', secs: time / 1000 }, started + options.timeoutMs / 2);
+  // What the nodes answered to the pushes (an older node sends its own back) is not the check.
+  probe.answers.clear();
+  await probe.exchange({ type: 'RequestState' }, deadline, 0);
+  await probe.close();
+
+  const nodes = [...probe.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
+  if (nodes.length === 0) {
+    process.stderr.write(`cat-litter-reminder: no node found within ${options.timeoutMs / 1000} s; nothing was reset\n`);
+    return 1;
+  }
+  const local = (ms: number) =>
+    new Intl.DateTimeFormat('sv-SE', { timeZone: systemTimeZone(), dateStyle: 'short', timeStyle: 'medium' }).format(ms);
+  process.stdout.write(`reset to ${local(time)} (${formatRfc3339(time)})\n`);
+  let holding = 0;
+  for (const node of nodes) {
+    const answer = probe.answers.get(peerKey(node));
+    const outcome =
+      answer === undefined
+        ? 'did not answer'
+        : answer === time
+          ? 'holds the new time'
+          : answer !== null && answer > time
+            ? `kept a later time, ${local(answer)}`
+            : `still holds ${answer === null ? 'no time' : local(answer)}`;
+    if (answer === time) holding += 1;
+    process.stdout.write(`  ${node.name.padEnd(24)} ${peerKey(node).padEnd(21)} ${outcome}\n`);
+  }
+  process.stdout.write(`${holding} of ${nodes.length} nodes hold the new time\n`);
+  return holding === nodes.length ? 0 : 1;
+}

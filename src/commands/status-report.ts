@@ -1,0 +1,87 @@
+import { peerKey } from '../../machines/cluster-events';
+import { LEVEL_COLOURS, levelAt, type Level } from '../../machines/levels';
+import { formatDuration, renderBlocks } from '../../hardware/terminal-text';
+import { formatRfc3339 } from '../timestamp';
+import type { Answers, HouseholdNode } from './household';
+
+export interface NodeStatus extends HouseholdNode {
+  answered: boolean;
+  lastCleaned: number | null;
+  level: Level | 'unreachable';
+  /** Answered with a time other than the newest one in the household. */
+  disagrees: boolean;
+}
+
+export function nodeStatuses(nodes: Iterable<HouseholdNode>, answers: Answers, now: number): NodeStatus[] {
+  const times = [...answers.values()].filter((time): time is number => time !== null);
+  const newest = times.length > 0 ? Math.max(...times) : null;
+  return [...nodes]
+    .map((node) => {
+      const answer = answers.get(peerKey(node));
+      const answered = answer !== undefined;
+      const lastCleaned = answer ?? null;
+      return {
+        ...node,
+        answered,
+        lastCleaned,
+        level: answered ? levelAt(lastCleaned, now) : ('unreachable' as const),
+        disagrees: answered && lastCleaned !== newest,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The `--json` form, a contract for scripts: one object per node. */
+export function statusJson(statuses: NodeStatus[], now: number): string {
+  return JSON.stringify(
+    statuses.map((status) => ({
+      name: status.name,
+      address: status.address,
+      port: status.port,
+      lastCleaned: status.lastCleaned === null ? null : formatRfc3339(status.lastCleaned),
+      ageSeconds: status.lastCleaned === null ? null : Math.floor((now - status.lastCleaned) / 1000),
+      level: status.level,
+    })),
+    null,
+    2,
+  );
+}
+
+function localTime(epochMs: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(epochMs));
+}
+
+function ago(status: NodeStatus, now: number): string {
+  if (status.lastCleaned === null) return '';
+  const age = now - status.lastCleaned;
+  return age < 60_000 ? 'just now' : `${formatDuration(age)} ago`;
+}
+
+/** The table a person reads at a glance; `colour` adds the strip's colour as blocks. */
+export function statusTable(statuses: NodeStatus[], now: number, timeZone: string, colour: boolean): string {
+  const header = ['NAME', 'ADDRESS', 'LAST CLEANED', 'AGO', 'LEVEL', ''];
+  const rows = statuses.map((status) => [
+    status.name,
+    peerKey(status),
+    !status.answered ? 'no answer' : status.lastCleaned === null ? 'unknown' : localTime(status.lastCleaned, timeZone),
+    ago(status, now),
+    status.level,
+    status.disagrees ? '≠ newest' : '',
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const noBlock = colour ? ' '.repeat(6) : '';
+  const block = (status: NodeStatus) =>
+    colour && status.level !== 'unreachable' ? `${renderBlocks(LEVEL_COLOURS[status.level], 2)}  ` : noBlock;
+  return [
+    `${noBlock}${line(header)}`,
+    ...statuses.map((status, i) => `${block(status)}${line(rows[i])}`),
+  ].join('\n');
+}

@@ -1,0 +1,54 @@
+import pino from 'pino';
+import { readFlags, type FlagSpecs } from '../cli/args';
+import { systemTimeZone } from '../cli/run-options';
+import { HouseholdProbe } from './household';
+import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
+import { nodeStatuses, statusJson, statusTable } from './status-report';
+
+export const STATUS_HELP = `Usage: cat-litter-reminder status [flags]
+
+Finds every node on the LAN by mDNS (original Rust nodes too) and any --peer, asks
+each for its time, and prints name, address, last cleaned (local time), how long
+ago, level, and the strip colour. Nodes that disagree with the newest time are
+marked "≠ newest".
+
+Flags:
+  --json                a JSON array, one object per node: {"name", "address",
+                        "port", "lastCleaned" (RFC 3339 or null), "ageSeconds",
+                        "level"}; a node that did not answer has level "unreachable"
+${PROBE_HELP}
+
+Exit status: 0 when at least one node answered, 1 when none did, 2 on bad flags.
+`;
+
+const STATUS_FLAGS: FlagSpecs = { ...PROBE_FLAGS, json: { value: false } };
+
+export async function statusCommand(argv: readonly string[]): Promise<number> {
+  const flags = readFlags(argv, STATUS_FLAGS);
+  if (flags.help) {
+    process.stdout.write(STATUS_HELP);
+    return 0;
+  }
+  const options = readProbeOptions(flags);
+  const deadline = Date.now() + options.timeoutMs;
+  const log = pino({ level: 'warn', base: undefined }, process.stderr);
+  const probe = new HouseholdProbe({ ...options, log });
+  await probe.start();
+  await probe.exchange({ type: 'RequestState' }, deadline, Math.min(1500, options.timeoutMs / 2));
+  await probe.close();
+  const now = Date.now();
+  const statuses = nodeStatuses(probe.nodes.values(), probe.answers, now);
+  if (flags.json) {
+    process.stdout.write(`${statusJson(statuses, now)}\n`);
+  } else if (statuses.length > 0) {
+    process.stdout.write(`${statusTable(statuses, now, systemTimeZone(), Boolean(process.stdout.isTTY))}\n`);
+  }
+  if (probe.answers.size > 0) return 0;
+  const seconds = options.timeoutMs / 1000;
+  process.stderr.write(
+    statuses.length === 0
+      ? `cat-litter-reminder: no node found within ${seconds} s (is mDNS blocked? try --peer HOST:PORT)\n`
+      : `cat-litter-reminder: none of the ${statuses.length} nodes found answered within ${seconds} s\n`,
+  );
+  return 1;
+}

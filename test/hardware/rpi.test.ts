@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openRpiHardware } from '../../hardware/rpi';
+import { rpiAvailable } from '../../hardware/rpi-available';
+import type { RpiStrip } from '../../hardware/rpi-strip';
+
+const options = { leds: 10, ledPin: 18, brightness: 255, buttonPin: 5 };
+
+function fakeStrip(): RpiStrip & { closed: number } {
+  return { failure: null, closed: 0, show: () => undefined, close() { this.closed += 1; } };
+}
+
+describe('Raspberry Pi hardware', () => {
+  it('keeps the strip when the button cannot be opened, and says why', () => {
+    const strip = fakeStrip();
+    const { hardware, buttonProblem } = openRpiHardware(options, process.stdout, {
+      openStrip: () => strip,
+      openButton: () => {
+        throw new Error('this kernel has no sysfs GPIO');
+      },
+    });
+    expect(hardware.kind).toBe('rpi');
+    expect(hardware.strip).toBe(strip);
+    expect(buttonProblem).toBe('this kernel has no sysfs GPIO');
+    const stop = hardware.button.watch(() => {
+      throw new Error('a missing button never presses');
+    });
+    stop();
+    expect(strip.closed).toBe(0);
+  });
+
+  it('uses the button when it opens', () => {
+    const button = { watch: () => () => undefined };
+    const { hardware, buttonProblem } = openRpiHardware(options, process.stdout, {
+      openStrip: fakeStrip,
+      openButton: () => button,
+    });
+    expect(hardware.button).toBe(button);
+    expect(buttonProblem).toBeNull();
+  });
+
+  it('throws when the strip cannot be opened, without trying the button', () => {
+    const openButton = jest.fn();
+    expect(() =>
+      openRpiHardware(options, process.stdout, {
+        openStrip: () => {
+          throw new Error('the LED strip needs root');
+        },
+        openButton,
+      }),
+    ).toThrow('the LED strip needs root');
+    expect(openButton).not.toHaveBeenCalled();
+  });
+});
+
+describe('Raspberry Pi availability', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rpi-model-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const model = (text: string) => {
+    const file = path.join(dir, `model-${text.length}`);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const installed = () => '/node_modules/rpi-ws281x-native/index.js';
+  const missing = (): string => {
+    throw new Error('Cannot find module');
+  };
+
+  it('is available on a Pi with the strip package installed', () => {
+    expect(rpiAvailable(model('Raspberry Pi 4 Model B Rev 1.5\0'), installed)).toEqual({ ok: true });
+  });
+
+  it('says why not on another board, on a laptop, or without the package', () => {
+    const other = model('Pine64 RockPro64\0');
+    expect(rpiAvailable(other, installed)).toEqual({ ok: false, reason: `${other} names "Pine64 RockPro64", not a Raspberry Pi` });
+    const none = path.join(dir, 'no-such-file');
+    expect(rpiAvailable(none, missing)).toEqual({
+      ok: false,
+      reason: `${none} is missing, so this is not a Raspberry Pi; the rpi-ws281x-native package is not installed`,
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NodeProcess, runCli, tempDir } from '../support/node-process';
+
+const HOUR = 3_600_000;
+
+describe('status and reset against nodes on loopback (no mDNS)', () => {
+  let temp: ReturnType<typeof tempDir>;
+  const nodes: NodeProcess[] = [];
+  const ports: number[] = [];
+
+  beforeAll(async () => {
+    temp = tempDir();
+    const old = new Date(Math.floor((Date.now() - 13 * HOUR) / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
+    for (let i = 0; i < 2; i += 1) {
+      const file = path.join(temp.dir, `state${i}`);
+      if (i === 0) fs.writeFileSync(file, old);
+      const node = new NodeProcess(['--state-file', file, '--quiet-hours', 'off']);
+      nodes.push(node);
+      const listening = await node.waitFor((r) => r.event === 'transport.listening', 'the transport');
+      ports.push(Number(listening.port));
+    }
+  });
+
+  afterAll(async () => {
+    for (const node of nodes) node.kill('SIGKILL');
+    await Promise.all(nodes.map((node) => node.exited));
+    temp.remove();
+  });
+
+  const peers = () => ports.flatMap((port) => ['--peer', `127.0.0.1:${port}`]);
+
+  it('status --json lists each node with its time, age and level', async () => {
+    const result = await runCli(['status', '--json', '--no-mdns', ...peers()]);
+    expect(result.status).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(rows).toHaveLength(2);
+    const byPort = Object.fromEntries(rows.map((row) => [row.port, row]));
+    expect(byPort[ports[0]]).toMatchObject({ address: '127.0.0.1', level: 'soon' });
+    expect(Object.keys(byPort[ports[0]]).sort()).toEqual(['address', 'ageSeconds', 'lastCleaned', 'level', 'name', 'port']);
+    expect(Number(byPort[ports[0]].ageSeconds)).toBeGreaterThanOrEqual(13 * 3600);
+    expect(byPort[ports[1]]).toMatchObject({ lastCleaned: null, ageSeconds: null, level: 'unknown' });
+  });
+
+  it('status marks the node that disagrees with the newest time', async () => {
+    const result = await runCli(['status', '--no-mdns', ...peers()]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/NAME\s+ADDRESS\s+LAST CLEANED\s+AGO\s+LEVEL/);
+    expect(lines.find((line) => line.includes(`:${ports[1]}`))).toContain('≠ newest');
+    expect(lines.find((line) => line.includes(`:${ports[0]}`))).not.toContain('≠ newest');
+  });
+
+  it('reset turns every node fresh and says so', async () => {
+    const result = await runCli(['reset', '--no-mdns', ...peers()]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('2 of 2 nodes hold the new time');
+    expect(result.status).toBe(0);
+    for (const node of nodes) await node.waitForLed('#003c00');
+  });
+
+  it('reset --at an earlier time is kept out by nodes that hold a later one', async () => {
+    const at = new Date(Date.now() - 2 * HOUR).toISOString();
+    const result = await runCli(['reset', '--no-mdns', '--at', at, ...peers()]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('kept a later time');
+    expect(result.stdout).toContain('0 of 2 nodes hold the new time');
+  });
+
+  it('reports a node that does not answer, and exits 1 when none does', async () => {
+    const result = await runCli(['status', '--no-mdns', '--timeout', '0.5', '--peer', '127.0.0.1:9']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('none of the 1 nodes found answered within 0.5 s');
+    expect(result.stdout).toContain('no answer');
+  });
+
+  it.each([
+    [['status', '--timeout', '0'], '--timeout: "0"'],
+    [['status', '--json=yes'], '--json takes no value'],
+    [['reset', '--at', 'tomorrow'], '--at: "tomorrow"'],
+    [['reset', '--at', '2999-01-01T00:00:00Z'], 'is in the future'],
+  ])('refuses %j with exit status 2', async (args, expected) => {
+    const result = await runCli(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(expected);
+  });
+});

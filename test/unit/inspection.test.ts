@@ -1,0 +1,145 @@
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createActor } from 'xstate';
+import { nodeMachine } from '../../machines/nodeMachine';
+import { parseInspectTarget, startInspection } from '../../src/inspection';
+
+/** What a relay receives: Stately's JSON inspection events. */
+interface Received {
+  type: string;
+  name?: string;
+  sessionId: string;
+  snapshot?: { context?: Record<string, unknown> };
+}
+
+// `ws` ships no types: the part of its server used here.
+interface WsPeer {
+  on(event: 'message', listener: (data: Buffer) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+}
+interface WsServer {
+  on(event: 'listening', listener: () => void): unknown;
+  on(event: 'connection', listener: (peer: WsPeer) => void): unknown;
+  address(): AddressInfo;
+  close(done: () => void): void;
+}
+const { WebSocketServer } = require('ws') as { WebSocketServer: new (o: { host: string; port: number }) => WsServer };
+
+/** A relay on 127.0.0.1 that keeps what it is sent; `disconnected` resolves when a client leaves. */
+async function startRelay(port = 0) {
+  const server = new WebSocketServer({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve) => server.on('listening', resolve));
+  const received: Received[] = [];
+  let disconnect: () => void = () => undefined;
+  const disconnected = new Promise<void>((resolve) => (disconnect = resolve));
+  server.on('connection', (peer) => {
+    peer.on('message', (data) => received.push(JSON.parse(data.toString()) as Received));
+    peer.on('close', disconnect);
+  });
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { url: `ws://127.0.0.1:${server.address().port}`, received, disconnected, close };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function capturingLogger() {
+  const records: Array<{ level: number; event?: string; url?: string }> = [];
+  const log = pino({ base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) });
+  return { log, records };
+}
+
+const input = { quietHours: null, timeZone: 'UTC', clock: { now: () => Date.now() }, peers: [], random: Math.random };
+
+describe('parseInspectTarget', () => {
+  it.each(['', 'sky'])('takes %j for Stately Sky', (value) => {
+    expect(parseInspectTarget(value)).toEqual({ kind: 'sky' });
+  });
+  it.each(['ws://127.0.0.1:8080', 'wss://inspect.example:443/relay', 'ws://laptop.local:8080'])(
+    'takes %s for a relay',
+    (url) => expect(parseInspectTarget(url)).toEqual({ kind: 'websocket', url }),
+  );
+  it.each(['http://127.0.0.1:8080', '127.0.0.1:8080', 'ws://', 'ws:// bad', 'skyy'])('refuses %j', (value) => {
+    expect(() => parseInspectTarget(value)).toThrow('not a ws:// or wss:// URL');
+  });
+});
+
+describe('startInspection with a relay', () => {
+  // Whatever a failed test leaves running is ended here, so that jest can exit.
+  const cleanups: Array<() => unknown> = [];
+  const relays: Array<Awaited<ReturnType<typeof startRelay>>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+    // The relay goes last, once the inspection has closed its connection.
+    for (const relay of relays.splice(0)) {
+      await relay.disconnected;
+      await relay.close();
+    }
+  });
+  const inspectedNode = async (url: string) => {
+    const { log, records } = capturingLogger();
+    const inspection = await startInspection({ kind: 'websocket', url }, log);
+    cleanups.push(() => inspection.stop());
+    const node = createActor(nodeMachine, { inspect: inspection.inspect, input }).start();
+    cleanups.push(() => node.stop());
+    return { inspection, records };
+  };
+  const relayOn = async (port?: number) => {
+    const relay = await startRelay(port);
+    relays.push(relay);
+    return relay;
+  };
+
+  it('sends what the node, reminder, discovery and transport actors do, their contexts serialised', async () => {
+    const relay = await relayOn();
+    const { inspection } = await inspectedNode(relay.url);
+    expect(inspection.where).toBe(relay.url);
+
+    // Stately's events name an actor (by its id) once, in `@xstate.actor`; later ones carry its sessionId.
+    const sessionOf = (id: string) =>
+      relay.received.find((e) => e.type === '@xstate.actor' && e.name === id)?.sessionId;
+    const heardFrom = (id: string) =>
+      relay.received.some((e) => e.type !== '@xstate.actor' && e.sessionId === sessionOf(id));
+    const ids = ['node', 'reminder', 'discovery', 'transport'];
+    await until(() => ids.every(heardFrom), `events from ${ids.join(', ')}`);
+    const root = relay.received.find((e) => e.type === '@xstate.actor' && e.name === 'node');
+    // The clock's function is left out, and the random function: neither is a reason to fail.
+    expect(root?.snapshot?.context).toMatchObject({ clock: {}, timeZone: 'UTC', lastCleaned: null });
+    expect(root?.snapshot?.context).not.toHaveProperty('random');
+  });
+
+  it('warns once while the relay is away, and sends everything when it comes', async () => {
+    const port = await freeTcpPort();
+    const { records } = await inspectedNode(`ws://127.0.0.1:${port}`);
+    await until(() => records.some((r) => r.event === 'inspect.unreachable'), 'the warning');
+
+    const relay = await relayOn(port);
+    await until(() => relay.received.some((e) => e.name === 'node'), 'the late relay to hear of the node');
+    expect(records.filter((r) => r.event === 'inspect.unreachable')).toEqual([
+      expect.objectContaining({ level: 40, url: `ws://127.0.0.1:${port}` }),
+    ]);
+  });
+
+  it('stops retrying a relay that never comes', async () => {
+    const { log, records } = capturingLogger();
+    const inspection = await startInspection({ kind: 'websocket', url: `ws://127.0.0.1:${await freeTcpPort()}` }, log);
+    await until(() => records.some((r) => r.event === 'inspect.unreachable'), 'the warning');
+    inspection.stop();
+    // Nothing is left to keep jest (or a node) running: --detectOpenHandles shows none.
+  });
+});
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
