@@ -19,14 +19,17 @@ const updatesTo = (sent: TransportCommand[], peer: typeof KITCHEN) =>
   sent.filter((command) => command.type === 'transport.update' && command.to.address === peer.address);
 
 describe('node merge rules', () => {
-  it('adopts a later time: saved first, then the reminder hears it; nobody else is pushed to', async () => {
+  it('adopts a later time: saved first, then the reminder hears it and every peer is sent it', async () => {
     const node = await runningNode(OURS, [KITCHEN, HALL]);
     node.sent.length = 0;
     node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON - HOUR });
     expect(node.saved).toEqual([NOON - HOUR]);
     expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON - HOUR }]);
     expect(node.actor.getSnapshot().context.lastCleaned).toBe(NOON - HOUR);
-    expect(node.sent).toEqual([]);
+    expect(node.sent).toEqual([
+      { type: 'transport.update', to: KITCHEN, lastCleaned: NOON - HOUR },
+      { type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR },
+    ]);
   });
 
   it('adopts a time up to 10 minutes ahead of its clock, and refuses one further ahead', async () => {
