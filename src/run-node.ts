@@ -21,7 +21,8 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
 
 const wallClock = { now: () => Date.now() };
 
-function createNode(
+/** The root actor of one node with its real actors, not started. */
+export function createNode(
   options: RunOptions,
   hardware: Hardware,
   output: StripOutput,

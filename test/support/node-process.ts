@@ -3,7 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const CLI = path.join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
+// This file runs as TypeScript under jest (test/support) and compiled for the
+// benchmark (dist/test/support): either way the CLI is the repository's dist/src/cli.js.
+const above = path.resolve(__dirname, '..', '..');
+const REPOSITORY = path.basename(above) === 'dist' ? path.dirname(above) : above;
+export const CLI = path.join(REPOSITORY, 'dist', 'src', 'cli.js');
 
 export interface LogRecord {
   level: number;
@@ -19,6 +23,7 @@ export class NodeProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcessWithoutNullStreams;
   private waiters: Array<() => void> = [];
+  private readonly recordListeners: Array<(record: LogRecord, arrivedNs: bigint) => void> = [];
 
   /** In `netns` (a host of a test LAN) when given; else on this host, without mDNS. */
   constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv } = {}) {
@@ -34,7 +39,13 @@ export class NodeProcess {
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) this.records.push(JSON.parse(line) as LogRecord);
+      const arrivedNs = process.hrtime.bigint();
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const record = JSON.parse(line) as LogRecord;
+        this.records.push(record);
+        for (const listener of this.recordListeners) listener(record, arrivedNs);
+      }
       this.notify();
     });
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -50,6 +61,11 @@ export class NodeProcess {
 
   get pid(): number {
     return this.child.pid ?? -1;
+  }
+
+  /** Calls `listener` with each later record and when it arrived (the monotonic clock, ns). */
+  onRecord(listener: (record: LogRecord, arrivedNs: bigint) => void): void {
+    this.recordListeners.push(listener);
   }
 
   leds(): string[] {

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * The benchmark's hands inside a network namespace (run with `ip netns exec`):
+ *   rtt HOST PORT COUNT WARMUP   ask RequestState COUNT times, one at a time; prints
+ *                                {"samplesUs":[...],"lost":N}
+ *   respond PORT                 the reference responder in Node, for hosts without cargo
+ *   update HOST PORT             for each line SECONDS on stdin, sends UpdateState(SECONDS)
+ *                                and prints {"seconds":S,"sentNs":"<monotonic ns>"}
+ */
+import * as dgram from 'node:dgram';
+import * as readline from 'node:readline';
+import { decode, encode } from '../src/protocol/codec';
+
+const REQUEST = encode({ type: 'RequestState' });
+// Gives up on one request after this long: counted as lost, the next one goes out.
+const LOST_AFTER_MS = 1_000;
+
+function rtt(host: string, port: number, count: number, warmup: number): void {
+  const socket = dgram.createSocket('udp4');
+  const samplesUs: number[] = [];
+  let lost = 0;
+  let sentAt = 0n;
+  let remaining = count + warmup;
+  let timer: NodeJS.Timeout | undefined;
+  const next = (): void => {
+    if (remaining === 0) {
+      process.stdout.write(`${JSON.stringify({ samplesUs, lost })}\n`);
+      socket.close();
+      return;
+    }
+    remaining -= 1;
+    timer = setTimeout(() => {
+      lost += 1;
+      next();
+    }, LOST_AFTER_MS);
+    sentAt = process.hrtime.bigint();
+    socket.send(REQUEST, port, host);
+  };
+  socket.on('message', (bytes) => {
+    const arrived = process.hrtime.bigint();
+    if (!decode(bytes).ok) return;
+    clearTimeout(timer);
+    if (remaining < count) samplesUs.push(Number(arrived - sentAt) / 1_000);
+    next();
+  });
+  socket.bind(0, next);
+}
+
+function respond(port: number): void {
+  const answer = encode({ type: 'UpdateState', secs: 1_795_478_400 });
+  const socket = dgram.createSocket('udp4');
+  socket.on('message', (bytes, from) => {
+    if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0) socket.send(answer, from.port, from.address);
+  });
+  socket.bind(port, () => process.stdout.write('ready\n'));
+}
+
+function update(host: string, port: number): void {
+  const socket = dgram.createSocket('udp4');
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    const seconds = Number(line);
+    const sentNs = process.hrtime.bigint();
+    socket.send(encode({ type: 'UpdateState', secs: seconds }), port, host);
+    process.stdout.write(`${JSON.stringify({ seconds, sentNs: String(sentNs) })}\n`);
+  }).on('close', () => socket.close());
+}
+
+const [command, ...args] = process.argv.slice(2);
+const numbers = args.slice(1).map(Number);
+if (command === 'rtt') rtt(args[0], numbers[0], numbers[1], numbers[2]);
+else if (command === 'respond') respond(Number(args[0]));
+else if (command === 'update') update(args[0], numbers[0]);
+else {
+  process.stderr.write(`bench agent: unknown command "${command}"\n`);
+  process.exit(2);
+}

@@ -1,0 +1,106 @@
+import type { ClusterFigures, RoundTrips } from './lan-figures';
+import { summarize } from './stats';
+
+export interface Figures extends ClusterFigures {
+  reference: 'rust' | 'node';
+  roundTrips: { ours: RoundTrips; reference: RoundTrips };
+  startUpMs: number[];
+  buttonMs: number[];
+}
+
+/** One line of the table, with the numbers behind it for results.json. */
+export interface JudgedFigure {
+  figure: string;
+  measured: string;
+  target: string;
+  original: string;
+  /** null: no target of its own (a figure shown for comparison). */
+  met: boolean | null;
+  values: Record<string, number>;
+}
+
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+const us = (value: number) => `${value.toFixed(0)} µs`;
+
+export function judge(figures: Figures): JudgedFigure[] {
+  const ours = summarize(figures.roundTrips.ours.samplesUs);
+  const reference = summarize(figures.roundTrips.reference.samplesUs);
+  const ratio = ours.p50 / reference.p50;
+  const propagation = summarize(figures.propagationMs);
+  const button = summarize(figures.buttonMs);
+  const startUp = summarize(figures.startUpMs);
+  const lost = (trips: RoundTrips) => (trips.lost ? `, ${trips.lost} lost` : '');
+  return [
+    {
+      figure: 'RequestState round trip, our node',
+      measured: `p50 ${us(ours.p50)}, p99 ${us(ours.p99)}${lost(figures.roundTrips.ours)}`,
+      target: `≤ 2 × the reference (${ratio.toFixed(2)} ×)`,
+      original: '–',
+      met: ratio <= 2,
+      values: { p50Us: ours.p50, p99Us: ours.p99, count: ours.count, lost: figures.roundTrips.ours.lost, ratio },
+    },
+    {
+      figure: `RequestState round trip, reference (${figures.reference === 'rust' ? 'Rust' : 'Node dgram'})`,
+      measured: `p50 ${us(reference.p50)}, p99 ${us(reference.p99)}${lost(figures.roundTrips.reference)}`,
+      target: '–',
+      original: '–',
+      met: null,
+      values: { p50Us: reference.p50, p99Us: reference.p99, count: reference.count, lost: figures.roundTrips.reference.lost },
+    },
+    {
+      figure: 'reset propagation, 5 nodes by mDNS',
+      measured: `p50 ${ms(propagation.p50)}, max ${ms(propagation.max)}`,
+      target: 'p50 ≤ 10 ms',
+      original: 'up to ~1.5 s',
+      met: propagation.p50 <= 10,
+      values: { p50Ms: propagation.p50, maxMs: propagation.max, rounds: propagation.count },
+    },
+    {
+      figure: 'button → strip',
+      measured: `p50 ${ms(button.p50)}, max ${ms(button.max)}`,
+      target: '≤ 5 ms',
+      original: 'up to 1 s',
+      met: button.p50 <= 5,
+      values: { p50Ms: button.p50, maxMs: button.max, presses: button.count },
+    },
+    {
+      figure: 'idle CPU, 4 peers',
+      measured: `${figures.idleCpuMsPerS.toFixed(2)} ms per s`,
+      target: '≤ 1 ms per s',
+      original: '–',
+      met: figures.idleCpuMsPerS <= 1,
+      values: { msPerS: figures.idleCpuMsPerS },
+    },
+    {
+      figure: 'resident memory, 4 peers',
+      measured: `${figures.residentMb.toFixed(1)} MB`,
+      target: '≤ 64 MB',
+      original: '–',
+      met: figures.residentMb <= 64,
+      values: { mb: figures.residentMb },
+    },
+    {
+      figure: 'start-up to first frame',
+      measured: `p50 ${ms(startUp.p50)}, max ${ms(startUp.max)}`,
+      target: '≤ 1 s',
+      original: '–',
+      met: startUp.max <= 1_000,
+      values: { p50Ms: startUp.p50, maxMs: startUp.max, starts: startUp.count },
+    },
+  ];
+}
+
+/** A Markdown table, to read in a terminal and to paste into the README as it is. */
+export function figureTable(figures: JudgedFigure[], machine: Record<string, string | number>): string {
+  const mark = (met: boolean | null) => (met === null ? '' : met ? '✓' : '✗ missed');
+  const rows = figures.map((f) => `| ${f.figure} | ${f.measured} | ${f.target} | ${mark(f.met)} | ${f.original} |`);
+  return [
+    '',
+    `Measured ${machine.date} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB), Linux ${machine.kernel}, Node ${machine.node}`,
+    '',
+    '| figure | measured | target | | the original |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: how fast and how light a node is, measured on a LAN of network
+ * namespaces built for the run (and removed after it), beside a reference responder.
+ * Prints a table of every figure next to its target, and writes bench/results.json.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Lan } from '../test/support/netns';
+import { tempDir } from '../test/support/node-process';
+import { measureButtonToStrip } from './button-to-strip';
+import { measureCluster, measureRoundTrips, measureStartUp, type LanBench } from './lan-figures';
+import { prepareReference } from './reference';
+import { figureTable, judge, type Figures } from './report';
+
+const REPOSITORY = path.resolve(__dirname, '..', '..');
+const AGENT = path.join(__dirname, 'agent.js');
+const RESULTS = path.join(REPOSITORY, 'bench', 'results.json');
+
+function canBuildLan(): string | null {
+  if (process.getuid?.() !== 0) return 'it must run as root, to build its own LAN of network namespaces';
+  try {
+    execFileSync('ip', ['-V'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return 'it needs `ip` from iproute2 (apt install iproute2)';
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+async function main(): Promise<number> {
+  const problem = canBuildLan();
+  if (problem) {
+    process.stderr.write(`npm run bench: cannot run here: ${problem}\n`);
+    return 1;
+  }
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const reference = prepareReference(REPOSITORY, AGENT);
+  if (reference.note) log(reference.note);
+
+  log('button → strip, in one process (30 presses)');
+  const buttonMs = await measureButtonToStrip(30);
+
+  const state = tempDir();
+  const bench: LanBench = { agent: AGENT, stateDir: state.dir, started: new Set() };
+  const stopAll = () => {
+    for (const process of bench.started) process.kill('SIGKILL');
+  };
+  process.on('exit', stopAll);
+  // Ctrl-C must still remove the namespaces: `exit` handlers (the LAN's too) run on process.exit.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+  const lan = new Lan(8, '10.79.0');
+  try {
+    const [server, client, ...rest] = lan.hosts;
+    const clusterHosts = rest.slice(0, 5);
+    const sender = rest[5];
+    log('RequestState round trips: 2,000 each to our node and to the reference');
+    const roundTrips = await measureRoundTrips(bench, server, client, reference, 2_000);
+    log('start-up to the first frame (5 starts)');
+    const startUpMs = await measureStartUp(bench, server, 5);
+    log('five nodes by mDNS: reset propagation (10 rounds), then idle cost (40 s)');
+    const cluster = await measureCluster(bench, clusterHosts, sender, { rounds: 10, settleMs: 10_000, idleMs: 30_000 });
+
+    const figures: Figures = { reference: reference.kind, roundTrips, startUpMs, buttonMs, ...cluster };
+    const results = { machine: machine(), figures: judge(figures) };
+    process.stdout.write(figureTable(results.figures, results.machine));
+    fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    log(`figures written to ${path.relative(process.cwd(), RESULTS)}`);
+    // A missed target is a finding, shown in the table, not a failure of the run.
+    return 0;
+  } finally {
+    stopAll();
+    lan.remove();
+    state.remove();
+  }
+}
+
+main().then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    process.stderr.write(`npm run bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
