@@ -175,10 +175,12 @@ async function propagate(
   const updater = new HostProcess(bench, sender, [process.execPath, bench.agent, 'update', first.address, PORT]);
   let expected = 0;
   let arrivals = new Map<number, bigint>();
+  let allArrived: () => void = () => undefined;
   nodes.forEach((node, index) =>
     node.onRecord((record: LogRecord, arrivedNs) => {
       if (record.event === 'time.changed' && Date.parse(String(record.lastCleaned)) === expected * 1000) {
         arrivals.set(index, arrivedNs);
+        if (arrivals.size === nodes.length) allArrived();
       }
     }),
   );
@@ -188,13 +190,13 @@ async function propagate(
       // Later than every earlier round, and never ahead of the nodes' clocks.
       expected = baseSeconds - rounds + round;
       arrivals = new Map();
+      const arrived = new Promise<boolean>((resolve) => {
+        allArrived = () => resolve(true);
+        setTimeout(() => resolve(false), 10_000);
+      });
       updater.child.stdin.write(`${expected}\n`);
       const { sentNs } = JSON.parse(await updater.nextLine()) as { sentNs: string };
-      const deadline = Date.now() + 10_000;
-      while (arrivals.size < nodes.length) {
-        if (Date.now() > deadline) throw new Error(`round ${round}: only ${arrivals.size} of ${nodes.length} nodes took the new time`);
-        await pause(1);
-      }
+      if (!(await arrived)) throw new Error(`round ${round}: only ${arrivals.size} of ${nodes.length} nodes took the new time`);
       const lastNs = [...arrivals.values()].reduce((latest, at) => (at > latest ? at : latest));
       samples.push(Number(lastNs - BigInt(sentNs)) / 1e6);
       await pause(300);

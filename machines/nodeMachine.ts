@@ -10,7 +10,7 @@ import {
 } from './cluster-events';
 import {
   activePeers,
-  afterRound,
+  afterAsking,
   heardFrom,
   newlyDormant,
   peersToAsk,
@@ -37,6 +37,8 @@ export interface NodeContext extends Omit<NodeInput, 'peers'> {
   /** The node's agreed time of the last cleaning, ms since the epoch; null while unknown. */
   lastCleaned: number | null;
   peers: PeerTable;
+  /** Repair rounds so far: whose turn it is to be asked. */
+  round: number;
 }
 
 /** Why a time is being saved: a press here, or a later time adopted from a peer. */
@@ -148,13 +150,12 @@ export const nodeMachine = setup({
         return withoutPeer(context.peers, event.peer);
       },
     }),
-    'ask every peer': enqueueActions(({ context, enqueue }) => {
-      for (const peer of peersToAsk(context.peers)) {
-        enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
-      }
-      const peers = afterRound(context.peers);
+    'ask the next peer': enqueueActions(({ context, enqueue }) => {
+      const asked = peersToAsk(context.peers, context.round);
+      for (const peer of asked) enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
+      const peers = afterAsking(context.peers, asked);
       for (const peer of newlyDormant(context.peers, peers)) enqueue.emit({ type: 'peer.silent', peer });
-      enqueue.assign({ peers });
+      enqueue.assign({ peers, round: context.round + 1 });
     }),
     'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
     'say goodbye': sendTo('discovery', { type: 'discovery.stop' }),
@@ -188,6 +189,7 @@ export const nodeMachine = setup({
     random: input.random,
     lastCleaned: null,
     peers: staticPeers(input.peers),
+    round: 0,
   }),
   initial: 'starting',
   states: {
@@ -226,10 +228,10 @@ export const nodeMachine = setup({
           invoke: { id: 'button', src: 'button' },
           initial: 'repairing',
           states: {
-            // Each round asks every peer for its time: a lost datagram is repaired, a node
+            // Each round asks a peer for its time: a lost datagram is repaired, a node
             // that was away catches up, and a silent peer shows.
             repairing: {
-              entry: 'ask every peer',
+              entry: 'ask the next peer',
               after: { repairRound: { target: 'repairing', reenter: true } },
             },
           },
@@ -283,7 +285,8 @@ export const nodeMachine = setup({
         // passed on at once too: a time sent to one node (a `reset`, an original node's
         // press) reaches the household in milliseconds, not at the next repair round.
         // Only a strictly later time is adopted, so each node passes a time on once.
-        'store.*': { actions: ['tell the reminder', 'announce time', 'push our time to every peer'] },
+        // Peers first: the household's agreement waits on each hop, the strip here does not.
+        'store.*': { actions: ['push our time to every peer', 'tell the reminder', 'announce time'] },
       },
     },
     stopped: {

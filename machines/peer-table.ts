@@ -3,7 +3,7 @@ import { peerKey, type PeerAddress } from './cluster-events';
 export interface Peer extends PeerAddress {
   /** Given with --peer: a peer from the start that never expires. */
   static: boolean;
-  /** Repair rounds since it last sent us anything. */
+  /** Times it was asked since it last sent us anything. */
   unanswered: number;
   /** Silent for too long: not pushed to, and only probed now and then, until it is seen again. */
   dormant: boolean;
@@ -11,11 +11,11 @@ export interface Peer extends PeerAddress {
 
 export type PeerTable = Readonly<Record<string, Peer>>;
 
-/** Rounds of silence after which a discovered peer is set aside (a crashed or unplugged Pi). */
-export const SILENT_ROUNDS = 5;
+/** Unanswered requests after which a discovered peer is set aside (a crashed or unplugged Pi). */
+export const SILENT_ASKS = 4;
 
 /**
- * A peer set aside is still asked every this many rounds (about half a minute):
+ * Peers set aside are still asked every this many rounds (about half a minute):
  * after a partition both sides may have set each other aside, and mDNS does not
  * announce a service again that it never saw leave.
  */
@@ -64,19 +64,31 @@ export function activePeers(table: PeerTable): Peer[] {
   return Object.values(table).filter((peer) => !peer.dormant);
 }
 
-/** Who a repair round asks: the active peers, and now and then one set aside. */
-export function peersToAsk(table: PeerTable): Peer[] {
-  return Object.values(table).filter((peer) => !peer.dormant || peer.unanswered % PROBE_EVERY_ROUNDS === 0);
+/**
+ * Who repair round number `round` asks: the next active peer in turn, and every
+ * peer set aside now and then. One request a round, not one per peer: a house of
+ * five nodes stays as current (a press is pushed to all, and an adopted time passed
+ * on), and an idle node sends and handles a quarter of the datagrams.
+ */
+export function peersToAsk(table: PeerTable, round: number): Peer[] {
+  const keys = Object.keys(table).sort();
+  const active = keys.filter((key) => !table[key].dormant);
+  const asked = active.length > 0 ? [active[round % active.length]] : [];
+  if (round % PROBE_EVERY_ROUNDS === 0) asked.push(...keys.filter((key) => table[key].dormant));
+  return asked.map((key) => table[key]);
 }
 
-/** One repair round was asked; discovered peers silent for too long are set aside. */
-export function afterRound(table: PeerTable): PeerTable {
-  return Object.fromEntries(
-    Object.entries(table).map(([key, peer]) => {
-      const unanswered = peer.unanswered + 1;
-      return [key, { ...peer, unanswered, dormant: !peer.static && unanswered > SILENT_ROUNDS }];
-    }),
-  );
+/** The peers asked in a round owe one more answer; a discovered one silent for too long is set aside. */
+export function afterAsking(table: PeerTable, asked: readonly PeerAddress[]): PeerTable {
+  const next = { ...table };
+  for (const peer of asked) {
+    const key = peerKey(peer);
+    const known = table[key];
+    if (!known) continue;
+    const unanswered = known.unanswered + 1;
+    next[key] = { ...known, unanswered, dormant: !known.static && unanswered >= SILENT_ASKS };
+  }
+  return next;
 }
 
 export function newlyDormant(before: PeerTable, after: PeerTable): Peer[] {

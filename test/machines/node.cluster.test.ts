@@ -1,5 +1,5 @@
 import type { TransportCommand } from '../../machines/cluster-events';
-import { PROBE_EVERY_ROUNDS, SILENT_ROUNDS } from '../../machines/peer-table';
+import { PROBE_EVERY_ROUNDS, SILENT_ASKS } from '../../machines/peer-table';
 import { advance, SECOND } from '../support/time';
 import { NOON, nodeHarness, settle } from '../support/node-harness';
 
@@ -111,29 +111,47 @@ describe('node repair and peers', () => {
     expect(node.actor.getSnapshot().context.peers).toEqual({});
   });
 
+  it('asks one peer a round, each in turn', async () => {
+    const PORCH = { address: '10.0.0.4', port: 5300 };
+    const node = await runningNode(OURS, [KITCHEN, HALL, PORCH]);
+    node.sent.length = 0;
+    advance(node.clock, 3 * SECOND, 100);
+    expect(node.sent).toHaveLength(1);
+    advance(node.clock, 6 * SECOND, 100);
+    expect([KITCHEN, HALL, PORCH].map((peer) => requestsTo(node.sent, peer))).toEqual([1, 1, 1]);
+  });
+
   it('sets a silent discovered peer aside, keeps static ones, and takes it back when it speaks', async () => {
     const node = await runningNode(OURS, [KITCHEN]);
     node.actor.send({ type: 'peer.found', peer: { ...HALL, name: 'hall', ours: true } });
     const silent: unknown[] = [];
     node.actor.on('peer.silent', (event) => silent.push(event));
-    advance(node.clock, (SILENT_ROUNDS + 2) * 3 * SECOND, 100);
+    // Two peers take turns: the hall is asked every other round, 3 s apart here.
+    advance(node.clock, (2 * SILENT_ASKS - 1) * 3 * SECOND - SECOND, 100);
+    expect(silent).toEqual([]);
+    advance(node.clock, 2 * SECOND, 100);
     expect(silent).toEqual([{ type: 'peer.silent', peer: expect.objectContaining(HALL) }]);
-    const asked = requestsTo(node.sent, HALL);
-    advance(node.clock, 10 * SECOND, 100);
-    expect(requestsTo(node.sent, HALL)).toBe(asked);
-    expect(requestsTo(node.sent, KITCHEN)).toBeGreaterThan(SILENT_ROUNDS + 2);
+    const kitchenAsked = requestsTo(node.sent, KITCHEN);
+    advance(node.clock, 6 * SECOND, 100);
+    expect(requestsTo(node.sent, KITCHEN)).toBe(kitchenAsked + 2);
+    node.actor.send({ type: 'button.pressed' });
+    expect(updatesTo(node.sent, HALL)).toHaveLength(0);
+    expect(updatesTo(node.sent, KITCHEN)).toHaveLength(1);
     node.actor.send({ type: 'peer.requested', from: HALL });
-    advance(node.clock, 4 * SECOND, 100);
-    expect(requestsTo(node.sent, HALL)).toBe(asked + 1);
-    expect(updatesTo(node.sent, HALL)).toHaveLength(1);
+    node.actor.send({ type: 'button.pressed' });
+    expect(updatesTo(node.sent, HALL)).toHaveLength(2);
+    expect(updatesTo(node.sent, KITCHEN)).toHaveLength(2);
   });
 
   it('still probes a peer set aside now and then, so that a healed partition heals', async () => {
     const node = await runningNode(OURS, []);
     node.actor.send({ type: 'peer.found', peer: { ...HALL, name: 'hall', ours: true } });
-    advance(node.clock, (SILENT_ROUNDS + 2) * 3 * SECOND, 100);
+    advance(node.clock, SILENT_ASKS * 3 * SECOND + SECOND, 100);
     const asked = requestsTo(node.sent, HALL);
-    advance(node.clock, PROBE_EVERY_ROUNDS * 4 * SECOND, 100);
+    expect(asked).toBe(1 + SILENT_ASKS);
+    advance(node.clock, (PROBE_EVERY_ROUNDS - SILENT_ASKS - 1) * 3 * SECOND, 100);
+    expect(requestsTo(node.sent, HALL)).toBe(asked);
+    advance(node.clock, 3 * SECOND, 100);
     expect(requestsTo(node.sent, HALL)).toBe(asked + 1);
   });
 
