@@ -128,6 +128,7 @@ export interface ClusterFigures {
   propagationMs: number[];
   idleCpuMsPerS: number;
   residentMb: number;
+  anonymousMb: number;
   cpuSource: string;
 }
 
@@ -155,7 +156,13 @@ export async function measureCluster(
       const before = meter.cpuNs();
       await pause(options.idleMs);
       const idleCpuMsPerS = (meter.cpuNs() - before) / 1e6 / (options.idleMs / 1000);
-      return { propagationMs, idleCpuMsPerS, residentMb: meter.rssMb(), cpuSource: meter.source };
+      return {
+        propagationMs,
+        idleCpuMsPerS,
+        residentMb: meter.rssMb(),
+        anonymousMb: meter.anonymousMb(),
+        cpuSource: meter.source,
+      };
     } finally {
       meter.close();
     }

@@ -7,6 +7,8 @@ export interface ProcessMeter {
   readonly source: string;
   cpuNs(): number;
   rssMb(): number;
+  /** Of the resident memory, what is the process's own (heap, stacks) rather than mapped files (node's binary). */
+  anonymousMb(): number;
   close(): void;
 }
 
@@ -19,11 +21,13 @@ const NS_PER_TICK = 1e9 / 100;
  * to the ticks of /proc/PID/stat (10 ms each: measure long enough).
  */
 export function meterProcess(pid: number): ProcessMeter {
-  const rssMb = (): number => {
+  const statusMb = (field: string): number => {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN);
+    const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN);
     return kb / 1024;
   };
+  const rssMb = () => statusMb('VmRSS');
+  const anonymousMb = () => statusMb('RssAnon');
   const name = `cat-litter-bench-${pid}`;
   const attempts: Array<{ root: string; read: (dir: string) => number; source: string }> = [
     {
@@ -54,6 +58,7 @@ export function meterProcess(pid: number): ProcessMeter {
       source,
       cpuNs: () => read(dir),
       rssMb,
+      anonymousMb,
       close: () => {
         try {
           fs.writeFileSync(path.join(root, 'cgroup.procs'), String(pid));
@@ -72,6 +77,7 @@ export function meterProcess(pid: number): ProcessMeter {
       return (Number(fields[11]) + Number(fields[12])) * NS_PER_TICK;
     },
     rssMb,
+    anonymousMb,
     close: () => undefined,
   };
 }

@@ -65,7 +65,7 @@ export function judge(figures: Figures): JudgedFigure[] {
     },
     {
       figure: 'idle CPU, 4 peers',
-      measured: `${figures.idleCpuMsPerS.toFixed(2)} ms per s`,
+      measured: `${figures.idleCpuMsPerS.toFixed(2)} ms per s (${figures.cpuSource})`,
       target: '≤ 1 ms per s',
       original: '–',
       met: figures.idleCpuMsPerS <= 1,
@@ -73,11 +73,11 @@ export function judge(figures: Figures): JudgedFigure[] {
     },
     {
       figure: 'resident memory, 4 peers',
-      measured: `${figures.residentMb.toFixed(1)} MB`,
+      measured: `${figures.residentMb.toFixed(1)} MB (${figures.anonymousMb.toFixed(1)} MB its own, the rest node's binary)`,
       target: '≤ 64 MB',
       original: '–',
       met: figures.residentMb <= 64,
-      values: { mb: figures.residentMb },
+      values: { mb: figures.residentMb, anonymousMb: figures.anonymousMb },
     },
     {
       figure: 'start-up to first frame',

@@ -34,9 +34,14 @@ const PROBES = 3;
 const PROBE_INTERVAL_MS = 250;
 /** Beyond this, something answers for every name (a reflector echoing us back?): stop looping. */
 const MAX_ATTEMPTS = 100;
-/** Re-asking finds peers whose answer was lost; the peers' own announcements stop after an hour. */
+/**
+ * Re-asking finds peers whose answer was lost; the peers' own announcements stop
+ * after an hour. Intervals double from 1 s (RFC 6762 §5.2) up to 15 minutes: each
+ * query draws an answer from every node, which every node receives, so a cap of a
+ * minute alone kept a house of five idle nodes busier than their repair rounds.
+ */
 const QUERY_FIRST_MS = 1000;
-const QUERY_MAX_MS = 60_000;
+const QUERY_MAX_MS = 15 * 60_000;
 
 interface ResourceRecord {
   name: string;

@@ -23,7 +23,9 @@ interface WsClient {
   on(event: 'open' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
-const ws = require('ws') as { WebSocket: { new (url: string): WsClient; readonly OPEN: number } };
+type WsModule = { WebSocket: { new (url: string): WsClient; readonly OPEN: number } };
+// Loaded with the first relay connection: a node run without --inspect never needs it.
+const loadWs = (): WsModule => require('ws') as WsModule;
 
 const RETRY_MS = 5_000;
 // Events that happen while the relay is away; actor registrations are kept apart,
@@ -83,7 +85,7 @@ class RelayConnection {
   ) {}
 
   start(): void {
-    const socket = new ws.WebSocket(this.url);
+    const socket = new (loadWs().WebSocket)(this.url);
     this.socket = socket;
     socket.on('open', () => {
       this.log.info({ event: 'inspect.connected', url: this.url }, `inspector connected at ${this.url}`);
@@ -116,7 +118,7 @@ class RelayConnection {
     const text = toJson(event);
     if (text === undefined) return;
     if (event.type === '@xstate.actor' && this.actors.length < MAX_ACTORS) this.actors.push(text);
-    if (this.socket?.readyState === ws.WebSocket.OPEN) {
+    if (this.socket?.readyState === loadWs().WebSocket.OPEN) {
       this.socket.send(text);
     } else if (event.type !== '@xstate.actor' && !this.stopping) {
       this.queued.push(text);

@@ -1,5 +1,4 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -16,6 +15,8 @@ export function createLogger(
 ): Logger {
   const options = { level, base: undefined };
   if (format === 'json') return pino(options, stream);
+  // Loaded only for people: a node under a service manager writes JSON and is spared its memory.
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
   return pino(
     options,
     pretty({ destination: stream, sync: true, colorize: colour, hideObject: true }),

@@ -1,4 +1,6 @@
 import * as dgram from 'node:dgram';
+import * as dns from 'node:dns';
+import * as net from 'node:net';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { PeerAddress, TransportCommand, TransportEvent } from '../machines/cluster-events';
@@ -22,13 +24,27 @@ function toEvent(message: Message, from: PeerAddress): TransportEvent {
 }
 
 /**
+ * An IPv4 address needs no lookup: answering it at once lets a datagram leave within
+ * the event that asked for it, not after everything else that event set off (the
+ * strip, the log). Host names (`--peer pi-kitchen:5300`) are looked up as usual.
+ */
+const literalFirstLookup = (
+  hostname: string,
+  options: dns.LookupOneOptions,
+  callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void => {
+  if (net.isIPv4(hostname)) callback(null, hostname, 4);
+  else dns.lookup(hostname, options, callback);
+};
+
+/**
  * The cluster's UDP socket on all IPv4 interfaces. Datagrams become events for the
  * node; anything malformed is dropped and counted, never a crash and never a change.
  */
 export function transportActor(port: number, log: Logger) {
   return fromCallback<TransportCommand>(({ sendBack, receive }) => {
     const malformed = new MalformedCounter(log);
-    const socket = dgram.createSocket('udp4');
+    const socket = dgram.createSocket({ type: 'udp4', lookup: literalFirstLookup });
     socket.on('error', (error) => {
       log.error(
         { event: 'transport.error', port, err: error },

@@ -1,5 +1,5 @@
 import { validate } from 'superstruct';
-import { MAX_SECS, Message, MessageStruct, MIN_SECS, SecsStruct } from './message';
+import { MAX_SECS, Message, MIN_SECS, RequestStateStruct, SecsStruct, UpdateStateStruct } from './message';
 
 /*
  * Byte-compatible with the original's serde + bincode 1.3 encoding (default
@@ -95,9 +95,14 @@ function decodeUpdateState(payload: Buffer): DecodeResult {
   return checked({ type: 'UpdateState', secs: Number(secs) });
 }
 
-/** MessageStruct is the single definition of a valid message, so decode answers to it too. */
+/**
+ * The structs of message.ts are the single definition of a valid message, so decode
+ * answers to them too. Each variant is checked against its own struct: the union would
+ * first build a failure for the other variant, on every datagram.
+ */
 function checked(message: Message): DecodeResult {
-  const [error] = validate(message, MessageStruct);
+  const [error] =
+    message.type === 'RequestState' ? validate(message, RequestStateStruct) : validate(message, UpdateStateStruct);
   return error === undefined ? { ok: true, message } : reject(`invalid message: ${error.message}`);
 }
 

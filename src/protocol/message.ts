@@ -34,7 +34,6 @@ export const SecsStruct: Struct<number, null> = refine(
     `secs ${secs} is not within ${MIN_SECS}..=${MAX_SECS}, the seconds chrono's DateTime<Utc> can represent`,
 );
 
-export const MessageStruct: Struct<Message, null> = union([
-  object({ type: literal('RequestState') }),
-  object({ type: literal('UpdateState'), secs: nullable(SecsStruct) }),
-]);
+export const RequestStateStruct = object({ type: literal('RequestState') });
+export const UpdateStateStruct = object({ type: literal('UpdateState'), secs: nullable(SecsStruct) });
+export const MessageStruct: Struct<Message, null> = union([RequestStateStruct, UpdateStateStruct]);

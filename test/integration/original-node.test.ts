@@ -78,13 +78,13 @@ describe('living with an original Rust node', () => {
     temp.remove();
   });
 
-  it('asks it for its state and pushes our newer time to it', async () => {
+  it('asks it for its state and pushes our newer time to it, reached by host name', async () => {
     const ours = Math.floor((Date.now() - 1 * HOUR) / 1000);
     const file = path.join(temp.dir, 'state');
     fs.writeFileSync(file, new Date(ours * 1000).toISOString().replace('.000Z', '+00:00'));
     original = new OriginalNode(ours - 20 * 3600);
     const port = await original.listen();
-    node = new NodeProcess(['--state-file', file, '--quiet-hours', 'off', '--peer', `127.0.0.1:${port}`]);
+    node = new NodeProcess(['--state-file', file, '--quiet-hours', 'off', '--peer', `localhost:${port}`]);
     await node.waitForLed('#003c00');
     await original.until(() => original.secs === ours, 'our time');
     expect(original.received[0]).toEqual({ type: 'RequestState' });
