@@ -141,7 +141,7 @@ export async function measureCluster(
   bench: LanBench,
   hosts: Host[],
   sender: Host,
-  options: { rounds: number; settleMs: number; idleMs: number },
+  options: { rounds: number; idleFromMs: number; idleMs: number },
 ): Promise<ClusterFigures> {
   const start = Date.now();
   const nodes = hosts.map((host, index) => startNode(bench, host, `node${index + 1}`, start - 2 * HOUR));
@@ -150,7 +150,7 @@ export async function measureCluster(
       await node.waitFor(() => peersFound(node) >= hosts.length - 1, 'every other node by mDNS', 30_000);
     }
     const propagationMs = await propagate(bench, nodes, hosts[0], sender, options.rounds, Math.floor(start / 1000));
-    await pause(options.settleMs);
+    await pause(Math.max(0, start + options.idleFromMs - Date.now()));
     const meter = meterProcess(nodes[0].pid);
     try {
       const before = meter.cpuNs();

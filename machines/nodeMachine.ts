@@ -128,11 +128,11 @@ export const nodeMachine = setup({
       assertEvent(event, ['peer.requested', 'state.received']);
       return { type: 'transport.update' as const, to: event.from, lastCleaned: context.lastCleaned };
     }),
-    'note the sender is alive': assign({
-      peers: ({ context, event }) => {
-        assertEvent(event, ['peer.requested', 'state.received']);
-        return heardFrom(context.peers, event.from);
-      },
+    // Most datagrams come from peers already known to be alive: no new context for them.
+    'note the sender is alive': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ['peer.requested', 'state.received']);
+      const peers = heardFrom(context.peers, event.from);
+      if (peers !== context.peers) enqueue.assign({ peers });
     }),
     'add the peer': assign({
       peers: ({ context, event }) => {
