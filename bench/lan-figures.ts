@@ -63,7 +63,9 @@ class HostProcess {
 }
 
 function startNode(bench: LanBench, host: Host, name: string, lastCleaned: number, extra: string[] = []): NodeProcess {
-  const stateFile = path.join(bench.stateDir, `${name}.state`);
+  // A directory each, as each Pi has its own: no node waits on another's directory fsync.
+  const stateFile = path.join(bench.stateDir, name, 'state');
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   fs.writeFileSync(stateFile, `${formatRfc3339(lastCleaned)}\n`);
   const node = new NodeProcess(['--state-file', stateFile, '--quiet-hours', 'off', '--name', name, ...extra], {
     netns: host.ns,
@@ -124,8 +126,7 @@ export async function measureStartUp(bench: LanBench, host: Host, runs: number):
 const peersFound = (node: NodeProcess): number =>
   new Set(node.records.filter((record) => record.event === 'peer.found').map((record) => record.name)).size;
 
-export interface ClusterFigures {
-  propagationMs: number[];
+export interface IdleFigures {
   idleCpuMsPerS: number;
   residentMb: number;
   anonymousMb: number;
@@ -135,39 +136,45 @@ export interface ClusterFigures {
 /**
  * Five nodes that find each other by mDNS. Each round an UpdateState of a later time
  * goes from `sender` to the first node; the round lasts until all five have logged
- * `time.changed` for it. Then the first node is left to idle with its four peers.
+ * `time.changed` for it. The first rounds warm the code up and are not counted. With
+ * `idle`, the first node is then left to idle with its four peers and measured.
  */
 export async function measureCluster(
   bench: LanBench,
   hosts: Host[],
   sender: Host,
-  options: { rounds: number; idleFromMs: number; idleMs: number },
-): Promise<ClusterFigures> {
+  options: { rounds: number; warmupRounds: number; idle?: { fromMs: number; ms: number } },
+): Promise<{ propagationMs: number[]; idle: IdleFigures | null }> {
   const start = Date.now();
   const nodes = hosts.map((host, index) => startNode(bench, host, `node${index + 1}`, start - 2 * HOUR));
   try {
     for (const node of nodes) {
       await node.waitFor(() => peersFound(node) >= hosts.length - 1, 'every other node by mDNS', 30_000);
     }
-    const propagationMs = await propagate(bench, nodes, hosts[0], sender, options.rounds, Math.floor(start / 1000));
-    await pause(Math.max(0, start + options.idleFromMs - Date.now()));
-    const meter = meterProcess(nodes[0].pid);
-    try {
-      const before = meter.cpuNs();
-      await pause(options.idleMs);
-      const idleCpuMsPerS = (meter.cpuNs() - before) / 1e6 / (options.idleMs / 1000);
-      return {
-        propagationMs,
-        idleCpuMsPerS,
-        residentMb: meter.rssMb(),
-        anonymousMb: meter.anonymousMb(),
-        cpuSource: meter.source,
-      };
-    } finally {
-      meter.close();
-    }
+    const rounds = options.warmupRounds + options.rounds;
+    const samples = await propagate(bench, nodes, hosts[0], sender, rounds, Math.floor(start / 1000));
+    const propagationMs = samples.slice(options.warmupRounds);
+    if (!options.idle) return { propagationMs, idle: null };
+    await pause(Math.max(0, start + options.idle.fromMs - Date.now()));
+    return { propagationMs, idle: await measureIdle(nodes[0], options.idle.ms) };
   } finally {
     await Promise.all(nodes.map(stopNode));
+  }
+}
+
+async function measureIdle(node: NodeProcess, ms: number): Promise<IdleFigures> {
+  const meter = meterProcess(node.pid);
+  try {
+    const before = meter.cpuNs();
+    await pause(ms);
+    return {
+      idleCpuMsPerS: (meter.cpuNs() - before) / 1e6 / (ms / 1000),
+      residentMb: meter.rssMb(),
+      anonymousMb: meter.anonymousMb(),
+      cpuSource: meter.source,
+    };
+  } finally {
+    meter.close();
   }
 }
 

@@ -1,7 +1,10 @@
-import type { ClusterFigures, RoundTrips } from './lan-figures';
+import type { IdleFigures, RoundTrips } from './lan-figures';
 import { summarize } from './stats';
 
-export interface Figures extends ClusterFigures {
+export interface Figures extends IdleFigures {
+  propagationMs: number[];
+  /** The same with the state files on tmpfs: the protocol and the processing without the disk. */
+  propagationTmpfsMs: number[];
   reference: 'rust' | 'node';
   roundTrips: { ours: RoundTrips; reference: RoundTrips };
   startUpMs: number[];
@@ -19,7 +22,7 @@ export interface JudgedFigure {
   values: Record<string, number>;
 }
 
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const us = (value: number) => `${value.toFixed(0)} µs`;
 
 export function judge(figures: Figures): JudgedFigure[] {
@@ -27,6 +30,7 @@ export function judge(figures: Figures): JudgedFigure[] {
   const reference = summarize(figures.roundTrips.reference.samplesUs);
   const ratio = ours.p50 / reference.p50;
   const propagation = summarize(figures.propagationMs);
+  const propagationTmpfs = summarize(figures.propagationTmpfsMs);
   const button = summarize(figures.buttonMs);
   const startUp = summarize(figures.startUpMs);
   const lost = (trips: RoundTrips) => (trips.lost ? `, ${trips.lost} lost` : '');
@@ -54,6 +58,14 @@ export function judge(figures: Figures): JudgedFigure[] {
       original: 'up to ~1.5 s',
       met: propagation.p50 <= 10,
       values: { p50Ms: propagation.p50, maxMs: propagation.max, rounds: propagation.count },
+    },
+    {
+      figure: 'reset propagation, state files on tmpfs',
+      measured: `p50 ${ms(propagationTmpfs.p50)}, max ${ms(propagationTmpfs.max)}`,
+      target: '–',
+      original: '–',
+      met: null,
+      values: { p50Ms: propagationTmpfs.p50, maxMs: propagationTmpfs.max, rounds: propagationTmpfs.count },
     },
     {
       figure: 'button → strip',

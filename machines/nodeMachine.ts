@@ -285,8 +285,9 @@ export const nodeMachine = setup({
         // passed on at once too: a time sent to one node (a `reset`, an original node's
         // press) reaches the household in milliseconds, not at the next repair round.
         // Only a strictly later time is adopted, so each node passes a time on once.
-        // Peers first: the household's agreement waits on each hop, the strip here does not.
-        'store.*': { actions: ['push our time to every peer', 'tell the reminder', 'announce time'] },
+        // The announcement and the peers first: the household's agreement waits on each
+        // hop, the strip here does not.
+        'store.*': { actions: ['announce time', 'push our time to every peer', 'tell the reminder'] },
       },
     },
     stopped: {
