@@ -1,61 +1,6 @@
-import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { NodeProcess, runCli, tempDir } from '../support/node-process';
-
-/** What a relay receives: Stately's JSON inspection events. */
-interface Received {
-  type: string;
-  name?: string;
-  sessionId: string;
-  event?: { type?: string };
-}
-
-// `ws` ships no types: the part of its server used here.
-interface WsPeer {
-  on(event: 'message', listener: (data: Buffer) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
-}
-interface WsServer {
-  on(event: 'listening', listener: () => void): unknown;
-  on(event: 'connection', listener: (peer: WsPeer) => void): unknown;
-  address(): AddressInfo;
-  close(done: () => void): void;
-}
-const { WebSocketServer } = require('ws') as { WebSocketServer: new (o: { host: string; port: number }) => WsServer };
-
-/** Stands in for `createInspectorServer` on a laptop: keeps what the node sends. */
-async function startRelay() {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => server.on('listening', resolve));
-  const received: Received[] = [];
-  let disconnect: () => void = () => undefined;
-  const disconnected = new Promise<void>((resolve) => (disconnect = resolve));
-  server.on('connection', (peer) => {
-    peer.on('message', (data) => received.push(JSON.parse(data.toString()) as Received));
-    peer.on('close', disconnect);
-  });
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { url: `ws://127.0.0.1:${server.address().port}`, received, disconnected, close };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** A TCP port nothing listens on: a relay that is not running. */
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freeTcpPort, startRelay, until } from '../support/ws-relay';
 
 describe('a node run with --inspect', () => {
   let temp: ReturnType<typeof tempDir>;
