@@ -119,9 +119,11 @@ export const nodeMachine = setup({
       assertEvent(event, ['store.saved', 'store.failed']);
       return { type: 'time.changed' as const, lastCleaned: event.lastCleaned, reason: event.reason };
     }),
-    'push our time to every peer': enqueueActions(({ context, enqueue }) => {
+    // The time just saved, not the context's: a later one may be waiting for its own save.
+    'push the saved time to every peer': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ['store.saved', 'store.failed']);
       for (const peer of activePeers(context.peers)) {
-        enqueue.sendTo('transport', { type: 'transport.update', to: addressOf(peer), lastCleaned: context.lastCleaned });
+        enqueue.sendTo('transport', { type: 'transport.update', to: addressOf(peer), lastCleaned: event.lastCleaned });
       }
     }),
     'send our time to the sender': sendTo('transport', ({ context, event }) => {
@@ -287,7 +289,7 @@ export const nodeMachine = setup({
         // Only a strictly later time is adopted, so each node passes a time on once.
         // The announcement and the peers first: the household's agreement waits on each
         // hop, the strip here does not.
-        'store.*': { actions: ['announce time', 'push our time to every peer', 'tell the reminder'] },
+        'store.*': { actions: ['announce time', 'push the saved time to every peer', 'tell the reminder'] },
       },
     },
     stopped: {

@@ -85,8 +85,12 @@ export function afterAsking(table: PeerTable, asked: readonly PeerAddress[]): Pe
     const key = peerKey(peer);
     const known = table[key];
     if (!known) continue;
-    const unanswered = known.unanswered + 1;
-    next[key] = { ...known, unanswered, dormant: !known.static && unanswered >= SILENT_ASKS };
+    // Judged on the requests before this one, which has had no time to be answered.
+    next[key] = {
+      ...known,
+      unanswered: known.unanswered + 1,
+      dormant: !known.static && known.unanswered >= SILENT_ASKS,
+    };
   }
   return next;
 }

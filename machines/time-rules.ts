@@ -13,9 +13,15 @@ export function pressTime(now: number, current: number | null): number {
 /** How far ahead of our clock a peer's time may be: more is a broken clock, not a cleaning. */
 export const MAX_AHEAD_MS = 10 * 60 * 1000;
 
-/** A peer's time replaces ours only when it is later, and not implausibly far in the future. */
+/**
+ * The earliest time taken from a peer: the Unix epoch. The wire allows years back to
+ * -262143, which no cleaning had and no state file (four-digit years) can hold.
+ */
+export const EARLIEST_MS = 0;
+
+/** A peer's time replaces ours only when it is later, and neither before the epoch nor implausibly far in the future. */
 export function isAdoptable(offered: number, ours: number | null, now: number): boolean {
-  return (ours === null || offered > ours) && offered <= now + MAX_AHEAD_MS;
+  return (ours === null || offered > ours) && offered >= EARLIEST_MS && offered <= now + MAX_AHEAD_MS;
 }
 
 export function isTooFarAhead(offered: number, ours: number | null, now: number): boolean {

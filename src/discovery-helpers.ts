@@ -72,7 +72,11 @@ export function describePeer(
   const address = pickAddress(service.referer, service.addresses ?? [], interfaces);
   if (address === null) return null;
   const ours = isOurs(service.txt);
-  return { name: service.name, address, port: ours ? service.port : clusterPort, ours };
+  const port = ours ? service.port : clusterPort;
+  // Anything may be advertised: a port no datagram can go to is no peer.
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
+  // Names end up in logs and on terminals: no control characters from the network.
+  return { name: service.name.replace(/[\u0000-\u001f\u007f]/g, '?'), address, port, ours };
 }
 
 /** DNS names compare without regard to case. */

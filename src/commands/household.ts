@@ -1,5 +1,7 @@
 import type Bonjour from 'bonjour-service';
 import * as dgram from 'node:dgram';
+import * as dns from 'node:dns';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
 import { peerKey, type PeerAddress } from '../../machines/cluster-events';
@@ -46,7 +48,8 @@ export class HouseholdProbe {
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.socket.bind(0, resolve));
-    for (const peer of this.options.peers) this.add({ ...peer, name: peerKey(peer) });
+    const peers = await Promise.all(this.options.peers.map((peer) => this.resolve(peer)));
+    for (const peer of peers) this.add(peer);
     if (!this.options.mdns) return;
     const { bonjour, onError } = openMdns(this.options.log);
     this.bonjour = bonjour;
@@ -83,15 +86,40 @@ export class HouseholdProbe {
   }
 
   send(message: Message, to: PeerAddress): void {
-    this.socket.send(encode(message), to.port, to.address, (error) => {
+    const failed = (error: Error | null): void => {
       if (error) this.options.log.debug({ event: 'probe.send-failed', to: peerKey(to), err: error }, error.message);
-    });
+    };
+    try {
+      this.socket.send(encode(message), to.port, to.address, failed);
+    } catch (error) {
+      // dgram throws at once for some addresses and ports rather than calling back.
+      failed(error as Error);
+    }
   }
 
   async close(): Promise<void> {
     this.browser?.stop();
     await new Promise<void>((resolve) => (this.bonjour ? this.bonjour.destroy(() => resolve()) : resolve()));
     this.socket.close();
+  }
+
+  /**
+   * Answers come from an IPv4 address: a --peer given by host name is looked up once,
+   * so that its answer is matched to it. Its name stays what was given.
+   */
+  private async resolve(peer: PeerAddress): Promise<HouseholdNode> {
+    const name = peerKey(peer);
+    if (net.isIPv4(peer.address)) return { ...peer, name };
+    try {
+      const { address } = await dns.promises.lookup(peer.address, { family: 4 });
+      return { address, port: peer.port, name };
+    } catch (error) {
+      this.options.log.warn(
+        { event: 'probe.unresolved', peer: name, err: error },
+        `--peer ${name}: ${(error as Error).message}; it is listed as unreachable`,
+      );
+      return { ...peer, name };
+    }
   }
 
   private add(node: HouseholdNode): void {

@@ -76,6 +76,8 @@ describeWithHosts('a household of nodes on a LAN of their own', () => {
     const time = await press(0);
     const pressedAt = Date.now();
     await Promise.all([1, 2].map((i) => nodes[i].waitFor(adopted(time), `node ${i} adopting ${time}`, 5000)));
+    // The led record follows on its own line: wait for it rather than count on one read.
+    await Promise.all([1, 2].map((i) => nodes[i].waitForLed('#003c00', 1000)));
     expect(Date.now() - pressedAt).toBeLessThan(1000);
     for (const i of [1, 2]) expect(nodes[i].leds().at(-1)).toBe('#003c00');
   });

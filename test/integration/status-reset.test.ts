@@ -42,6 +42,14 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
     expect(byPort[ports[1]]).toMatchObject({ lastCleaned: null, ageSeconds: null, level: 'unknown' });
   });
 
+  it('status asks a --peer given by host name, and matches its answer to it', async () => {
+    const result = await runCli(['status', '--json', '--no-mdns', '--peer', `localhost:${ports[0]}`]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({ name: `localhost:${ports[0]}`, address: '127.0.0.1', port: ports[0], level: 'soon' }),
+    ]);
+  });
+
   it('status marks the node that disagrees with the newest time', async () => {
     const result = await runCli(['status', '--no-mdns', ...peers()]);
     expect(result.status).toBe(0);

@@ -61,9 +61,11 @@ describe('node merge rules', () => {
     expect(node.sent).toEqual([{ type: 'transport.update', to: KITCHEN, lastCleaned: OURS }]);
   });
 
-  it('adopts any time when its own is unknown, but not None', async () => {
+  it('adopts any time when its own is unknown, but not None and none before 1970', async () => {
     const node = await runningNode(null);
     node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: null });
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: -1000 });
+    node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: -8334601228800 * 1000 });
     expect(node.saved).toEqual([]);
     node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
     expect(node.saved).toEqual([OURS]);
@@ -127,7 +129,7 @@ describe('node repair and peers', () => {
     const silent: unknown[] = [];
     node.actor.on('peer.silent', (event) => silent.push(event));
     // Two peers take turns: the hall is asked every other round, 3 s apart here.
-    advance(node.clock, (2 * SILENT_ASKS - 1) * 3 * SECOND - SECOND, 100);
+    advance(node.clock, (2 * SILENT_ASKS + 1) * 3 * SECOND - SECOND, 100);
     expect(silent).toEqual([]);
     advance(node.clock, 2 * SECOND, 100);
     expect(silent).toEqual([{ type: 'peer.silent', peer: expect.objectContaining(HALL) }]);
@@ -146,10 +148,10 @@ describe('node repair and peers', () => {
   it('still probes a peer set aside now and then, so that a healed partition heals', async () => {
     const node = await runningNode(OURS, []);
     node.actor.send({ type: 'peer.found', peer: { ...HALL, name: 'hall', ours: true } });
-    advance(node.clock, SILENT_ASKS * 3 * SECOND + SECOND, 100);
+    advance(node.clock, (SILENT_ASKS + 1) * 3 * SECOND + SECOND, 100);
     const asked = requestsTo(node.sent, HALL);
-    expect(asked).toBe(1 + SILENT_ASKS);
-    advance(node.clock, (PROBE_EVERY_ROUNDS - SILENT_ASKS - 1) * 3 * SECOND, 100);
+    expect(asked).toBe(1 + SILENT_ASKS + 1);
+    advance(node.clock, (PROBE_EVERY_ROUNDS - SILENT_ASKS - 2) * 3 * SECOND, 100);
     expect(requestsTo(node.sent, HALL)).toBe(asked);
     advance(node.clock, 3 * SECOND, 100);
     expect(requestsTo(node.sent, HALL)).toBe(asked + 1);

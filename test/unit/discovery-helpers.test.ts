@@ -98,6 +98,12 @@ describe('peers', () => {
     });
   });
 
+  it('none at a port no datagram can reach, and no control characters in names', () => {
+    const txt = { impl: 'cat-litter-reminder-ts', proto: '1' };
+    for (const port of [0, 65536, 1.5]) expect(describePeer({ ...service, port, txt }, 5300, interfaces)).toBeNull();
+    expect(describePeer({ ...service, name: 'kit\u001b[2Jchen', txt }, 5300, interfaces)?.name).toBe('kit?[2Jchen');
+  });
+
   it('none without an address', () => {
     expect(describePeer({ name: 'x', port: 1, addresses: ['fe80::1'] }, 5300, interfaces)).toBeNull();
   });
