@@ -16,34 +16,40 @@ const REQUEST = encode({ type: 'RequestState' });
 const LOST_AFTER_MS = 1_000;
 
 function rtt(host: string, port: number, count: number, warmup: number): void {
-  const socket = dgram.createSocket('udp4');
   const samplesUs: number[] = [];
   let lost = 0;
-  let sentAt = 0n;
   let remaining = count + warmup;
-  let timer: NodeJS.Timeout | undefined;
-  const next = (): void => {
-    if (remaining === 0) {
-      process.stdout.write(`${JSON.stringify({ samplesUs, lost })}\n`);
-      socket.close();
-      return;
-    }
-    remaining -= 1;
-    timer = setTimeout(() => {
-      lost += 1;
+  let socket: dgram.Socket;
+  // A new socket after a loss: a late answer must not be taken for the next request's.
+  const open = (): void => {
+    socket = dgram.createSocket('udp4');
+    let sentAt = 0n;
+    let timer: NodeJS.Timeout | undefined;
+    const next = (): void => {
+      if (remaining === 0) {
+        process.stdout.write(`${JSON.stringify({ samplesUs, lost })}\n`);
+        socket.close();
+        return;
+      }
+      remaining -= 1;
+      timer = setTimeout(() => {
+        lost += 1;
+        socket.close();
+        open();
+      }, LOST_AFTER_MS);
+      sentAt = process.hrtime.bigint();
+      socket.send(REQUEST, port, host);
+    };
+    socket.on('message', (bytes) => {
+      const arrived = process.hrtime.bigint();
+      if (!decode(bytes).ok) return;
+      clearTimeout(timer);
+      if (remaining < count) samplesUs.push(Number(arrived - sentAt) / 1_000);
       next();
-    }, LOST_AFTER_MS);
-    sentAt = process.hrtime.bigint();
-    socket.send(REQUEST, port, host);
+    });
+    socket.bind(0, next);
   };
-  socket.on('message', (bytes) => {
-    const arrived = process.hrtime.bigint();
-    if (!decode(bytes).ok) return;
-    clearTimeout(timer);
-    if (remaining < count) samplesUs.push(Number(arrived - sentAt) / 1_000);
-    next();
-  });
-  socket.bind(0, next);
+  open();
 }
 
 function respond(port: number): void {

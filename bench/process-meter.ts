@@ -46,6 +46,7 @@ export function meterProcess(pid: number): ProcessMeter {
     const marker = root === '/sys/fs/cgroup' ? 'cgroup.controllers' : 'cpuacct.usage';
     if (!fs.existsSync(path.join(root, marker))) continue;
     const dir = path.join(root, name);
+    const home = cgroupOf(pid, source.startsWith('cgroup v2') ? '' : 'cpuacct');
     try {
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
@@ -61,7 +62,7 @@ export function meterProcess(pid: number): ProcessMeter {
       anonymousMb,
       close: () => {
         try {
-          fs.writeFileSync(path.join(root, 'cgroup.procs'), String(pid));
+          fs.writeFileSync(path.join(root, home, 'cgroup.procs'), String(pid));
         } catch {
           // The process has ended: the cgroup is empty anyway.
         }
@@ -89,4 +90,19 @@ function removeCgroup(dir: string): void {
   } catch {
     // Never made, or a process still in it: nothing more to do for a benchmark.
   }
+}
+
+/** Where in a hierarchy the process is now (`controller` '' for cgroup v2), to put it back there. */
+function cgroupOf(pid: number, controller: string): string {
+  try {
+    for (const line of fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n')) {
+      const [, controllers, where] = line.split(':');
+      if (where !== undefined && (controller === '' ? controllers === '' : controllers.split(',').includes(controller))) {
+        return where;
+      }
+    }
+  } catch {
+    // The process is gone: nowhere to put it back.
+  }
+  return '/';
 }

@@ -30,10 +30,12 @@ function toEvent(message: Message, from: PeerAddress): TransportEvent {
  */
 const literalFirstLookup = (
   hostname: string,
-  options: dns.LookupOneOptions,
+  // dgram passes the family as a number, whatever its types say.
+  options: number | dns.LookupOneOptions,
   callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void,
 ): void => {
   if (net.isIPv4(hostname)) callback(null, hostname, 4);
+  else if (typeof options === 'number') dns.lookup(hostname, options, callback);
   else dns.lookup(hostname, options, callback);
 };
 

@@ -13,7 +13,8 @@ Flags:
   --help           show this help (also: cat-litter-reminder <command> --help)
   --version        print the version
 
-Exit status: 0 on success, 2 on a bad command line.
+Exit status: 0 on success, 1 when the command failed (see its --help), 2 on a bad
+command line.
 `;
 
 export const RUN_HELP = `Usage: cat-litter-reminder run [flags]
@@ -59,7 +60,7 @@ Flags (a flag given twice: the last one wins):
   --inspect [ws://HOST:PORT]
                         show the statecharts live in the Stately inspector: without a
                         value on stately.ai (needs internet; Stately prints the link),
-                        with one through a WebSocket relay on your laptop
+                        with ws:// or wss:// through a WebSocket relay on your laptop
   --help                show this help
 
 Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.
