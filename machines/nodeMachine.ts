@@ -9,11 +9,11 @@ import {
   type TransportEvent,
 } from './cluster-events';
 import {
-  activePeers,
   afterAsking,
   heardFrom,
   newlyDormant,
   peersToAsk,
+  peersToPush,
   staticPeers,
   withoutPeer,
   withPeer,
@@ -122,7 +122,7 @@ export const nodeMachine = setup({
     // The time just saved, not the context's: a later one may be waiting for its own save.
     'push the saved time to every peer': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, ['store.saved', 'store.failed']);
-      for (const peer of activePeers(context.peers)) {
+      for (const peer of peersToPush(context.peers)) {
         enqueue.sendTo('transport', { type: 'transport.update', to: addressOf(peer), lastCleaned: event.lastCleaned });
       }
     }),

@@ -5,7 +5,11 @@ export interface Peer extends PeerAddress {
   static: boolean;
   /** Times it was asked since it last sent us anything. */
   unanswered: number;
-  /** Silent for too long: not pushed to, and only probed now and then, until it is seen again. */
+  /**
+   * Silent for too long: out of the repair rotation and only probed now and then,
+   * until it is seen again. A discovered one is not pushed to either; a static one
+   * still is (one datagram, and it may be an original node that only listens).
+   */
   dormant: boolean;
 }
 
@@ -60,8 +64,9 @@ export function heardFrom(table: PeerTable, sender: PeerAddress): PeerTable {
   return { ...table, [key]: { ...known, unanswered: 0, dormant: false } };
 }
 
-export function activePeers(table: PeerTable): Peer[] {
-  return Object.values(table).filter((peer) => !peer.dormant);
+/** Who hears of a new time at once. */
+export function peersToPush(table: PeerTable): Peer[] {
+  return Object.values(table).filter((peer) => !peer.dormant || peer.static);
 }
 
 /**
@@ -78,7 +83,7 @@ export function peersToAsk(table: PeerTable, round: number): Peer[] {
   return asked.map((key) => table[key]);
 }
 
-/** The peers asked in a round owe one more answer; a discovered one silent for too long is set aside. */
+/** The peers asked in a round owe one more answer; one silent for too long is set aside. */
 export function afterAsking(table: PeerTable, asked: readonly PeerAddress[]): PeerTable {
   const next = { ...table };
   for (const peer of asked) {
@@ -89,7 +94,8 @@ export function afterAsking(table: PeerTable, asked: readonly PeerAddress[]): Pe
     next[key] = {
       ...known,
       unanswered: known.unanswered + 1,
-      dormant: !known.static && known.unanswered >= SILENT_ASKS,
+      // Static peers too: a dead --peer must not hold up the rotation for the live ones.
+      dormant: known.unanswered >= SILENT_ASKS,
     };
   }
   return next;

@@ -47,13 +47,21 @@ export function transportActor(port: number, log: Logger) {
   return fromCallback<TransportCommand>(({ sendBack, receive }) => {
     const malformed = new MalformedCounter(log);
     const socket = dgram.createSocket({ type: 'udp4', lookup: literalFirstLookup });
+    let listening = false;
+    // A socket that could not bind its port stays silent: a send would bind it to a
+    // random port, where the cluster's answers would not come back as they should.
+    let unbound = false;
     socket.on('error', (error) => {
+      if (!listening) unbound = true;
       log.error(
         { event: 'transport.error', port, err: error },
         `UDP socket on port ${port}: ${error.message}; this node runs on without the cluster`,
       );
     });
-    socket.on('listening', () => log.info({ event: 'transport.listening', port }, `listening on UDP port ${port}`));
+    socket.on('listening', () => {
+      listening = true;
+      log.info({ event: 'transport.listening', port }, `listening on UDP port ${port}`);
+    });
     socket.on('message', (bytes, remote) => {
       const from = { address: remote.address, port: remote.port };
       const decoded = decode(bytes);
@@ -66,6 +74,7 @@ export function transportActor(port: number, log: Logger) {
     });
     socket.bind(port);
     receive((command) => {
+      if (unbound) return;
       const message = toMessage(command);
       const failed = (error: Error | null): void => {
         if (!error) return;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import * as dgram from 'node:dgram';
 import { CLI, NodeProcess, tempDir } from '../support/node-process';
 
 const HOUR = 3_600_000;
@@ -166,6 +167,34 @@ describe('a node with nothing to do', () => {
       await node.waitFor((record) => record.event === 'starting' && record.hardware === 'sim', 'a start on sim');
     } finally {
       node.kill('SIGKILL');
+      temp.remove();
+    }
+  });
+
+  it('runs on without the cluster when its port is taken, and sends nothing from another port', async () => {
+    const temp = tempDir();
+    const taken = dgram.createSocket('udp4');
+    const peer = dgram.createSocket('udp4');
+    const heard: Buffer[] = [];
+    peer.on('message', (bytes) => heard.push(bytes));
+    await new Promise<void>((resolve) => taken.bind(0, '0.0.0.0', resolve));
+    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+    const node = new NodeProcess([
+      '--state-file', path.join(temp.dir, 'state'),
+      '--port', String(taken.address().port),
+      '--peer', `127.0.0.1:${peer.address().port}`,
+    ]);
+    try {
+      const error = await node.waitFor((record) => record.event === 'transport.error', 'the transport error');
+      expect(error.level).toBe(50);
+      // The first repair round asks its peer at once: give that datagram time to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(heard).toEqual([]);
+      expect(node.running()).toBe(true);
+    } finally {
+      node.kill('SIGKILL');
+      taken.close();
+      peer.close();
       temp.remove();
     }
   });
