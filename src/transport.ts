@@ -62,8 +62,12 @@ export function transportActor(port: number, log: Logger) {
       listening = true;
       log.info({ event: 'transport.listening', port }, `listening on UDP port ${port}`);
     });
+    // A peer given by host name answers from its address: its datagrams are told to the
+    // node as coming from the peer it knows, so that the peer is heard from.
+    const named = new Map<string, PeerAddress>();
     socket.on('message', (bytes, remote) => {
-      const from = { address: remote.address, port: remote.port };
+      const sender = { address: remote.address, port: remote.port };
+      const from = named.get(peerKey(sender)) ?? sender;
       const decoded = decode(bytes);
       if (!decoded.ok) {
         malformed.record(peerKey(from), decoded.reason, bytes.length);
@@ -83,11 +87,26 @@ export function transportActor(port: number, log: Logger) {
           `could not send ${message.type} to ${peerKey(command.to)}: ${error.message}; the next repair round tries again`,
         );
       };
-      try {
-        socket.send(encode(message), command.to.port, command.to.address, failed);
-      } catch (error) {
-        failed(error as Error);
+      const send = (address: string): void => {
+        try {
+          socket.send(encode(message), command.to.port, address, failed);
+        } catch (error) {
+          failed(error as Error);
+        }
+      };
+      if (net.isIPv4(command.to.address)) {
+        send(command.to.address);
+        return;
       }
+      // Looked up at every send, so that a peer whose address changes is followed.
+      dns.lookup(command.to.address, { family: 4 }, (error, address) => {
+        if (error) {
+          failed(error);
+          return;
+        }
+        named.set(peerKey({ address, port: command.to.port }), command.to);
+        send(address);
+      });
     });
     return () => socket.close();
   });

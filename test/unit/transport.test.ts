@@ -1,0 +1,67 @@
+import * as dgram from 'node:dgram';
+import pino from 'pino';
+import { assign, createActor, sendTo, setup } from 'xstate';
+import type { TransportCommand, TransportEvent } from '../../machines/cluster-events';
+import { decode, encode } from '../../src/protocol/codec';
+import { transportActor } from '../../src/transport';
+import { freeUdpPort } from '../support/node-process';
+
+const NOON_SECS = 1_795_521_600;
+
+/** A parent that hands commands to the transport and keeps what it is told. */
+function harness(port: number) {
+  const machine = setup({
+    types: { context: {} as { heard: TransportEvent[] }, events: {} as TransportEvent | TransportCommand },
+    actors: { transport: transportActor(port, pino({ level: 'silent' })) },
+  }).createMachine({
+    context: { heard: [] },
+    invoke: { id: 'transport', src: 'transport' },
+    on: {
+      'transport.*': { actions: sendTo('transport', ({ event }) => event) },
+      '*': { actions: assign({ heard: ({ context, event }) => [...context.heard, event as TransportEvent] }) },
+    },
+  });
+  return createActor(machine).start();
+}
+
+/** Stands in for a peer on loopback: answers RequestState with a fixed time. */
+async function answeringPeer() {
+  const socket = dgram.createSocket('udp4');
+  socket.on('message', (bytes, remote) => {
+    const decoded = decode(bytes);
+    if (decoded.ok && decoded.message.type === 'RequestState') {
+      socket.send(encode({ type: 'UpdateState', secs: NOON_SECS }), remote.port, remote.address);
+    }
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return socket;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('the transport actor', () => {
+  it('tells answers from a peer given by host name as coming from that peer, so that it is heard from', async () => {
+    const peer = await answeringPeer();
+    const node = harness(freeUdpPort());
+    const port = peer.address().port;
+    try {
+      node.send({ type: 'transport.request', to: { address: '127.0.0.1', port } });
+      await until(() => node.getSnapshot().context.heard.length === 1);
+      node.send({ type: 'transport.request', to: { address: 'localhost', port } });
+      await until(() => node.getSnapshot().context.heard.length === 2);
+      expect(node.getSnapshot().context.heard).toEqual([
+        { type: 'state.received', from: { address: '127.0.0.1', port }, lastCleaned: NOON_SECS * 1000 },
+        { type: 'state.received', from: { address: 'localhost', port }, lastCleaned: NOON_SECS * 1000 },
+      ]);
+    } finally {
+      node.stop();
+      peer.close();
+    }
+  });
+});
