@@ -97,6 +97,8 @@ function followLevels(node: ReturnType<typeof createNode>, hardware: Hardware, l
  * more try to darken the strip.
  */
 export async function runNode(options: RunOptions, io: Console): Promise<number> {
+  // A reader that went away (`run | head`) must not end the node: the log is lost, the strip is not.
+  io.stdout.on('error', () => undefined);
   const { hardware, warning } = openHardware(options.hardware, options, io);
   const log = createLogger(
     options.logFormat,

@@ -198,4 +198,18 @@ describe('a node with nothing to do', () => {
       temp.remove();
     }
   });
+
+  it('shuts down cleanly when the reader of its log goes away', async () => {
+    const temp = tempDir();
+    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state')]);
+    try {
+      await node.waitForLed('#000014');
+      node.closeStdout();
+      node.kill('SIGTERM');
+      expect(await node.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      node.kill('SIGKILL');
+      temp.remove();
+    }
+  });
 });

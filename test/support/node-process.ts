@@ -80,6 +80,11 @@ export class NodeProcess {
     this.child.stdin.end();
   }
 
+  /** Stops reading what the node writes, as `run | head` does once it has its lines. */
+  closeStdout(): void {
+    this.child.stdout.destroy();
+  }
+
   running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
