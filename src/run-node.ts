@@ -80,12 +80,16 @@ function logNodeEvents(node: ReturnType<typeof createNode>, log: Logger): void {
 /** Tells the hardware (the terminal's words) and the log about each level the reminder enters. */
 function followLevels(node: ReturnType<typeof createNode>, hardware: Hardware, log: Logger): void {
   let followed: AnyActorRef | undefined;
+  let logged: string | undefined;
   node.subscribe((snapshot) => {
     const reminder = snapshot.children.reminder;
     if (!reminder || reminder === followed) return;
     followed = reminder;
+    // The reminder re-enters its level on every new time (the terminal shows the time
+    // too); the log only hears of a level that differs from the last one.
     reminder.on('level.changed', ({ level, lastCleaned }: ReminderEmitted) => {
-      log.info({ event: 'level', reminderLevel: level }, `level: ${level}`);
+      if (level !== logged) log.info({ event: 'level', reminderLevel: level }, `level: ${level}`);
+      logged = level;
       hardware.describe({ level, lastCleaned });
     });
   });

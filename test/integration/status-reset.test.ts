@@ -67,6 +67,20 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
     for (const node of nodes) await node.waitForLed('#003c00');
   });
 
+  it('a second reset is adopted, and logs a level record only when the level changes', async () => {
+    // Into the next whole second: a reset records whole seconds, and only a later time is adopted.
+    await new Promise((resolve) => setTimeout(resolve, 1050 - (Date.now() % 1000)));
+    const result = await runCli(['reset', '--no-mdns', ...peers()]);
+    expect(result.status).toBe(0);
+    for (const node of nodes) {
+      await node.waitFor(
+        () => node.records.filter((r) => r.event === 'time.changed' && r.reason === 'adopted').length === 2,
+        'the second reset adopted',
+      );
+      expect(node.records.filter((r) => r.event === 'level' && r.reminderLevel === 'fresh')).toHaveLength(1);
+    }
+  });
+
   it('reset --at an earlier time is kept out by nodes that hold a later one', async () => {
     const at = new Date(Date.now() - 2 * HOUR).toISOString();
     const result = await runCli(['reset', '--no-mdns', '--at', at, ...peers()]);
