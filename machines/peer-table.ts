@@ -15,7 +15,7 @@ export interface Peer extends PeerAddress {
 
 export type PeerTable = Readonly<Record<string, Peer>>;
 
-/** Unanswered requests after which a discovered peer is set aside (a crashed or unplugged Pi). */
+/** Unanswered requests after which a peer is set aside (a crashed or unplugged Pi, a dead --peer). */
 export const SILENT_ASKS = 4;
 
 /**

@@ -10,10 +10,10 @@ import type { Hardware } from '../hardware/types';
 import type { RunOptions } from './cli/run-options';
 import { createLogger } from './logger';
 import { discoveryActor } from './discovery';
+import { startInspection, type Inspection } from './inspection';
 import { buttonActor, loadStateActor, noDiscovery, stripActor, storeActor } from './node-actors';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
-import { startInspection, type Inspection } from './inspection';
 import { formatRfc3339 } from './timestamp';
 import { transportActor } from './transport';
 

@@ -26,7 +26,8 @@ function toEvent(message: Message, from: PeerAddress): TransportEvent {
 /**
  * An IPv4 address needs no lookup: answering it at once lets a datagram leave within
  * the event that asked for it, not after everything else that event set off (the
- * strip, the log). Host names (`--peer pi-kitchen:5300`) are looked up as usual.
+ * strip, the log). Sends only ever pass addresses (host names are resolved before,
+ * below); anything else dgram asks is looked up as usual.
  */
 const literalFirstLookup = (
   hostname: string,
