@@ -13,7 +13,7 @@ import {
   heardFrom,
   newlyDormant,
   peersToAsk,
-  peersToPush,
+  pushTargets,
   staticPeers,
   withoutPeer,
   withPeer,
@@ -44,17 +44,22 @@ export interface NodeContext extends Omit<NodeInput, 'peers'> {
 /** Why a time is being saved: a press here, or a later time adopted from a peer. */
 export type SaveReason = 'press' | 'adopted';
 
-/** Asks the store actor to persist a time; it answers `store.saved` or `store.failed`. */
+/**
+ * Asks the store actor to persist a time; it answers `store.saved` or `store.failed`
+ * with the rest of the command.
+ */
 export interface StoreCommand {
   type: 'store.save';
   lastCleaned: number;
   reason: SaveReason;
+  /** The peer an adopted time came from: it has the time, and is not sent it back. */
+  from: PeerAddress | null;
 }
 
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
   | { type: 'button.pressed' }
-  | { type: 'store.saved' | 'store.failed'; lastCleaned: number; reason: SaveReason }
+  | (Omit<StoreCommand, 'type'> & { type: 'store.saved' | 'store.failed' })
   | TransportEvent
   | DiscoveryEvent
   // Sent by xstate when the reminder reaches its final state (its strip is dark).
@@ -98,13 +103,18 @@ export const nodeMachine = setup({
     'record a cleaning now': enqueueActions(({ context, enqueue }) => {
       const lastCleaned = pressTime(context.clock.now(), context.lastCleaned);
       enqueue.assign({ lastCleaned });
-      enqueue.sendTo('store', { type: 'store.save', lastCleaned, reason: 'press' });
+      enqueue.sendTo('store', { type: 'store.save', lastCleaned, reason: 'press', from: null });
     }),
     'adopt the offered time': enqueueActions(({ event, enqueue }) => {
       assertEvent(event, 'state.received');
       if (event.lastCleaned === null) return;
       enqueue.assign({ lastCleaned: event.lastCleaned });
-      enqueue.sendTo('store', { type: 'store.save', lastCleaned: event.lastCleaned, reason: 'adopted' });
+      enqueue.sendTo('store', {
+        type: 'store.save',
+        lastCleaned: event.lastCleaned,
+        reason: 'adopted',
+        from: event.from,
+      });
     }),
     'refuse the offered time': enqueueActions(({ event, enqueue }) => {
       assertEvent(event, 'state.received');
@@ -122,8 +132,8 @@ export const nodeMachine = setup({
     // The time just saved, not the context's: a later one may be waiting for its own save.
     'push the saved time to every peer': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, ['store.saved', 'store.failed']);
-      for (const peer of peersToPush(context.peers)) {
-        enqueue.sendTo('transport', { type: 'transport.update', to: addressOf(peer), lastCleaned: event.lastCleaned });
+      for (const to of pushTargets(context.peers, event.from)) {
+        enqueue.sendTo('transport', { type: 'transport.update', to, lastCleaned: event.lastCleaned });
       }
     }),
     'send our time to the sender': sendTo('transport', ({ context, event }) => {
@@ -286,8 +296,8 @@ export const nodeMachine = setup({
         // Persisted (or tried to) before anyone else hears of it. An adopted time is
         // passed on at once too: a time sent to one node (a `reset`, an original node's
         // press) reaches the household in milliseconds, not at the next repair round.
-        // Only a strictly later time is adopted, so each node passes a time on once.
-        // The announcement and the peers first: the household's agreement waits on each
+        // Only a strictly later time is adopted, so each node passes a time on once, and
+        // never back to the peer it came from. The announcement and the peers first: the household's agreement waits on each
         // hop, the strip here does not.
         'store.*': { actions: ['announce time', 'push the saved time to every peer', 'tell the reminder'] },
       },

@@ -64,9 +64,12 @@ export function heardFrom(table: PeerTable, sender: PeerAddress): PeerTable {
   return { ...table, [key]: { ...known, unanswered: 0, dormant: false } };
 }
 
-/** Who hears of a new time at once. */
-export function peersToPush(table: PeerTable): Peer[] {
-  return Object.values(table).filter((peer) => !peer.dormant || peer.static);
+/** Who hears of a new time at once: every peer not set aside, but the one it came from. */
+export function pushTargets(table: PeerTable, from: PeerAddress | null): PeerAddress[] {
+  const fromKey = from && peerKey(from);
+  return Object.entries(table)
+    .filter(([key, peer]) => (!peer.dormant || peer.static) && key !== fromKey)
+    .map(([, peer]) => ({ address: peer.address, port: peer.port }));
 }
 
 /**

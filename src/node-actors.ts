@@ -53,17 +53,18 @@ export function loadStateActor(file: string, log: Logger) {
 /** Writes every new time to the state file before the node tells anyone of it. */
 export function storeActor(file: string, log: Logger) {
   return fromCallback<StoreCommand>(({ receive, sendBack }) => {
-    receive(({ lastCleaned, reason }) => {
+    receive((command) => {
+      const { lastCleaned } = command;
       try {
         saveState(file, lastCleaned);
         log.debug({ event: 'state.saved', file, lastCleaned: formatRfc3339(lastCleaned) }, 'state saved');
-        sendBack({ type: 'store.saved', lastCleaned, reason });
+        sendBack({ ...command, type: 'store.saved' });
       } catch (error) {
         log.error(
           { event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error },
           `could not write ${file}: ${(error as Error).message}; keeping the new time in memory only`,
         );
-        sendBack({ type: 'store.failed', lastCleaned, reason });
+        sendBack({ ...command, type: 'store.failed' });
       }
     });
   });

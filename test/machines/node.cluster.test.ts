@@ -19,13 +19,24 @@ const updatesTo = (sent: TransportCommand[], peer: typeof KITCHEN) =>
   sent.filter((command) => command.type === 'transport.update' && command.to.address === peer.address);
 
 describe('node merge rules', () => {
-  it('adopts a later time: saved first, then the reminder hears it and every peer is sent it', async () => {
-    const node = await runningNode(OURS, [KITCHEN, HALL]);
+  it('adopts a later time: saved first, then the reminder hears it and every peer but its sender is sent it', async () => {
+    const PORCH = { address: '10.0.0.4', port: 5300 };
+    const node = await runningNode(OURS, [KITCHEN, HALL, PORCH]);
     node.sent.length = 0;
     node.actor.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON - HOUR });
     expect(node.saved).toEqual([NOON - HOUR]);
     expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON - HOUR }]);
     expect(node.actor.getSnapshot().context.lastCleaned).toBe(NOON - HOUR);
+    expect(node.sent).toEqual([
+      { type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR },
+      { type: 'transport.update', to: PORCH, lastCleaned: NOON - HOUR },
+    ]);
+  });
+
+  it('passes a time from a sender it does not know (a `reset`) on to every peer', async () => {
+    const node = await runningNode(OURS, [KITCHEN, HALL]);
+    node.sent.length = 0;
+    node.actor.send({ type: 'state.received', from: { address: '10.0.0.9', port: 40000 }, lastCleaned: NOON - HOUR });
     expect(node.sent).toEqual([
       { type: 'transport.update', to: KITCHEN, lastCleaned: NOON - HOUR },
       { type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR },

@@ -47,9 +47,9 @@ export function nodeHarness(peers: PeerAddress[] = []) {
         () => new Promise((resolve, reject) => Object.assign(load, { resolve, reject })),
       ),
       store: fromCallback<StoreCommand>(({ receive, sendBack }) => {
-        receive(({ lastCleaned, reason }) => {
-          saved.push(lastCleaned);
-          sendBack({ type: 'store.saved', lastCleaned, reason });
+        receive((command) => {
+          saved.push(command.lastCleaned);
+          sendBack({ ...command, type: 'store.saved' });
         });
         return () => (released.store += 1);
       }),
