@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
 import type { StripCommand } from '../machines/displayMachine';
 import type { DiscoveryCommand } from '../machines/cluster-events';
-import type { StoreCommand } from '../machines/nodeMachine';
+import type { StoreCommand } from '../machines/node-types';
 import type { ButtonDriver } from '../hardware/types';
 import { loadState, saveState } from './state-file';
 import type { StripOutput } from './strip-output';

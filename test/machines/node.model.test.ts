@@ -1,6 +1,7 @@
 import { SimulatedClock } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
-import { nodeMachine, type NodeEvent } from '../../machines/nodeMachine';
+import type { NodeEvent } from '../../machines/node-types';
+import { nodeMachine } from '../../machines/nodeMachine';
 import { afterEvents, delayName, playDelay, stateKey } from '../support/graph';
 import { NOON, nodeHarness, nodeInput, settle } from '../support/node-harness';
 

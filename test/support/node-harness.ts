@@ -1,6 +1,7 @@
 import { assign, createActor, fromCallback, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
 import type { DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
-import { nodeMachine, type StoreCommand } from '../../machines/nodeMachine';
+import type { StoreCommand } from '../../machines/node-types';
+import { nodeMachine } from '../../machines/nodeMachine';
 import type { reminderMachine, ReminderEvent } from '../../machines/reminderMachine';
 
 export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
