@@ -61,9 +61,8 @@ function moveAside(file: string): string | null {
  */
 export function saveState(file: string, lastCleaned: number): void {
   const directory = path.dirname(file);
-  fs.mkdirSync(directory, { recursive: true });
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(temporary, 'w', 0o644);
+  const fd = openCreatingDirectory(temporary);
   try {
     fs.writeSync(fd, formatRfc3339(lastCleaned));
     fs.fsyncSync(fd);
@@ -76,5 +75,16 @@ export function saveState(file: string, lastCleaned: number): void {
     fs.fsyncSync(directoryFd);
   } finally {
     fs.closeSync(directoryFd);
+  }
+}
+
+/** The directory is made at the first save (and again if it was removed), not at every one. */
+function openCreatingDirectory(temporary: string): number {
+  try {
+    return fs.openSync(temporary, 'w', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(temporary), { recursive: true });
+    return fs.openSync(temporary, 'w', 0o644);
   }
 }

@@ -29,6 +29,14 @@ describe('state file', () => {
     expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2026, 10, 24, 15, 0, 0) });
   });
 
+  it('makes its directory again when it was removed while the node ran', () => {
+    const file = path.join(temp.dir, 'state-dir', 'state');
+    saveState(file, Date.UTC(2026, 10, 24, 14, 0, 0));
+    fs.rmSync(path.dirname(file), { recursive: true });
+    saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0));
+    expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-24T15:00:00+00:00');
+  });
+
   it('reports a missing file as missing, never as now', () => {
     expect(loadState(path.join(temp.dir, 'nope'))).toEqual({ kind: 'missing' });
   });
