@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Host } from '../test/support/netns';
-import { NodeProcess, type LogRecord } from '../test/support/node-process';
+import { CLI, NodeProcess, type LogRecord } from '../test/support/node-process';
 import { formatRfc3339 } from '../src/timestamp';
 import { meterProcess } from './process-meter';
 import type { Reference } from './reference';
@@ -62,11 +62,16 @@ class HostProcess {
   }
 }
 
-function startNode(bench: LanBench, host: Host, name: string, lastCleaned: number, extra: string[] = []): NodeProcess {
-  // A directory each, as each Pi has its own: no node waits on another's directory fsync.
+/** A directory each, as each Pi has its own: no node waits on another's directory fsync. */
+function stateFileOf(bench: LanBench, name: string, lastCleaned: number): string {
   const stateFile = path.join(bench.stateDir, name, 'state');
   fs.mkdirSync(path.dirname(stateFile), { recursive: true });
   fs.writeFileSync(stateFile, `${formatRfc3339(lastCleaned)}\n`);
+  return stateFile;
+}
+
+function startNode(bench: LanBench, host: Host, name: string, lastCleaned: number, extra: string[] = []): NodeProcess {
+  const stateFile = stateFileOf(bench, name, lastCleaned);
   const node = new NodeProcess(['--state-file', stateFile, '--quiet-hours', 'off', '--name', name, ...extra], {
     netns: host.ns,
   });
@@ -136,46 +141,72 @@ export interface IdleFigures {
 /**
  * Five nodes that find each other by mDNS. Each round an UpdateState of a later time
  * goes from `sender` to the first node; the round lasts until all five have logged
- * `time.changed` for it. The first rounds warm the code up and are not counted. With
- * `idle`, the first node is then left to idle with its four peers and measured.
+ * `time.changed` for it. The first rounds warm the code up and are not counted.
  */
-export async function measureCluster(
+export async function measurePropagation(
   bench: LanBench,
   hosts: Host[],
   sender: Host,
-  options: { rounds: number; warmupRounds: number; idle?: { fromMs: number; ms: number } },
-): Promise<{ propagationMs: number[]; idle: IdleFigures | null }> {
+  options: { rounds: number; warmupRounds: number },
+): Promise<number[]> {
   const start = Date.now();
   const nodes = hosts.map((host, index) => startNode(bench, host, `node${index + 1}`, start - 2 * HOUR));
   try {
-    for (const node of nodes) {
-      await node.waitFor(() => peersFound(node) >= hosts.length - 1, 'every other node by mDNS', 30_000);
-    }
+    await allFound(nodes, hosts.length - 1);
     const rounds = options.warmupRounds + options.rounds;
     const samples = await propagate(bench, nodes, hosts[0], sender, rounds, Math.floor(start / 1000));
-    const propagationMs = samples.slice(options.warmupRounds);
-    if (!options.idle) return { propagationMs, idle: null };
-    await pause(Math.max(0, start + options.idle.fromMs - Date.now()));
-    return { propagationMs, idle: await measureIdle(nodes[0], options.idle.ms) };
+    return samples.slice(options.warmupRounds);
   } finally {
     await Promise.all(nodes.map(stopNode));
   }
 }
 
-async function measureIdle(node: NodeProcess, ms: number): Promise<IdleFigures> {
-  const meter = meterProcess(node.pid);
+/**
+ * Five nodes that find each other by mDNS, the first one run as the systemd unit runs
+ * it (readable log lines, which load pino-pretty); it idles with its four peers and is
+ * measured from `fromMs` after their start, for `ms`.
+ */
+export async function measureIdle(
+  bench: LanBench,
+  hosts: Host[],
+  window: { fromMs: number; ms: number },
+): Promise<IdleFigures> {
+  const start = Date.now();
+  const measured = startAsService(bench, hosts[0], 'node1', start - 2 * HOUR);
+  const peers = hosts.slice(1).map((host, index) => startNode(bench, host, `node${index + 2}`, start - 2 * HOUR));
   try {
-    const before = meter.cpuNs();
-    await pause(ms);
-    return {
-      idleCpuMsPerS: (meter.cpuNs() - before) / 1e6 / (ms / 1000),
-      residentMb: meter.rssMb(),
-      anonymousMb: meter.anonymousMb(),
-      cpuSource: meter.source,
-    };
+    await allFound(peers, hosts.length - 1);
+    await pause(Math.max(0, start + window.fromMs - Date.now()));
+    const meter = meterProcess(measured.child.pid ?? -1);
+    try {
+      const before = meter.cpuNs();
+      await pause(window.ms);
+      return {
+        idleCpuMsPerS: (meter.cpuNs() - before) / 1e6 / (window.ms / 1000),
+        residentMb: meter.rssMb(),
+        anonymousMb: meter.anonymousMb(),
+        cpuSource: meter.source,
+      };
+    } finally {
+      meter.close();
+    }
   } finally {
-    meter.close();
+    await Promise.all([measured.stop(), ...peers.map(stopNode)]);
   }
+}
+
+async function allFound(nodes: NodeProcess[], others: number): Promise<void> {
+  for (const node of nodes) {
+    await node.waitFor(() => peersFound(node) >= others, 'every other node by mDNS', 30_000);
+  }
+}
+
+function startAsService(bench: LanBench, host: Host, name: string, lastCleaned: number): HostProcess {
+  const stateFile = stateFileOf(bench, name, lastCleaned);
+  return new HostProcess(bench, host, [
+    process.execPath, CLI, 'run', '--hardware', 'sim', '--log-format', 'pretty',
+    '--state-file', stateFile, '--quiet-hours', 'off', '--name', name,
+  ]);
 }
 
 async function propagate(

@@ -76,7 +76,7 @@ export function judge(figures: Figures): JudgedFigure[] {
       values: { p50Ms: button.p50, maxMs: button.max, presses: button.count },
     },
     {
-      figure: 'idle CPU, 4 peers',
+      figure: 'idle CPU, 4 peers, run as the service',
       measured: `${figures.idleCpuMsPerS.toFixed(2)} ms per s (${figures.cpuSource})`,
       target: '≤ 1 ms per s',
       original: '–',
@@ -84,7 +84,7 @@ export function judge(figures: Figures): JudgedFigure[] {
       values: { msPerS: figures.idleCpuMsPerS },
     },
     {
-      figure: 'resident memory, 4 peers',
+      figure: 'resident memory, 4 peers, run as the service',
       measured: `${figures.residentMb.toFixed(1)} MB (${figures.anonymousMb.toFixed(1)} MB its own, the rest node's binary)`,
       target: '≤ 64 MB',
       original: '–',
