@@ -15,7 +15,7 @@ export function createLogger(
 ): Logger {
   const options = { level, base: undefined };
   if (format === 'json') return pino(options, stream);
-  // Loaded only for people: a node under a service manager writes JSON and is spared its memory.
+  // Loaded only for readable lines (a terminal, the journal): a node logging JSON for scripts is spared its memory.
   const pretty = require('pino-pretty') as typeof import('pino-pretty');
   return pino(
     options,
