@@ -181,6 +181,7 @@ export async function measureIdle(
     try {
       const before = meter.cpuNs();
       await pause(window.ms);
+      if (measured.child.exitCode !== null) throw new Error('the node run as the service ended during the window');
       return {
         idleCpuMsPerS: (meter.cpuNs() - before) / 1e6 / (window.ms / 1000),
         residentMb: meter.rssMb(),
