@@ -201,7 +201,7 @@ describe('a node with nothing to do', () => {
 
   it('shuts down cleanly when the reader of its log goes away', async () => {
     const temp = tempDir();
-    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state')]);
+    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off']);
     try {
       await node.waitForLed('#000014');
       node.closeStdout();
