@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { NodeProcess, runCli, tempDir } from '../support/node-process';
-import { freeTcpPort, startRelay, until } from '../support/ws-relay';
+import { startRelay, startTurningAway, until } from '../support/ws-relay';
 
 describe('a node run with --inspect', () => {
   let temp: ReturnType<typeof tempDir>;
@@ -49,19 +49,23 @@ describe('a node run with --inspect', () => {
     }
   });
 
-  it('runs on with one warning when the relay is not there', async () => {
-    const url = `ws://127.0.0.1:${await freeTcpPort()}`;
-    const node = start(['--inspect', url]);
-    await node.waitFor((r) => r.event === 'inspect.unreachable', 'the warning');
-    await node.waitForLed('#000014');
-    // Past the first retry: still the one warning.
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
-    expect(node.records.filter((r) => r.event === 'inspect.unreachable')).toEqual([
-      expect.objectContaining({ level: 40, url }),
-    ]);
-    expect(node.running()).toBe(true);
-    node.kill('SIGTERM');
-    expect((await node.exited).code).toBe(0);
+  it('runs on with one warning while the relay turns it away, retry after retry', async () => {
+    const relay = await startTurningAway();
+    try {
+      const node = start(['--inspect', relay.url]);
+      await node.waitFor((r) => r.event === 'inspect.unreachable', 'the warning');
+      await until(() => relay.attempts() >= 2, 'the first retry', 15_000);
+      expect(node.running()).toBe(true);
+      node.kill('SIGTERM');
+      // Records come in order: a warning for the retry would stand before this one.
+      await node.waitFor((r) => r.event === 'stopped', 'the stopped record');
+      expect(node.records.filter((r) => r.event === 'inspect.unreachable')).toEqual([
+        expect.objectContaining({ level: 40, url: relay.url }),
+      ]);
+      expect((await node.exited).code).toBe(0);
+    } finally {
+      await relay.close();
+    }
   });
 
   it('refuses a value that is not a WebSocket URL, before anything starts', async () => {

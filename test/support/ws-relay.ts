@@ -58,3 +58,18 @@ export function freeTcpPort(): Promise<number> {
     });
   });
 }
+
+/**
+ * A relay that is there but turns every connection away at once, counting them: a
+ * test sees each retry arrive instead of sleeping past the time it should have come.
+ */
+export async function startTurningAway() {
+  let attempts = 0;
+  const server = net.createServer((socket) => {
+    attempts += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, attempts: () => attempts, close };
+}
