@@ -9,6 +9,8 @@ export interface StripDriver {
   show(colour: Colour): void;
   /** Turn every LED off and release the device. Safe to call more than once. */
   close(): void;
+  /** What stopped a real strip (it shows nothing more after it), for the node to log. */
+  readonly failure?: Error | null;
 }
 
 /** Everything the node needs of a push button. */

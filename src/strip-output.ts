@@ -4,10 +4,13 @@ import { DARK, type Colour, type StripDriver } from '../hardware/types';
 /**
  * The strip as the rest of the program sees it: forwards only real changes to the
  * driver and writes the `led` record for each one, which scripts and tests read.
+ * A strip that stops working is logged once, as an error: the `led` records go on
+ * (they say what the node means to show), so they alone would hide it.
  */
 export class StripOutput {
   private shown: Colour | null = null;
   private closed = false;
+  private failureLogged = false;
 
   constructor(
     private readonly driver: StripDriver,
@@ -19,6 +22,7 @@ export class StripOutput {
     this.shown = colour;
     this.log.info({ event: 'led', color: colour }, `strip shows ${colour}`);
     this.driver.show(colour);
+    this.logFailure();
   }
 
   /** Ends dark whatever happened before; safe to call again (a second signal calls it too). */
@@ -27,5 +31,16 @@ export class StripOutput {
     this.show(DARK);
     this.closed = true;
     this.driver.close();
+    this.logFailure();
+  }
+
+  private logFailure(): void {
+    const failure = this.driver.failure;
+    if (!failure || this.failureLogged) return;
+    this.failureLogged = true;
+    this.log.error(
+      { event: 'strip.failed', err: failure },
+      `the LED strip stopped working: ${failure.message}; the node runs on without it (the led records go on, the strip shows nothing until a restart)`,
+    );
   }
 }

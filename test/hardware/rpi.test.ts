@@ -3,11 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openRpiHardware } from '../../hardware/rpi';
 import { rpiAvailable } from '../../hardware/rpi-available';
-import type { RpiStrip } from '../../hardware/rpi-strip';
+import type { StripDriver } from '../../hardware/types';
 
 const options = { leds: 10, ledPin: 18, brightness: 255, buttonPin: 5 };
 
-function fakeStrip(): RpiStrip & { closed: number } {
+function fakeStrip(): StripDriver & { closed: number } {
   return { failure: null, closed: 0, show: () => undefined, close() { this.closed += 1; } };
 }
 

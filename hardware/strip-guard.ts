@@ -1,0 +1,83 @@
+import type { Colour, StripDriver } from './types';
+
+/** What a real strip's device does: light every LED in one 0xRRGGBB value, and let go. */
+export interface StripDevice {
+  fill(rgb: number): void;
+  release(): void;
+}
+
+export interface StripOptions {
+  leds: number;
+  /** BCM GPIO number of the data line. */
+  ledPin: number;
+  /** 0–255, applied to every colour. */
+  brightness: number;
+}
+
+/**
+ * A strip driver around a device that may fail: `show` never throws, and the first
+ * error is kept in `failure` for the node to log. A device that failed once (DMA or
+ * mailbox trouble, an SPI transfer refused) is not retried: each frame would fail the
+ * same way, and `show` must never take the node down.
+ */
+export function guardedStrip(device: StripDevice): StripDriver {
+  let failure: Error | null = null;
+  let closed = false;
+  const remember = (error: unknown): void => {
+    failure ??= error instanceof Error ? error : new Error(String(error));
+  };
+  return {
+    get failure() {
+      return failure;
+    },
+    show(colour: Colour): void {
+      if (closed || failure) return;
+      try {
+        device.fill(parseColour(colour));
+      } catch (error) {
+        remember(error);
+      }
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      // The LEDs keep their last colour after the process exits unless told otherwise;
+      // tried even after a failure, which may have been a single bad frame.
+      try {
+        device.fill(0);
+      } catch (error) {
+        remember(error);
+      }
+      try {
+        device.release();
+      } catch (error) {
+        remember(error);
+      }
+    },
+  };
+}
+
+export function checkStripOptions({ leds, ledPin, brightness }: StripOptions): void {
+  // No LED buffer for 0 LEDs: the first write would fail.
+  if (!Number.isInteger(leds) || leds < 1) {
+    throw new Error(`the leds option must be a whole number of at least 1, got ${leds}`);
+  }
+  if (!Number.isInteger(ledPin) || ledPin < 0) {
+    throw new Error(`the ledPin option must be a BCM GPIO number, got ${ledPin}`);
+  }
+  if (!Number.isInteger(brightness) || brightness < 0 || brightness > 255) {
+    throw new Error(`the brightness option must be a whole number from 0 to 255, got ${brightness}`);
+  }
+}
+
+/** `#rrggbb` as 0xRRGGBB. */
+function parseColour(colour: Colour): number {
+  if (!/^#[0-9a-fA-F]{6}$/.test(colour)) {
+    throw new Error(`the strip was asked to show "${colour}", which is not a #rrggbb colour`);
+  }
+  return Number.parseInt(colour.slice(1), 16);
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
