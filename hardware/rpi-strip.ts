@@ -83,7 +83,8 @@ function initAdvice(message: string): string {
     return (
       'the C library bundled with rpi-ws281x-native 1.0.4 does not know this board ' +
       '(it predates the Pi Zero 2 W, the Pi 4 rev 1.5 and the Pi 5; see Revision in /proc/cpuinfo): ' +
-      'use --hardware terminal|sim on this board'
+      'wire the data line to GPIO 10 and run with --led-pin 10 (the SPI driver, which needs no root and ' +
+      'knows every board), or use --hardware terminal|sim on this board'
     );
   }
   if (message.includes('Selected GPIO not possible')) {

@@ -52,6 +52,13 @@ describe('Raspberry Pi hardware', () => {
     ).toThrow('the LED strip needs root');
     expect(openButton).not.toHaveBeenCalled();
   });
+
+  it('drives a strip on GPIO 10 through SPI (here, a machine without SPI, it says so)', () => {
+    const openButton = jest.fn();
+    expect(() => openRpiHardware({ ...options, ledPin: 10 }, process.stdout, { openButton })).toThrow(
+      /^(spi-device could not be loaded|\/dev\/spidev0\.0 could not be opened for the LED strip on GPIO 10)/,
+    );
+  });
 });
 
 describe('Raspberry Pi availability', () => {
@@ -68,14 +75,23 @@ describe('Raspberry Pi availability', () => {
   };
 
   it('is available on a Pi with the strip package installed', () => {
-    expect(rpiAvailable(model('Raspberry Pi 4 Model B Rev 1.5\0'), installed)).toEqual({ ok: true });
+    expect(rpiAvailable(18, model('Raspberry Pi 4 Model B Rev 1.5\0'), installed)).toEqual({ ok: true });
+  });
+
+  it('asks for the package of the driver the data pin needs: SPI for GPIO 10', () => {
+    const pi = model('Raspberry Pi 5 Model B Rev 1.0\0');
+    const asked: string[] = [];
+    const only = (name: string) => (asked.push(name), name === 'spi-device' ? '/node_modules/spi-device/index.js' : missing());
+    expect(rpiAvailable(10, pi, only)).toEqual({ ok: true });
+    expect(rpiAvailable(18, pi, only)).toEqual({ ok: false, reason: 'the rpi-ws281x-native package is not installed' });
+    expect(asked).toEqual(['spi-device', 'rpi-ws281x-native']);
   });
 
   it('says why not on another board, on a laptop, or without the package', () => {
     const other = model('Pine64 RockPro64\0');
-    expect(rpiAvailable(other, installed)).toEqual({ ok: false, reason: `${other} names "Pine64 RockPro64", not a Raspberry Pi` });
+    expect(rpiAvailable(18, other, installed)).toEqual({ ok: false, reason: `${other} names "Pine64 RockPro64", not a Raspberry Pi` });
     const none = path.join(dir, 'no-such-file');
-    expect(rpiAvailable(none, missing)).toEqual({
+    expect(rpiAvailable(18, none, missing)).toEqual({
       ok: false,
       reason: `${none} is missing, so this is not a Raspberry Pi; the rpi-ws281x-native package is not installed`,
     });
