@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { messageOf } from './errors';
+import { pickHeaderChip } from './gpio-chips';
 import type { ButtonDriver } from './types';
 
 type GpioCallback = (err: Error | null | undefined, value: 0 | 1) => void;
@@ -26,14 +28,9 @@ export interface RpiButtonOptions {
 
 export const DEFAULT_SYSFS_GPIO = '/sys/class/gpio';
 
-// Labels of the SoC's own GPIO controller: Pi 4, Pi 1–3 and Zero, Pi 5.
-const SOC_LABELS = ['pinctrl-bcm2711', 'pinctrl-bcm2835', 'pinctrl-rp1'];
-// Every Pi exposes at least BCM 0–27 on its header controller; smaller chips are expanders.
-const HEADER_GPIOS = 28;
-
 const NO_SYSFS_ADVICE =
   'this kernel has no sysfs GPIO (Raspberry Pi OS based on Debian 13 dropped it), which the onoff ' +
-  'button driver needs; a driver on the GPIO character device (libgpiod) would replace it';
+  'button driver needs; the libgpiod driver (the GPIO character device) is tried next';
 
 interface GpioChip {
   dir: string;
@@ -113,9 +110,7 @@ export function openRpiButton(
  */
 export function sysfsGpioNumber(bcmPin: number, sysfsRoot: string = DEFAULT_SYSFS_GPIO): number {
   const chips = readChips(sysfsRoot);
-  const chip =
-    chips.find((candidate) => SOC_LABELS.includes(candidate.label)) ??
-    chips.filter((candidate) => candidate.ngpio >= HEADER_GPIOS).sort((a, b) => a.base - b.base)[0];
+  const chip = pickHeaderChip(chips.map((candidate) => ({ ...candidate, lines: candidate.ngpio, order: candidate.base })));
   if (!chip) {
     const found = chips.map((c) => `${c.dir} (${c.label}, ${c.ngpio} GPIOs)`).join(', ') || 'none';
     throw new Error(
@@ -173,8 +168,4 @@ function openAdvice(error: unknown): string {
     return 'another program or a device-tree overlay already uses this pin: free it or choose another buttonPin';
   }
   return 'check buttonPin, and that the user may write to the export file (root or the gpio group)';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

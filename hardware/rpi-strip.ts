@@ -1,4 +1,5 @@
-import { checkStripOptions, guardedStrip, messageOf, type StripOptions } from './strip-guard';
+import { messageOf } from './errors';
+import { checkStripOptions, guardedStrip, type StripOptions } from './strip-guard';
 import type { StripDriver } from './types';
 
 /** The options `rpi-ws281x-native` 1.0.4 takes for a single channel. */

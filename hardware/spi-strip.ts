@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { checkStripOptions, guardedStrip, messageOf, type StripOptions } from './strip-guard';
+import { messageOf } from './errors';
+import { checkStripOptions, guardedStrip, type StripOptions } from './strip-guard';
 import type { StripDriver } from './types';
 
 /** One transfer, as `spi-device` 3.1 takes it. */

@@ -77,7 +77,3 @@ function parseColour(colour: Colour): number {
   }
   return Number.parseInt(colour.slice(1), 16);
 }
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

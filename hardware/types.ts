@@ -15,8 +15,12 @@ export interface StripDriver {
 
 /** Everything the node needs of a push button. */
 export interface ButtonDriver {
-  /** Calls `onPress` once per (debounced) press until the returned function is called. */
-  watch(onPress: () => void): () => void;
+  /**
+   * Calls `onPress` once per (debounced) press until the returned function is called.
+   * A driver that stops working while watched (its helper process ended, say) calls
+   * `onFailure` once, and no press comes after it.
+   */
+  watch(onPress: () => void, onFailure?: (error: Error) => void): () => void;
 }
 
 /** What the strip means, for drivers that can show more than colour (the terminal). */

@@ -18,10 +18,17 @@ export function stripActor(output: StripOutput) {
 
 export function buttonActor(button: ButtonDriver, log: Logger) {
   return fromCallback(({ sendBack }) =>
-    button.watch(() => {
-      log.info({ event: 'button' }, 'button pressed: the box was cleaned now');
-      sendBack({ type: 'button.pressed' });
-    }),
+    button.watch(
+      () => {
+        log.info({ event: 'button' }, 'button pressed: the box was cleaned now');
+        sendBack({ type: 'button.pressed' });
+      },
+      (error) =>
+        log.error(
+          { event: 'button.failed', err: error },
+          `${error.message}; the node runs on without the button (\`cat-litter-reminder reset\` from any machine records a cleaning)`,
+        ),
+    ),
   );
 }
 

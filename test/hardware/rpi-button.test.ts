@@ -138,7 +138,7 @@ describe('Raspberry Pi button', () => {
     expect(() => openRpiButton({ buttonPin: 5 }, { loadGpio: load, sysfsRoot: missing })).toThrow(
       `the button on GPIO 5 needs ${missing}, which does not exist: this kernel has no sysfs GPIO ` +
         '(Raspberry Pi OS based on Debian 13 dropped it), which the onoff button driver needs; ' +
-        'a driver on the GPIO character device (libgpiod) would replace it',
+        'the libgpiod driver (the GPIO character device) is tried next',
     );
     expect(load).not.toHaveBeenCalled();
   });

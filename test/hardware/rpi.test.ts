@@ -12,17 +12,20 @@ function fakeStrip(): StripDriver & { closed: number } {
 }
 
 describe('Raspberry Pi hardware', () => {
-  it('keeps the strip when the button cannot be opened, and says why', () => {
+  it('keeps the strip when the button cannot be opened either way, and says why', () => {
     const strip = fakeStrip();
     const { hardware, buttonProblem } = openRpiHardware(options, process.stdout, {
       openStrip: () => strip,
       openButton: () => {
         throw new Error('this kernel has no sysfs GPIO');
       },
+      openGpiodButton: () => {
+        throw new Error('gpiomon is not installed');
+      },
     });
     expect(hardware.kind).toBe('rpi');
     expect(hardware.strip).toBe(strip);
-    expect(buttonProblem).toBe('this kernel has no sysfs GPIO');
+    expect(buttonProblem).toBe('sysfs GPIO: this kernel has no sysfs GPIO; GPIO character device: gpiomon is not installed');
     const stop = hardware.button.watch(() => {
       throw new Error('a missing button never presses');
     });
@@ -35,6 +38,19 @@ describe('Raspberry Pi hardware', () => {
     const { hardware, buttonProblem } = openRpiHardware(options, process.stdout, {
       openStrip: fakeStrip,
       openButton: () => button,
+    });
+    expect(hardware.button).toBe(button);
+    expect(buttonProblem).toBeNull();
+  });
+
+  it('opens the button through libgpiod where sysfs GPIO fails', () => {
+    const button = { watch: () => () => undefined };
+    const { hardware, buttonProblem } = openRpiHardware(options, process.stdout, {
+      openStrip: fakeStrip,
+      openButton: () => {
+        throw new Error('this kernel has no sysfs GPIO');
+      },
+      openGpiodButton: () => button,
     });
     expect(hardware.button).toBe(button);
     expect(buttonProblem).toBeNull();

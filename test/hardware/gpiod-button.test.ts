@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openGpiodButton, type GpiodTools } from '../../hardware/gpiod-button';
+import { until } from '../support/ws-relay';
+
+const PI4 = 'gpiochip0 [pinctrl-bcm2711] (58 lines)\ngpiochip1 [raspberrypi-exp-gpio] (8 lines)';
+const PI5 = 'gpiochip0 [gpio-brcmstb@107d508500] (32 lines)\ngpiochip4 [pinctrl-rp1] (54 lines)';
+const VERSION_2 = 'gpiomon (libgpiod) v2.1.3';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpiod-'));
+});
+afterEach(() => {
+  const pidFile = path.join(dir, 'pid');
+  if (fs.existsSync(pidFile)) killQuietly(Number(fs.readFileSync(pidFile, 'utf8')));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone, as it should be.
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fake gpiodetect and gpiomon: gpiomon writes its arguments and pid, then runs `monitor`. */
+function fakeTools(options: { detect?: string; version?: string; monitor: string }): GpiodTools {
+  const script = (name: string, body: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return file;
+  };
+  return {
+    gpiodetect: script('gpiodetect', `cat <<'END'\n${options.detect ?? PI4}\nEND`),
+    gpiomon: script(
+      'gpiomon',
+      `if [ "$1" = --version ]; then echo '${options.version ?? VERSION_2}'; exit 0; fi\n` +
+        `echo "$@" > '${dir}/args'\necho $$ > '${dir}/pid'\n${options.monitor}`,
+    ),
+    setpriv: 'setpriv',
+  };
+}
+
+const PRESSES_THEN_WAIT = "printf 'falling\\nrising\\nfalling\\n'\nexec sleep 60";
+const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
+
+describe('the libgpiod button', () => {
+  it("watches the pin on the SoC's chip with pull-up, falling edges and debounce; each falling edge is a press", async () => {
+    let presses = 0;
+    const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: PRESSES_THEN_WAIT })).watch(() => (presses += 1));
+    try {
+      await until(() => presses === 2, 'two presses');
+      expect(read('args')).toBe('--chip gpiochip0 --bias pull-up --edges falling --debounce-period 50ms --format %E 5');
+    } finally {
+      stop();
+    }
+  });
+
+  it("finds the RP1 on a Pi 5 by its label, whatever the chip's number", async () => {
+    let presses = 0;
+    const tools = fakeTools({ detect: PI5, monitor: PRESSES_THEN_WAIT });
+    const stop = openGpiodButton({ buttonPin: 17, debounceMs: 30 }, tools).watch(() => (presses += 1));
+    try {
+      await until(() => presses === 2, 'two presses');
+      expect(read('args')).toBe('--chip gpiochip4 --bias pull-up --edges falling --debounce-period 30ms --format %E 17');
+    } finally {
+      stop();
+    }
+  });
+
+  it('ends gpiomon when the watch stops, and reports no failure for it', async () => {
+    const onFailure = jest.fn();
+    const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: 'exec sleep 60' })).watch(() => undefined, onFailure);
+    await until(() => fs.existsSync(path.join(dir, 'pid')), 'gpiomon to start');
+    const pid = Number(read('pid'));
+    stop();
+    await until(() => !alive(pid), 'gpiomon to end');
+    expect(onFailure).not.toHaveBeenCalled();
+  });
+
+  it('reports a gpiomon that ends on its own once, with what it said and what to do', async () => {
+    const failures: Error[] = [];
+    const busy = "echo 'gpiomon: unable to request lines on chip /dev/gpiochip0: Device or resource busy' >&2\nexit 1";
+    openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: busy })).watch(() => undefined, (error) => failures.push(error));
+    await until(() => failures.length > 0, 'the failure');
+    expect(failures.map((error) => error.message)).toEqual([
+      'the button on GPIO 5 (gpiochip0) stopped: ' +
+        `${path.join(dir, 'gpiomon')} exited with status 1: gpiomon: unable to request lines on chip /dev/gpiochip0: ` +
+        'Device or resource busy; another program or a device-tree overlay uses this pin: free it or choose another buttonPin',
+    ]);
+  });
+
+  it('ends gpiomon with the node, even when the node is killed outright', async () => {
+    const tools = fakeTools({ monitor: 'exec sleep 60' });
+    const driver = path.resolve(__dirname, '../../dist/hardware/gpiod-button.js');
+    const script = `require(${JSON.stringify(driver)}).openGpiodButton({ buttonPin: 5 }, ${JSON.stringify(tools)}).watch(() => undefined); setInterval(() => undefined, 1000);`;
+    const node = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    await until(() => fs.existsSync(path.join(dir, 'pid')), 'gpiomon to start');
+    const pid = Number(read('pid'));
+    node.kill('SIGKILL');
+    await until(() => !alive(pid), 'gpiomon to end with the node');
+  });
+
+  it('runs gpiomon itself where setpriv is missing', async () => {
+    let presses = 0;
+    const tools = { ...fakeTools({ monitor: PRESSES_THEN_WAIT }), setpriv: path.join(dir, 'no-setpriv') };
+    const stop = openGpiodButton({ buttonPin: 5 }, tools).watch(() => (presses += 1));
+    try {
+      await until(() => presses === 2, 'two presses');
+    } finally {
+      stop();
+    }
+  });
+
+  it('needs libgpiod 2: the flags of libgpiod 1 differ', () => {
+    const tools = fakeTools({ version: 'gpiomon (libgpiod) v1.6.3', monitor: PRESSES_THEN_WAIT });
+    expect(() => openGpiodButton({ buttonPin: 5 }, tools)).toThrow(
+      `${tools.gpiomon} says "gpiomon (libgpiod) v1.6.3", but the button needs libgpiod 2 or later`,
+    );
+  });
+
+  it('says how to install the tools when they are missing', () => {
+    const tools = { gpiodetect: 'gpiodetect', gpiomon: path.join(dir, 'no-gpiomon'), setpriv: 'setpriv' };
+    expect(() => openGpiodButton({ buttonPin: 5 }, tools)).toThrow(
+      `${tools.gpiomon} is not installed: install the libgpiod tools (\`sudo apt install gpiod\`)`,
+    );
+  });
+
+  it('refuses a pin the chip does not have, and a machine without the Pi controller', () => {
+    expect(() => openGpiodButton({ buttonPin: 60 }, fakeTools({ monitor: PRESSES_THEN_WAIT }))).toThrow(
+      'GPIO 60 is not a pin of pinctrl-bcm2711 (gpiochip0 has BCM 0–57); set buttonPin to a BCM number',
+    );
+    const tools = fakeTools({ detect: 'gpiochip0 [INT34C5:00] (12 lines)', monitor: '' });
+    expect(() => openGpiodButton({ buttonPin: 5 }, tools)).toThrow(
+      /^no GPIO controller of the Raspberry Pi in what .*gpiodetect lists \(gpiochip0 \(INT34C5:00, 12 lines\)\); is this a Raspberry Pi\?$/,
+    );
+  });
+});
