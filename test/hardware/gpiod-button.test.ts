@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openGpiodButton, type GpiodTools } from '../../hardware/gpiod-button';
+import { openGpiodButton, type GpiodButtonOptions, type GpiodTools } from '../../hardware/gpiod-button';
 import { until } from '../support/ws-relay';
 
 const PI4 = 'gpiochip0 [pinctrl-bcm2711] (58 lines)\ngpiochip1 [raspberrypi-exp-gpio] (8 lines)';
@@ -57,28 +57,26 @@ function fakeTools(options: { detect?: string; version?: string; monitor: string
 const PRESSES_THEN_WAIT = "printf 'falling\\nrising\\nfalling\\n'\nexec sleep 60";
 const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
 
+/** Watches until the fake gpiomon's two falling edges came in as two presses, then stops. */
+async function twoPresses(options: GpiodButtonOptions, tools: GpiodTools): Promise<void> {
+  let presses = 0;
+  const stop = openGpiodButton(options, tools).watch(() => (presses += 1));
+  try {
+    await until(() => presses === 2, 'two presses');
+  } finally {
+    stop();
+  }
+}
+
 describe('the libgpiod button', () => {
   it("watches the pin on the SoC's chip with pull-up, falling edges and debounce; each falling edge is a press", async () => {
-    let presses = 0;
-    const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: PRESSES_THEN_WAIT })).watch(() => (presses += 1));
-    try {
-      await until(() => presses === 2, 'two presses');
-      expect(read('args')).toBe('--chip gpiochip0 --bias pull-up --edges falling --debounce-period 50ms --format %E 5');
-    } finally {
-      stop();
-    }
+    await twoPresses({ buttonPin: 5 }, fakeTools({ monitor: PRESSES_THEN_WAIT }));
+    expect(read('args')).toBe('--chip gpiochip0 --bias pull-up --edges falling --debounce-period 50ms --format %E 5');
   });
 
   it("finds the RP1 on a Pi 5 by its label, whatever the chip's number", async () => {
-    let presses = 0;
-    const tools = fakeTools({ detect: PI5, monitor: PRESSES_THEN_WAIT });
-    const stop = openGpiodButton({ buttonPin: 17, debounceMs: 30 }, tools).watch(() => (presses += 1));
-    try {
-      await until(() => presses === 2, 'two presses');
-      expect(read('args')).toBe('--chip gpiochip4 --bias pull-up --edges falling --debounce-period 30ms --format %E 17');
-    } finally {
-      stop();
-    }
+    await twoPresses({ buttonPin: 17, debounceMs: 30 }, fakeTools({ detect: PI5, monitor: PRESSES_THEN_WAIT }));
+    expect(read('args')).toBe('--chip gpiochip4 --bias pull-up --edges falling --debounce-period 30ms --format %E 17');
   });
 
   it('ends gpiomon when the watch stops, and reports no failure for it', async () => {
@@ -115,14 +113,7 @@ describe('the libgpiod button', () => {
   });
 
   it('runs gpiomon itself where setpriv is missing', async () => {
-    let presses = 0;
-    const tools = { ...fakeTools({ monitor: PRESSES_THEN_WAIT }), setpriv: path.join(dir, 'no-setpriv') };
-    const stop = openGpiodButton({ buttonPin: 5 }, tools).watch(() => (presses += 1));
-    try {
-      await until(() => presses === 2, 'two presses');
-    } finally {
-      stop();
-    }
+    await twoPresses({ buttonPin: 5 }, { ...fakeTools({ monitor: PRESSES_THEN_WAIT }), setpriv: path.join(dir, 'no-setpriv') });
   });
 
   it('needs libgpiod 2: the flags of libgpiod 1 differ', () => {
