@@ -55,7 +55,9 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
     : [tools.gpiomon, ...monitorArgs];
   return {
     watch(onPress, onFailure) {
-      const monitor = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      // A process group of its own: Ctrl-C in a terminal reaches the node, which then
+      // stops gpiomon itself, instead of gpiomon ending first and looking like a fault.
+      const monitor = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let stopped = false;
       let stderr = '';
       let partial = '';
@@ -72,7 +74,8 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
       });
       monitor.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       monitor.on('error', (error) => fail(`${command} could not be started (${error.message})`));
-      monitor.on('exit', (code, signal) => {
+      // 'close', not 'exit': the last lines of stdout and stderr are read by then.
+      monitor.on('close', (code, signal) => {
         const how = signal ? `was ended by ${signal}` : `exited with status ${code}`;
         fail(`${tools.gpiomon} ${how}${stderr.trim() ? `: ${stderr.trim()}` : ''}${exitAdvice(stderr)}`);
       });
@@ -85,12 +88,14 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
   };
 }
 
-function run(command: string, args: string[]): string {
+/** What a tool printed; `partial` takes the output of one that failed, if any. */
+function run(command: string, args: string[], partial = false): string {
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    const failed = error as NodeJS.ErrnoException & { stderr?: string };
+    const failed = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
     if (failed.code === 'ENOENT') throw new Error(`${command} is not installed: ${INSTALL_ADVICE}`);
+    if (partial && failed.stdout) return failed.stdout;
     throw new Error(`${command} ${args.join(' ')} failed: ${(failed.stderr ?? '').trim() || failed.message}`);
   }
 }
@@ -105,7 +110,8 @@ function checkVersion(gpiomon: string): void {
 }
 
 function headerChip(gpiodetect: string): DetectedChip {
-  const listing = run(gpiodetect, []);
+  // gpiodetect fails when any chip cannot be opened, after listing those it could.
+  const listing = run(gpiodetect, [], true);
   const chips = listing
     .split('\n')
     .map((line) => /^(gpiochip(\d+)) \[(.*)\] \((\d+) lines\)/.exec(line.trim()))

@@ -22,9 +22,13 @@ const NO_BUTTON: ButtonDriver = { watch: () => () => undefined };
 
 type Openers = {
   openStrip?: typeof openRpiStrip;
+  openSpiStrip?: typeof openSpiStrip;
   openButton?: typeof openRpiButton;
   openGpiodButton?: typeof openGpiodButton;
 };
+
+// SPI0 takes CE1, CE0, MISO, MOSI and SCLK once it is on.
+const SPI0_PINS = [7, 8, 9, 10, 11];
 
 /**
  * The real strip and button of a Raspberry Pi: the strip through SPI when it is wired
@@ -35,19 +39,17 @@ type Openers = {
  * household's time, which beats none.
  */
 export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableStream, openers: Openers = {}): RpiHardware {
-  const strip = (openers.openStrip ?? (options.ledPin === SPI_MOSI_PIN ? openSpiStrip : openRpiStrip))(options);
-  let button = NO_BUTTON;
-  let buttonProblem: string | null = null;
-  try {
-    button = (openers.openButton ?? openRpiButton)({ buttonPin: options.buttonPin });
-  } catch (sysfsError) {
-    // Kernels without sysfs GPIO (Debian 13) have the character device and libgpiod.
-    try {
-      button = (openers.openGpiodButton ?? openGpiodButton)({ buttonPin: options.buttonPin });
-    } catch (gpiodError) {
-      buttonProblem = `sysfs GPIO: ${messageOf(sysfsError)}; GPIO character device: ${messageOf(gpiodError)}`;
-    }
-  }
+  const spi = options.ledPin === SPI_MOSI_PIN;
+  const strip = spi ? (openers.openSpiStrip ?? openSpiStrip)(options) : (openers.openStrip ?? openRpiStrip)(options);
+  const { button, buttonProblem } =
+    spi && SPI0_PINS.includes(options.buttonPin)
+      ? {
+          button: NO_BUTTON,
+          buttonProblem:
+            `GPIO ${options.buttonPin} belongs to SPI0 (GPIO 7–11), which drives the strip on GPIO ${SPI_MOSI_PIN}: ` +
+            'wire the button to another pin (GPIO 5, say) and set --button-pin to it',
+        }
+      : openButton(options.buttonPin, openers);
   const hardware: Hardware = {
     kind: 'rpi',
     strip,
@@ -58,4 +60,20 @@ export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableS
     close: () => undefined,
   };
   return { hardware, buttonProblem };
+}
+
+/** Through sysfs (onoff), then, on kernels without it (Debian 13), libgpiod's gpiomon. */
+function openButton(buttonPin: number, openers: Openers): { button: ButtonDriver; buttonProblem: string | null } {
+  try {
+    return { button: (openers.openButton ?? openRpiButton)({ buttonPin }), buttonProblem: null };
+  } catch (sysfsError) {
+    try {
+      return { button: (openers.openGpiodButton ?? openGpiodButton)({ buttonPin }), buttonProblem: null };
+    } catch (gpiodError) {
+      return {
+        button: NO_BUTTON,
+        buttonProblem: `sysfs GPIO: ${messageOf(sysfsError)}; GPIO character device: ${messageOf(gpiodError)}`,
+      };
+    }
+  }
 }

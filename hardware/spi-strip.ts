@@ -27,15 +27,17 @@ export const SPI_MOSI_PIN = 10;
 /** Three SPI bits make one WS2812 bit at 2.4 MHz (the scheme of rpi_ws281x's SPI mode). */
 export const SPI_HZ = 2_400_000;
 // Current WS2812B latch their colour after 280 µs low: 90 bytes at 2.4 MHz are 300 µs.
+// Sent before the LEDs too: where MOSI idles high between transfers (seen on a CM4),
+// the first LED would otherwise take that high for a bit.
 const RESET_BYTES = 90;
 const BYTES_PER_LED = 9;
 export const SPIDEV_BUFSIZ_FILE = '/sys/module/spidev/parameters/bufsiz';
 const DEFAULT_BUFSIZ = 4096;
 
 /**
- * The bytes that show one colour on `leds` WS2812 LEDs: green, red, blue, most
- * significant bit first, each bit sent as 110 (a 1: 0.83 µs high) or 100 (a 0:
- * 0.42 µs high), then the low reset that latches the frame.
+ * The bytes that show one colour on `leds` WS2812 LEDs, between two low resets: green,
+ * red, blue, most significant bit first, each bit sent as 110 (a 1: 0.83 µs high) or
+ * 100 (a 0: 0.42 µs high).
  */
 export function encodeFrame(rgb: number, leds: number, brightness: number): Buffer {
   const scale = (shift: number): number => Math.round((((rgb >> shift) & 0xff) * brightness) / 255);
@@ -48,9 +50,13 @@ export function encodeFrame(rgb: number, leds: number, brightness: number): Buff
       if ((symbol >> (2 - part)) & 1) led[at >> 3] |= 0x80 >> (at & 7);
     }
   }
-  const frame = Buffer.alloc(leds * BYTES_PER_LED + RESET_BYTES);
-  for (let index = 0; index < leds; index += 1) led.copy(frame, index * BYTES_PER_LED);
+  const frame = Buffer.alloc(frameBytes(leds));
+  for (let index = 0; index < leds; index += 1) led.copy(frame, RESET_BYTES + index * BYTES_PER_LED);
   return frame;
+}
+
+function frameBytes(leds: number): number {
+  return RESET_BYTES + leds * BYTES_PER_LED + RESET_BYTES;
 }
 
 /**
@@ -67,7 +73,7 @@ export function openSpiStrip(
   if (options.ledPin !== SPI_MOSI_PIN) {
     throw new Error(`the SPI strip driver drives GPIO ${SPI_MOSI_PIN} (MOSI) only, got ledPin ${options.ledPin}`);
   }
-  const bytes = leds * BYTES_PER_LED + RESET_BYTES;
+  const bytes = frameBytes(leds);
   const bufsizFile = deps.bufsizFile ?? SPIDEV_BUFSIZ_FILE;
   const bufsiz = readBufsiz(bufsizFile);
   if (bytes > bufsiz) {

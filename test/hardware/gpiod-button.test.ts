@@ -20,6 +20,7 @@ afterEach(() => {
 });
 
 function killQuietly(pid: number): void {
+  if (!(pid > 0)) return;
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
@@ -48,7 +49,7 @@ function fakeTools(options: { detect?: string; version?: string; monitor: string
     gpiomon: script(
       'gpiomon',
       `if [ "$1" = --version ]; then echo '${options.version ?? VERSION_2}'; exit 0; fi\n` +
-        `echo "$@" > '${dir}/args'\necho $$ > '${dir}/pid'\n${options.monitor}`,
+        `echo "$@" > '${dir}/args'\necho $$ > '${dir}/pid.new' && mv '${dir}/pid.new' '${dir}/pid'\n${options.monitor}`,
     ),
     setpriv: 'setpriv',
   };
@@ -77,6 +78,16 @@ describe('the libgpiod button', () => {
   it("finds the RP1 on a Pi 5 by its label, whatever the chip's number", async () => {
     await twoPresses({ buttonPin: 17, debounceMs: 30 }, fakeTools({ detect: PI5, monitor: PRESSES_THEN_WAIT }));
     expect(read('args')).toBe('--chip gpiochip4 --bias pull-up --edges falling --debounce-period 30ms --format %E 17');
+  });
+
+  it('takes the chips gpiodetect could list when another one could not be opened', async () => {
+    const tools = fakeTools({ monitor: PRESSES_THEN_WAIT });
+    fs.writeFileSync(
+      tools.gpiodetect,
+      `#!/bin/sh\necho '${PI4.split('\n')[0]}'\necho 'gpiodetect: unable to open chip /dev/gpiochip1: Permission denied' >&2\nexit 1\n`,
+    );
+    await twoPresses({ buttonPin: 5 }, tools);
+    expect(read('args')).toMatch(/^--chip gpiochip0 /);
   });
 
   it('ends gpiomon when the watch stops, and reports no failure for it', async () => {

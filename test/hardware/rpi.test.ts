@@ -69,11 +69,25 @@ describe('Raspberry Pi hardware', () => {
     expect(openButton).not.toHaveBeenCalled();
   });
 
-  it('drives a strip on GPIO 10 through SPI (here, a machine without SPI, it says so)', () => {
+  it('drives a strip on GPIO 10 through SPI, and one on another pin through rpi-ws281x-native', () => {
+    const spiStrip = fakeStrip();
+    const pwmStrip = fakeStrip();
+    const openers = { openStrip: () => pwmStrip, openSpiStrip: () => spiStrip, openButton: () => ({ watch: () => () => undefined }) };
+    expect(openRpiHardware({ ...options, ledPin: 10 }, process.stdout, openers).hardware.strip).toBe(spiStrip);
+    expect(openRpiHardware({ ...options, ledPin: 18 }, process.stdout, openers).hardware.strip).toBe(pwmStrip);
+  });
+
+  it('runs without a button wired to a pin of SPI0 when SPI drives the strip, and says so', () => {
     const openButton = jest.fn();
-    expect(() => openRpiHardware({ ...options, ledPin: 10 }, process.stdout, { openButton })).toThrow(
-      /^(spi-device could not be loaded|\/dev\/spidev0\.0 could not be opened for the LED strip on GPIO 10)/,
+    const { buttonProblem } = openRpiHardware({ ...options, ledPin: 10, buttonPin: 9 }, process.stdout, {
+      openSpiStrip: fakeStrip,
+      openButton,
+    });
+    expect(buttonProblem).toBe(
+      'GPIO 9 belongs to SPI0 (GPIO 7–11), which drives the strip on GPIO 10: ' +
+        'wire the button to another pin (GPIO 5, say) and set --button-pin to it',
     );
+    expect(openButton).not.toHaveBeenCalled();
   });
 });
 

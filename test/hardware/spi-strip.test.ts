@@ -47,19 +47,19 @@ const OPTIONS = { leds: 2, ledPin: 10, brightness: 255 };
 const noBufsizFile = path.join(os.tmpdir(), 'no-such-bufsiz');
 
 describe('WS2812 frames for SPI', () => {
-  it('sends green, red, blue, three SPI bits a bit, then 300 µs low', () => {
-    expect([...encodeFrame(0xff0000, 1, 255)]).toEqual([...BYTE_00, ...BYTE_FF, ...BYTE_00, ...RESET]);
-    expect([...encodeFrame(0x0000ff, 1, 255)]).toEqual([...BYTE_00, ...BYTE_00, ...BYTE_FF, ...RESET]);
+  it('sends green, red, blue, three SPI bits a bit, between two 300 µs lows', () => {
+    expect([...encodeFrame(0xff0000, 1, 255)]).toEqual([...RESET, ...BYTE_00, ...BYTE_FF, ...BYTE_00, ...RESET]);
+    expect([...encodeFrame(0x0000ff, 1, 255)]).toEqual([...RESET, ...BYTE_00, ...BYTE_00, ...BYTE_FF, ...RESET]);
   });
 
   it('repeats the LED for the length of the strip', () => {
     const led = [...BYTE_FF, ...BYTE_00, ...BYTE_00];
-    expect([...encodeFrame(0x00ff00, 3, 255)]).toEqual([...led, ...led, ...led, ...RESET]);
+    expect([...encodeFrame(0x00ff00, 3, 255)]).toEqual([...RESET, ...led, ...led, ...led, ...RESET]);
   });
 
   it('scales every channel by the brightness', () => {
-    expect([...encodeFrame(0xffffff, 1, 128)]).toEqual([...BYTE_80, ...BYTE_80, ...BYTE_80, ...RESET]);
-    expect([...encodeFrame(0xffffff, 1, 0)]).toEqual([...BYTE_00, ...BYTE_00, ...BYTE_00, ...RESET]);
+    expect([...encodeFrame(0xffffff, 1, 128)]).toEqual([...RESET, ...BYTE_80, ...BYTE_80, ...BYTE_80, ...RESET]);
+    expect([...encodeFrame(0xffffff, 1, 0)]).toEqual([...RESET, ...BYTE_00, ...BYTE_00, ...BYTE_00, ...RESET]);
   });
 });
 
@@ -70,7 +70,7 @@ describe('SPI strip', () => {
     strip.show('#ff0000');
     expect(fake.opened).toEqual([{ bus: 0, device: 0, options: { mode: 0, maxSpeedHz: SPI_HZ } }]);
     expect(fake.transfers).toEqual([
-      [{ byteLength: 2 * 9 + 90, sendBuffer: encodeFrame(0xff0000, 2, 255), speedHz: SPI_HZ }],
+      [{ byteLength: 90 + 2 * 9 + 90, sendBuffer: encodeFrame(0xff0000, 2, 255), speedHz: SPI_HZ }],
     ]);
   });
 
@@ -123,8 +123,8 @@ describe('SPI strip', () => {
       fs.writeFileSync(bufsizFile, '4096\n');
       const load = jest.fn(() => fakeSpi().module);
       expect(() => openSpiStrip({ ...OPTIONS, leds: 500 }, { loadSpi: load, bufsizFile })).toThrow(
-        `500 LEDs take 4590 bytes per SPI transfer, more than the 4096 of spidev's buffer (${bufsizFile}): ` +
-          'add spidev.bufsiz=4590 to /boot/firmware/cmdline.txt and reboot, or use fewer LEDs',
+        `500 LEDs take 4680 bytes per SPI transfer, more than the 4096 of spidev's buffer (${bufsizFile}): ` +
+          'add spidev.bufsiz=4680 to /boot/firmware/cmdline.txt and reboot, or use fewer LEDs',
       );
       expect(load).not.toHaveBeenCalled();
       fs.writeFileSync(bufsizFile, '8192\n');

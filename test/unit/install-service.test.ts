@@ -164,6 +164,7 @@ describe('the unit', () => {
         'StateDirectory=cat-litter-reminder',
         'Restart=on-failure',
         'KillSignal=SIGTERM',
+        'KillMode=mixed',
         'TimeoutStopSec=10s',
         'ProtectSystem=strict',
         'ReadWritePaths=-/sys/class/gpio',
