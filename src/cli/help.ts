@@ -41,7 +41,8 @@ Flags (a flag given twice: the last one wins):
   --quiet-hours HH:MM-HH:MM|off
                         the strip is dark in this local period (default 22:00-07:00;
                         may wrap midnight)
-  --timezone ZONE       IANA time zone for quiet hours (default: the system's)
+  --timezone ZONE       IANA time zone for quiet hours (default: the system's;
+                        UTC when TZ is empty or names no zone)
   --leds N              number of LEDs on the strip, 1-1000 (default 10)
   --led-pin N           BCM GPIO of the strip's data line (default 18: PWM, needs
                         root); 10 drives it through SPI (/dev/spidev0.0, no root)

@@ -1,4 +1,4 @@
-import { create, define, enums, pattern, string } from 'superstruct';
+import { create, define, enums, is, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { QuietHours } from '../../machines/quiet-hours';
 import { parseInspectTarget, type InspectTarget } from '../inspection';
@@ -77,8 +77,14 @@ function parseQuietHours(value: string): QuietHours | null {
   return { start: toMinutes(from), end: toMinutes(to) };
 }
 
+/**
+ * The system's zone, as Intl knows it. With TZ empty or naming no zone, the C library
+ * keeps UTC while Node reports a zone Intl then refuses ("Etc/Unknown"): UTC, as the
+ * rest of the system.
+ */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && is(zone, TimeZoneFlag) ? zone : 'UTC';
 }
 
 /** `undefined` when `--help` was asked for. Throws UsageError on anything else that is wrong. */

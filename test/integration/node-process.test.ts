@@ -49,8 +49,23 @@ describe('a node run as a process', () => {
     expect(node.leds().slice(0, 3)).toEqual(['#ff0000', '#000000', '#ff0000']);
   });
 
+  it.each([
+    ['Europe/Vienna', 'Europe/Vienna'],
+    ['', 'UTC'],
+    ['Nowhere/Atlantis', 'UTC'],
+  ])('takes TZ=%j as the time zone %s, as the C library does', async (tz, zone) => {
+    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state')], { env: { TZ: tz } });
+    running.push(node);
+    const starting = await node.waitFor((record) => record.event === 'starting', 'the starting record');
+    expect(starting.timeZone).toBe(zone);
+    await node.waitFor((record) => record.event === 'led', 'the first frame');
+    node.kill('SIGTERM');
+    expect(await node.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('starts dark during quiet hours', async () => {
-    const minute = new Date().getUTCHours() * 60 + new Date().getUTCMinutes();
+    const now = new Date();
+    const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
     const hhmm = (m: number) =>
       `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     const quiet = `${hhmm((minute + 1440 - 60) % 1440)}-${hhmm((minute + 60) % 1440)}`;
