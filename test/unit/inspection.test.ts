@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createActor } from 'xstate';
 import { nodeMachine } from '../../machines/nodeMachine';
 import { parseInspectTarget, startInspection } from '../../src/inspection';
-import { freeTcpPort, startRelay, until } from '../support/ws-relay';
+import { freeTcpPort, startRelay, startTurningAway, until } from '../support/ws-relay';
 
 function capturingLogger() {
   const records: Array<{ level: number; event?: string; url?: string }> = [];
@@ -81,12 +81,19 @@ describe('startInspection with a relay', () => {
     ]);
   });
 
-  it('stops retrying a relay that never comes', async () => {
+  it('stops retrying once stopped', async () => {
     const { log, records } = capturingLogger();
-    const inspection = await startInspection({ kind: 'websocket', url: `ws://127.0.0.1:${await freeTcpPort()}` }, log);
-    await until(() => records.some((r) => r.event === 'inspect.unreachable'), 'the warning');
-    inspection.stop();
-    // Nothing is left to keep jest (or a node) running: --detectOpenHandles shows none.
+    const relay = await startTurningAway();
+    try {
+      const inspection = await startInspection({ kind: 'websocket', url: relay.url }, log);
+      await until(() => records.some((r) => r.event === 'inspect.unreachable') && relay.attempts() === 1, 'the warning');
+      inspection.stop();
+      // Past the 5 s a retry waits: none comes.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(relay.attempts()).toBe(1);
+    } finally {
+      await relay.close();
+    }
   });
 });
 
