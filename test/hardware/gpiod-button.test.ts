@@ -28,10 +28,11 @@ function killQuietly(pid: number): void {
   }
 }
 
+/** Running: not gone, and not a zombie that an init which never reaps would keep listed. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
