@@ -327,7 +327,8 @@ describe('discoveryActor (fake bonjour-service)', () => {
     const before = Date.now();
     stop();
     await until('stopped', () => events.some((event) => event.type === 'discovery.stopped'), 2000);
-    expect(Date.now() - before).toBeGreaterThanOrEqual(990);
+    // Timers count from the event loop's time, which may lag Date.now() a little under load.
+    expect(Date.now() - before).toBeGreaterThanOrEqual(900);
     expect(fake.destroyCalls).toBe(1);
   });
 
