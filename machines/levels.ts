@@ -25,6 +25,11 @@ export const LEVEL_COLOURS: Readonly<Record<Level, Colour>> = {
 
 export const BLINK_MS = 500;
 
+// A timer set longer than this fires at once (setTimeout's 32-bit limit): a time far
+// ahead of the clock would run through every level in milliseconds. The reminder's
+// once-a-minute re-check sets the timer again long before this runs out.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /** The level for a cleaning at `lastCleaned` seen at `now` (both ms since the epoch). */
 export function levelAt(lastCleaned: number | null, now: number): Level {
   if (lastCleaned === null) return 'unknown';
@@ -41,5 +46,5 @@ export function levelAt(lastCleaned: number | null, now: number): Level {
 export function msUntilNextLevel(lastCleaned: number | null, now: number): number {
   const level = levelAt(lastCleaned, now);
   if (lastCleaned === null || level === 'unknown' || level === 'overdue') return 0;
-  return lastCleaned + LEVEL_ENDS_AT[level] - now;
+  return Math.min(lastCleaned + LEVEL_ENDS_AT[level] - now, LONGEST_TIMER_MS);
 }

@@ -4,6 +4,7 @@ import type { StripCommand } from '../machines/displayMachine';
 import type { DiscoveryCommand } from '../machines/cluster-events';
 import type { StoreCommand } from '../machines/node-types';
 import type { ButtonDriver } from '../hardware/types';
+import { MAX_AHEAD_MS } from '../machines/time-rules';
 import { loadState, saveState } from './state-file';
 import type { StripOutput } from './strip-output';
 import { formatRfc3339 } from './timestamp';
@@ -32,7 +33,7 @@ export function buttonActor(button: ButtonDriver, log: Logger) {
   );
 }
 
-export function loadStateActor(file: string, log: Logger) {
+export function loadStateActor(file: string, log: Logger, now: () => number) {
   return fromPromise<number | null>(async () => {
     const state = loadState(file);
     switch (state.kind) {
@@ -44,6 +45,15 @@ export function loadStateActor(file: string, log: Logger) {
           { event: 'state.loaded', file, lastCleaned: formatRfc3339(state.lastCleaned) },
           `last cleaned at ${formatRfc3339(state.lastCleaned)} (from ${file})`,
         );
+        if (state.lastCleaned > now() + MAX_AHEAD_MS) {
+          log.warn(
+            { event: 'state.ahead', file, lastCleaned: formatRfc3339(state.lastCleaned), clock: formatRfc3339(now()) },
+            `${file} says the box was cleaned at ${formatRfc3339(state.lastCleaned)}, ahead of this node's clock ` +
+              `(${formatRfc3339(now())}): kept, as the clock may not be set yet after boot; the other nodes refuse ` +
+              'it until their clocks get there. If the time is wrong, stop the node, delete the file and start it ' +
+              'again: the household teaches it the right one',
+          );
+        }
         return state.lastCleaned;
       case 'corrupt':
         log.warn(

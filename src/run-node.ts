@@ -31,7 +31,7 @@ export function createNode(
 ) {
   const machine = nodeMachine.provide({
     actors: {
-      loadState: loadStateActor(options.stateFile, log),
+      loadState: loadStateActor(options.stateFile, log, wallClock.now),
       store: storeActor(options.stateFile, log),
       button: buttonActor(hardware.button, log),
       transport: transportActor(options.port, log),

@@ -64,6 +64,19 @@ describe('a node run as a process', () => {
     expect(await node.exited).toEqual({ code: 0, signal: null });
   });
 
+  it('keeps a state file dated far ahead of the clock, fresh and steady, and warns', async () => {
+    const file = path.join(temp.dir, 'state');
+    fs.writeFileSync(file, '2062-11-24T08:30:00+00:00\n');
+    const node = start(['--state-file', file, '--quiet-hours', 'off']);
+    const warning = await node.waitFor((record) => record.event === 'state.ahead', 'the warning');
+    expect(warning).toMatchObject({ level: 40, lastCleaned: '2062-11-24T08:30:00+00:00' });
+    await node.waitForLed('#003c00');
+    node.kill('SIGTERM');
+    await node.waitFor((record) => record.event === 'stopped', 'the stopped record');
+    // Not a run through every level: a timer beyond setTimeout's range fires at once.
+    expect(node.leds()).toEqual(['#003c00', '#000000']);
+  });
+
   it('starts dark during quiet hours', async () => {
     const now = new Date();
     const minute = now.getUTCHours() * 60 + now.getUTCMinutes();

@@ -25,6 +25,12 @@ describe('levels', () => {
     expect(msUntilNextLevel(T - 30 * HOUR, T)).toBe(0);
     expect(msUntilNextLevel(null, T)).toBe(0);
   });
+
+  it('never asks for a timer longer than setTimeout keeps, however far ahead the time', () => {
+    expect(msUntilNextLevel(T + 2 * HOUR, T)).toBe(10 * HOUR);
+    expect(msUntilNextLevel(T + 30 * 24 * HOUR, T)).toBe(2 ** 31 - 1);
+    expect(msUntilNextLevel(Date.UTC(2062, 10, 24), T)).toBe(2 ** 31 - 1);
+  });
 });
 
 describe('quiet hours', () => {
