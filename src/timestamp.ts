@@ -5,9 +5,22 @@ const RFC3339 =
 
 /** A string in RFC 3339 form (the form chrono's `to_rfc3339` writes), e.g. `2026-11-24T14:20:00+00:00`. */
 export const Rfc3339 = refine(string(), 'RFC 3339 timestamp', (value) => {
-  if (!RFC3339.test(value)) return 'expected an RFC 3339 timestamp such as 2026-11-24T14:20:00+00:00';
-  return Number.isNaN(Date.parse(value.replace(' ', 'T'))) ? 'not a real date and time' : true;
+  const fields = RFC3339.exec(value);
+  if (!fields) return 'expected an RFC 3339 timestamp such as 2026-11-24T14:20:00+00:00';
+  return isRealTime(fields) && !Number.isNaN(Date.parse(value.replace(' ', 'T'))) ? true : 'not a real date and time';
 });
+
+/** Date.parse rolls 30 February over into March and takes 24:00: chrono takes neither. */
+function isRealTime(fields: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second] = fields.slice(1, 7).map(Number);
+  const offset = /^[+-](\d{2}):(\d{2})$/.exec(fields[8]);
+  const dayOfMonth = new Date(Date.UTC(year, month - 1, day)).getUTCDate();
+  return (
+    month >= 1 && month <= 12 && day >= 1 && dayOfMonth === day &&
+    hour <= 23 && minute <= 59 && second <= 59 &&
+    (offset === null || (Number(offset[1]) <= 23 && Number(offset[2]) <= 59))
+  );
+}
 
 /** Whole seconds, as the wire and the original program carry them. */
 export function parseRfc3339Seconds(value: string): number {

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { create } from 'superstruct';
 import { peerKey } from '../../machines/cluster-events';
+import { EARLIEST_MS } from '../../machines/time-rules';
 import { readFlags, UsageError, type FlagSpecs } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
 import { systemTimeZone } from '../cli/run-options';
@@ -16,7 +17,8 @@ which hold the new time, which kept a later one, and which did not answer.
 
 Flags:
   --at TIME             record a cleaning that happened earlier (RFC 3339, e.g.
-                        2026-11-24T08:30:00+01:00; not in the future). Nodes that
+                        2026-11-24T08:30:00+01:00; not in the future, nor
+                        before 1970). Nodes that
                         hold a later time keep it.
 ${PROBE_HELP}
 
@@ -32,6 +34,7 @@ function readTime(flags: ReturnType<typeof readFlags>, now: number): number {
   );
   if (at === null) return Math.floor(now / 1000) * 1000;
   if (at > now) throw new UsageError(`--at: "${formatRfc3339(at)}" is in the future; a cleaning can only be recorded once it happened`);
+  if (at < EARLIEST_MS) throw new UsageError(`--at: "${formatRfc3339(at)}" is before 1970, which no node takes`);
   return at;
 }
 

@@ -101,6 +101,8 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
     [['status', '--json=yes'], '--json takes no value'],
     [['reset', '--at', 'tomorrow'], '--at: "tomorrow"'],
     [['reset', '--at', '2999-01-01T00:00:00Z'], 'is in the future'],
+    [['reset', '--at', '1960-01-01T00:00:00Z'], 'is before 1970, which no node takes'],
+    [['reset', '--at', '2026-02-30T08:00:00Z'], '--at: "2026-02-30T08:00:00Z"'],
   ])('refuses %j with exit status 2', async (args, expected) => {
     const result = await runCli(args);
     expect(result.status).toBe(2);

@@ -44,6 +44,10 @@ describe('state file', () => {
   it.each([
     ['garbage', 'not a time'],
     ['an impossible date', '2024-02-30T25:00:00+00:00'],
+    ['30 February', '2026-02-30T08:00:00+00:00'],
+    ['31 April', '2026-04-31T08:00:00+00:00'],
+    ['the hour 24', '2026-11-24T24:00:00+00:00'],
+    ['an offset of 24 hours', '2026-11-24T08:00:00+24:00'],
     ['an empty file', ''],
   ])('moves %s aside and says what was wrong', (_, content) => {
     const file = path.join(temp.dir, 'state');
@@ -55,6 +59,12 @@ describe('state file', () => {
     expect(loaded.movedTo).not.toBeNull();
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.readFileSync(loaded.movedTo ?? '', 'utf8')).toBe(content);
+  });
+
+  it('takes 29 February of a leap year', () => {
+    const file = path.join(temp.dir, 'state');
+    fs.writeFileSync(file, '2024-02-29T08:00:00+00:00\n');
+    expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2024, 1, 29, 8) });
   });
 
   it('reports an unreadable path (a directory) as corrupt', () => {
