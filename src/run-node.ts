@@ -14,6 +14,7 @@ import { startInspection, type Inspection } from './inspection';
 import { buttonActor, loadStateActor, noDiscovery, stripActor, storeActor } from './node-actors';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
+import { PerSenderLimit } from './per-sender-limit';
 import { formatRfc3339 } from './timestamp';
 import { transportActor } from './transport';
 
@@ -63,12 +64,24 @@ function logNodeEvents(node: ReturnType<typeof createNode>, log: Logger): void {
       `last cleaned: ${formatRfc3339(lastCleaned)} (${reason === 'press' ? 'button press' : 'from a peer'})`,
     ),
   );
-  node.on('time.refused', ({ from, lastCleaned }) =>
+  // A peer whose clock runs ahead offers its time at every repair round: warn about it
+  // once a minute, with how many were refused meanwhile.
+  const refusals = new PerSenderLimit(60_000);
+  node.on('time.refused', ({ from, lastCleaned }) => {
+    const sender = peerKey(from);
+    const record = { event: 'time.refused', from: sender, lastCleaned: formatRfc3339(lastCleaned) };
+    const text = `refused ${formatRfc3339(lastCleaned)} from ${sender}: more than 10 minutes ahead of our clock; kept our time`;
+    const warning = refusals.take(sender);
+    if (!warning) {
+      log.debug(record, text);
+      return;
+    }
+    const { suppressed } = warning;
     log.warn(
-      { event: 'time.refused', from: peerKey(from), lastCleaned: formatRfc3339(lastCleaned) },
-      `refused ${formatRfc3339(lastCleaned)} from ${peerKey(from)}: more than 10 minutes ahead of our clock; kept our time`,
-    ),
-  );
+      { ...record, suppressed },
+      text + (suppressed > 0 ? ` (and ${suppressed} more from it since the last warning)` : ''),
+    );
+  });
   node.on('peer.silent', ({ peer }) =>
     log.info(
       { event: 'peer.silent', peer: peerKey(peer) },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { PerSenderLimit } from '../per-sender-limit';
 
 const WARN_EVERY_MS = 60_000;
 
@@ -8,24 +9,21 @@ const WARN_EVERY_MS = 60_000;
  */
 export class MalformedCounter {
   total = 0;
-  private readonly lastWarned = new Map<string, { at: number; since: number }>();
+  private readonly limit: PerSenderLimit;
 
   constructor(
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.limit = new PerSenderLimit(WARN_EVERY_MS, now);
+  }
 
   record(sender: string, reason: string, size: number): void {
     this.total += 1;
     this.log.debug({ event: 'datagram.malformed', sender, reason, size }, `dropped a malformed datagram from ${sender}: ${reason}`);
-    const now = this.now();
-    const warned = this.lastWarned.get(sender);
-    if (warned && now - warned.at < WARN_EVERY_MS) {
-      warned.since += 1;
-      return;
-    }
-    const suppressed = warned?.since ?? 0;
-    this.lastWarned.set(sender, { at: now, since: 0 });
+    const warning = this.limit.take(sender);
+    if (!warning) return;
+    const { suppressed } = warning;
     this.log.warn(
       { event: 'datagram.malformed', sender, reason, suppressed, total: this.total },
       `dropped a malformed datagram from ${sender} (${reason})` +

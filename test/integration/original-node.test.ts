@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decode, encode } from '../../src/protocol/codec';
 import type { Message } from '../../src/protocol/message';
+import { formatRfc3339 } from '../../src/timestamp';
 import { NodeProcess, tempDir } from '../support/node-process';
 
 const HOUR = 3_600_000;
@@ -106,5 +107,22 @@ describe('living with an original Rust node', () => {
     await node.waitForLed('#003c00');
     await original.until(() => (original.secs ?? 0) > theirs, 'the press');
     expect(original.secs).toBe(Date.parse(fs.readFileSync(file, 'utf8')) / 1000);
+  });
+
+  it('refuses the time of one whose clock runs an hour ahead with one warning, however often it is offered', async () => {
+    const file = path.join(temp.dir, 'state');
+    original = new OriginalNode(null);
+    const port = await original.listen();
+    node = new NodeProcess(['--state-file', file, '--quiet-hours', 'off', '--peer', `127.0.0.1:${port}`]);
+    const listening = await node.waitFor((r) => r.event === 'transport.listening', 'the transport');
+    const ahead = Math.floor((Date.now() + HOUR) / 1000);
+    for (let i = 0; i < 20; i += 1) original.send({ type: 'UpdateState', secs: ahead }, Number(listening.port));
+    // Datagrams from one socket are taken in order: once this one is adopted, all twenty were refused.
+    const earlier = Math.floor((Date.now() - HOUR) / 1000);
+    original.send({ type: 'UpdateState', secs: earlier }, Number(listening.port));
+    await node.waitFor((r) => r.event === 'time.changed' && r.lastCleaned === formatRfc3339(earlier * 1000), 'the plausible time');
+    expect(node.records.filter((r) => r.event === 'time.refused')).toEqual([
+      expect.objectContaining({ level: 40, from: `127.0.0.1:${port}`, lastCleaned: formatRfc3339(ahead * 1000), suppressed: 0 }),
+    ]);
   });
 });
