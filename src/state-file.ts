@@ -64,12 +64,18 @@ export function saveState(file: string, lastCleaned: number): void {
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
   const fd = openCreatingDirectory(temporary);
   try {
-    fs.writeSync(fd, formatRfc3339(lastCleaned));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    try {
+      fs.writeSync(fd, formatRfc3339(lastCleaned));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    // A full disk, or the state path taken by a directory: leave no temporary behind.
+    fs.rmSync(temporary, { force: true });
+    throw error;
   }
-  fs.renameSync(temporary, file);
   const directoryFd = fs.openSync(directory, 'r');
   try {
     fs.fsyncSync(directoryFd);

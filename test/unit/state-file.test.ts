@@ -37,6 +37,13 @@ describe('state file', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-24T15:00:00+00:00');
   });
 
+  it('throws when it cannot save, and leaves no temporary file behind', () => {
+    const file = path.join(temp.dir, 'state');
+    fs.mkdirSync(file);
+    expect(() => saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0))).toThrow(/EISDIR|EEXIST|ENOTEMPTY/);
+    expect(fs.readdirSync(temp.dir)).toEqual(['state']);
+  });
+
   it('reports a missing file as missing, never as now', () => {
     expect(loadState(path.join(temp.dir, 'nope'))).toEqual({ kind: 'missing' });
   });
