@@ -145,6 +145,7 @@ export async function runNode(options: RunOptions, io: Console): Promise<number>
       finished = true;
       clearInterval(keepAlive);
       for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, onSignal);
+      process.removeListener('uncaughtException', onCrash);
       output.close();
       hardware.close();
       inspection?.stop();
@@ -164,14 +165,18 @@ export async function runNode(options: RunOptions, io: Console): Promise<number>
     function onSignal(signal: NodeJS.Signals): void {
       shutDown(signal);
     }
+    // A throw outside the statecharts (a driver's callback, say): the strip still goes
+    // dark, and the exit status says it failed, so that systemd restarts the node.
+    function onCrash(error: Error): void {
+      log.error({ event: 'crashed', err: error }, `the node stopped on an error: ${String(error)}`);
+      finish(1);
+    }
     for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+    process.on('uncaughtException', onCrash);
     hardware.onQuit(() => shutDown('quit key'));
     node.subscribe({
       complete: () => finish(0),
-      error: (error) => {
-        log.error({ event: 'crashed', err: error }, `the node stopped on an error: ${String(error)}`);
-        finish(1);
-      },
+      error: (error) => onCrash(error instanceof Error ? error : new Error(String(error))),
     });
     log.info(
       {

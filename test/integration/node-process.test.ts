@@ -77,6 +77,34 @@ describe('a node run as a process', () => {
     expect(node.leds()).toEqual(['#003c00', '#000000']);
   });
 
+  it('turns the strip dark and exits with status 1 when something throws outside the statecharts', async () => {
+    // Preloaded into the node: a throw in a macrotask of its own, once the first frame is out.
+    const thrower = path.join(temp.dir, 'throw-after-first-frame.js');
+    fs.writeFileSync(
+      thrower,
+      `const write = process.stdout.write.bind(process.stdout);
+      let thrown = false;
+      process.stdout.write = (chunk, ...rest) => {
+        if (!thrown && String(chunk).includes('"event":"led"')) {
+          thrown = true;
+          setImmediate(() => { throw new Error('a driver callback broke'); });
+        }
+        return write(chunk, ...rest);
+      };`,
+    );
+    const node = new NodeProcess(['--state-file', stateFileAged(temp.dir, 1 * HOUR), '--quiet-hours', 'off'], {
+      env: { NODE_OPTIONS: `--require ${thrower}` },
+    });
+    running.push(node);
+    expect(await node.exited).toEqual({ code: 1, signal: null });
+    expect(node.records.at(-1)?.event).toBe('stopped');
+    expect(node.records.find((record) => record.event === 'crashed')).toMatchObject({
+      level: 50,
+      msg: 'the node stopped on an error: Error: a driver callback broke',
+    });
+    expect(node.leds()).toEqual(['#003c00', '#000000']);
+  });
+
   it('starts dark during quiet hours', async () => {
     const now = new Date();
     const minute = now.getUTCHours() * 60 + now.getUTCMinutes();

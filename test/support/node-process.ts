@@ -23,6 +23,7 @@ export class NodeProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcessWithoutNullStreams;
   private waiters: Array<() => void> = [];
+  private closed = false;
   private readonly recordListeners: Array<(record: LogRecord, arrivedNs: bigint) => void> = [];
 
   /** In `netns` (a host of a test LAN) when given; else on this host, without mDNS. */
@@ -51,8 +52,10 @@ export class NodeProcess {
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr.push(chunk);
     });
+    // 'close', not 'exit': by then every line the node wrote has been read.
     this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
+      this.child.on('close', (code, signal) => {
+        this.closed = true;
         this.notify();
         resolve({ code, signal });
       });
@@ -99,9 +102,7 @@ export class NodeProcess {
     for (;;) {
       const found = this.records.find(match);
       if (found) return found;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`node exited before ${what}; stderr: ${this.stderr.join('')}`);
-      }
+      if (this.closed) throw new Error(`node exited before ${what}; stderr: ${this.stderr.join('')}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}; records: ${JSON.stringify(this.records)}`);
       await new Promise<void>((resolve) => {
