@@ -26,7 +26,7 @@ export type LoadedState =
 export function loadState(file: string): LoadedState {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readStart(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     return { kind: 'corrupt', problem: (error as Error).message, movedTo: moveAside(file) };
@@ -42,6 +42,20 @@ export function loadState(file: string): LoadedState {
     };
   }
   return { kind: 'loaded', lastCleaned: parseRfc3339Seconds(line) };
+}
+
+// One timestamp line is about 30 bytes: no need to read a file that grew into megabytes
+// (a Pi Zero has 512 MB); what is read of it is too long to be a timestamp anyway.
+const MOST_BYTES_READ = 256;
+
+function readStart(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MOST_BYTES_READ);
+    return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, MOST_BYTES_READ, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function moveAside(file: string): string | null {

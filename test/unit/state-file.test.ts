@@ -74,6 +74,23 @@ describe('state file', () => {
     expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2024, 1, 29, 8) });
   });
 
+  it('reads only the start of a file that grew into megabytes, and moves it aside whole', () => {
+    const file = path.join(temp.dir, 'state');
+    const content = `2026-11-24T08:00:00+00:00\n${'x'.repeat(1_000_000)}`;
+    fs.writeFileSync(file, content);
+    const loaded = loadState(file);
+    expect(loaded.kind).toBe('corrupt');
+    if (loaded.kind !== 'corrupt') return;
+    expect(loaded.problem).toMatch(/^content "2026-11-24T08:00:00\+00:00\\nx+…" is not an RFC 3339 timestamp$/);
+    expect(fs.statSync(loaded.movedTo ?? '').size).toBe(content.length);
+  });
+
+  it('reads no more than the start: a state file that never ends (a link to /dev/zero) is corrupt at once', () => {
+    const file = path.join(temp.dir, 'state');
+    fs.symlinkSync('/dev/zero', file);
+    expect(loadState(file).kind).toBe('corrupt');
+  });
+
   it('reports an unreadable path (a directory) as corrupt', () => {
     const file = path.join(temp.dir, 'state');
     fs.mkdirSync(file);
