@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { pickHeaderChip } from './gpio-chips';
+import { pickHeaderChip, type GpioChipEntry } from './gpio-chips';
 import type { ButtonDriver } from './types';
 
 export interface GpiodButtonOptions {
@@ -23,11 +23,8 @@ export interface GpiodTools {
 const DEFAULT_TOOLS: GpiodTools = { gpiodetect: 'gpiodetect', gpiomon: 'gpiomon', setpriv: 'setpriv' };
 const INSTALL_ADVICE = 'install the libgpiod tools (`sudo apt install gpiod`)';
 
-interface DetectedChip {
+interface DetectedChip extends GpioChipEntry {
   name: string;
-  label: string;
-  lines: number;
-  order: number;
 }
 
 /**
@@ -43,7 +40,7 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
   const chip = headerChip(tools.gpiodetect);
   if (!Number.isInteger(buttonPin) || buttonPin < 0 || buttonPin >= chip.lines) {
     throw new Error(
-      `GPIO ${buttonPin} is not a pin of ${chip.label} (${chip.name} has BCM 0–${chip.lines - 1}); set buttonPin to a BCM number`,
+      `GPIO ${buttonPin} is not a pin of ${chip.label} (${chip.name} has BCM 0–${chip.lines - 1}); set --button-pin to a BCM number`,
     );
   }
   const monitorArgs = [
@@ -135,7 +132,7 @@ function available(command: string): boolean {
 }
 
 function exitAdvice(stderr: string): string {
-  if (/busy/i.test(stderr)) return '; another program or a device-tree overlay uses this pin: free it or choose another buttonPin';
+  if (/busy/i.test(stderr)) return '; another program or a device-tree overlay uses this pin: free it or choose another --button-pin';
   if (/permission|not permitted/i.test(stderr)) return '; run as root or add the user to the gpio group';
   return '';
 }

@@ -30,7 +30,7 @@ export const DEFAULT_SYSFS_GPIO = '/sys/class/gpio';
 
 const NO_SYSFS_ADVICE =
   'this kernel has no sysfs GPIO (Raspberry Pi OS based on Debian 13 dropped it), which the onoff ' +
-  'button driver needs; the libgpiod driver (the GPIO character device) is tried next';
+  'button driver needs';
 
 interface GpioChip {
   dir: string;
@@ -120,7 +120,7 @@ export function sysfsGpioNumber(bcmPin: number, sysfsRoot: string = DEFAULT_SYSF
   }
   if (!Number.isInteger(bcmPin) || bcmPin < 0 || bcmPin >= chip.ngpio) {
     throw new Error(
-      `GPIO ${bcmPin} is not a pin of ${chip.label} (${chip.dir} has BCM 0–${chip.ngpio - 1}); set buttonPin to a BCM number`,
+      `GPIO ${bcmPin} is not a pin of ${chip.label} (${chip.dir} has BCM 0–${chip.ngpio - 1}); set --button-pin to a BCM number`,
     );
   }
   return chip.base + bcmPin;
@@ -165,7 +165,7 @@ function openAdvice(error: unknown): string {
     return 'run as root or add the user to the gpio group (sudo usermod -aG gpio $USER, then log in again)';
   }
   if (code === 'EBUSY') {
-    return 'another program or a device-tree overlay already uses this pin: free it or choose another buttonPin';
+    return 'another program or a device-tree overlay already uses this pin: free it or choose another --button-pin';
   }
-  return 'check buttonPin, and that the user may write to the export file (root or the gpio group)';
+  return 'check --button-pin, and that the user may write to the export file (root or the gpio group)';
 }

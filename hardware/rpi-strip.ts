@@ -89,7 +89,7 @@ function initAdvice(message: string): string {
     );
   }
   if (message.includes('Selected GPIO not possible')) {
-    return 'connect the strip to a pin the library can drive (GPIO 18 or 12 for PWM, 21 for PCM, 10 for SPI) and set ledPin to it';
+    return 'connect the strip to a pin the library can drive (GPIO 18 or 12 for PWM, 21 for PCM, 10 for SPI) and set --led-pin to it';
   }
-  return 'check ledPin and the wiring, and that no other program (or the on-board audio, which shares PWM) is driving the strip';
+  return 'check --led-pin and the wiring, and that no other program (or the on-board audio, which shares PWM) is driving the strip';
 }

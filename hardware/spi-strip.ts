@@ -71,7 +71,7 @@ export function openSpiStrip(
   const { leds, brightness } = options;
   checkStripOptions(options);
   if (options.ledPin !== SPI_MOSI_PIN) {
-    throw new Error(`the SPI strip driver drives GPIO ${SPI_MOSI_PIN} (MOSI) only, got ledPin ${options.ledPin}`);
+    throw new Error(`the SPI strip driver drives GPIO ${SPI_MOSI_PIN} (MOSI) only, got --led-pin ${options.ledPin}`);
   }
   const bytes = frameBytes(leds);
   const bufsizFile = deps.bufsizFile ?? SPIDEV_BUFSIZ_FILE;

@@ -58,7 +58,7 @@ export function guardedStrip(device: StripDevice): StripDriver {
 }
 
 export function checkStripOptions({ leds, ledPin, brightness }: StripOptions): void {
-  // No LED buffer for 0 LEDs: the first write would fail.
+  // A strip of no LEDs shows nothing: a configuration mistake, said at once.
   if (!Number.isInteger(leds) || leds < 1) {
     throw new Error(`the leds option must be a whole number of at least 1, got ${leds}`);
   }

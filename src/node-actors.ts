@@ -4,7 +4,7 @@ import type { StripCommand } from '../machines/displayMachine';
 import type { DiscoveryCommand } from '../machines/cluster-events';
 import type { StoreCommand } from '../machines/node-types';
 import type { ButtonDriver } from '../hardware/types';
-import { MAX_AHEAD_MS } from '../machines/time-rules';
+import { isTooFarAhead } from '../machines/time-rules';
 import { loadState, saveState } from './state-file';
 import type { StripOutput } from './strip-output';
 import { formatRfc3339 } from './timestamp';
@@ -45,7 +45,7 @@ export function loadStateActor(file: string, log: Logger, now: () => number) {
           { event: 'state.loaded', file, lastCleaned: formatRfc3339(state.lastCleaned) },
           `last cleaned at ${formatRfc3339(state.lastCleaned)} (from ${file})`,
         );
-        if (state.lastCleaned > now() + MAX_AHEAD_MS) {
+        if (isTooFarAhead(state.lastCleaned, null, now())) {
           log.warn(
             { event: 'state.ahead', file, lastCleaned: formatRfc3339(state.lastCleaned), clock: formatRfc3339(now()) },
             `${file} says the box was cleaned at ${formatRfc3339(state.lastCleaned)}, ahead of this node's clock ` +

@@ -1,6 +1,9 @@
 // Senders remembered at most: spoofed source addresses must not grow the map without end.
 const MAX_SENDERS = 1024;
 
+/** How often a warning about one sender may be logged. */
+export const ONCE_A_MINUTE_MS = 60_000;
+
 /**
  * At most one warning per sender per period, so that a flood, or a peer that keeps
  * repeating itself, cannot flood the log. What was held back is counted, and said with
@@ -29,8 +32,10 @@ export class PerSenderLimit {
   }
 
   private forgetOldest(now: number): void {
+    // Ordered by the time of their last warning: the expired ones come first.
     for (const [sender, warned] of this.lastWarned) {
-      if (now - warned.at >= this.everyMs) this.lastWarned.delete(sender);
+      if (now - warned.at < this.everyMs) break;
+      this.lastWarned.delete(sender);
     }
     // Map keeps insertion order, and a warning re-inserts its sender: the first is the oldest.
     const oldest = this.lastWarned.keys().next();

@@ -14,7 +14,7 @@ import { startInspection, type Inspection } from './inspection';
 import { buttonActor, loadStateActor, noDiscovery, stripActor, storeActor } from './node-actors';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
-import { PerSenderLimit } from './per-sender-limit';
+import { ONCE_A_MINUTE_MS, PerSenderLimit } from './per-sender-limit';
 import { formatRfc3339 } from './timestamp';
 import { transportActor } from './transport';
 
@@ -66,7 +66,7 @@ function logNodeEvents(node: ReturnType<typeof createNode>, log: Logger): void {
   );
   // A peer whose clock runs ahead offers its time at every repair round: warn about it
   // once a minute, with how many were refused meanwhile.
-  const refusals = new PerSenderLimit(60_000);
+  const refusals = new PerSenderLimit(ONCE_A_MINUTE_MS);
   node.on('time.refused', ({ from, lastCleaned }) => {
     const sender = peerKey(from);
     const record = { event: 'time.refused', from: sender, lastCleaned: formatRfc3339(lastCleaned) };
@@ -147,6 +147,13 @@ export async function runNode(options: RunOptions, io: Console): Promise<number>
       for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, onSignal);
       process.removeListener('uncaughtException', onCrash);
       output.close();
+      // After a crash or a second signal the statecharts did not finish: stopping them
+      // runs each actor's cleanup (the button's gpiomon, the sockets). A no-op otherwise.
+      try {
+        node.stop();
+      } catch (error) {
+        log.error({ event: 'crashed', err: error }, `while stopping the node's actors: ${String(error)}`);
+      }
       hardware.close();
       inspection?.stop();
       log.info({ event: 'stopped' }, 'stopped');

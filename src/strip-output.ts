@@ -22,7 +22,7 @@ export class StripOutput {
     this.shown = colour;
     this.log.info({ event: 'led', color: colour }, `strip shows ${colour}`);
     this.driver.show(colour);
-    this.logFailure();
+    this.logFailure('the node runs on without it (the led records go on, the strip shows nothing until a restart)');
   }
 
   /** Ends dark whatever happened before; safe to call again (a second signal calls it too). */
@@ -31,16 +31,16 @@ export class StripOutput {
     this.show(DARK);
     this.closed = true;
     this.driver.close();
-    this.logFailure();
+    this.logFailure('it may not have gone dark as the node stopped');
   }
 
-  private logFailure(): void {
+  private logFailure(consequence: string): void {
     const failure = this.driver.failure;
     if (!failure || this.failureLogged) return;
     this.failureLogged = true;
     this.log.error(
       { event: 'strip.failed', err: failure },
-      `the LED strip stopped working: ${failure.message}; the node runs on without it (the led records go on, the strip shows nothing until a restart)`,
+      `the LED strip stopped working: ${failure.message}; ${consequence}`,
     );
   }
 }

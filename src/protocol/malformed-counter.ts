@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
-import { PerSenderLimit } from '../per-sender-limit';
-
-const WARN_EVERY_MS = 60_000;
+import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 
 /**
  * Counts malformed datagrams. Each one is logged at debug level; a warning names
@@ -15,7 +13,7 @@ export class MalformedCounter {
     private readonly log: Logger,
     now: () => number = Date.now,
   ) {
-    this.limit = new PerSenderLimit(WARN_EVERY_MS, now);
+    this.limit = new PerSenderLimit(ONCE_A_MINUTE_MS, now);
   }
 
   record(sender: string, reason: string, size: number): void {

@@ -98,6 +98,8 @@ describe('the libgpiod button', () => {
     const pid = Number(read('pid'));
     stop();
     await until(() => !alive(pid), 'gpiomon to end');
+    // Its pipes close just after it ends: that is when a failure would be reported.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(onFailure).not.toHaveBeenCalled();
   });
 
@@ -109,7 +111,7 @@ describe('the libgpiod button', () => {
     expect(failures.map((error) => error.message)).toEqual([
       'the button on GPIO 5 (gpiochip0) stopped: ' +
         `${path.join(dir, 'gpiomon')} exited with status 1: gpiomon: unable to request lines on chip /dev/gpiochip0: ` +
-        'Device or resource busy; another program or a device-tree overlay uses this pin: free it or choose another buttonPin',
+        'Device or resource busy; another program or a device-tree overlay uses this pin: free it or choose another --button-pin',
     ]);
   });
 
@@ -144,7 +146,7 @@ describe('the libgpiod button', () => {
 
   it('refuses a pin the chip does not have, and a machine without the Pi controller', () => {
     expect(() => openGpiodButton({ buttonPin: 60 }, fakeTools({ monitor: PRESSES_THEN_WAIT }))).toThrow(
-      'GPIO 60 is not a pin of pinctrl-bcm2711 (gpiochip0 has BCM 0–57); set buttonPin to a BCM number',
+      'GPIO 60 is not a pin of pinctrl-bcm2711 (gpiochip0 has BCM 0–57); set --button-pin to a BCM number',
     );
     const tools = fakeTools({ detect: 'gpiochip0 [INT34C5:00] (12 lines)', monitor: '' });
     expect(() => openGpiodButton({ buttonPin: 5 }, tools)).toThrow(

@@ -136,7 +136,7 @@ describe('SPI strip', () => {
 
   it('drives GPIO 10 only', () => {
     expect(() => openSpiStrip({ ...OPTIONS, ledPin: 18 }, { loadSpi: () => fakeSpi().module })).toThrow(
-      'the SPI strip driver drives GPIO 10 (MOSI) only, got ledPin 18',
+      'the SPI strip driver drives GPIO 10 (MOSI) only, got --led-pin 18',
     );
   });
 });

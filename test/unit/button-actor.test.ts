@@ -2,12 +2,7 @@ import pino from 'pino';
 import { createActor, createMachine } from 'xstate';
 import type { ButtonDriver } from '../../hardware/types';
 import { buttonActor } from '../../src/node-actors';
-
-function capturingLogger() {
-  const records: Array<Record<string, unknown>> = [];
-  const log = pino({ base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) });
-  return { log, records };
-}
+import { capturingLogger } from '../support/capturing-logger';
 
 /** A button the test presses, and breaks, by hand. */
 function handButton() {

@@ -1,14 +1,8 @@
-import pino from 'pino';
 import { createActor } from 'xstate';
 import { nodeMachine } from '../../machines/nodeMachine';
 import { parseInspectTarget, startInspection } from '../../src/inspection';
 import { freeTcpPort, startRelay, startTurningAway, until } from '../support/ws-relay';
-
-function capturingLogger() {
-  const records: Array<{ level: number; event?: string; url?: string }> = [];
-  const log = pino({ base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) });
-  return { log, records };
-}
+import { capturingLogger } from '../support/capturing-logger';
 
 const input = { quietHours: null, timeZone: 'UTC', clock: { now: () => Date.now() }, peers: [], random: Math.random };
 

@@ -1,15 +1,9 @@
-import pino from 'pino';
 import type { StripDriver } from '../../hardware/types';
 import { StripOutput } from '../../src/strip-output';
+import { capturingLogger } from '../support/capturing-logger';
 
-function capturingLogger() {
-  const records: Array<Record<string, unknown>> = [];
-  const log = pino({ base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) });
-  return { log, records };
-}
-
-/** A strip whose device fails at the `failAt`-th frame (1-based), as the guarded drivers report it. */
-function failingStrip(failAt: number): StripDriver & { frames: string[] } {
+/** A strip whose device fails at the `failAt`-th frame (1-based), or at close, as the guarded drivers report it. */
+function failingStrip(failAt: number, failOnClose = false): StripDriver & { frames: string[] } {
   let failure: Error | null = null;
   const frames: string[] = [];
   return {
@@ -22,7 +16,9 @@ function failingStrip(failAt: number): StripDriver & { frames: string[] } {
       if (frames.length + 1 === failAt) failure = new Error('DMA error');
       else frames.push(colour);
     },
-    close: () => undefined,
+    close() {
+      if (failOnClose) failure ??= new Error('mailbox error');
+    },
   };
 }
 
@@ -50,6 +46,16 @@ describe('the strip output', () => {
     expect(failures[0]).toMatchObject({ level: 50, err: { message: 'DMA error' } });
     expect(failures[0].msg).toMatch(/^the LED strip stopped working: DMA error; the node runs on without it/);
     expect(records.indexOf(failures[0])).toBe(2);
+  });
+
+  it('says that the strip may not have gone dark when closing it fails', () => {
+    const { log, records } = capturingLogger();
+    const output = new StripOutput(failingStrip(Infinity, true), log);
+    output.show('#003c00');
+    output.close();
+    expect(records.filter((r) => r.event === 'strip.failed').map((r) => r.msg)).toEqual([
+      'the LED strip stopped working: mailbox error; it may not have gone dark as the node stopped',
+    ]);
   });
 
   it('logs nothing for a strip that works', () => {
