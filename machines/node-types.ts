@@ -16,6 +16,8 @@ export interface NodeInput {
 export interface NodeContext extends Omit<NodeInput, 'peers'> {
   /** The node's agreed time of the last cleaning, ms since the epoch; null while unknown. */
   lastCleaned: number | null;
+  /** The time the state file is known to hold: behind `lastCleaned` after a failed save. */
+  savedTime: number | null;
   peers: PeerTable;
   /** Repair rounds so far: whose turn it is to be asked. */
   round: number;
@@ -28,7 +30,7 @@ export type SaveReason = 'press' | 'adopted';
  * Asks the store actor to persist a time; it answers `store.saved` or `store.failed`
  * with the rest of the command.
  */
-export interface StoreCommand {
+export interface SaveCommand {
   type: 'store.save';
   lastCleaned: number;
   reason: SaveReason;
@@ -36,10 +38,19 @@ export interface StoreCommand {
   from: PeerAddress | null;
 }
 
+/** Writes a time again after its save failed (the disk full, say); answered by `store.retried`. */
+export interface RetryCommand {
+  type: 'store.retry';
+  lastCleaned: number;
+}
+
+export type StoreCommand = SaveCommand | RetryCommand;
+
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
   | { type: 'button.pressed' }
-  | (Omit<StoreCommand, 'type'> & { type: 'store.saved' | 'store.failed' })
+  | (Omit<SaveCommand, 'type'> & { type: 'store.saved' | 'store.failed' })
+  | { type: 'store.retried'; lastCleaned: number; saved: boolean }
   | TransportEvent
   | DiscoveryEvent
   // Sent by xstate when the reminder reaches its final state (its strip is dark).

@@ -113,6 +113,16 @@ export const nodeMachine = setup({
       for (const peer of newlyDormant(context.peers, peers)) enqueue.emit({ type: 'peer.silent', peer });
       enqueue.assign({ peers, round: context.round + 1 });
     }),
+    'remember the saved time': assign({
+      savedTime: ({ event }) => {
+        assertEvent(event, ['store.saved', 'store.retried']);
+        return event.lastCleaned;
+      },
+    }),
+    'save the time again': enqueueActions(({ context, enqueue }) => {
+      if (context.lastCleaned === null) return;
+      enqueue.sendTo('store', { type: 'store.retry', lastCleaned: context.lastCleaned });
+    }),
     'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
     'say goodbye': sendTo('discovery', { type: 'discovery.stop' }),
   },
@@ -124,6 +134,11 @@ export const nodeMachine = setup({
     'offers a time too far ahead': ({ context, event }) => {
       assertEvent(event, 'state.received');
       return event.lastCleaned !== null && isTooFarAhead(event.lastCleaned, context.lastCleaned, context.clock.now());
+    },
+    'the state file is behind': ({ context }) => context.lastCleaned !== null && context.lastCleaned !== context.savedTime,
+    'the retry saved it': ({ event }) => {
+      assertEvent(event, 'store.retried');
+      return event.saved;
     },
     'sender is behind': ({ context, event }) => {
       assertEvent(event, 'state.received');
@@ -144,6 +159,7 @@ export const nodeMachine = setup({
     clock: input.clock,
     random: input.random,
     lastCleaned: null,
+    savedTime: null,
     peers: staticPeers(input.peers),
     round: 0,
   }),
@@ -155,7 +171,7 @@ export const nodeMachine = setup({
         src: 'loadState',
         onDone: {
           target: 'live',
-          actions: assign({ lastCleaned: ({ event }) => event.output }),
+          actions: assign({ lastCleaned: ({ event }) => event.output, savedTime: ({ event }) => event.output }),
         },
         // The loader reports what was wrong; the node runs on with an unknown time.
         onError: 'live',
@@ -188,7 +204,13 @@ export const nodeMachine = setup({
             // that was away catches up, and a silent peer shows.
             repairing: {
               entry: 'ask the next peer',
-              after: { repairRound: { target: 'repairing', reenter: true } },
+              after: {
+                repairRound: [
+                  // A time that could not be saved lives in memory only: each round tries again.
+                  { guard: 'the state file is behind', target: 'repairing', reenter: true, actions: 'save the time again' },
+                  { target: 'repairing', reenter: true },
+                ],
+              },
             },
           },
           on: {
@@ -243,7 +265,11 @@ export const nodeMachine = setup({
         // Only a strictly later time is adopted, so each node passes a time on once, and
         // never back to the peer it came from. The announcement and the peers first: the household's agreement waits on each
         // hop, the strip here does not.
-        'store.*': { actions: ['announce time', 'push the saved time to every peer', 'tell the reminder'] },
+        'store.saved': {
+          actions: ['remember the saved time', 'announce time', 'push the saved time to every peer', 'tell the reminder'],
+        },
+        'store.failed': { actions: ['announce time', 'push the saved time to every peer', 'tell the reminder'] },
+        'store.retried': { guard: 'the retry saved it', actions: 'remember the saved time' },
       },
     },
     stopped: {

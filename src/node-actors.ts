@@ -72,6 +72,10 @@ export function storeActor(file: string, log: Logger) {
   return fromCallback<StoreCommand>(({ receive, sendBack }) => {
     receive((command) => {
       const { lastCleaned } = command;
+      if (command.type === 'store.retry') {
+        sendBack({ type: 'store.retried', lastCleaned, saved: saveAgain(file, lastCleaned, log) });
+        return;
+      }
       try {
         saveState(file, lastCleaned);
         log.debug({ event: 'state.saved', file, lastCleaned: formatRfc3339(lastCleaned) }, 'state saved');
@@ -79,12 +83,27 @@ export function storeActor(file: string, log: Logger) {
       } catch (error) {
         log.error(
           { event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error },
-          `could not write ${file}: ${(error as Error).message}; keeping the new time in memory only`,
+          `could not write ${file}: ${(error as Error).message}; keeping the new time in memory, and trying again every few seconds`,
         );
         sendBack({ ...command, type: 'store.failed' });
       }
     });
   });
+}
+
+/** One more try at a save that failed: said once it works, quietly while it does not. */
+function saveAgain(file: string, lastCleaned: number, log: Logger): boolean {
+  try {
+    saveState(file, lastCleaned);
+  } catch (error) {
+    log.debug({ event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error }, 'still cannot save');
+    return false;
+  }
+  log.info(
+    { event: 'state.saved', file, lastCleaned: formatRfc3339(lastCleaned) },
+    `wrote ${formatRfc3339(lastCleaned)} to ${file}, which could not be written before`,
+  );
+  return true;
 }
 
 /** Discovery turned off (`--no-mdns`): nothing to advertise, so nothing to say goodbye to. */

@@ -169,6 +169,23 @@ describe('a node run as a process', () => {
     expect(saved).toBeGreaterThanOrEqual(before);
     expect(saved).toBeLessThanOrEqual(Date.now());
   });
+
+  it('writes a press it could not save once the state file can be written again', async () => {
+    const file = path.join(temp.dir, 'state');
+    const node = start(['--state-file', file, '--quiet-hours', 'off']);
+    await node.waitForLed('#000014');
+    // A directory where the file belongs: the rename fails, as on a full or broken disk.
+    fs.mkdirSync(file);
+    node.press();
+    const failed = await node.waitFor((record) => record.event === 'state.save-failed', 'the failed save');
+    expect(failed.level).toBe(50);
+    expect(String(failed.msg)).toMatch(/keeping the new time in memory, and trying again every few seconds$/);
+    await node.waitForLed('#003c00');
+    fs.rmdirSync(file);
+    const saved = await node.waitFor((record) => record.event === 'state.saved' && record.level === 30, 'the retry', 10_000);
+    expect(fs.readFileSync(file, 'utf8')).toBe(saved.lastCleaned);
+    expect(saved.lastCleaned).toBe(failed.lastCleaned);
+  });
 });
 
 describe('the command line', () => {

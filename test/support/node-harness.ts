@@ -41,6 +41,8 @@ export function nodeHarness(peers: PeerAddress[] = []) {
   const sent: TransportCommand[] = [];
   let press: (() => void) | undefined;
   const released = { button: 0, store: 0 };
+  /** Set `failing` to make every save fail, as a full disk would. */
+  const store = { failing: false };
   const goodbye: { answer?: () => void } = {};
   const machine = nodeMachine.provide({
     actors: {
@@ -49,8 +51,12 @@ export function nodeHarness(peers: PeerAddress[] = []) {
       ),
       store: fromCallback<StoreCommand>(({ receive, sendBack }) => {
         receive((command) => {
-          saved.push(command.lastCleaned);
-          sendBack({ ...command, type: 'store.saved' });
+          if (!store.failing) saved.push(command.lastCleaned);
+          if (command.type === 'store.retry') {
+            sendBack({ type: 'store.retried', lastCleaned: command.lastCleaned, saved: !store.failing });
+          } else {
+            sendBack({ ...command, type: store.failing ? 'store.failed' : 'store.saved' });
+          }
         });
         return () => (released.store += 1);
       }),
@@ -68,7 +74,7 @@ export function nodeHarness(peers: PeerAddress[] = []) {
   const actor = createActor(machine, { clock, input: nodeInput(clock, peers) }).start();
   const reminder = (): AnyActorRef => actor.getSnapshot().children.reminder as AnyActorRef;
   const heard = (): ReminderEvent[] => reminder().getSnapshot().context.heard;
-  return { actor, clock, load, saved, sent, released, reminder, heard, goodbye, press: () => press?.() };
+  return { actor, clock, load, saved, store, sent, released, reminder, heard, goodbye, press: () => press?.() };
 }
 
 /** Lets promise callbacks (the loader) run. */
