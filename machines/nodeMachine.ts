@@ -207,7 +207,12 @@ export const nodeMachine = setup({
               after: {
                 repairRound: [
                   // A time that could not be saved lives in memory only: each round tries again.
-                  { guard: 'the state file is behind', target: 'repairing', reenter: true, actions: 'save the time again' },
+                  {
+                    guard: 'the state file is behind',
+                    target: 'repairing',
+                    reenter: true,
+                    actions: 'save the time again',
+                  },
                   { target: 'repairing', reenter: true },
                 ],
               },
@@ -263,8 +268,8 @@ export const nodeMachine = setup({
         // passed on at once too: a time sent to one node (a `reset`, an original node's
         // press) reaches the household in milliseconds, not at the next repair round.
         // Only a strictly later time is adopted, so each node passes a time on once, and
-        // never back to the peer it came from. The announcement and the peers first: the household's agreement waits on each
-        // hop, the strip here does not.
+        // never back to the peer it came from. The announcement and the peers first: the
+        // household's agreement waits on each hop, the strip here does not.
         'store.saved': {
           actions: ['remember the saved time', 'announce time', 'push the saved time to every peer', 'tell the reminder'],
         },
