@@ -63,12 +63,15 @@ function respond(port: number): void {
 
 function update(host: string, port: number): void {
   const socket = dgram.createSocket('udp4');
-  readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    const seconds = Number(line);
-    const sentNs = process.hrtime.bigint();
-    socket.send(encode({ type: 'UpdateState', secs: seconds }), port, host);
-    process.stdout.write(`${JSON.stringify({ seconds, sentNs: String(sentNs) })}\n`);
-  }).on('close', () => socket.close());
+  readline
+    .createInterface({ input: process.stdin })
+    .on('line', (line) => {
+      const seconds = Number(line);
+      const sentNs = process.hrtime.bigint();
+      socket.send(encode({ type: 'UpdateState', secs: seconds }), port, host);
+      process.stdout.write(`${JSON.stringify({ seconds, sentNs: String(sentNs) })}\n`);
+    })
+    .on('close', () => socket.close());
 }
 
 const [command, ...args] = process.argv.slice(2);

@@ -15,7 +15,7 @@ const LIGHT_GREEN = '#003c00';
 
 /** A strip that notes when it was told each colour, and wakes whoever waits for one. */
 class TimedStrip {
-  readonly shown: Array<{ colour: Colour; atNs: bigint }> = [];
+  readonly shown: { colour: Colour; atNs: bigint }[] = [];
   private waiting: { colour: Colour; resolve: (atNs: bigint) => void } | undefined;
 
   show(colour: Colour): void {
@@ -24,7 +24,9 @@ class TimedStrip {
     if (this.waiting?.colour === colour) this.waiting.resolve(atNs);
   }
 
-  close(): void {}
+  close(): void {
+    // Nothing to release: the strip is only the list of what it was asked to show.
+  }
 
   next(colour: Colour): Promise<bigint> {
     return new Promise((resolve) => (this.waiting = { colour, resolve }));

@@ -51,7 +51,7 @@ class HostProcess {
         setTimeout(resolve, 100);
       });
     }
-    return this.lines.shift() as string;
+    return this.lines.shift()!;
   }
 
   async stop(): Promise<void> {
@@ -92,13 +92,25 @@ export interface RoundTrips {
 
 async function askRepeatedly(bench: LanBench, client: Host, server: Host, count: number): Promise<RoundTrips> {
   const asker = new HostProcess(bench, client, [
-    process.execPath, bench.agent, 'rtt', server.address, PORT, String(count), String(Math.ceil(count / 10)),
+    process.execPath,
+    bench.agent,
+    'rtt',
+    server.address,
+    PORT,
+    String(count),
+    String(Math.ceil(count / 10)),
   ]);
   return JSON.parse(await asker.nextLine()) as RoundTrips;
 }
 
 /** RequestState round trips from `client` to our node on `server`, then to the reference there. */
-export async function measureRoundTrips(bench: LanBench, server: Host, client: Host, reference: Reference, count: number) {
+export async function measureRoundTrips(
+  bench: LanBench,
+  server: Host,
+  client: Host,
+  reference: Reference,
+  count: number,
+) {
   const node = startNode(bench, server, 'rtt', Date.now() - HOUR, ['--no-mdns']);
   await node.waitFor((record) => record.event === 'transport.listening', 'the node to listen');
   const ours = await askRepeatedly(bench, client, server, count);
@@ -122,7 +134,7 @@ export async function measureStartUp(bench: LanBench, host: Host, runs: number):
       if (record.event === 'led') firstFrameNs ??= arrivedNs;
     });
     await node.waitFor((record) => record.event === 'led', 'the first frame');
-    samples.push(Number((firstFrameNs as bigint) - spawnedNs) / 1e6);
+    samples.push(Number(firstFrameNs! - spawnedNs) / 1e6);
     await stopNode(node);
   }
   return samples;
@@ -205,8 +217,19 @@ async function allFound(nodes: NodeProcess[], others: number): Promise<void> {
 function startAsService(bench: LanBench, host: Host, name: string, lastCleaned: number): HostProcess {
   const stateFile = stateFileOf(bench, name, lastCleaned);
   return new HostProcess(bench, host, [
-    process.execPath, CLI, 'run', '--hardware', 'sim', '--log-format', 'pretty',
-    '--state-file', stateFile, '--quiet-hours', 'off', '--name', name,
+    process.execPath,
+    CLI,
+    'run',
+    '--hardware',
+    'sim',
+    '--log-format',
+    'pretty',
+    '--state-file',
+    stateFile,
+    '--quiet-hours',
+    'off',
+    '--name',
+    name,
   ]);
 }
 
@@ -242,7 +265,8 @@ async function propagate(
       });
       updater.child.stdin.write(`${expected}\n`);
       const { sentNs } = JSON.parse(await updater.nextLine()) as { sentNs: string };
-      if (!(await arrived)) throw new Error(`round ${round}: only ${arrivals.size} of ${nodes.length} nodes took the new time`);
+      if (!(await arrived))
+        throw new Error(`round ${round}: only ${arrivals.size} of ${nodes.length} nodes took the new time`);
       const lastNs = [...arrivals.values()].reduce((latest, at) => (at > latest ? at : latest));
       samples.push(Number(lastNs - BigInt(sentNs)) / 1e6);
       await pause(300);

@@ -29,10 +29,11 @@ export function meterProcess(pid: number): ProcessMeter {
   const rssMb = () => statusMb('VmRSS');
   const anonymousMb = () => statusMb('RssAnon');
   const name = `cat-litter-bench-${pid}`;
-  const attempts: Array<{ root: string; read: (dir: string) => number; source: string }> = [
+  const attempts: { root: string; read: (dir: string) => number; source: string }[] = [
     {
       root: '/sys/fs/cgroup',
-      read: (dir) => 1_000 * Number(/^usage_usec (\d+)$/m.exec(fs.readFileSync(path.join(dir, 'cpu.stat'), 'utf8'))?.[1]),
+      read: (dir) =>
+        1_000 * Number(/^usage_usec (\d+)$/m.exec(fs.readFileSync(path.join(dir, 'cpu.stat'), 'utf8'))?.[1]),
       source: 'cgroup v2 cpu.stat',
     },
     {
@@ -97,7 +98,10 @@ function cgroupOf(pid: number, controller: string): string {
   try {
     for (const line of fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n')) {
       const [, controllers, where] = line.split(':');
-      if (where !== undefined && (controller === '' ? controllers === '' : controllers.split(',').includes(controller))) {
+      if (
+        where !== undefined &&
+        (controller === '' ? controllers === '' : controllers.split(',').includes(controller))
+      ) {
         return where;
       }
     }

@@ -33,8 +33,11 @@ export function prepareReference(repository: string, agent: string): Reference {
     });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim() ?? String(error);
-    return nodeResponder(`cargo could not build bench/reference (${stderr}): the reference is a raw dgram responder in Node`);
+    return nodeResponder(
+      `cargo could not build bench/reference (${stderr}): the reference is a raw dgram responder in Node`,
+    );
   }
-  if (!fs.existsSync(binary)) return nodeResponder(`cargo built no ${binary}: the reference is a raw dgram responder in Node`);
+  if (!fs.existsSync(binary))
+    return nodeResponder(`cargo built no ${binary}: the reference is a raw dgram responder in Node`);
   return { kind: 'rust', command: [binary], note: null };
 }

@@ -45,7 +45,12 @@ export function judge(figures: Figures): JudgedFigure[] {
       target: '–',
       original: '–',
       met: null,
-      values: { p50Us: reference.p50, p99Us: reference.p99, count: reference.count, lost: figures.roundTrips.reference.lost },
+      values: {
+        p50Us: reference.p50,
+        p99Us: reference.p99,
+        count: reference.count,
+        lost: figures.roundTrips.reference.lost,
+      },
     },
     latencyRow('reset propagation, 5 nodes by mDNS', figures.propagationMs, 'rounds', {
       target: 'p50 ≤ 10 ms',

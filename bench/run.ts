@@ -82,7 +82,10 @@ async function main(): Promise<number> {
     const memoryState = fs.mkdtempSync(path.join('/dev/shm', 'cat-litter-bench-'));
     scratch.push(memoryState);
     const inMemory: LanBench = { ...bench, stateDir: memoryState };
-    const propagationTmpfsMs = await measurePropagation(inMemory, clusterHosts, sender, { rounds: 10, warmupRounds: 2 });
+    const propagationTmpfsMs = await measurePropagation(inMemory, clusterHosts, sender, {
+      rounds: 10,
+      warmupRounds: 2,
+    });
     log('five nodes by mDNS again: idle cost of one run as the service runs it (from 70 s to 125 s after their start)');
     // mDNS queries at start-up come 1, 2, 4, ... 64 s apart: the window lies between the
     // ones at 63 s and 127 s (of each node's browsing), as the node runs in a house.

@@ -44,8 +44,17 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
     );
   }
   const monitorArgs = [
-    '--chip', chip.name, '--bias', 'pull-up', '--edges', 'falling',
-    '--debounce-period', `${debounceMs}ms`, '--format', '%E', String(buttonPin),
+    '--chip',
+    chip.name,
+    '--bias',
+    'pull-up',
+    '--edges',
+    'falling',
+    '--debounce-period',
+    `${debounceMs}ms`,
+    '--format',
+    '%E',
+    String(buttonPin),
   ];
   const [command, ...args] = available(tools.setpriv)
     ? [tools.setpriv, '--pdeathsig', 'TERM', tools.gpiomon, ...monitorArgs]
@@ -91,9 +100,11 @@ function run(command: string, args: string[], partial = false): string {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const failed = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (failed.code === 'ENOENT') throw new Error(`${command} is not installed: ${INSTALL_ADVICE}`);
+    if (failed.code === 'ENOENT') throw new Error(`${command} is not installed: ${INSTALL_ADVICE}`, { cause: error });
     if (partial && failed.stdout) return failed.stdout;
-    throw new Error(`${command} ${args.join(' ')} failed: ${(failed.stderr ?? '').trim() || failed.message}`);
+    throw new Error(`${command} ${args.join(' ')} failed: ${(failed.stderr ?? '').trim() || failed.message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -117,7 +128,9 @@ function headerChip(gpiodetect: string): DetectedChip {
   const chip = pickHeaderChip(chips);
   if (!chip) {
     const found = chips.map((c) => `${c.name} (${c.label}, ${c.lines} lines)`).join(', ') || 'none';
-    throw new Error(`no GPIO controller of the Raspberry Pi in what ${gpiodetect} lists (${found}); is this a Raspberry Pi?`);
+    throw new Error(
+      `no GPIO controller of the Raspberry Pi in what ${gpiodetect} lists (${found}); is this a Raspberry Pi?`,
+    );
   }
   return chip;
 }
@@ -132,7 +145,8 @@ function available(command: string): boolean {
 }
 
 function exitAdvice(stderr: string): string {
-  if (/busy/i.test(stderr)) return '; another program or a device-tree overlay uses this pin: free it or choose another --button-pin';
+  if (/busy/i.test(stderr))
+    return '; another program or a device-tree overlay uses this pin: free it or choose another --button-pin';
   if (/permission|not permitted/i.test(stderr)) return '; run as root or add the user to the gpio group';
   return '';
 }

@@ -17,7 +17,11 @@ export function rpiAvailable(
   const reasons: string[] = [];
   const model = readModel(modelFile);
   if (!model.includes('Raspberry Pi')) {
-    reasons.push(model ? `${modelFile} names "${model}", not a Raspberry Pi` : `${modelFile} is missing, so this is not a Raspberry Pi`);
+    reasons.push(
+      model
+        ? `${modelFile} names "${model}", not a Raspberry Pi`
+        : `${modelFile} is missing, so this is not a Raspberry Pi`,
+    );
   }
   const stripPackage = ledPin === SPI_MOSI_PIN ? 'spi-device' : 'rpi-ws281x-native';
   try {

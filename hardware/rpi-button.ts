@@ -62,6 +62,7 @@ export function openRpiButton(
   } catch (error) {
     throw new Error(
       `onoff could not be loaded (${messageOf(error)}): install it on the Pi with \`npm install\` there, or use --hardware terminal|sim`,
+      { cause: error },
     );
   }
 
@@ -75,6 +76,7 @@ export function openRpiButton(
     throw new Error(
       `the button on GPIO ${buttonPin} (sysfs GPIO ${number} under ${sysfsRoot}) could not be opened: ` +
         `${messageOf(error)}; ${openAdvice(error)}`,
+      { cause: error },
     );
   }
 
@@ -110,7 +112,9 @@ export function openRpiButton(
  */
 export function sysfsGpioNumber(bcmPin: number, sysfsRoot: string = DEFAULT_SYSFS_GPIO): number {
   const chips = readChips(sysfsRoot);
-  const chip = pickHeaderChip(chips.map((candidate) => ({ ...candidate, lines: candidate.ngpio, order: candidate.base })));
+  const chip = pickHeaderChip(
+    chips.map((candidate) => ({ ...candidate, lines: candidate.ngpio, order: candidate.base })),
+  );
   if (!chip) {
     const found = chips.map((c) => `${c.dir} (${c.label}, ${c.ngpio} GPIOs)`).join(', ') || 'none';
     throw new Error(
@@ -131,7 +135,7 @@ function readChips(sysfsRoot: string): GpioChip[] {
   try {
     entries = fs.readdirSync(sysfsRoot);
   } catch (error) {
-    throw new Error(`could not list ${sysfsRoot} (${messageOf(error)}): ${NO_SYSFS_ADVICE}`);
+    throw new Error(`could not list ${sysfsRoot} (${messageOf(error)}): ${NO_SYSFS_ADVICE}`, { cause: error });
   }
   return entries
     .filter((entry) => entry.startsWith('gpiochip'))

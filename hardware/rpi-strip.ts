@@ -28,10 +28,7 @@ const SAFE_DMA = 10;
 
 /** Opens the WS2812 strip through `rpi-ws281x-native`, which is only required here so
  * that machines without it can still import this file. */
-export function openRpiStrip(
-  options: StripOptions,
-  deps: { loadWs281x?: () => Ws281xModule } = {},
-): StripDriver {
+export function openRpiStrip(options: StripOptions, deps: { loadWs281x?: () => Ws281xModule } = {}): StripDriver {
   const { leds, ledPin, brightness } = options;
   checkStripOptions(options);
   // Without root the module quietly hands back a stub that shows nothing, which would
@@ -51,6 +48,7 @@ export function openRpiStrip(
     throw new Error(
       `rpi-ws281x-native could not be loaded (${messageOf(error)}): install it on the Pi with ` +
         '`npm install` there, where its native part is built, or use --hardware terminal|sim',
+      { cause: error },
     );
   }
 
@@ -61,6 +59,7 @@ export function openRpiStrip(
     throw new Error(
       `the LED strip on GPIO ${ledPin} (${leds} LEDs, DMA ${SAFE_DMA}) did not start: ` +
         `${messageOf(error)}; ${initAdvice(messageOf(error))}`,
+      { cause: error },
     );
   }
 

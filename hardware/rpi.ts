@@ -20,12 +20,12 @@ export interface RpiHardware {
 
 const NO_BUTTON: ButtonDriver = { watch: () => () => undefined };
 
-type Openers = {
+interface Openers {
   openStrip?: typeof openRpiStrip;
   openSpiStrip?: typeof openSpiStrip;
   openButton?: typeof openRpiButton;
   openGpiodButton?: typeof openGpiodButton;
-};
+}
 
 // SPI0 takes CE1, CE0, MISO, MOSI and SCLK once it is on.
 const SPI0_PINS = [7, 8, 9, 10, 11];
@@ -38,7 +38,11 @@ const SPI0_PINS = [7, 8, 9, 10, 11];
  * one that cannot be opened either way leaves a strip that still shows the
  * household's time, which beats none.
  */
-export function openRpiHardware(options: RpiOptions, logStream: NodeJS.WritableStream, openers: Openers = {}): RpiHardware {
+export function openRpiHardware(
+  options: RpiOptions,
+  logStream: NodeJS.WritableStream,
+  openers: Openers = {},
+): RpiHardware {
   const spi = options.ledPin === SPI_MOSI_PIN;
   const strip = spi ? (openers.openSpiStrip ?? openSpiStrip)(options) : (openers.openStrip ?? openRpiStrip)(options);
   const { button, buttonProblem } =

@@ -90,6 +90,7 @@ export function openSpiStrip(
     throw new Error(
       `spi-device could not be loaded (${messageOf(error)}): install it on the Pi with ` +
         '`npm install` there, where its native part is built, or use --hardware terminal|sim',
+      { cause: error },
     );
   }
 
@@ -97,7 +98,10 @@ export function openSpiStrip(
   try {
     device = spi.openSync(0, 0, { mode: spi.MODE0, maxSpeedHz: SPI_HZ });
   } catch (error) {
-    throw new Error(`/dev/spidev0.0 could not be opened for the LED strip on GPIO ${SPI_MOSI_PIN}: ${openAdvice(error)}`);
+    throw new Error(
+      `/dev/spidev0.0 could not be opened for the LED strip on GPIO ${SPI_MOSI_PIN}: ${openAdvice(error)}`,
+      { cause: error },
+    );
   }
 
   return guardedStrip({

@@ -53,10 +53,16 @@ export function statusLine(colour: Colour, leds: number, status: StripStatus, no
   return `${renderBlocks(colour, leds)}  ${levelWords(status.level)} · ${ago}`;
 }
 
+/** `line` as it reads on screen: without its escape sequences (colours, cursor moves). */
+export function visibleText(line: string): string {
+  // eslint-disable-next-line no-control-regex -- an escape sequence starts with the ESC control character
+  return line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
 /** Terminal rows `line` takes up once it wraps at `columns` (no wrapping when unknown). */
 export function rowsTaken(line: string, columns: number | undefined): number {
   // Escape sequences take no room; every other character here is one column wide.
-  const width = [...line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')].length;
+  const width = [...visibleText(line)].length;
   if (!columns || width === 0) return 1;
   return Math.ceil(width / columns);
 }

@@ -19,7 +19,7 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
   const { input, output, leds } = options;
   const now = options.now ?? Date.now;
   const pressListeners = new Set<() => void>();
-  const quitListeners: Array<() => void> = [];
+  const quitListeners: (() => void)[] = [];
   let colour: Colour = DARK;
   let status: StripStatus = { level: 'unknown', lastCleaned: null };
   // Rows the drawing takes on screen, so the next draw can climb back over it.

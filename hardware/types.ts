@@ -1,7 +1,7 @@
-import type { Colour } from '../machines/colour';
+import type { Colour } from '../common/colour';
 
-export type { Colour } from '../machines/colour';
-export { DARK } from '../machines/colour';
+export type { Colour } from '../common/colour';
+export { DARK } from '../common/colour';
 
 /** Everything the node needs of an LED strip. Implementations must never throw from `show`. */
 export interface StripDriver {

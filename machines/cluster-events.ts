@@ -19,7 +19,9 @@ export type DiscoveryEvent =
   | { type: 'discovery.stopped' };
 
 /** What the parent tells the discovery actor: send the mDNS goodbye, then answer `discovery.stopped`. */
-export type DiscoveryCommand = { type: 'discovery.stop' };
+export interface DiscoveryCommand {
+  type: 'discovery.stop';
+}
 
 /** What the parent tells the transport actor to send. Times are ms since the epoch, whole seconds. */
 export type TransportCommand =

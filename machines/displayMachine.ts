@@ -1,6 +1,6 @@
 import { assign, assertEvent, fromCallback, sendTo, setup } from 'xstate';
 import type { WallClock } from './clock';
-import { DARK, type Colour } from './colour';
+import { DARK, type Colour } from '../common/colour';
 import { isQuietAt, msUntilLocalMinute, type QuietHours } from './quiet-hours';
 
 /** What the display tells the strip driver actor. */
@@ -47,8 +47,7 @@ export const displayMachine = setup({
   guards: {
     'has no quiet hours': ({ context }) => context.quietHours === null,
     'is quiet time': ({ context }) =>
-      context.quietHours !== null &&
-      isQuietAt(context.quietHours, context.clock.now(), context.timeZone),
+      context.quietHours !== null && isQuietAt(context.quietHours, context.clock.now(), context.timeZone),
   },
   delays: {
     untilQuietBegins: ({ context }) =>
@@ -88,10 +87,7 @@ export const displayMachine = setup({
       entry: { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) },
       on: {
         'display.colour': {
-          actions: [
-            'remember colour',
-            { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) },
-          ],
+          actions: ['remember colour', { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) }],
         },
       },
       initial: 'always',

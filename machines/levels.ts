@@ -1,4 +1,4 @@
-import type { Colour } from './colour';
+import type { Colour } from '../common/colour';
 
 /** How long ago the box was cleaned, in the words the rest of the program uses. */
 export type Level = 'unknown' | 'fresh' | 'settled' | 'soon' | 'now' | 'overdue';

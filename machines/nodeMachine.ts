@@ -36,7 +36,7 @@ export const nodeMachine = setup({
   },
   actors: {
     // The real implementations come from src/ through `provide`.
-    loadState: fromPromise<number | null>(async () => null),
+    loadState: fromPromise<number | null>(() => Promise.resolve(null)),
     store: fromCallback<StoreCommand>(() => undefined),
     button: fromCallback(() => undefined),
     transport: fromCallback<TransportCommand>(() => undefined),
@@ -135,7 +135,8 @@ export const nodeMachine = setup({
       assertEvent(event, 'state.received');
       return event.lastCleaned !== null && isTooFarAhead(event.lastCleaned, context.lastCleaned, context.clock.now());
     },
-    'the state file is behind': ({ context }) => context.lastCleaned !== null && context.lastCleaned !== context.savedTime,
+    'the state file is behind': ({ context }) =>
+      context.lastCleaned !== null && context.lastCleaned !== context.savedTime,
     'the retry saved it': ({ event }) => {
       assertEvent(event, 'store.retried');
       return event.saved;
@@ -271,7 +272,12 @@ export const nodeMachine = setup({
         // never back to the peer it came from. The announcement and the peers first: the
         // household's agreement waits on each hop, the strip here does not.
         'store.saved': {
-          actions: ['remember the saved time', 'announce time', 'push the saved time to every peer', 'tell the reminder'],
+          actions: [
+            'remember the saved time',
+            'announce time',
+            'push the saved time to every peer',
+            'tell the reminder',
+          ],
         },
         'store.failed': { actions: ['announce time', 'push the saved time to every peer', 'tell the reminder'] },
         'store.retried': { guard: 'the retry saved it', actions: 'remember the saved time' },

@@ -1,6 +1,6 @@
 import { assign, assertEvent, emit, sendTo, setup } from 'xstate';
 import type { WallClock } from './clock';
-import { DARK, type Colour } from './colour';
+import { DARK, type Colour } from '../common/colour';
 import { displayMachine } from './displayMachine';
 import { BLINK_MS, LEVEL_COLOURS, levelAt, msUntilNextLevel, type Level } from './levels';
 import type { QuietHours } from './quiet-hours';
@@ -14,7 +14,11 @@ export interface ReminderInput {
 
 export type ReminderEvent = { type: 'time.changed'; lastCleaned: number } | { type: 'SHUTDOWN' };
 
-export type ReminderEmitted = { type: 'level.changed'; level: Level; lastCleaned: number | null };
+export interface ReminderEmitted {
+  type: 'level.changed';
+  level: Level;
+  lastCleaned: number | null;
+}
 
 /**
  * Turns the time of the last cleaning into a level and its colour. Levels follow

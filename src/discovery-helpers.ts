@@ -57,9 +57,7 @@ export function pickAddress(
   const ours = Object.values(interfaces)
     .flatMap((infos) => infos ?? [])
     .filter((info) => info.family === 'IPv4' && !info.internal);
-  const local = candidates.find((address) =>
-    ours.some((info) => sameSubnet(address, info.address, info.netmask)),
-  );
+  const local = candidates.find((address) => ours.some((info) => sameSubnet(address, info.address, info.netmask)));
   return local ?? candidates[0] ?? null;
 }
 
@@ -76,6 +74,7 @@ export function describePeer(
   // Anything may be advertised: a port no datagram can go to is no peer.
   if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
   // Names end up in logs and on terminals: no control characters from the network.
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
   return { name: service.name.replace(/[\u0000-\u001f\u007f]/g, '?'), address, port, ours };
 }
 

@@ -121,7 +121,10 @@ export function discoveryActor(options: DiscoveryOptions) {
     const interfaces = os.networkInterfaces();
     const iface = options.interface === undefined ? null : interfaceAddress(options.interface, interfaces);
     if (options.interface !== undefined && iface === null) {
-      log.warn({ event: 'mdns.error', interface: options.interface }, `no IPv4 address on ${options.interface}: using all interfaces`);
+      log.warn(
+        { event: 'mdns.error', interface: options.interface },
+        `no IPv4 address on ${options.interface}: using all interfaces`,
+      );
     }
     const { bonjour, mdns, onError } = openMdns(log, iface);
 
@@ -156,7 +159,7 @@ export function discoveryActor(options: DiscoveryOptions) {
     const peerChanged = (fresh: Bonjour.Service, old: Bonjour.Service): void => {
       const before = found.get(old.fqdn.toLowerCase());
       const after = describePeer(fresh, port, os.networkInterfaces());
-      if (before && after && before.port === after.port && before.ours === after.ours) return;
+      if (before && after?.port === before.port && before.ours === after.ours) return;
       peerDown(old);
       peerUp(fresh);
     };
@@ -191,9 +194,18 @@ export function discoveryActor(options: DiscoveryOptions) {
         }
         if (taken) log.error({ event: 'mdns.error', name }, `${name} is taken too: advertising it anyway`);
         ownName = name;
-        const service = bonjour.publish({ name, type: SERVICE_TYPE, protocol: SERVICE_PROTOCOL, port, txt: TXT_RECORD, probe: false });
+        const service = bonjour.publish({
+          name,
+          type: SERVICE_TYPE,
+          protocol: SERVICE_PROTOCOL,
+          port,
+          txt: TXT_RECORD,
+          probe: false,
+        });
         service.on('error', onError);
-        service.once('up', () => log.info({ event: 'mdns.advertised', name, port }, `advertised as ${name} on port ${port}`));
+        service.once('up', () =>
+          log.info({ event: 'mdns.advertised', name, port }, `advertised as ${name} on port ${port}`),
+        );
         browse();
       });
     };

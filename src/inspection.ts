@@ -23,7 +23,9 @@ interface WsClient {
   on(event: 'open' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
-type WsModule = { WebSocket: { new (url: string): WsClient; readonly OPEN: number } };
+interface WsModule {
+  WebSocket: { new (url: string): WsClient; readonly OPEN: number };
+}
 // Loaded with the first relay connection: a node run without --inspect never needs it.
 const loadWs = (): WsModule => require('ws') as WsModule;
 
@@ -42,6 +44,7 @@ export function parseInspectTarget(value: string): InspectTarget {
 // @statelyai/inspect is published as ES modules only, and tsc turns `import()` into
 // `require()` under CommonJS: a Function body it leaves alone. (Under jest this needs
 // node's --experimental-vm-modules, for jest's sandbox to allow import().)
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the one way past tsc's rewrite, see above
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 export async function startInspection(target: InspectTarget, log: Logger): Promise<Inspection> {

@@ -18,7 +18,10 @@ export interface Mdns extends EventEmitter {
  * emits 'error' where nothing listens, which would end the process.
  * `iface` is an IPv4 address to send multicast on; null for all interfaces.
  */
-export function openMdns(log: Logger, iface: string | null = null): { bonjour: Bonjour; mdns: Mdns; onError: (error: Error) => void } {
+export function openMdns(
+  log: Logger,
+  iface: string | null = null,
+): { bonjour: Bonjour; mdns: Mdns; onError: (error: Error) => void } {
   const onError = (error: Error): void => {
     // A host with no network (or a cable out) cannot reach the multicast group: expected, not a fault.
     const offline = OFFLINE_CODES.has((error as NodeJS.ErrnoException).code ?? '');

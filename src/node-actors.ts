@@ -34,37 +34,39 @@ export function buttonActor(button: ButtonDriver, log: Logger) {
 }
 
 export function loadStateActor(file: string, log: Logger, now: () => number) {
-  return fromPromise<number | null>(async () => {
-    const state = loadState(file);
-    switch (state.kind) {
-      case 'missing':
-        log.info({ event: 'state.missing', file }, `no state file at ${file}: time of the last cleaning unknown`);
-        return null;
-      case 'loaded':
-        log.info(
-          { event: 'state.loaded', file, lastCleaned: formatRfc3339(state.lastCleaned) },
-          `last cleaned at ${formatRfc3339(state.lastCleaned)} (from ${file})`,
-        );
-        if (isTooFarAhead(state.lastCleaned, null, now())) {
-          log.warn(
-            { event: 'state.ahead', file, lastCleaned: formatRfc3339(state.lastCleaned), clock: formatRfc3339(now()) },
-            `${file} says the box was cleaned at ${formatRfc3339(state.lastCleaned)}, ahead of this node's clock ` +
-              `(${formatRfc3339(now())}): kept, as the clock may not be set yet after boot; the other nodes refuse ` +
-              'it until their clocks get there. If the time is wrong, stop the node, delete the file and start it ' +
-              'again: the household teaches it the right one',
-          );
-        }
-        return state.lastCleaned;
-      case 'corrupt':
+  return fromPromise<number | null>(() => Promise.resolve(loadAndReport(file, log, now)));
+}
+
+function loadAndReport(file: string, log: Logger, now: () => number): number | null {
+  const state = loadState(file);
+  switch (state.kind) {
+    case 'missing':
+      log.info({ event: 'state.missing', file }, `no state file at ${file}: time of the last cleaning unknown`);
+      return null;
+    case 'loaded':
+      log.info(
+        { event: 'state.loaded', file, lastCleaned: formatRfc3339(state.lastCleaned) },
+        `last cleaned at ${formatRfc3339(state.lastCleaned)} (from ${file})`,
+      );
+      if (isTooFarAhead(state.lastCleaned, null, now())) {
         log.warn(
-          { event: 'state.corrupt', file, problem: state.problem, movedTo: state.movedTo },
-          `state file ${file} cannot be used (${state.problem}); ` +
-            (state.movedTo ? `moved it to ${state.movedTo}` : 'could not move it aside') +
-            '; running with the time unknown',
+          { event: 'state.ahead', file, lastCleaned: formatRfc3339(state.lastCleaned), clock: formatRfc3339(now()) },
+          `${file} says the box was cleaned at ${formatRfc3339(state.lastCleaned)}, ahead of this node's clock ` +
+            `(${formatRfc3339(now())}): kept, as the clock may not be set yet after boot; the other nodes refuse ` +
+            'it until their clocks get there. If the time is wrong, stop the node, delete the file and start it ' +
+            'again: the household teaches it the right one',
         );
-        return null;
-    }
-  });
+      }
+      return state.lastCleaned;
+    case 'corrupt':
+      log.warn(
+        { event: 'state.corrupt', file, problem: state.problem, movedTo: state.movedTo },
+        `state file ${file} cannot be used (${state.problem}); ` +
+          (state.movedTo ? `moved it to ${state.movedTo}` : 'could not move it aside') +
+          '; running with the time unknown',
+      );
+      return null;
+  }
 }
 
 /** Writes every new time to the state file before the node tells anyone of it. */
@@ -96,7 +98,10 @@ function saveAgain(file: string, lastCleaned: number, log: Logger): boolean {
   try {
     saveState(file, lastCleaned);
   } catch (error) {
-    log.debug({ event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error }, 'still cannot save');
+    log.debug(
+      { event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error },
+      'still cannot save',
+    );
     return false;
   }
   log.info(

@@ -117,12 +117,7 @@ export async function runNode(options: RunOptions, io: Console): Promise<number>
   // A reader that went away (`run | head`) must not end the node: the log is lost, the strip is not.
   io.stdout.on('error', () => undefined);
   const { hardware, warning } = openHardware(options.hardware, options, io);
-  const log = createLogger(
-    options.logFormat,
-    options.logLevel,
-    hardware.logStream,
-    Boolean(io.stdout.isTTY),
-  );
+  const log = createLogger(options.logFormat, options.logLevel, hardware.logStream, Boolean(io.stdout.isTTY));
   if (warning) log.warn({ event: warning.event }, warning.message);
   const output = new StripOutput(hardware.strip, log);
   let inspection: Inspection | undefined;

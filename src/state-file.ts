@@ -8,6 +8,7 @@ import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from './timestamp';
 export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
   const stateDirectory = env.STATE_DIRECTORY?.split(':')[0];
   if (stateDirectory) return path.join(stateDirectory, 'state');
+  // Empty counts as unset, as the XDG base directory specification says.
   const xdgStateHome = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
   return path.join(xdgStateHome, 'cat-litter-reminder', 'state');
 }

@@ -1,7 +1,6 @@
 import { refine, string } from 'superstruct';
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** A string in RFC 3339 form (the form chrono's `to_rfc3339` writes), e.g. `2026-11-24T14:20:00+00:00`. */
 export const Rfc3339 = refine(string(), 'RFC 3339 timestamp', (value) => {
@@ -16,8 +15,13 @@ function isRealTime(fields: RegExpExecArray): boolean {
   const offset = /^[+-](\d{2}):(\d{2})$/.exec(fields[8]);
   const dayOfMonth = new Date(Date.UTC(year, month - 1, day)).getUTCDate();
   return (
-    month >= 1 && month <= 12 && day >= 1 && dayOfMonth === day &&
-    hour <= 23 && minute <= 59 && second <= 59 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    dayOfMonth === day &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
     (offset === null || (Number(offset[1]) <= 23 && Number(offset[2]) <= 59))
   );
 }

@@ -34,9 +34,7 @@ export class HouseholdProbe {
   private bonjour: Bonjour | undefined;
   private browser: Bonjour.Browser | undefined;
 
-  constructor(
-    private readonly options: { peers: PeerAddress[]; clusterPort: number; mdns: boolean; log: Logger },
-  ) {
+  constructor(private readonly options: { peers: PeerAddress[]; clusterPort: number; mdns: boolean; log: Logger }) {
     this.socket.on('message', (bytes, remote) => {
       const decoded = decode(bytes);
       const key = peerKey({ address: remote.address, port: remote.port });

@@ -108,7 +108,8 @@ export function renderUnit(template: string, node: string, script: string): stri
   for (const file of [node, script]) {
     if (!path.isAbsolute(file) || /[\n\r]/.test(file)) throw new Error(`"${file}" cannot be used in ExecStart=`);
   }
-  if (template.split(PLACEHOLDER).length !== 2) throw new Error(`the unit template must hold ${PLACEHOLDER} exactly once`);
+  if (template.split(PLACEHOLDER).length !== 2)
+    throw new Error(`the unit template must hold ${PLACEHOLDER} exactly once`);
   // A function, or replace() would read the $$ of execWord as its own pattern.
   let unit = template.replace(PLACEHOLDER, () => `${execWord(node, 'program')} ${execWord(script, 'argument')}`);
   const inHome = [node, script].some((file) => HOME_TREES.some((tree) => file.startsWith(`${tree}/`)));
@@ -134,14 +135,17 @@ function readTemplate(overrides: InstallServiceOverrides): string {
   const candidates = overrides.templatePath ? [overrides.templatePath] : templateCandidates();
   const found = candidates.find((file) => fs.existsSync(file));
   if (!found) {
-    throw new Error(`the unit template is missing (looked for ${candidates.join(', ')}): reinstall cat-litter-reminder`);
+    throw new Error(
+      `the unit template is missing (looked for ${candidates.join(', ')}): reinstall cat-litter-reminder`,
+    );
   }
   return fs.readFileSync(found, 'utf8');
 }
 
 function programPaths(overrides: InstallServiceOverrides): { node: string; script: string } {
   const script = overrides.scriptPath ?? (process.argv[1] ? fs.realpathSync(process.argv[1]) : undefined);
-  if (!script) throw new Error('cannot tell where the program is: run install-service as "cat-litter-reminder install-service"');
+  if (!script)
+    throw new Error('cannot tell where the program is: run install-service as "cat-litter-reminder install-service"');
   return { node: overrides.nodePath ?? fs.realpathSync(process.execPath), script };
 }
 
@@ -184,7 +188,9 @@ export async function installServiceCommand(
   const commandLines = COMMANDS.map((args) => `  systemctl ${args.join(' ')}\n`).join('');
 
   if (flags['dry-run']) {
-    io.stdout.write(`Dry run, nothing is changed. Would write ${unitPath}:\n\n${unit}\nWould run:\n${commandLines}\n${AFTER}`);
+    io.stdout.write(
+      `Dry run, nothing is changed. Would write ${unitPath}:\n\n${unit}\nWould run:\n${commandLines}\n${AFTER}`,
+    );
     if (problem) io.stderr.write(`cat-litter-reminder: note: without --dry-run this would stop here: ${problem}\n`);
     return 0;
   }

@@ -33,7 +33,10 @@ function readTime(flags: ReturnType<typeof readFlags>, now: number): number {
     parseRfc3339Seconds(create(value, Rfc3339)),
   );
   if (at === null) return Math.floor(now / 1000) * 1000;
-  if (at > now) throw new UsageError(`--at: "${formatRfc3339(at)}" is in the future; a cleaning can only be recorded once it happened`);
+  if (at > now)
+    throw new UsageError(
+      `--at: "${formatRfc3339(at)}" is in the future; a cleaning can only be recorded once it happened`,
+    );
   if (at < EARLIEST_MS) throw new UsageError(`--at: "${formatRfc3339(at)}" is before 1970, which no node takes`);
   return at;
 }
@@ -58,11 +61,15 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
 
   const nodes = [...probe.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
   if (nodes.length === 0) {
-    process.stderr.write(`cat-litter-reminder: no node found within ${options.timeoutMs / 1000} s; nothing was reset\n`);
+    process.stderr.write(
+      `cat-litter-reminder: no node found within ${options.timeoutMs / 1000} s; nothing was reset\n`,
+    );
     return 1;
   }
   const local = (ms: number) =>
-    new Intl.DateTimeFormat('sv-SE', { timeZone: systemTimeZone(), dateStyle: 'short', timeStyle: 'medium' }).format(ms);
+    new Intl.DateTimeFormat('sv-SE', { timeZone: systemTimeZone(), dateStyle: 'short', timeStyle: 'medium' }).format(
+      ms,
+    );
   process.stdout.write(`reset to ${local(time)} (${formatRfc3339(time)})\n`);
   let holding = 0;
   for (const node of nodes) {

@@ -76,12 +76,13 @@ export function statusTable(statuses: NodeStatus[], now: number, timeZone: strin
     status.disagrees ? '≠ newest' : '',
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const noBlock = colour ? ' '.repeat(6) : '';
   const block = (status: NodeStatus) =>
     colour && status.level !== 'unreachable' ? `${renderBlocks(LEVEL_COLOURS[status.level], 2)}  ` : noBlock;
-  return [
-    `${noBlock}${line(header)}`,
-    ...statuses.map((status, i) => `${block(status)}${line(rows[i])}`),
-  ].join('\n');
+  return [`${noBlock}${line(header)}`, ...statuses.map((status, i) => `${block(status)}${line(rows[i])}`)].join('\n');
 }

@@ -1,5 +1,5 @@
 import { validate } from 'superstruct';
-import { MAX_SECS, Message, MIN_SECS, RequestStateStruct, SecsStruct, UpdateStateStruct } from './message';
+import { MAX_SECS, type Message, MIN_SECS, RequestStateStruct, SecsStruct, UpdateStateStruct } from './message';
 
 /*
  * Byte-compatible with the original's serde + bincode 1.3 encoding (default

@@ -18,7 +18,10 @@ export class MalformedCounter {
 
   record(sender: string, reason: string, size: number): void {
     this.total += 1;
-    this.log.debug({ event: 'datagram.malformed', sender, reason, size }, `dropped a malformed datagram from ${sender}: ${reason}`);
+    this.log.debug(
+      { event: 'datagram.malformed', sender, reason, size },
+      `dropped a malformed datagram from ${sender}: ${reason}`,
+    );
     const warning = this.limit.take(sender);
     if (!warning) return;
     const { suppressed } = warning;

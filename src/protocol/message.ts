@@ -1,4 +1,4 @@
-import { integer, literal, nullable, object, refine, Struct, union } from 'superstruct';
+import { integer, literal, nullable, object, refine, type Struct, union } from 'superstruct';
 
 /**
  * The original Rust node's `enum Message { RequestState, UpdateState(Option<DateTime<Utc>>) }`.

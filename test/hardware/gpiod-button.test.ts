@@ -93,7 +93,10 @@ describe('the libgpiod button', () => {
 
   it('ends gpiomon when the watch stops, and reports no failure for it', async () => {
     const onFailure = jest.fn();
-    const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: 'exec sleep 60' })).watch(() => undefined, onFailure);
+    const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: 'exec sleep 60' })).watch(
+      () => undefined,
+      onFailure,
+    );
     await until(() => fs.existsSync(path.join(dir, 'pid')), 'gpiomon to start');
     const pid = Number(read('pid'));
     stop();
@@ -106,7 +109,10 @@ describe('the libgpiod button', () => {
   it('reports a gpiomon that ends on its own once, with what it said and what to do', async () => {
     const failures: Error[] = [];
     const busy = "echo 'gpiomon: unable to request lines on chip /dev/gpiochip0: Device or resource busy' >&2\nexit 1";
-    openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: busy })).watch(() => undefined, (error) => failures.push(error));
+    openGpiodButton({ buttonPin: 5 }, fakeTools({ monitor: busy })).watch(
+      () => undefined,
+      (error) => failures.push(error),
+    );
     await until(() => failures.length > 0, 'the failure');
     expect(failures.map((error) => error.message)).toEqual([
       'the button on GPIO 5 (gpiochip0) stopped: ' +
@@ -127,7 +133,10 @@ describe('the libgpiod button', () => {
   });
 
   it('runs gpiomon itself where setpriv is missing', async () => {
-    await twoPresses({ buttonPin: 5 }, { ...fakeTools({ monitor: PRESSES_THEN_WAIT }), setpriv: path.join(dir, 'no-setpriv') });
+    await twoPresses(
+      { buttonPin: 5 },
+      { ...fakeTools({ monitor: PRESSES_THEN_WAIT }), setpriv: path.join(dir, 'no-setpriv') },
+    );
   });
 
   it('needs libgpiod 2: the flags of libgpiod 1 differ', () => {

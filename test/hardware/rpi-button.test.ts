@@ -1,12 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  openRpiButton,
-  sysfsGpioNumber,
-  type GpioConstructor,
-  type GpioPin,
-} from '../../hardware/rpi-button';
+import { openRpiButton, sysfsGpioNumber, type GpioConstructor, type GpioPin } from '../../hardware/rpi-button';
 
 type Callback = Parameters<GpioPin['watch']>[0];
 
@@ -108,9 +103,9 @@ describe('Raspberry Pi button', () => {
     const stop = button.watch(onPress);
     expect(fake.callbacks).toHaveLength(1);
     const [callback] = fake.callbacks;
-    callback!(null, 0);
-    callback!(null, 0);
-    callback!(new Error('EBADF: bad file descriptor, read'), 0);
+    callback(null, 0);
+    callback(null, 0);
+    callback(new Error('EBADF: bad file descriptor, read'), 0);
     expect(onPress).toHaveBeenCalledTimes(2);
 
     stop();

@@ -2,7 +2,7 @@ import { openRpiStrip, type Ws281xModule, type Ws281xOptions } from '../../hardw
 
 interface FakeWs281x {
   module: Ws281xModule;
-  opened: Array<{ numLeds: number; options: Ws281xOptions }>;
+  opened: { numLeds: number; options: Ws281xOptions }[];
   /** The LED values at each render. */
   renders: number[][];
   /** Calls to render, including those that failed. */
@@ -52,9 +52,7 @@ describe('Raspberry Pi strip', () => {
     asUid(0);
     const fake = fakeWs281x();
     openRpiStrip({ leds: 5, ledPin: 12, brightness: 40 }, { loadWs281x: () => fake.module });
-    expect(fake.opened).toEqual([
-      { numLeds: 5, options: { stripType: 'ws2812', gpio: 12, brightness: 40, dma: 10 } },
-    ]);
+    expect(fake.opened).toEqual([{ numLeds: 5, options: { stripType: 'ws2812', gpio: 12, brightness: 40, dma: 10 } }]);
   });
 
   it('puts the colour as 0xRRGGBB into every LED and renders', () => {

@@ -8,7 +8,14 @@ import type { StripDriver } from '../../hardware/types';
 const options = { leds: 10, ledPin: 18, brightness: 255, buttonPin: 5 };
 
 function fakeStrip(): StripDriver & { closed: number } {
-  return { failure: null, closed: 0, show: () => undefined, close() { this.closed += 1; } };
+  return {
+    failure: null,
+    closed: 0,
+    show: () => undefined,
+    close() {
+      this.closed += 1;
+    },
+  };
 }
 
 describe('Raspberry Pi hardware', () => {
@@ -25,7 +32,9 @@ describe('Raspberry Pi hardware', () => {
     });
     expect(hardware.kind).toBe('rpi');
     expect(hardware.strip).toBe(strip);
-    expect(buttonProblem).toBe('sysfs GPIO: this kernel has no sysfs GPIO; GPIO character device: gpiomon is not installed');
+    expect(buttonProblem).toBe(
+      'sysfs GPIO: this kernel has no sysfs GPIO; GPIO character device: gpiomon is not installed',
+    );
     const stop = hardware.button.watch(() => {
       throw new Error('a missing button never presses');
     });
@@ -72,7 +81,11 @@ describe('Raspberry Pi hardware', () => {
   it('drives a strip on GPIO 10 through SPI, and one on another pin through rpi-ws281x-native', () => {
     const spiStrip = fakeStrip();
     const pwmStrip = fakeStrip();
-    const openers = { openStrip: () => pwmStrip, openSpiStrip: () => spiStrip, openButton: () => ({ watch: () => () => undefined }) };
+    const openers = {
+      openStrip: () => pwmStrip,
+      openSpiStrip: () => spiStrip,
+      openButton: () => ({ watch: () => () => undefined }),
+    };
     expect(openRpiHardware({ ...options, ledPin: 10 }, process.stdout, openers).hardware.strip).toBe(spiStrip);
     expect(openRpiHardware({ ...options, ledPin: 18 }, process.stdout, openers).hardware.strip).toBe(pwmStrip);
   });
@@ -111,7 +124,10 @@ describe('Raspberry Pi availability', () => {
   it('asks for the package of the driver the data pin needs: SPI for GPIO 10', () => {
     const pi = model('Raspberry Pi 5 Model B Rev 1.0\0');
     const asked: string[] = [];
-    const only = (name: string) => (asked.push(name), name === 'spi-device' ? '/node_modules/spi-device/index.js' : missing());
+    const only = (name: string) => (
+      asked.push(name),
+      name === 'spi-device' ? '/node_modules/spi-device/index.js' : missing()
+    );
     expect(rpiAvailable(10, pi, only)).toEqual({ ok: true });
     expect(rpiAvailable(18, pi, only)).toEqual({ ok: false, reason: 'the rpi-ws281x-native package is not installed' });
     expect(asked).toEqual(['spi-device', 'rpi-ws281x-native']);
@@ -119,7 +135,10 @@ describe('Raspberry Pi availability', () => {
 
   it('says why not on another board, on a laptop, or without the package', () => {
     const other = model('Pine64 RockPro64\0');
-    expect(rpiAvailable(18, other, installed)).toEqual({ ok: false, reason: `${other} names "Pine64 RockPro64", not a Raspberry Pi` });
+    expect(rpiAvailable(18, other, installed)).toEqual({
+      ok: false,
+      reason: `${other} names "Pine64 RockPro64", not a Raspberry Pi`,
+    });
     const none = path.join(dir, 'no-such-file');
     expect(rpiAvailable(18, none, missing)).toEqual({
       ok: false,

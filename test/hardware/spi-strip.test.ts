@@ -11,7 +11,7 @@ const RESET = new Array<number>(90).fill(0);
 
 interface FakeSpi {
   module: SpiModule;
-  opened: Array<{ bus: number; device: number; options: unknown }>;
+  opened: { bus: number; device: number; options: unknown }[];
   transfers: SpiTransfer[][];
   closed: number;
 }
@@ -88,7 +88,10 @@ describe('SPI strip', () => {
   });
 
   it('never throws from show, and keeps the first failure', () => {
-    const strip = openSpiStrip(OPTIONS, { loadSpi: () => fakeSpi({ transfer: 'EIO' }).module, bufsizFile: noBufsizFile });
+    const strip = openSpiStrip(OPTIONS, {
+      loadSpi: () => fakeSpi({ transfer: 'EIO' }).module,
+      bufsizFile: noBufsizFile,
+    });
     expect(() => strip.show('#ff0000')).not.toThrow();
     expect(strip.failure?.message).toBe('EIO');
   });
@@ -128,7 +131,9 @@ describe('SPI strip', () => {
       );
       expect(load).not.toHaveBeenCalled();
       fs.writeFileSync(bufsizFile, '8192\n');
-      expect(() => openSpiStrip({ ...OPTIONS, leds: 500 }, { loadSpi: () => fakeSpi().module, bufsizFile })).not.toThrow();
+      expect(() =>
+        openSpiStrip({ ...OPTIONS, leds: 500 }, { loadSpi: () => fakeSpi().module, bufsizFile }),
+      ).not.toThrow();
     } finally {
       fs.rmSync(dir, { recursive: true });
     }

@@ -1,13 +1,11 @@
 import { PassThrough, Writable } from 'node:stream';
 import { openTerminalHardware } from '../../hardware/terminal';
-import { formatAgo, levelWords, renderBlocks, rowsTaken } from '../../hardware/terminal-text';
+import { formatAgo, levelWords, renderBlocks, rowsTaken, visibleText } from '../../hardware/terminal-text';
 import type { Hardware } from '../../hardware/types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NOW = 1_700_000_000_000;
-
-const plain = (text: string): string => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 function open(): { hw: Hardware; input: PassThrough; output: () => string } {
   const input = Object.assign(new PassThrough(), { isTTY: false });
@@ -84,14 +82,14 @@ describe('terminal hardware', () => {
     // The two-line drawing is erased from its top row before the log text.
     const erase = '\r\x1b[1A\x1b[J';
     expect(out.slice(logAt - erase.length, logAt)).toBe(erase);
-    expect(plain(out.slice(logAt))).toBe(
+    expect(visibleText(out.slice(logAt))).toBe(
       'first\nsecond\n[][][]  fresh · last cleaned 5 min ago\nspace = cleaned now · q = quit',
     );
   });
 
   it('ends a log write without a newline on a line of its own', () => {
     opened.hw.logStream.write('partial');
-    expect(plain(opened.output())).toContain('partial\n[][][]');
+    expect(visibleText(opened.output())).toContain('partial\n[][][]');
   });
 
   it('shows dark once more when the strip closes, and ignores shows after that', () => {
@@ -101,8 +99,12 @@ describe('terminal hardware', () => {
     opened.hw.strip.show('#00ff00');
     const out = opened.output();
     const grey = '\x1b[38;2;90;90;90m[]';
-    expect(out.endsWith(`${grey}${grey}${grey}\x1b[0m  not known yet — press space when you clean the box · never recorded\n` +
-      '\x1b[2mspace = cleaned now · q = quit\x1b[0m')).toBe(true);
+    expect(
+      out.endsWith(
+        `${grey}${grey}${grey}\x1b[0m  not known yet — press space when you clean the box · never recorded\n` +
+          '\x1b[2mspace = cleaned now · q = quit\x1b[0m',
+      ),
+    ).toBe(true);
     expect(out).not.toContain('48;2;0;255;0');
   });
 

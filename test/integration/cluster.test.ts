@@ -44,7 +44,7 @@ describeWithHosts('a household of nodes on a LAN of their own', () => {
     return String(record.lastCleaned);
   };
 
-  beforeAll(async () => {
+  beforeAll(() => {
     temp = tempDir();
     lan = new Lan(3);
     fs.mkdirSync(path.dirname(stateFile(0)), { recursive: true });
@@ -126,12 +126,23 @@ describeWithHosts('a household of nodes on a LAN of their own', () => {
   it('survives thousands of random and truncated datagrams with its state unchanged', async () => {
     const target = lan.hosts[1];
     const changesBefore = nodes[1].records.filter((r) => r.event === 'time.changed').length;
-    const fuzzer = spawn('ip', ['netns', 'exec', lan.hosts[0].ns, process.execPath, path.join(__dirname, '..', 'support', 'fuzz-datagrams.js'), target.address, '5300', '5000']);
+    const fuzzer = spawn('ip', [
+      'netns',
+      'exec',
+      lan.hosts[0].ns,
+      process.execPath,
+      path.join(__dirname, '..', 'support', 'fuzz-datagrams.js'),
+      target.address,
+      '5300',
+      '5000',
+    ]);
     const fuzzed = await new Promise<number | null>((resolve) => fuzzer.on('exit', resolve));
     expect(fuzzed).toBe(0);
     const warning = await nodes[1].waitFor((r) => r.event === 'datagram.malformed' && r.level === 40, 'a warning');
     expect(warning.sender).toMatch(new RegExp(`^${lan.hosts[0].address.replace(/\./g, '\\.')}:`));
-    expect(nodes[1].records.filter((r) => r.event === 'datagram.malformed' && r.level === 40).length).toBeLessThanOrEqual(2);
+    expect(
+      nodes[1].records.filter((r) => r.event === 'datagram.malformed' && r.level === 40).length,
+    ).toBeLessThanOrEqual(2);
     expect(nodes[1].running()).toBe(true);
     expect(nodes[1].records.filter((r) => r.event === 'time.changed').length).toBe(changesBefore);
     // Still a working member of the household.

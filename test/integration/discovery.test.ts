@@ -109,10 +109,12 @@ class Probe {
   readonly rawErrors: string[] = [];
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcessWithoutNullStreams;
-  private waiters: Array<() => void> = [];
+  private waiters: (() => void)[] = [];
 
   constructor(ns: string, config: { name: string | null; port: number; stateDir: string }) {
-    this.child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', PROBE, JSON.stringify(config)], { cwd: ROOT });
+    this.child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', PROBE, JSON.stringify(config)], {
+      cwd: ROOT,
+    });
     this.follow(this.child.stdout, (line) => this.events.push(JSON.parse(line) as Line));
     this.follow(this.child.stderr, (line) => {
       try {
@@ -121,10 +123,12 @@ class Probe {
         this.rawErrors.push(line);
       }
     });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => {
-      this.notify();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        this.notify();
+        resolve(code);
+      }),
+    );
   }
 
   private follow(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
@@ -152,7 +156,11 @@ class Probe {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${what}; events ${JSON.stringify(this.events)}; stderr ${this.rawErrors.join('\n')}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; events ${JSON.stringify(this.events)}; stderr ${this.rawErrors.join('\n')}`,
+          ),
+        );
       }, ms);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -170,7 +178,9 @@ class Probe {
   }
 
   async advertisedName(): Promise<string> {
-    const record = await this.waitFor('mdns.advertised', () => this.logs.find((log) => log.event === 'mdns.advertised'));
+    const record = await this.waitFor('mdns.advertised', () =>
+      this.logs.find((log) => log.event === 'mdns.advertised'),
+    );
     return String(record.name);
   }
 
@@ -273,8 +283,14 @@ suite('discovery over real mDNS between network namespaces', () => {
     const a = start(A, 'kitchen', 5300);
     const rust = spawn(
       'ip',
-      ['netns', 'exec', B, process.execPath, '-e',
-        "const B = require('bonjour-service'); new B().publish({ name: 'rusty', type: 'cat', protocol: 'udp', port: 5200 });"],
+      [
+        'netns',
+        'exec',
+        B,
+        process.execPath,
+        '-e',
+        "const B = require('bonjour-service'); new B().publish({ name: 'rusty', type: 'cat', protocol: 'udp', port: 5200 });",
+      ],
       { cwd: ROOT, stdio: 'ignore' },
     );
     try {

@@ -75,7 +75,10 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
     lan = new Lan(NODES.length + 1, '10.79.0');
     laptop = lan.hosts[NODES.length];
     const now = Math.floor(Date.now() / 1000) * 1000;
-    const nodeAddresses = lan.hosts.slice(0, NODES.length).map((host) => host.address).join(', ');
+    const nodeAddresses = lan.hosts
+      .slice(0, NODES.length)
+      .map((host) => host.address)
+      .join(', ');
     const clusterPorts = NODES.map((expected) => expected.port).join(', ');
     for (const [i, expected] of NODES.entries()) {
       const host = lan.hosts[i];
@@ -89,14 +92,27 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
       fs.mkdirSync(path.dirname(stateFile(i)), { recursive: true });
       fs.writeFileSync(stateFile(i), rfc3339(times[i]));
       nodes[i] = new NodeProcess(
-        ['--name', expected.name, '--port', String(expected.port), '--state-file', stateFile(i), '--quiet-hours', 'off'],
+        [
+          '--name',
+          expected.name,
+          '--port',
+          String(expected.port),
+          '--state-file',
+          stateFile(i),
+          '--quiet-hours',
+          'off',
+        ],
         { netns: host.ns },
       );
     }
     // Asking before the nodes advertise would test start-up order, not discovery.
     await Promise.all(
       nodes.map((node, i) =>
-        node.waitFor((r) => r.event === 'mdns.advertised' && r.name === NODES[i].name, `${NODES[i].name} advertising`, 20_000),
+        node.waitFor(
+          (r) => r.event === 'mdns.advertised' && r.name === NODES[i].name,
+          `${NODES[i].name} advertising`,
+          20_000,
+        ),
       ),
     );
   });
@@ -120,7 +136,12 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
 
   it('status --json lists every node with its name, address, port, time and level', async () => {
     const rows = await laptopStatus();
-    expect(withoutAge(rows)).toEqual(expectedRows((i) => rfc3339(times[i]), (i) => NODES[i].level));
+    expect(withoutAge(rows)).toEqual(
+      expectedRows(
+        (i) => rfc3339(times[i]),
+        (i) => NODES[i].level,
+      ),
+    );
     for (const [i, row] of rows.entries()) {
       expect(row.ageSeconds).toBeGreaterThanOrEqual(NODES[i].ageHours * 3600);
       expect(row.ageSeconds).toBeLessThan(NODES[i].ageHours * 3600 + 120);
@@ -153,7 +174,12 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
     );
 
     const rows = await laptopStatus();
-    expect(withoutAge(rows)).toEqual(expectedRows(() => time, () => 'fresh'));
+    expect(withoutAge(rows)).toEqual(
+      expectedRows(
+        () => time,
+        () => 'fresh',
+      ),
+    );
     for (const row of rows) expect(row.ageSeconds).toBeLessThan(60);
   });
 });

@@ -15,7 +15,9 @@ describe('a node run with --inspect', () => {
     temp = tempDir();
   });
   afterEach(async () => {
-    for (const node of running.splice(0)) node.kill('SIGKILL');
+    const stopping = running.splice(0);
+    for (const node of stopping) node.kill('SIGKILL');
+    await Promise.all(stopping.map((node) => node.exited));
     temp.remove();
   });
 

@@ -182,7 +182,11 @@ describe('a node run as a process', () => {
     expect(String(failed.msg)).toMatch(/keeping the new time in memory, and trying again every few seconds$/);
     await node.waitForLed('#003c00');
     fs.rmdirSync(file);
-    const saved = await node.waitFor((record) => record.event === 'state.saved' && record.level === 30, 'the retry', 10_000);
+    const saved = await node.waitFor(
+      (record) => record.event === 'state.saved' && record.level === 30,
+      'the retry',
+      10_000,
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe(saved.lastCleaned);
     expect(saved.lastCleaned).toBe(failed.lastCleaned);
   });
@@ -233,19 +237,24 @@ describe('a node with nothing to do', () => {
 
   // On a Pi with its drivers installed the strip would open (and light): nothing to fall back from.
   const onPi = rpiAvailable(18).ok;
-  (onPi ? it.skip : it)('falls back from --hardware rpi with a warning that says why, where there is no Pi', async () => {
-    const temp = tempDir();
-    const node = new NodeProcess(['--hardware', 'rpi', '--state-file', path.join(temp.dir, 'state')]);
-    try {
-      const warning = await node.waitFor((record) => record.event === 'hardware.fallback', 'a fallback warning');
-      expect(warning.level).toBe(40);
-      expect(String(warning.msg)).toMatch(/Raspberry Pi hardware could not be used: .+; using the sim driver instead/);
-      await node.waitFor((record) => record.event === 'starting' && record.hardware === 'sim', 'a start on sim');
-    } finally {
-      node.kill('SIGKILL');
-      temp.remove();
-    }
-  });
+  (onPi ? it.skip : it)(
+    'falls back from --hardware rpi with a warning that says why, where there is no Pi',
+    async () => {
+      const temp = tempDir();
+      const node = new NodeProcess(['--hardware', 'rpi', '--state-file', path.join(temp.dir, 'state')]);
+      try {
+        const warning = await node.waitFor((record) => record.event === 'hardware.fallback', 'a fallback warning');
+        expect(warning.level).toBe(40);
+        expect(String(warning.msg)).toMatch(
+          /Raspberry Pi hardware could not be used: .+; using the sim driver instead/,
+        );
+        await node.waitFor((record) => record.event === 'starting' && record.hardware === 'sim', 'a start on sim');
+      } finally {
+        node.kill('SIGKILL');
+        temp.remove();
+      }
+    },
+  );
 
   it('runs on without the cluster when its port is taken, and sends nothing from another port', async () => {
     const temp = tempDir();
@@ -256,9 +265,12 @@ describe('a node with nothing to do', () => {
     await new Promise<void>((resolve) => taken.bind(0, '0.0.0.0', resolve));
     await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
     const node = new NodeProcess([
-      '--state-file', path.join(temp.dir, 'state'),
-      '--port', String(taken.address().port),
-      '--peer', `127.0.0.1:${peer.address().port}`,
+      '--state-file',
+      path.join(temp.dir, 'state'),
+      '--port',
+      String(taken.address().port),
+      '--peer',
+      `127.0.0.1:${peer.address().port}`,
     ]);
     try {
       const error = await node.waitFor((record) => record.event === 'transport.error', 'the transport error');

@@ -120,9 +120,17 @@ describe('living with an original Rust node', () => {
     // Datagrams from one socket are taken in order: once this one is adopted, all twenty were refused.
     const earlier = Math.floor((Date.now() - HOUR) / 1000);
     original.send({ type: 'UpdateState', secs: earlier }, Number(listening.port));
-    await node.waitFor((r) => r.event === 'time.changed' && r.lastCleaned === formatRfc3339(earlier * 1000), 'the plausible time');
+    await node.waitFor(
+      (r) => r.event === 'time.changed' && r.lastCleaned === formatRfc3339(earlier * 1000),
+      'the plausible time',
+    );
     expect(node.records.filter((r) => r.event === 'time.refused')).toEqual([
-      expect.objectContaining({ level: 40, from: `127.0.0.1:${port}`, lastCleaned: formatRfc3339(ahead * 1000), suppressed: 0 }),
+      expect.objectContaining({
+        level: 40,
+        from: `127.0.0.1:${port}`,
+        lastCleaned: formatRfc3339(ahead * 1000),
+        suppressed: 0,
+      }),
     ]);
   });
 });

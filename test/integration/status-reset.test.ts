@@ -33,11 +33,18 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
   it('status --json lists each node with its time, age and level', async () => {
     const result = await runCli(['status', '--json', '--no-mdns', ...peers()]);
     expect(result.status).toBe(0);
-    const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(rows).toHaveLength(2);
     const byPort = Object.fromEntries(rows.map((row) => [row.port, row]));
     expect(byPort[ports[0]]).toMatchObject({ address: '127.0.0.1', level: 'soon' });
-    expect(Object.keys(byPort[ports[0]]).sort()).toEqual(['address', 'ageSeconds', 'lastCleaned', 'level', 'name', 'port']);
+    expect(Object.keys(byPort[ports[0]]).sort()).toEqual([
+      'address',
+      'ageSeconds',
+      'lastCleaned',
+      'level',
+      'name',
+      'port',
+    ]);
     expect(Number(byPort[ports[0]].ageSeconds)).toBeGreaterThanOrEqual(13 * 3600);
     expect(byPort[ports[1]]).toMatchObject({ lastCleaned: null, ageSeconds: null, level: 'unknown' });
   });

@@ -7,7 +7,7 @@ import { stripRecorder } from '../support/strip-recorder';
 
 const DEFAULT_QUIET: QuietHours = { start: 22 * 60, end: 7 * 60 };
 
-const STARTS: Array<{ label: string; at: number; quietHours: QuietHours | null }> = [
+const STARTS: { label: string; at: number; quietHours: QuietHours | null }[] = [
   { label: 'noon, quiet 22:00-07:00', at: Date.UTC(2026, 0, 15, 12), quietHours: DEFAULT_QUIET },
   { label: '23:00, quiet 22:00-07:00', at: Date.UTC(2026, 0, 15, 23), quietHours: DEFAULT_QUIET },
   { label: '03:00, quiet 13:00-04:30', at: Date.UTC(2026, 0, 15, 3), quietHours: { start: 13 * 60, end: 4 * 60 + 30 } },
@@ -42,15 +42,20 @@ describe('display machine, every simple path through its graph', () => {
   });
 
   it.each(
-    walks.map(({ start, path }) => [
-      `${start.label}: ${path.steps
-        .map(({ event }) =>
-          event.type === 'display.colour' ? `colour ${event.colour}` : event.type.replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1'),
-        )
-        .join(' → ')}`,
-      start,
-      path,
-    ] as const),
+    walks.map(
+      ({ start, path }) =>
+        [
+          `${start.label}: ${path.steps
+            .map(({ event }) =>
+              event.type === 'display.colour'
+                ? `colour ${event.colour}`
+                : event.type.replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1'),
+            )
+            .join(' → ')}`,
+          start,
+          path,
+        ] as const,
+    ),
   )('%s', (_, start, path) => {
     const clock = new SimulatedClock();
     clock.set(start.at);

@@ -76,7 +76,10 @@ describe('node machine, every simple path through its graph', () => {
           expect(node.heard().at(-1)).toEqual({ type: 'SHUTDOWN' });
           expect(node.released.button).toBe(1);
         }
-        if (snapshot.status === 'done' && path.steps.some((s) => (s.event as { type: string }).type === 'xstate.done.actor.loadState')) {
+        if (
+          snapshot.status === 'done' &&
+          path.steps.some((s) => (s.event as { type: string }).type === 'xstate.done.actor.loadState')
+        ) {
           expect(node.released).toEqual({ button: 1, store: 1 });
         }
       }

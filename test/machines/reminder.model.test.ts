@@ -24,7 +24,7 @@ type GraphEvent = ReminderEvent | { type: string };
 const HOUR = 3_600_000;
 
 /** Where the walks start: no time known, and a cleaning of each age that begins a level. */
-const STARTS: Array<number | null> = [null, NOON, NOON - 9 * HOUR, NOON - 13 * HOUR, NOON - 25 * HOUR, NOON - 27 * HOUR];
+const STARTS: (number | null)[] = [null, NOON, NOON - 9 * HOUR, NOON - 13 * HOUR, NOON - 25 * HOUR, NOON - 27 * HOUR];
 
 function inputFor(lastCleaned: number | null, clock: SimulatedClock) {
   return { lastCleaned, quietHours: null, timeZone: 'UTC', clock };
@@ -54,13 +54,16 @@ describe('reminder machine, the shortest path to every state from each starting 
   });
 
   it.each(
-    walks.map(({ lastCleaned, path }) => [
-      `${lastCleaned === null ? 'unknown' : `${(NOON - lastCleaned) / HOUR} h`}: ${path.steps
-        .map((step) => step.event.type.replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1'))
-        .join(' → ')}`,
-      lastCleaned,
-      path,
-    ] as const),
+    walks.map(
+      ({ lastCleaned, path }) =>
+        [
+          `${lastCleaned === null ? 'unknown' : `${(NOON - lastCleaned) / HOUR} h`}: ${path.steps
+            .map((step) => step.event.type.replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1'))
+            .join(' → ')}`,
+          lastCleaned,
+          path,
+        ] as const,
+    ),
   )('%s', (_, lastCleaned, path) => {
     const clock = new SimulatedClock();
     clock.set(NOON);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { create } from 'superstruct';
 import { decode, encode } from '../../src/protocol/codec';
-import { MAX_SECS, Message, MessageStruct, MIN_SECS } from '../../src/protocol/message';
+import { MAX_SECS, type Message, MessageStruct, MIN_SECS } from '../../src/protocol/message';
 import wire from '../fixtures/wire-vectors.json';
 
 const I64_MIN = -(2n ** 63n);
@@ -20,9 +20,7 @@ function someSecs(secs: bigint): Buffer {
   return encoded;
 }
 
-const representableSecs = fc
-  .bigInt({ min: BigInt(MIN_SECS), max: BigInt(MAX_SECS) })
-  .map(Number);
+const representableSecs = fc.bigInt({ min: BigInt(MIN_SECS), max: BigInt(MAX_SECS) }).map(Number);
 
 const unrepresentableSecs = fc.oneof(
   fc.bigInt({ min: I64_MIN, max: BigInt(MIN_SECS) - 1n }),
@@ -134,7 +132,9 @@ describe('decode', () => {
           const encoded = encode(result.message);
           expect(Buffer.from(input.subarray(0, encoded.length)).equals(encoded)).toBe(true);
         } else {
-          expect(result.reason).toMatch(/^(empty datagram|truncated |missing option tag|unknown variant index |invalid option tag |timestamp out of range: )/);
+          expect(result.reason).toMatch(
+            /^(empty datagram|truncated |missing option tag|unknown variant index |invalid option tag |timestamp out of range: )/,
+          );
         }
       }),
     );

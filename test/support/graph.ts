@@ -7,8 +7,8 @@ const AFTER = /^xstate\.after\.([^.]+)\./;
  * The `after` events of a machine, as events the graph tools can traverse, less
  * the delays named in `exclude` (the once-a-minute re-check changes no state).
  */
-export function afterEvents(machine: AnyStateMachine, exclude: readonly string[] = []): Array<{ type: string }> {
-  const found: Array<{ type: string }> = [];
+export function afterEvents(machine: AnyStateMachine, exclude: readonly string[] = []): { type: string }[] {
+  const found: { type: string }[] = [];
   const visit = (node: AnyStateNode): void => {
     for (const transition of node.after) {
       const delay = AFTER.exec(transition.eventType)?.[1];
@@ -29,12 +29,7 @@ export function delayName(eventType: string): string | undefined {
  * Plays an `after` event on a running actor: advances the simulated clock by the
  * machine's own delay for it, computed from the actor's context as the machine does.
  */
-export function playDelay(
-  machine: AnyStateMachine,
-  eventType: string,
-  context: unknown,
-  clock: SimulatedClock,
-): void {
+export function playDelay(machine: AnyStateMachine, eventType: string, context: unknown, clock: SimulatedClock): void {
   const name = delayName(eventType);
   const delay = name === undefined ? undefined : machine.implementations.delays[name];
   if (delay === undefined) throw new Error(`no delay for ${eventType}`);
@@ -46,6 +41,6 @@ export function playDelay(
 export function stateKey(value: StateValue): string {
   if (typeof value === 'string') return value;
   return Object.entries(value)
-    .map(([key, child]) => (child === undefined ? key : `${key}.${stateKey(child as StateValue)}`))
+    .map(([key, child]) => (child === undefined ? key : `${key}.${stateKey(child)}`))
     .join(',');
 }

@@ -68,7 +68,25 @@ export class Lan {
     for (const host of this.hosts) {
       inNamespace(host.ns, 'nft', 'add', 'table', 'inet', 'lossy');
       inNamespace(host.ns, 'nft', 'add', 'chain', 'inet', 'lossy', 'out', '{ type filter hook output priority 0; }');
-      inNamespace(host.ns, 'nft', 'add', 'rule', 'inet', 'lossy', 'out', 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(percent), 'drop');
+      inNamespace(
+        host.ns,
+        'nft',
+        'add',
+        'rule',
+        'inet',
+        'lossy',
+        'out',
+        'meta',
+        'l4proto',
+        'udp',
+        'numgen',
+        'random',
+        'mod',
+        '100',
+        '<',
+        String(percent),
+        'drop',
+      );
     }
   }
 

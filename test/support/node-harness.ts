@@ -73,7 +73,8 @@ export function nodeHarness(peers: PeerAddress[] = []) {
   });
   const actor = createActor(machine, { clock, input: nodeInput(clock, peers) }).start();
   const reminder = (): AnyActorRef => actor.getSnapshot().children.reminder as AnyActorRef;
-  const heard = (): ReminderEvent[] => reminder().getSnapshot().context.heard;
+  const heard = (): ReminderEvent[] =>
+    (reminder().getSnapshot() as { context: { heard: ReminderEvent[] } }).context.heard;
   return { actor, clock, load, saved, store, sent, released, reminder, heard, goodbye, press: () => press?.() };
 }
 

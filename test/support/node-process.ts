@@ -22,9 +22,9 @@ export class NodeProcess {
   readonly stderr: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcessWithoutNullStreams;
-  private waiters: Array<() => void> = [];
+  private waiters: (() => void)[] = [];
   private closed = false;
-  private readonly recordListeners: Array<(record: LogRecord, arrivedNs: bigint) => void> = [];
+  private readonly recordListeners: ((record: LogRecord, arrivedNs: bigint) => void)[] = [];
 
   /** In `netns` (a host of a test LAN) when given; else on this host, without mDNS. */
   constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv } = {}) {
@@ -144,7 +144,9 @@ export function runCli(
   args: string[],
   netns?: string,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const argv = netns ? ['ip', 'netns', 'exec', netns, process.execPath, CLI, ...args] : [process.execPath, CLI, ...args];
+  const argv = netns
+    ? ['ip', 'netns', 'exec', netns, process.execPath, CLI, ...args]
+    : [process.execPath, CLI, ...args];
   const child = spawn(argv[0], argv.slice(1));
   let stdout = '';
   let stderr = '';

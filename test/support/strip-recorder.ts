@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { Colour } from '../../machines/colour';
+import type { Colour } from '../../common/colour';
 import type { StripCommand } from '../../machines/displayMachine';
 
 /** A strip actor for tests: remembers every colour it was asked to show and whether it was released. */

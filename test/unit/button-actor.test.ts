@@ -1,4 +1,4 @@
-import pino from 'pino';
+import type pino from 'pino';
 import { createActor, createMachine } from 'xstate';
 import type { ButtonDriver } from '../../hardware/types';
 import { buttonActor } from '../../src/node-actors';

@@ -88,13 +88,19 @@ describe('peers', () => {
   it('one of ours is reached at the port it advertises', () => {
     const txt = { impl: 'cat-litter-reminder-ts', proto: '1' };
     expect(describePeer({ ...service, txt }, 5300, interfaces)).toEqual({
-      name: 'kitchen-3f2a', address: '192.168.1.7', port: 5301, ours: true,
+      name: 'kitchen-3f2a',
+      address: '192.168.1.7',
+      port: 5301,
+      ours: true,
     });
   });
 
   it('a Rust node advertises 5200 but is reached at the cluster port', () => {
     expect(describePeer({ ...service, port: 5200, txt: {} }, 5300, interfaces)).toEqual({
-      name: 'kitchen-3f2a', address: '192.168.1.7', port: 5300, ours: false,
+      name: 'kitchen-3f2a',
+      address: '192.168.1.7',
+      port: 5300,
+      ours: false,
     });
   });
 
@@ -119,7 +125,11 @@ describe('names', () => {
   });
 
   it('renames after a conflict', () => {
-    expect([1, 2, 3].map((attempt) => candidateName('kitchen', attempt))).toEqual(['kitchen', 'kitchen-2', 'kitchen-3']);
+    expect([1, 2, 3].map((attempt) => candidateName('kitchen', attempt))).toEqual([
+      'kitchen',
+      'kitchen-2',
+      'kitchen-3',
+    ]);
   });
 
   it('advertises dots as dashes, as bonjour-service does', () => {
@@ -167,12 +177,17 @@ describe('instanceName', () => {
 interface FakeBonjour {
   mdns: EventEmitter & { queries: string[] };
   browser: EventEmitter;
-  published: Array<{ name: string; port: number; txt: unknown; probe: boolean }>;
+  published: { name: string; port: number; txt: unknown; probe: boolean }[];
   unpublishCalls: number;
   destroyCalls: number;
   onError: (error: Error) => void;
 }
-const mockWorld = { instances: [] as FakeBonjour[], unpublishCallsBack: true, destroyThrows: false, taken: new Set<string>() };
+const mockWorld = {
+  instances: [] as FakeBonjour[],
+  unpublishCallsBack: true,
+  destroyThrows: false,
+  taken: new Set<string>(),
+};
 
 jest.mock('bonjour-service', () => {
   const { EventEmitter: Emitter } = jest.requireActual<typeof import('node:events')>('node:events');
@@ -181,7 +196,8 @@ jest.mock('bonjour-service', () => {
       queries: [] as string[],
       query: (name: string) => {
         this.mdns.queries.push(name);
-        if (mockWorld.taken.has(name)) setImmediate(() => this.mdns.emit('response', { answers: [{ name }], additionals: [] }));
+        if (mockWorld.taken.has(name))
+          setImmediate(() => this.mdns.emit('response', { answers: [{ name }], additionals: [] }));
       },
     });
     readonly server = { mdns: this.mdns };
@@ -189,7 +205,10 @@ jest.mock('bonjour-service', () => {
     readonly published: unknown[] = [];
     unpublishCalls = 0;
     destroyCalls = 0;
-    constructor(_options: unknown, readonly onError: (error: Error) => void) {
+    constructor(
+      _options: unknown,
+      readonly onError: (error: Error) => void,
+    ) {
       mockWorld.instances.push(this as unknown as FakeBonjour);
     }
     publish(config: { name: string }) {
@@ -214,7 +233,7 @@ jest.mock('bonjour-service', () => {
 
 describe('discoveryActor (fake bonjour-service)', () => {
   let dir: string;
-  let records: Array<Record<string, unknown>>;
+  let records: Record<string, unknown>[];
   let events: DiscoveryEvent[];
 
   const until = async (what: string, check: () => boolean, ms = 3000): Promise<void> => {
@@ -226,7 +245,10 @@ describe('discoveryActor (fake bonjour-service)', () => {
   };
 
   const start = (name: string | null = 'kitchen') => {
-    const log = pino({ level: 'debug' }, { write: (line: string) => records.push(JSON.parse(line) as Record<string, unknown>) });
+    const log = pino(
+      { level: 'debug' },
+      { write: (line: string) => records.push(JSON.parse(line) as Record<string, unknown>) },
+    );
     const parent = createActor(
       createMachine({
         invoke: { id: 'discovery', src: discoveryActor({ name, port: 5301, stateDir: dir, log }) },
@@ -234,7 +256,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
       }),
     );
     parent.start();
-    const fake = mockWorld.instances[mockWorld.instances.length - 1] as FakeBonjour;
+    const fake = mockWorld.instances[mockWorld.instances.length - 1];
     const stop = () => parent.getSnapshot().children.discovery?.send({ type: 'discovery.stop' });
     return { parent, fake, stop };
   };
@@ -253,12 +275,31 @@ describe('discoveryActor (fake bonjour-service)', () => {
   it('advertises after probing, reports peers, ignores itself', async () => {
     const { fake, parent } = start();
     await until('published', () => fake.published.length === 1);
-    expect(fake.published[0]).toMatchObject({ name: 'kitchen', port: 5301, probe: false, txt: { impl: 'cat-litter-reminder-ts', proto: '1' } });
+    expect(fake.published[0]).toMatchObject({
+      name: 'kitchen',
+      port: 5301,
+      probe: false,
+      txt: { impl: 'cat-litter-reminder-ts', proto: '1' },
+    });
     expect(fake.mdns.queries).toContain('kitchen._cat._udp.local');
     await until('advertised', () => records.some((record) => record.event === 'mdns.advertised'));
 
-    const ours = { name: 'hall-1234', fqdn: 'hall-1234._cat._udp.local', port: 5302, txt: { impl: 'cat-litter-reminder-ts' }, referer: { address: '10.0.0.2' }, addresses: [] };
-    const rust = { name: 'attic', fqdn: 'attic._cat._udp.local', port: 5200, txt: {}, referer: { address: '10.0.0.3' }, addresses: [] };
+    const ours = {
+      name: 'hall-1234',
+      fqdn: 'hall-1234._cat._udp.local',
+      port: 5302,
+      txt: { impl: 'cat-litter-reminder-ts' },
+      referer: { address: '10.0.0.2' },
+      addresses: [],
+    };
+    const rust = {
+      name: 'attic',
+      fqdn: 'attic._cat._udp.local',
+      port: 5200,
+      txt: {},
+      referer: { address: '10.0.0.3' },
+      addresses: [],
+    };
     fake.browser.emit('up', { ...ours, name: 'Kitchen', fqdn: 'Kitchen._cat._udp.local' });
     fake.browser.emit('up', { ...ours, name: 'void', fqdn: 'void._cat._udp.local', referer: undefined });
     fake.browser.emit('up', ours);
@@ -278,7 +319,13 @@ describe('discoveryActor (fake bonjour-service)', () => {
   it('a peer back on another port without a goodbye is lost and found again; other changes are quiet', async () => {
     const { fake, parent } = start();
     await until('published', () => fake.published.length === 1);
-    const old = { name: 'hall', fqdn: 'hall._cat._udp.local', port: 5302, txt: { impl: 'cat-litter-reminder-ts' }, referer: { address: '10.0.0.2' } };
+    const old = {
+      name: 'hall',
+      fqdn: 'hall._cat._udp.local',
+      port: 5302,
+      txt: { impl: 'cat-litter-reminder-ts' },
+      referer: { address: '10.0.0.2' },
+    };
     fake.browser.emit('up', old);
     fake.browser.emit('srv-update', { ...old, host: 'other.local' }, old);
     fake.browser.emit('srv-update', { ...old, port: 5303 }, old);
@@ -296,7 +343,9 @@ describe('discoveryActor (fake bonjour-service)', () => {
     const { fake, parent } = start();
     await until('published', () => fake.published.length === 1, 5000);
     expect(fake.published[0]?.name).toBe('kitchen-3');
-    expect(records.filter((record) => record.event === 'mdns.rename').map((record) => [record.name, record.next])).toEqual([
+    expect(
+      records.filter((record) => record.event === 'mdns.rename').map((record) => [record.name, record.next]),
+    ).toEqual([
       ['kitchen', 'kitchen-2'],
       ['kitchen-2', 'kitchen-3'],
     ]);

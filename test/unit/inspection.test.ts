@@ -21,8 +21,8 @@ describe('parseInspectTarget', () => {
 
 describe('startInspection with a relay', () => {
   // Whatever a failed test leaves running is ended here, so that jest can exit.
-  const cleanups: Array<() => unknown> = [];
-  const relays: Array<Awaited<ReturnType<typeof startRelay>>> = [];
+  const cleanups: (() => unknown)[] = [];
+  const relays: Awaited<ReturnType<typeof startRelay>>[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) cleanup();
     // The relay goes last, once the inspection has closed its connection.
@@ -80,7 +80,10 @@ describe('startInspection with a relay', () => {
     const relay = await startTurningAway();
     try {
       const inspection = await startInspection({ kind: 'websocket', url: relay.url }, log);
-      await until(() => records.some((r) => r.event === 'inspect.unreachable') && relay.attempts() === 1, 'the warning');
+      await until(
+        () => records.some((r) => r.event === 'inspect.unreachable') && relay.attempts() === 1,
+        'the warning',
+      );
       inspection.stop();
       // Past the 5 s a retry waits: none comes.
       await new Promise((resolve) => setTimeout(resolve, 6_000));
@@ -90,4 +93,3 @@ describe('startInspection with a relay', () => {
     }
   });
 });
-

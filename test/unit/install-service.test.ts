@@ -30,9 +30,9 @@ function fakeSystem(changes: InstallServiceOverrides = {}, runStatus = 0): Fake 
     getuid: () => 0,
     which: (cmd) => `/usr/bin/${cmd}`,
     exists: () => true,
-    run: async (cmd, args) => {
+    run: (cmd, args) => {
       runs.push([cmd, ...args]);
-      return runStatus;
+      return Promise.resolve(runStatus);
     },
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
@@ -134,7 +134,9 @@ describe('install-service', () => {
   it('--help prints the usage', async () => {
     const fake = fakeSystem();
     expect(await installServiceCommand(['--help'], fake.overrides)).toBe(0);
-    expect(fake.out()).toMatch(/^Usage: cat-litter-reminder install-service \[--dry-run\] \[--unit-dir DIR\] \[--help\]/);
+    expect(fake.out()).toMatch(
+      /^Usage: cat-litter-reminder install-service \[--dry-run\] \[--unit-dir DIR\] \[--help\]/,
+    );
   });
 });
 
@@ -154,7 +156,14 @@ describe('the unit', () => {
 
   it('keeps what the strip and the button need reachable', () => {
     const settings = TEMPLATE.split('\n').filter((line) => /^\w+=/.test(line));
-    for (const hiding of ['PrivateDevices', 'ProtectKernelTunables', 'ProtectClock', 'DeviceAllow', 'DevicePolicy', 'User']) {
+    for (const hiding of [
+      'PrivateDevices',
+      'ProtectKernelTunables',
+      'ProtectClock',
+      'DeviceAllow',
+      'DevicePolicy',
+      'User',
+    ]) {
       expect(settings.filter((line) => line.startsWith(`${hiding}=`))).toEqual([]);
     }
     expect(settings).toEqual(

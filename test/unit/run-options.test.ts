@@ -29,12 +29,23 @@ describe('run options', () => {
     expect(parse('--inspect', 'ws://10.0.0.2:8080')?.inspect).toEqual({ kind: 'websocket', url: 'ws://10.0.0.2:8080' });
     expect(parse('--inspect=ws://laptop:8080')?.inspect).toEqual({ kind: 'websocket', url: 'ws://laptop:8080' });
     expect(() => parse('--inspect', 'http://laptop:8080')).toThrow(
-      new UsageError('--inspect: "http://laptop:8080" is not valid: not a ws:// or wss:// URL; expected nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT'),
+      new UsageError(
+        '--inspect: "http://laptop:8080" is not valid: not a ws:// or wss:// URL; expected nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT',
+      ),
     );
   });
 
   it('lets the last of a repeated flag win, and keeps every --peer', () => {
-    const options = parse('--hardware', 'laser', '--hardware=sim', '--peer', 'a:1', '--peer', '127.0.0.1:5300', '--no-mdns');
+    const options = parse(
+      '--hardware',
+      'laser',
+      '--hardware=sim',
+      '--peer',
+      'a:1',
+      '--peer',
+      '127.0.0.1:5300',
+      '--no-mdns',
+    );
     expect(options).toMatchObject({
       hardware: 'sim',
       peers: [
