@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { ButtonDriver, Colour, Hardware } from '../hardware/types';
 import { parseRunOptions } from '../src/cli/run-options';
 import { createLogger } from '../src/logger';
-import { createNode } from '../src/run-node';
+import { createNode } from '../src/node/create-node';
 import { StripOutput } from '../src/strip-output';
 import { formatRfc3339 } from '../src/timestamp';
 import { freeUdpPort, tempDir } from '../test/support/node-process';

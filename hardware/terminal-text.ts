@@ -1,3 +1,4 @@
+import { LEVEL_NAMES, type Level } from '../common/levels';
 import type { Colour, StripStatus } from './types';
 
 const MINUTE = 60_000;
@@ -8,20 +9,12 @@ const RESET = '\x1b[0m';
 // Unlit LEDs as grey outlines: a black background would be invisible on most terminal themes.
 const UNLIT_BLOCK = '\x1b[38;2;90;90;90m[]';
 
-const LEVEL_WORDS: Readonly<Record<string, string>> = {
-  unknown: 'not known yet — press space when you clean the box',
-  fresh: 'fresh',
-  settled: 'settled',
-  soon: 'due soon',
-  now: 'due now',
-  overdue: 'overdue!',
-};
-
 export const KEYS_LINE = '\x1b[2mspace = cleaned now · q = quit' + RESET;
 
-/** The level as a person reads it; a level this file does not know is shown as it is. */
-export function levelWords(level: string): string {
-  return LEVEL_WORDS[level] ?? level;
+/** The level as a person reads it at the strip. */
+export function levelWords(level: Level): string {
+  if (level === 'unknown') return `${LEVEL_NAMES.unknown} — press space when you clean the box`;
+  return level === 'overdue' ? `${LEVEL_NAMES.overdue}!` : LEVEL_NAMES[level];
 }
 
 /** A duration of at least a minute in the two largest units: `14 min`, `2 h 14 min`, `3 d 2 h`. */

@@ -1,4 +1,5 @@
 import type { Colour } from '../common/colour';
+import type { Level } from '../common/levels';
 
 export type { Colour } from '../common/colour';
 export { DARK } from '../common/colour';
@@ -25,7 +26,7 @@ export interface ButtonDriver {
 
 /** What the strip means, for drivers that can show more than colour (the terminal). */
 export interface StripStatus {
-  level: string;
+  level: Level;
   /** Milliseconds since the Unix epoch, or null when the time is unknown. */
   lastCleaned: number | null;
 }

@@ -1,4 +1,4 @@
-/** Where a peer is reached over UDP. */
+/** Where a peer is reached over UDP: an IPv4 address, or a host name given with --peer. */
 export interface PeerAddress {
   address: string;
   port: number;
@@ -6,7 +6,7 @@ export interface PeerAddress {
 
 /** A node seen by mDNS: one of ours, or an original Rust node (reached at the cluster port). */
 export interface DiscoveredPeer extends PeerAddress {
-  /** The DNS-SD instance name, e.g. `kitchen-3f2a`. */
+  /** The DNS-SD instance name, e.g. `kitchen-3f2a`: who the peer is, wherever it moves. */
   name: string;
   /** False for an original Rust node (no TXT marker of ours). */
   ours: boolean;
@@ -14,14 +14,19 @@ export interface DiscoveredPeer extends PeerAddress {
 
 /** What the discovery actor tells its parent. */
 export type DiscoveryEvent =
+  /** A node appeared, or one known by this name is now at another address or port. */
   | { type: 'peer.found'; peer: DiscoveredPeer }
   | { type: 'peer.lost'; peer: DiscoveredPeer }
+  /** The name this node advertises, once it holds it (another node may have had it first). */
+  | { type: 'discovery.named'; name: string }
   | { type: 'discovery.stopped' };
 
-/** What the parent tells the discovery actor: send the mDNS goodbye, then answer `discovery.stopped`. */
-export interface DiscoveryCommand {
-  type: 'discovery.stop';
-}
+/**
+ * What the parent tells the discovery actor: look again where a silent peer is now
+ * (it may have moved without a goodbye), or send the mDNS goodbye and answer
+ * `discovery.stopped`.
+ */
+export type DiscoveryCommand = { type: 'discovery.resolve'; name: string } | { type: 'discovery.stop' };
 
 /** What the parent tells the transport actor to send. Times are ms since the epoch, whole seconds. */
 export type TransportCommand =
@@ -31,10 +36,13 @@ export type TransportCommand =
 /** What the transport actor tells its parent: only well-formed, validated messages. */
 export type TransportEvent =
   | { type: 'peer.requested'; from: PeerAddress }
-  | { type: 'state.received'; from: PeerAddress; lastCleaned: number | null };
+  | { type: 'state.received'; from: PeerAddress; lastCleaned: number | null }
+  /** A --peer given by host name was looked up, and is (now) at this IPv4 address. */
+  | { type: 'peer.resolved'; peer: PeerAddress; address: string };
 
+/** `10.0.0.2:5300`: how logs and the command line name where a peer is. */
 export function peerKey(peer: PeerAddress): string {
-  return peer.address.includes(':') ? `[${peer.address}]:${peer.port}` : `${peer.address}:${peer.port}`;
+  return `${peer.address}:${peer.port}`;
 }
 
 /** Only where to reach a peer, whatever else is known of it. */

@@ -1,6 +1,6 @@
-import { assign, assertEvent, fromCallback, sendTo, setup } from 'xstate';
-import type { WallClock } from './clock';
+import { assign, assertEvent, fromCallback, not, sendParent, sendTo, setup } from 'xstate';
 import { DARK, type Colour } from '../common/colour';
+import type { WallClock } from './clock';
 import { isQuietAt, msUntilLocalMinute, type QuietHours } from './quiet-hours';
 
 /** What the display tells the strip driver actor. */
@@ -17,9 +17,16 @@ export interface DisplayInput {
 
 export type DisplayEvent = { type: 'display.colour'; colour: Colour } | { type: 'display.off' };
 
+/** What the display tells its parent: each time quiet hours begin or end. */
+export interface QuietReport {
+  type: 'display.quiet';
+  quiet: boolean;
+}
+
 /**
  * Owns the strip: shows the colour the reminder asks for, keeps the strip dark
- * during quiet hours, and turns it dark for good on `display.off`.
+ * during quiet hours, and turns it dark for good on `display.off`. Every timer leads
+ * to a fresh look at the wall clock, which may not be where the timer expected it.
  */
 export const displayMachine = setup({
   types: {
@@ -42,6 +49,10 @@ export const displayMachine = setup({
     'show colour': sendTo('strip', (_, params: { colour: Colour }) => ({
       type: 'strip.show' as const,
       colour: params.colour,
+    })),
+    'report quiet hours': sendParent((_, params: { quiet: boolean }): QuietReport => ({
+      type: 'display.quiet',
+      quiet: params.quiet,
     })),
   },
   guards: {
@@ -84,7 +95,10 @@ export const displayMachine = setup({
       ],
     },
     lit: {
-      entry: { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) },
+      entry: [
+        { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) },
+        { type: 'report quiet hours', params: { quiet: false } },
+      ],
       on: {
         'display.colour': {
           actions: ['remember colour', { type: 'show colour', params: ({ context }) => ({ colour: context.colour }) }],
@@ -95,20 +109,41 @@ export const displayMachine = setup({
         always: {},
         untilQuiet: {
           after: {
-            untilQuietBegins: '#display.quiet',
-            recheck: '#display.checking',
+            untilQuietBegins: [
+              { guard: 'is quiet time', target: '#display.quiet' },
+              { target: 'untilQuiet', reenter: true },
+            ],
+            recheck: [
+              { guard: 'is quiet time', target: '#display.quiet' },
+              { target: 'untilQuiet', reenter: true },
+            ],
           },
         },
       },
     },
     quiet: {
-      entry: { type: 'show colour', params: { colour: DARK } },
+      entry: [
+        { type: 'show colour', params: { colour: DARK } },
+        { type: 'report quiet hours', params: { quiet: true } },
+      ],
       on: {
         'display.colour': { actions: 'remember colour' },
       },
-      after: {
-        untilQuietEnds: '#display.lit.untilQuiet',
-        recheck: '#display.checking',
+      initial: 'waiting',
+      states: {
+        // Re-entered (timers set again) while the clock still says quiet.
+        waiting: {
+          after: {
+            untilQuietEnds: [
+              { guard: not('is quiet time'), target: '#display.lit.untilQuiet' },
+              { target: 'waiting', reenter: true },
+            ],
+            recheck: [
+              { guard: not('is quiet time'), target: '#display.lit.untilQuiet' },
+              { target: 'waiting', reenter: true },
+            ],
+          },
+        },
       },
     },
     off: {

@@ -1,26 +1,21 @@
-import type { Colour } from '../common/colour';
-
-/** How long ago the box was cleaned, in the words the rest of the program uses. */
-export type Level = 'unknown' | 'fresh' | 'settled' | 'soon' | 'now' | 'overdue';
+import type { Level } from '../common/levels';
 
 const HOUR = 3_600_000;
 
-/** The original program's thresholds: each known level lasts until this age. */
-export const LEVEL_ENDS_AT: Readonly<Record<Exclude<Level, 'unknown' | 'overdue'>, number>> = {
-  fresh: 8 * HOUR,
-  settled: 12 * HOUR,
-  soon: 24 * HOUR,
-  now: 26 * HOUR,
-};
+/** The age (ms) at which each level after `fresh` begins. */
+export interface LevelThresholds {
+  settled: number;
+  soon: number;
+  now: number;
+  overdue: number;
+}
 
-export const LEVEL_COLOURS: Readonly<Record<Level, Colour>> = {
-  // Dim blue: distinct from every green, and not alarming before anyone has pressed the button.
-  unknown: '#000014',
-  fresh: '#003c00',
-  settled: '#001400',
-  soon: '#ff3c00',
-  now: '#ff0000',
-  overdue: '#ff0000',
+/** The original program's thresholds: 8, 12, 24 and 26 hours. */
+export const DEFAULT_THRESHOLDS: Readonly<LevelThresholds> = {
+  settled: 8 * HOUR,
+  soon: 12 * HOUR,
+  now: 24 * HOUR,
+  overdue: 26 * HOUR,
 };
 
 export const BLINK_MS = 500;
@@ -31,20 +26,41 @@ export const BLINK_MS = 500;
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /** The level for a cleaning at `lastCleaned` seen at `now` (both ms since the epoch). */
-export function levelAt(lastCleaned: number | null, now: number): Level {
+export function levelAt(lastCleaned: number | null, now: number, thresholds: LevelThresholds): Level {
   if (lastCleaned === null) return 'unknown';
   // A time slightly ahead of our clock (a peer whose clock runs fast) still means "just cleaned".
   const age = Math.max(0, now - lastCleaned);
-  if (age < LEVEL_ENDS_AT.fresh) return 'fresh';
-  if (age < LEVEL_ENDS_AT.settled) return 'settled';
-  if (age < LEVEL_ENDS_AT.soon) return 'soon';
-  if (age < LEVEL_ENDS_AT.now) return 'now';
+  if (age < thresholds.settled) return 'fresh';
+  if (age < thresholds.soon) return 'settled';
+  if (age < thresholds.now) return 'soon';
+  if (age < thresholds.overdue) return 'now';
   return 'overdue';
 }
 
-/** Milliseconds until the level seen at `now` gives way to the next one (0 when none follows). */
-export function msUntilNextLevel(lastCleaned: number | null, now: number): number {
-  const level = levelAt(lastCleaned, now);
-  if (lastCleaned === null || level === 'unknown' || level === 'overdue') return 0;
-  return Math.min(lastCleaned + LEVEL_ENDS_AT[level] - now, LONGEST_TIMER_MS);
+/** The age at which the level after `level` begins; null when none follows. */
+function endOf(level: Level, thresholds: LevelThresholds): number | null {
+  switch (level) {
+    case 'fresh':
+      return thresholds.settled;
+    case 'settled':
+      return thresholds.soon;
+    case 'soon':
+      return thresholds.now;
+    case 'now':
+      return thresholds.overdue;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Milliseconds until the level seen at `now` gives way to the next one (0 when none
+ * follows). Whole milliseconds and at least one: a timer that fires a little before the
+ * wall clock gets there (the two clocks drift apart) is set again for what is left, and
+ * what is left must shrink to nothing.
+ */
+export function msUntilNextLevel(lastCleaned: number | null, now: number, thresholds: LevelThresholds): number {
+  const end = lastCleaned === null ? null : endOf(levelAt(lastCleaned, now, thresholds), thresholds);
+  if (lastCleaned === null || end === null) return 0;
+  return Math.min(Math.max(1, Math.ceil(lastCleaned + end - now)), LONGEST_TIMER_MS);
 }

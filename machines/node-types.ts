@@ -1,62 +1,73 @@
+import type { Level } from '../common/levels';
 import type { WallClock } from './clock';
-import type { DiscoveryEvent, PeerAddress, TransportEvent } from './cluster-events';
-import type { PeerTable } from './peer-table';
+import type { ClusterReport } from './clusterMachine';
+import type { PeerAddress } from './cluster-events';
+import type { LevelThresholds } from './levels';
+import type { NodeView, PeerView } from './node-view';
 import type { QuietHours } from './quiet-hours';
+import type { ReminderReport } from './reminderMachine';
+import type { CleaningSource, SaveAnswer, SaveReason, StoreReport } from './storeMachine';
 
-export interface NodeInput {
+/** What the node runs with; the parts that may change while it runs (quiet hours, levels) included. */
+export interface NodeSettings {
   quietHours: QuietHours | null;
   timeZone: string;
+  thresholds: LevelThresholds;
   clock: WallClock;
   /** Peers given on the command line. */
-  peers: PeerAddress[];
+  peers: readonly PeerAddress[];
   /** A number in [0, 1), to spread the repair rounds of the nodes of a house apart. */
   random: () => number;
 }
 
-export interface NodeContext extends Omit<NodeInput, 'peers'> {
+export interface NodeInput extends NodeSettings {
+  /** The instance name to show until discovery says which one the node holds. */
+  name: string;
+}
+
+export interface NodeContext {
+  settings: NodeSettings;
+  name: string;
   /** The node's agreed time of the last cleaning, ms since the epoch; null while unknown. */
   lastCleaned: number | null;
-  /** The time the state file is known to hold: behind `lastCleaned` after a failed save. */
-  savedTime: number | null;
-  peers: PeerTable;
-  /** Repair rounds so far: whose turn it is to be asked. */
-  round: number;
+  level: Level;
+  quiet: boolean;
+  peers: readonly PeerView[];
 }
-
-/** Why a time is being saved: a press here, or a later time adopted from a peer. */
-export type SaveReason = 'press' | 'adopted';
 
 /**
- * Asks the store actor to persist a time; it answers `store.saved` or `store.failed`
- * with the rest of the command.
+ * A cleaning, from wherever it was recorded: now (by the button's rule: now, or a
+ * second after the current time when that is later), or at an earlier time `at`
+ * (ms since the epoch), as `reset --at` and the page's "cleaned earlier" say.
  */
-export interface SaveCommand {
-  type: 'store.save';
-  lastCleaned: number;
-  reason: SaveReason;
-  /** The peer an adopted time came from: it has the time, and is not sent it back. */
-  from: PeerAddress | null;
+export interface CleaningReport {
+  type: 'cleaning.reported';
+  source: CleaningSource;
+  at?: number;
 }
-
-/** Writes a time again after its save failed (the disk full, say); answered by `store.retried`. */
-export interface RetryCommand {
-  type: 'store.retry';
-  lastCleaned: number;
-}
-
-export type StoreCommand = SaveCommand | RetryCommand;
 
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
-  | { type: 'button.pressed' }
-  | (Omit<SaveCommand, 'type'> & { type: 'store.saved' | 'store.failed' })
-  | { type: 'store.retried'; lastCleaned: number; saved: boolean }
-  | TransportEvent
-  | DiscoveryEvent
-  // Sent by xstate when the reminder reaches its final state (its strip is dark).
-  | { type: 'xstate.done.actor.reminder' };
+  | CleaningReport
+  /** Someone is looking at the household (the page): ask every peer now. */
+  | { type: 'household.refresh' }
+  | SaveAnswer
+  | StoreReport
+  | ClusterReport
+  | ReminderReport
+  // Sent by xstate when these children reach their final states.
+  | { type: 'xstate.done.actor.reminder' }
+  | { type: 'xstate.done.actor.cluster' };
 
 export type NodeEmitted =
-  | { type: 'time.changed'; lastCleaned: number; reason: SaveReason }
+  | { type: 'view.changed'; view: NodeView }
+  | {
+      type: 'time.changed';
+      lastCleaned: number;
+      reason: SaveReason;
+      /** How a cleaning recorded here came in; null for a time adopted from a peer. */
+      source: CleaningSource | null;
+      from: PeerAddress | null;
+    }
   | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
-  | { type: 'peer.silent'; peer: PeerAddress };
+  | { type: 'peer.silent'; peer: PeerView };

@@ -1,23 +1,24 @@
-import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
-import { addressOf, type DiscoveryCommand, type TransportCommand } from './cluster-events';
-import {
-  afterAsking,
-  heardFrom,
-  newlyDormant,
-  peersToAsk,
-  pushTargets,
-  staticPeers,
-  withoutPeer,
-  withPeer,
-} from './peer-table';
-import type { NodeContext, NodeEmitted, NodeEvent, NodeInput, StoreCommand } from './node-types';
+import { assign, assertEvent, emit, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import { clusterMachine } from './clusterMachine';
+import { levelAt } from './levels';
+import type { NodeContext, NodeEmitted, NodeEvent, NodeInput } from './node-types';
+import { nodeView, samePeerViews } from './node-view';
 import { reminderMachine } from './reminderMachine';
-import { isAdoptable, isBehind, isTooFarAhead, pressTime } from './time-rules';
+import { storeMachine, type SaveCommand } from './storeMachine';
+import { pressTime } from './time-rules';
+
+/** A cleaning recorded here, once saved (or once its save failed: it is shown and told all the same). */
+const recordedHere = {
+  guard: 'moves the time forward',
+  actions: ['take the time', 'tell the household', 'announce the time', 'tell the reminder', 'publish the view'],
+} as const;
 
 /**
- * The node's life: load the saved time, then run the reminder, the button, the
- * store and the cluster (transport and discovery) until SHUTDOWN, which leads
- * every actor out: the strip ends dark and the mDNS goodbye is sent.
+ * The node's life: load the saved time, then run the store (the state file), the
+ * cluster (the household over UDP), the reminder (the strip) and the button until
+ * SHUTDOWN, which leads every one of them out: the strip ends dark, the mDNS goodbye
+ * is sent and the last save is finished. Everything observers need comes out as one
+ * view, emitted whenever any part of it changes.
  */
 export const nodeMachine = setup({
   types: {
@@ -28,142 +29,140 @@ export const nodeMachine = setup({
     children: {} as {
       loadState: 'loadState';
       store: 'store';
-      button: 'button';
+      cluster: 'cluster';
       reminder: 'reminder';
-      transport: 'transport';
-      discovery: 'discovery';
+      button: 'button';
     },
   },
   actors: {
     // The real implementations come from src/ through `provide`.
     loadState: fromPromise<number | null>(() => Promise.resolve(null)),
-    store: fromCallback<StoreCommand>(() => undefined),
     button: fromCallback(() => undefined),
-    transport: fromCallback<TransportCommand>(() => undefined),
-    discovery: fromCallback<DiscoveryCommand>(() => undefined),
+    store: storeMachine,
+    cluster: clusterMachine,
     reminder: reminderMachine,
   },
   actions: {
-    'record a cleaning now': enqueueActions(({ context, enqueue }) => {
-      const lastCleaned = pressTime(context.clock.now(), context.lastCleaned);
-      enqueue.assign({ lastCleaned });
-      enqueue.sendTo('store', { type: 'store.save', lastCleaned, reason: 'press', from: null });
+    // The level too, so that the first view is right; the reminder keeps it so from then on.
+    'take the loaded time': assign(({ context }, params: { lastCleaned: number | null }) => {
+      const { clock, thresholds } = context.settings;
+      return { lastCleaned: params.lastCleaned, level: levelAt(params.lastCleaned, clock.now(), thresholds) };
     }),
-    'adopt the offered time': enqueueActions(({ event, enqueue }) => {
-      assertEvent(event, 'state.received');
-      if (event.lastCleaned === null) return;
-      enqueue.assign({ lastCleaned: event.lastCleaned });
-      enqueue.sendTo('store', {
-        type: 'store.save',
-        lastCleaned: event.lastCleaned,
-        reason: 'adopted',
-        from: event.from,
-      });
+    'save the cleaning': sendTo('store', ({ context, event }): SaveCommand => {
+      assertEvent(event, 'cleaning.reported');
+      const lastCleaned = event.at ?? pressTime(context.settings.clock.now(), context.lastCleaned);
+      return { type: 'store.save', lastCleaned, reason: 'press', source: event.source, from: null };
     }),
-    'refuse the offered time': enqueueActions(({ event, enqueue }) => {
-      assertEvent(event, 'state.received');
-      if (event.lastCleaned === null) return;
-      enqueue.emit({ type: 'time.refused', from: event.from, lastCleaned: event.lastCleaned });
+    // Shown and passed on already: the save follows, in flight.
+    'save the adopted time': sendTo('store', ({ event }): SaveCommand => {
+      assertEvent(event, 'cluster.adopted');
+      return { type: 'store.save', lastCleaned: event.lastCleaned, reason: 'adopted', source: null, from: event.from };
     }),
-    'tell the reminder': sendTo('reminder', ({ event }) => {
-      assertEvent(event, ['store.saved', 'store.failed']);
-      return { type: 'time.changed' as const, lastCleaned: event.lastCleaned };
-    }),
-    'announce time': emit(({ event }) => {
-      assertEvent(event, ['store.saved', 'store.failed']);
-      return { type: 'time.changed' as const, lastCleaned: event.lastCleaned, reason: event.reason };
-    }),
-    // The time just saved, not the context's: a later one may be waiting for its own save.
-    'push the saved time to every peer': enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, ['store.saved', 'store.failed']);
-      for (const to of pushTargets(context.peers, event.from)) {
-        enqueue.sendTo('transport', { type: 'transport.update', to, lastCleaned: event.lastCleaned });
-      }
-    }),
-    'send our time to the sender': sendTo('transport', ({ context, event }) => {
-      assertEvent(event, ['peer.requested', 'state.received']);
-      return { type: 'transport.update' as const, to: event.from, lastCleaned: context.lastCleaned };
-    }),
-    // Most datagrams come from peers already known to be alive: no new context for them.
-    'note the sender is alive': enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, ['peer.requested', 'state.received']);
-      const peers = heardFrom(context.peers, event.from);
-      if (peers !== context.peers) enqueue.assign({ peers });
-    }),
-    'add the peer': assign({
-      peers: ({ context, event }) => {
-        assertEvent(event, 'peer.found');
-        return withPeer(context.peers, event.peer);
-      },
-    }),
-    'ask the peer': sendTo('transport', ({ event }) => {
-      assertEvent(event, 'peer.found');
-      return { type: 'transport.request' as const, to: addressOf(event.peer) };
-    }),
-    'remove the peer': assign({
-      peers: ({ context, event }) => {
-        assertEvent(event, 'peer.lost');
-        return withoutPeer(context.peers, event.peer);
-      },
-    }),
-    'ask the next peer': enqueueActions(({ context, enqueue }) => {
-      const asked = peersToAsk(context.peers, context.round);
-      for (const peer of asked) enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
-      const peers = afterAsking(context.peers, asked);
-      for (const peer of newlyDormant(context.peers, peers)) enqueue.emit({ type: 'peer.silent', peer });
-      enqueue.assign({ peers, round: context.round + 1 });
-    }),
-    'remember the saved time': assign({
-      savedTime: ({ event }) => {
-        assertEvent(event, ['store.saved', 'store.retried']);
+    'take the time': assign({
+      lastCleaned: ({ event }) => {
+        assertEvent(event, ['store.saved', 'store.failed', 'cluster.adopted']);
         return event.lastCleaned;
       },
     }),
-    'save the time again': enqueueActions(({ context, enqueue }) => {
-      if (context.lastCleaned === null) return;
-      enqueue.sendTo('store', { type: 'store.retry', lastCleaned: context.lastCleaned });
+    'tell the reminder': sendTo('reminder', ({ event }) => {
+      assertEvent(event, ['store.saved', 'store.failed', 'cluster.adopted']);
+      return { type: 'time.changed' as const, lastCleaned: event.lastCleaned };
     }),
+    'tell the household': sendTo('cluster', ({ event }) => {
+      assertEvent(event, ['store.saved', 'store.failed']);
+      return { type: 'cluster.share' as const, lastCleaned: event.lastCleaned };
+    }),
+    'announce the time': emit(({ event }): NodeEmitted => {
+      assertEvent(event, ['store.saved', 'store.failed', 'cluster.adopted']);
+      return event.type === 'cluster.adopted'
+        ? { type: 'time.changed', lastCleaned: event.lastCleaned, reason: 'adopted', source: null, from: event.from }
+        : { type: 'time.changed', lastCleaned: event.lastCleaned, reason: 'press', source: event.source, from: null };
+    }),
+    'publish the view': emit(({ context }): NodeEmitted => ({
+      type: 'view.changed',
+      view: nodeView({
+        name: context.name,
+        lastCleaned: context.lastCleaned,
+        level: context.level,
+        quiet: context.quiet,
+        peers: context.peers,
+      }),
+    })),
+    'remember the level': assign({
+      level: ({ event }) => {
+        assertEvent(event, 'reminder.level');
+        return event.level;
+      },
+    }),
+    'remember quiet hours': assign({
+      quiet: ({ event }) => {
+        assertEvent(event, 'display.quiet');
+        return event.quiet;
+      },
+    }),
+    'remember the peers': assign({
+      peers: ({ event }) => {
+        assertEvent(event, 'cluster.peers');
+        return event.peers;
+      },
+    }),
+    'remember our name': assign({
+      name: ({ event }) => {
+        assertEvent(event, 'cluster.named');
+        return event.name;
+      },
+    }),
+    'pass on the refusal': emit(({ event }): NodeEmitted => {
+      assertEvent(event, 'cluster.refused');
+      return { type: 'time.refused', from: event.from, lastCleaned: event.lastCleaned };
+    }),
+    'pass on the silence': emit(({ event }): NodeEmitted => {
+      assertEvent(event, 'cluster.silent');
+      return { type: 'peer.silent', peer: event.peer };
+    }),
+    'refresh the household': sendTo('cluster', { type: 'cluster.refresh' }),
     'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
-    'say goodbye': sendTo('discovery', { type: 'discovery.stop' }),
+    'leave the household': sendTo('cluster', { type: 'cluster.leave' }),
+    'finish saving': sendTo('store', { type: 'store.flush' }),
   },
   guards: {
-    'offers a later time': ({ context, event }) => {
-      assertEvent(event, 'state.received');
-      return event.lastCleaned !== null && isAdoptable(event.lastCleaned, context.lastCleaned, context.clock.now());
+    // A cleaning "now" always counts; one recorded at an earlier time only when it is later than ours.
+    'is later than ours': ({ context, event }) => {
+      assertEvent(event, 'cleaning.reported');
+      return event.at === undefined || context.lastCleaned === null || event.at > context.lastCleaned;
     },
-    'offers a time too far ahead': ({ context, event }) => {
-      assertEvent(event, 'state.received');
-      return event.lastCleaned !== null && isTooFarAhead(event.lastCleaned, context.lastCleaned, context.clock.now());
+    // A later time adopted while the cleaning was being saved has made it old news.
+    'moves the time forward': ({ context, event }) => {
+      assertEvent(event, ['store.saved', 'store.failed']);
+      return event.reason === 'press' && (context.lastCleaned === null || event.lastCleaned > context.lastCleaned);
     },
-    'the state file is behind': ({ context }) =>
-      context.lastCleaned !== null && context.lastCleaned !== context.savedTime,
-    'the retry saved it': ({ event }) => {
-      assertEvent(event, 'store.retried');
-      return event.saved;
+    'changes the level': ({ context, event }) => {
+      assertEvent(event, 'reminder.level');
+      return event.level !== context.level;
     },
-    'sender is behind': ({ context, event }) => {
-      assertEvent(event, 'state.received');
-      return isBehind(event.lastCleaned, context.lastCleaned);
+    'changes quiet hours': ({ context, event }) => {
+      assertEvent(event, 'display.quiet');
+      return event.quiet !== context.quiet;
+    },
+    'changes the peers': ({ context, event }) => {
+      assertEvent(event, 'cluster.peers');
+      return !samePeerViews(event.peers, context.peers);
+    },
+    'changes our name': ({ context, event }) => {
+      assertEvent(event, 'cluster.named');
+      return event.name !== context.name;
     },
   },
   delays: {
-    // 2 to 4 s: a lost datagram is repaired within seconds, and nodes do not ask in lockstep.
-    repairRound: ({ context }) => 2_000 + Math.floor(context.random() * 2_000),
     // Leaves room within the 3 s a stopping node is given.
     shutdownGrace: 2_000,
   },
 }).createMachine({
   id: 'node',
-  context: ({ input }) => ({
-    quietHours: input.quietHours,
-    timeZone: input.timeZone,
-    clock: input.clock,
-    random: input.random,
-    lastCleaned: null,
-    savedTime: null,
-    peers: staticPeers(input.peers),
-    round: 0,
-  }),
+  context: ({ input }) => {
+    const { name, ...settings } = input;
+    return { settings, name, lastCleaned: null, level: 'unknown', quiet: false, peers: [] };
+  },
   initial: 'starting',
   states: {
     starting: {
@@ -172,7 +171,7 @@ export const nodeMachine = setup({
         src: 'loadState',
         onDone: {
           target: 'live',
-          actions: assign({ lastCleaned: ({ event }) => event.output, savedTime: ({ event }) => event.output }),
+          actions: { type: 'take the loaded time', params: ({ event }) => ({ lastCleaned: event.output }) },
         },
         // The loader reports what was wrong; the node runs on with an unknown time.
         onError: 'live',
@@ -180,18 +179,28 @@ export const nodeMachine = setup({
       on: { SHUTDOWN: 'stopped' },
     },
     live: {
+      entry: 'publish the view',
       invoke: [
-        { id: 'store', src: 'store' },
-        { id: 'transport', src: 'transport' },
-        { id: 'discovery', src: 'discovery' },
+        { id: 'store', src: 'store', input: ({ context }) => ({ saved: context.lastCleaned }) },
+        {
+          id: 'cluster',
+          src: 'cluster',
+          input: ({ context }) => ({
+            lastCleaned: context.lastCleaned,
+            peers: context.settings.peers,
+            clock: context.settings.clock,
+            random: context.settings.random,
+          }),
+        },
         {
           id: 'reminder',
           src: 'reminder',
           input: ({ context }) => ({
             lastCleaned: context.lastCleaned,
-            quietHours: context.quietHours,
-            timeZone: context.timeZone,
-            clock: context.clock,
+            thresholds: context.settings.thresholds,
+            quietHours: context.settings.quietHours,
+            timeZone: context.settings.timeZone,
+            clock: context.settings.clock,
           }),
         },
       ],
@@ -199,40 +208,9 @@ export const nodeMachine = setup({
       states: {
         running: {
           invoke: { id: 'button', src: 'button' },
-          initial: 'repairing',
-          states: {
-            // Each round asks a peer for its time: a lost datagram is repaired, a node
-            // that was away catches up, and a silent peer shows.
-            repairing: {
-              entry: 'ask the next peer',
-              after: {
-                repairRound: [
-                  // A time that could not be saved lives in memory only: each round tries again.
-                  {
-                    guard: 'the state file is behind',
-                    target: 'repairing',
-                    reenter: true,
-                    actions: 'save the time again',
-                  },
-                  { target: 'repairing', reenter: true },
-                ],
-              },
-            },
-          },
           on: {
-            'button.pressed': { actions: 'record a cleaning now' },
-            'state.received': [
-              { guard: 'offers a later time', actions: ['note the sender is alive', 'adopt the offered time'] },
-              {
-                guard: 'offers a time too far ahead',
-                actions: ['note the sender is alive', 'refuse the offered time'],
-              },
-              { guard: 'sender is behind', actions: ['note the sender is alive', 'send our time to the sender'] },
-              { actions: 'note the sender is alive' },
-            ],
-            'peer.requested': { actions: ['note the sender is alive', 'send our time to the sender'] },
-            'peer.found': { actions: ['add the peer', 'ask the peer'] },
-            'peer.lost': { actions: 'remove the peer' },
+            'cleaning.reported': { guard: 'is later than ours', actions: 'save the cleaning' },
+            'household.refresh': { actions: 'refresh the household' },
             SHUTDOWN: 'shuttingDown',
           },
         },
@@ -251,36 +229,51 @@ export const nodeMachine = setup({
                 dark: { type: 'final' },
               },
             },
-            mdns: {
+            household: {
               initial: 'leaving',
               states: {
                 leaving: {
-                  entry: 'say goodbye',
-                  on: { 'discovery.stopped': 'gone' },
+                  entry: 'leave the household',
+                  on: { 'xstate.done.actor.cluster': 'gone' },
                 },
                 gone: { type: 'final' },
+              },
+            },
+            file: {
+              initial: 'flushing',
+              states: {
+                flushing: {
+                  entry: 'finish saving',
+                  on: { 'store.idle': 'flushed' },
+                },
+                flushed: { type: 'final' },
               },
             },
           },
         },
       },
       on: {
-        // Persisted (or tried to) before anyone else hears of it. An adopted time is
-        // passed on at once too: a time sent to one node (a `reset`, an original node's
-        // press) reaches the household in milliseconds, not at the next repair round.
-        // Only a strictly later time is adopted, so each node passes a time on once, and
-        // never back to the peer it came from. The announcement and the peers first: the
-        // household's agreement waits on each hop, the strip here does not.
-        'store.saved': {
+        // A cleaning recorded here is saved before anyone hears of it (or, when the
+        // disk fails, kept in memory and told all the same). The household first:
+        // its agreement waits on each hop, the strip here does not.
+        'store.saved': recordedHere,
+        'store.failed': recordedHere,
+        // Passed on by the cluster already; the node it came from holds it durably.
+        'cluster.adopted': {
           actions: [
-            'remember the saved time',
-            'announce time',
-            'push the saved time to every peer',
+            'take the time',
+            'announce the time',
+            'save the adopted time',
             'tell the reminder',
+            'publish the view',
           ],
         },
-        'store.failed': { actions: ['announce time', 'push the saved time to every peer', 'tell the reminder'] },
-        'store.retried': { guard: 'the retry saved it', actions: 'remember the saved time' },
+        'cluster.refused': { actions: 'pass on the refusal' },
+        'cluster.silent': { actions: 'pass on the silence' },
+        'cluster.peers': { guard: 'changes the peers', actions: ['remember the peers', 'publish the view'] },
+        'cluster.named': { guard: 'changes our name', actions: ['remember our name', 'publish the view'] },
+        'reminder.level': { guard: 'changes the level', actions: ['remember the level', 'publish the view'] },
+        'display.quiet': { guard: 'changes quiet hours', actions: ['remember quiet hours', 'publish the view'] },
       },
     },
     stopped: {

@@ -1,8 +1,20 @@
-import { peerKey, type PeerAddress } from './cluster-events';
+import { addressOf, peerKey, type DiscoveredPeer, type PeerAddress } from './cluster-events';
 
+/**
+ * One node of the household as this node knows it. A node is one entry whichever way
+ * it became known: by mDNS (keyed by its instance name, so that it can move), with
+ * --peer (keyed as given), or both (a --peer that mDNS also finds).
+ */
 export interface Peer extends PeerAddress {
+  key: string;
+  /** Its mDNS instance name; null for a --peer that mDNS has not (yet) shown. */
+  name: string | null;
   /** Given with --peer: a peer from the start that never expires. */
   static: boolean;
+  /** One of ours (false: an original Rust node); null while only known from --peer. */
+  ours: boolean | null;
+  /** A --peer given by host name: the IPv4 address it was last looked up at. */
+  resolved: string | null;
   /** Times it was asked since it last sent us anything. */
   unanswered: number;
   /**
@@ -11,6 +23,8 @@ export interface Peer extends PeerAddress {
    * still is (one datagram, and it may be an original node that only listens).
    */
   dormant: boolean;
+  /** The time it last told us (null: it does not know one); undefined until it says. */
+  said?: number | null;
 }
 
 export type PeerTable = Readonly<Record<string, Peer>>;
@@ -25,51 +39,128 @@ export const SILENT_ASKS = 4;
  */
 export const PROBE_EVERY_ROUNDS = 10;
 
+const discoveredKey = (name: string): string => `mdns:${name.toLowerCase()}`;
+
 export function staticPeers(addresses: readonly PeerAddress[]): PeerTable {
   return Object.fromEntries(
-    addresses.map((peer) => [
-      peerKey(peer),
-      { address: peer.address, port: peer.port, static: true, unanswered: 0, dormant: false },
-    ]),
+    addresses.map((given) => {
+      const key = peerKey(given);
+      const peer: Peer = {
+        ...addressOf(given),
+        key,
+        name: null,
+        static: true,
+        ours: null,
+        resolved: null,
+        unanswered: 0,
+        dormant: false,
+      };
+      return [key, peer];
+    }),
   );
 }
 
-export function withPeer(table: PeerTable, peer: PeerAddress): PeerTable {
-  const key = peerKey(peer);
-  const known = table[key];
-  return {
-    ...table,
-    [key]: {
-      address: peer.address,
-      port: peer.port,
-      static: known?.static ?? false,
-      unanswered: 0,
-      dormant: false,
-    },
-  };
+/** Whether datagrams from `sender` come from this peer. */
+function isAt(peer: Peer, sender: PeerAddress): boolean {
+  return peer.port === sender.port && (peer.address === sender.address || peer.resolved === sender.address);
 }
 
-export function withoutPeer(table: PeerTable, peer: PeerAddress): PeerTable {
-  const key = peerKey(peer);
-  if (!table[key] || table[key].static) return table;
-  const { [key]: _gone, ...rest } = table;
+/** The entry a datagram from `sender` belongs to, if any. */
+export function peerAt(table: PeerTable, sender: PeerAddress): Peer | undefined {
+  return Object.values(table).find((peer) => isAt(peer, sender));
+}
+
+function sameName(peer: Peer, name: string): boolean {
+  return peer.name !== null && peer.name.toLowerCase() === name.toLowerCase();
+}
+
+/**
+ * A node found by mDNS, or found again at another address (it moved without a goodbye):
+ * its entry follows it. A --peer at the same address becomes that node's entry, and an
+ * entry of another name at the same address (a node renamed since) is dropped: one
+ * address, one node.
+ */
+export function withDiscovered(table: PeerTable, found: DiscoveredPeer): PeerTable {
+  const byName = Object.values(table).find((peer) => sameName(peer, found.name));
+  const byAddress = Object.values(table).find((peer) => peer.static && isAt(peer, found));
+  // A --peer stays where it was given: when the node it led to is found elsewhere,
+  // the --peer keeps its own entry, and the node gets one of its own.
+  const leftBehind = byName?.static && !isAt(byName, found) ? byName : undefined;
+  const known = leftBehind ? byAddress : (byName ?? byAddress);
+  const rest = Object.fromEntries(
+    Object.entries(table)
+      .filter(([key, peer]) => key === known?.key || peer.static || !isAt(peer, found))
+      .map(([key, peer]) => [key, peer === leftBehind ? { ...peer, name: null, ours: null, said: undefined } : peer]),
+  );
+  const key = known?.key ?? discoveredKey(found.name);
+  const moved = known !== undefined && !isAt(known, found);
+  const peer: Peer = {
+    key,
+    // A --peer keeps the address it was given (a host name is looked up at each send).
+    address: known?.static ? known.address : found.address,
+    port: found.port,
+    name: found.name,
+    static: known?.static ?? false,
+    ours: found.ours,
+    resolved: known?.resolved ?? null,
+    unanswered: 0,
+    dormant: false,
+    said: moved ? undefined : known?.said,
+  };
+  return { ...rest, [key]: peer };
+}
+
+/** A goodbye: a discovered node is forgotten; a --peer stays, without its mDNS name. */
+export function withoutDiscovered(table: PeerTable, gone: DiscoveredPeer): PeerTable {
+  const known = Object.values(table).find((peer) => sameName(peer, gone.name));
+  if (!known) return table;
+  if (known.static) return { ...table, [known.key]: { ...known, name: null } };
+  const { [known.key]: _gone, ...rest } = table;
   return rest;
 }
 
-/** A datagram from a known peer shows it is alive; an unknown sender (a `status` command) is not added. */
-export function heardFrom(table: PeerTable, sender: PeerAddress): PeerTable {
-  const key = peerKey(sender);
-  const known = table[key];
-  if (!known || (known.unanswered === 0 && !known.dormant)) return table;
-  return { ...table, [key]: { ...known, unanswered: 0, dormant: false } };
+/**
+ * A --peer given by host name was looked up at `address`. Should mDNS have found the
+ * same node there, the two entries become one: the --peer, with the mDNS name.
+ */
+export function withResolved(table: PeerTable, given: PeerAddress, address: string): PeerTable {
+  const known = table[peerKey(given)];
+  if (!known?.static || known.resolved === address) return table;
+  const resolved = { ...known, resolved: address };
+  const twin = Object.values(table).find((peer) => !peer.static && isAt(resolved, peer));
+  const rest = Object.fromEntries(Object.entries(table).filter(([key]) => key !== twin?.key));
+  return {
+    ...rest,
+    [known.key]: twin ? { ...resolved, name: twin.name, ours: twin.ours, said: twin.said ?? known.said } : resolved,
+  };
+}
+
+/**
+ * A datagram from a known peer shows it is alive, and an UpdateState says what time it
+ * holds. An unknown sender (a `status` command) is not added. The same table comes back
+ * when nothing changed: most datagrams change nothing.
+ */
+export function heardFrom(table: PeerTable, sender: PeerAddress, said?: number | null): PeerTable {
+  const known = peerAt(table, sender);
+  if (!known) return table;
+  const saysAnew = said !== undefined && said !== known.said;
+  if (known.unanswered === 0 && !known.dormant && !saysAnew) return table;
+  return {
+    ...table,
+    [known.key]: { ...known, unanswered: 0, dormant: false, ...(saysAnew ? { said } : {}) },
+  };
 }
 
 /** Who hears of a new time at once: every peer not set aside, but the one it came from. */
 export function pushTargets(table: PeerTable, from: PeerAddress | null): PeerAddress[] {
-  const fromKey = from && peerKey(from);
-  return Object.entries(table)
-    .filter(([key, peer]) => (!peer.dormant || peer.static) && key !== fromKey)
-    .map(([, peer]) => ({ address: peer.address, port: peer.port }));
+  return Object.values(table)
+    .filter((peer) => (!peer.dormant || peer.static) && !(from && isAt(peer, from)))
+    .map(addressOf);
+}
+
+/** Every peer not set aside: asked at once after a change, so that the view of the household is current. */
+export function activePeers(table: PeerTable): Peer[] {
+  return Object.values(table).filter((peer) => !peer.dormant);
 }
 
 /**
@@ -87,10 +178,9 @@ export function peersToAsk(table: PeerTable, round: number): Peer[] {
 }
 
 /** The peers asked in a round owe one more answer; one silent for too long is set aside. */
-export function afterAsking(table: PeerTable, asked: readonly PeerAddress[]): PeerTable {
+export function afterAsking(table: PeerTable, asked: readonly Peer[]): PeerTable {
   const next = { ...table };
-  for (const peer of asked) {
-    const key = peerKey(peer);
+  for (const { key } of asked) {
     const known = table[key];
     if (!known) continue;
     // Judged on the requests before this one, which has had no time to be answered.
@@ -105,7 +195,5 @@ export function afterAsking(table: PeerTable, asked: readonly PeerAddress[]): Pe
 }
 
 export function newlyDormant(before: PeerTable, after: PeerTable): Peer[] {
-  return Object.entries(after)
-    .filter(([key, peer]) => peer.dormant && !before[key]?.dormant)
-    .map(([, peer]) => peer);
+  return Object.values(after).filter((peer) => peer.dormant && !before[peer.key]?.dormant);
 }

@@ -1,36 +1,62 @@
-import { assign, assertEvent, emit, sendTo, setup } from 'xstate';
-import type { WallClock } from './clock';
+import { assign, assertEvent, sendParent, sendTo, setup } from 'xstate';
 import { DARK, type Colour } from '../common/colour';
-import { displayMachine } from './displayMachine';
-import { BLINK_MS, LEVEL_COLOURS, levelAt, msUntilNextLevel, type Level } from './levels';
+import { LEVEL_COLOURS, type Level } from '../common/levels';
+import type { WallClock } from './clock';
+import { displayMachine, type QuietReport } from './displayMachine';
+import { BLINK_MS, levelAt, msUntilNextLevel, type LevelThresholds } from './levels';
 import type { QuietHours } from './quiet-hours';
 
 export interface ReminderInput {
   lastCleaned: number | null;
+  thresholds: LevelThresholds;
   quietHours: QuietHours | null;
   timeZone: string;
   clock: WallClock;
 }
 
-export type ReminderEvent = { type: 'time.changed'; lastCleaned: number } | { type: 'SHUTDOWN' };
+export type ReminderEvent = { type: 'time.changed'; lastCleaned: number } | { type: 'SHUTDOWN' } | QuietReport;
 
-export interface ReminderEmitted {
-  type: 'level.changed';
-  level: Level;
-  lastCleaned: number | null;
+/** What the reminder tells its parent: each change of level, and of quiet hours (from its display). */
+export type ReminderReport = { type: 'reminder.level'; level: Level } | QuietReport;
+
+type Steady = Exclude<Level, 'unknown' | 'overdue'>;
+
+/**
+ * A level that gives way to the next one when its time is up. The timers lead to a fresh
+ * look at the wall clock, never straight to the next level: the scheduler's clock and the
+ * wall clock drift apart (NTP slews a Pi's clock), so a timer may fire early. While the
+ * level holds, only the timers are set again; the strip and the parent hear nothing.
+ */
+function steadyLevel(level: Steady) {
+  const stillHere = { type: 'is level', params: { level } } as const;
+  const next = [{ guard: stillHere, target: 'waiting', reenter: true }, { target: '#reminder.evaluating' }] as const;
+  return {
+    entry: [
+      { type: 'show colour', params: { colour: LEVEL_COLOURS[level] } },
+      { type: 'report level', params: { level } },
+    ],
+    on: {
+      'time.changed': [
+        { guard: { type: 'keeps level', params: { level } }, target: '.waiting', actions: 'remember time' },
+        { target: '#reminder.evaluating', actions: 'remember time' },
+      ],
+    },
+    initial: 'waiting',
+    states: {
+      waiting: { after: { nextLevel: next, recheck: next } },
+    },
+  } as const;
 }
 
 /**
- * Turns the time of the last cleaning into a level and its colour. Levels follow
- * each other by delays computed from that time; a once-a-minute re-check follows
- * jumps of the wall clock. The display child owns the strip and quiet hours.
+ * Turns the time of the last cleaning into a level and its colour, and tells its parent
+ * of each new level. The display child owns the strip and quiet hours.
  */
 export const reminderMachine = setup({
   types: {
     context: {} as ReminderInput,
     input: {} as ReminderInput,
     events: {} as ReminderEvent,
-    emitted: {} as ReminderEmitted,
     children: {} as { display: 'display' },
   },
   actors: {
@@ -41,11 +67,14 @@ export const reminderMachine = setup({
       type: 'display.colour' as const,
       colour: params.colour,
     })),
-    'announce level': emit(({ context }, params: { level: Level }) => ({
-      type: 'level.changed' as const,
+    'report level': sendParent((_, params: { level: Level }): ReminderReport => ({
+      type: 'reminder.level',
       level: params.level,
-      lastCleaned: context.lastCleaned,
     })),
+    'pass on quiet hours': sendParent(({ event }): ReminderReport => {
+      assertEvent(event, 'display.quiet');
+      return event;
+    }),
     'turn display off': sendTo('display', { type: 'display.off' }),
     'remember time': assign({
       lastCleaned: ({ event }) => {
@@ -56,11 +85,16 @@ export const reminderMachine = setup({
   },
   guards: {
     'is level': ({ context }, params: { level: Level }) =>
-      levelAt(context.lastCleaned, context.clock.now()) === params.level,
+      levelAt(context.lastCleaned, context.clock.now(), context.thresholds) === params.level,
+    'keeps level': ({ context, event }, params: { level: Level }) => {
+      assertEvent(event, 'time.changed');
+      return levelAt(event.lastCleaned, context.clock.now(), context.thresholds) === params.level;
+    },
   },
   delays: {
-    nextLevel: ({ context }) => msUntilNextLevel(context.lastCleaned, context.clock.now()),
+    nextLevel: ({ context }) => msUntilNextLevel(context.lastCleaned, context.clock.now(), context.thresholds),
     blink: BLINK_MS,
+    // Follows jumps of the wall clock (NTP setting a Pi's clock after boot), which fire no timer.
     recheck: 60_000,
   },
 }).createMachine({
@@ -78,77 +112,67 @@ export const reminderMachine = setup({
   initial: 'evaluating',
   on: {
     'time.changed': { target: '.evaluating', actions: 'remember time' },
+    'display.quiet': { actions: 'pass on quiet hours' },
     SHUTDOWN: '.stopped',
   },
   states: {
     evaluating: {
       always: [
         { guard: { type: 'is level', params: { level: 'unknown' } }, target: 'unknown' },
-        { guard: { type: 'is level', params: { level: 'fresh' } }, target: 'ok.fresh' },
-        { guard: { type: 'is level', params: { level: 'settled' } }, target: 'ok.settled' },
-        { guard: { type: 'is level', params: { level: 'soon' } }, target: 'due.soon' },
-        { guard: { type: 'is level', params: { level: 'now' } }, target: 'due.now' },
+        { guard: { type: 'is level', params: { level: 'fresh' } }, target: 'fresh' },
+        { guard: { type: 'is level', params: { level: 'settled' } }, target: 'settled' },
+        { guard: { type: 'is level', params: { level: 'soon' } }, target: 'soon' },
+        { guard: { type: 'is level', params: { level: 'now' } }, target: 'now' },
         { target: 'overdue' },
       ],
     },
     unknown: {
       entry: [
         { type: 'show colour', params: { colour: LEVEL_COLOURS.unknown } },
-        { type: 'announce level', params: { level: 'unknown' } },
+        { type: 'report level', params: { level: 'unknown' } },
       ],
     },
-    ok: {
-      after: { recheck: 'evaluating' },
-      initial: 'fresh',
-      states: {
-        fresh: {
-          entry: [
-            { type: 'show colour', params: { colour: LEVEL_COLOURS.fresh } },
-            { type: 'announce level', params: { level: 'fresh' } },
-          ],
-          after: { nextLevel: 'settled' },
-        },
-        settled: {
-          entry: [
-            { type: 'show colour', params: { colour: LEVEL_COLOURS.settled } },
-            { type: 'announce level', params: { level: 'settled' } },
-          ],
-          after: { nextLevel: '#reminder.due.soon' },
-        },
-      },
-    },
-    due: {
-      after: { recheck: 'evaluating' },
-      initial: 'soon',
-      states: {
-        soon: {
-          entry: [
-            { type: 'show colour', params: { colour: LEVEL_COLOURS.soon } },
-            { type: 'announce level', params: { level: 'soon' } },
-          ],
-          after: { nextLevel: 'now' },
-        },
-        now: {
-          entry: [
-            { type: 'show colour', params: { colour: LEVEL_COLOURS.now } },
-            { type: 'announce level', params: { level: 'now' } },
-          ],
-          after: { nextLevel: '#reminder.overdue' },
-        },
-      },
-    },
+    fresh: steadyLevel('fresh'),
+    settled: steadyLevel('settled'),
+    soon: steadyLevel('soon'),
+    now: steadyLevel('now'),
     overdue: {
-      entry: { type: 'announce level', params: { level: 'overdue' } },
-      after: { recheck: 'evaluating' },
-      initial: 'on',
+      type: 'parallel',
+      entry: { type: 'report level', params: { level: 'overdue' } },
+      on: {
+        // A later time that is still overdue (a peer's old one): the blinking goes on.
+        'time.changed': [
+          { guard: { type: 'keeps level', params: { level: 'overdue' } }, actions: 'remember time' },
+          { target: '#reminder.evaluating', actions: 'remember time' },
+        ],
+      },
       states: {
-        on: {
-          entry: { type: 'show colour', params: { colour: LEVEL_COLOURS.overdue } },
-          after: { blink: 'off' },
+        blink: {
+          initial: 'on',
+          states: {
+            on: {
+              entry: { type: 'show colour', params: { colour: LEVEL_COLOURS.overdue } },
+              after: { blink: 'off' },
+            },
+            off: {
+              entry: { type: 'show colour', params: { colour: DARK } },
+              after: { blink: 'on' },
+            },
+          },
         },
-        off: {
-          entry: { type: 'show colour', params: { colour: DARK } },
-          after: { blink: 'on' },
+        // Overdue is the last level: only a jump of the wall clock back ends it.
+        watch: {
+          initial: 'waiting',
+          states: {
+            waiting: {
+              after: {
+                recheck: [
+                  { guard: { type: 'is level', params: { level: 'overdue' } }, target: 'waiting', reenter: true },
+                  { target: '#reminder.evaluating' },
+                ],
+              },
+            },
+          },
         },
       },
     },

@@ -107,9 +107,3 @@ export function defaultInstanceName(hostname: string, suffix: string): string {
 export function candidateName(base: string, attempt: number): string {
   return attempt <= 1 ? base : `${base}-${attempt}`;
 }
-
-/** multicast-dns wants an address; people name an interface (`eth0`): accept both. */
-export function interfaceAddress(spec: string, interfaces: Interfaces): string | null {
-  if (isIPv4(spec)) return spec;
-  return interfaces[spec]?.find((info) => info.family === 'IPv4')?.address ?? null;
-}

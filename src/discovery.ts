@@ -1,37 +1,22 @@
 import type Bonjour from 'bonjour-service';
 import type { EventEmitter } from 'node:events';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { DiscoveredPeer, DiscoveryCommand, DiscoveryEvent } from '../machines/cluster-events';
-import {
-  TXT_RECORD,
-  advertisedName,
-  candidateName,
-  defaultInstanceName,
-  describePeer,
-  interfaceAddress,
-  isInstanceId,
-  newInstanceId,
-  sameName,
-} from './discovery-helpers';
-import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE, type Mdns } from './mdns';
+import { TXT_RECORD, advertisedName, candidateName, describePeer, pickAddress, sameName } from './discovery-helpers';
+import { watchOwnAddresses } from './own-addresses';
+import { announceAgain, openMdns, probeName, recordsOf, SERVICE_PROTOCOL, SERVICE_TYPE, type MdnsPacket } from './mdns';
 
 export interface DiscoveryOptions {
-  name: string | null;
+  /** The instance name to advertise (a taken one gets a suffix). */
+  name: string;
   port: number;
-  stateDir: string;
   log: Logger;
-  /** The interface to use for multicast, by name (`eth0`) or IPv4 address; default: all. */
-  interface?: string;
 }
 
 /** The unpublish callback never fires on a broken socket: do not hold the shutdown for it. */
 const GOODBYE_TIMEOUT_MS = 1000;
-const PROBES = 3;
-const PROBE_INTERVAL_MS = 250;
 /** Beyond this, something answers for every name (a reflector echoing us back?): stop looping. */
 const MAX_ATTEMPTS = 100;
 /**
@@ -43,98 +28,36 @@ const MAX_ATTEMPTS = 100;
 const QUERY_FIRST_MS = 1000;
 const QUERY_MAX_MS = 15 * 60_000;
 
-interface ResourceRecord {
-  name: string;
+const fqdnOf = (name: string): string => `${name}._${SERVICE_TYPE}._${SERVICE_PROTOCOL}.local`;
+
+/** A peer found by mDNS, with the name its records go by. */
+interface Found {
+  peer: DiscoveredPeer;
+  fqdn: string;
 }
 
 /**
- * `--name` as given; else the host name and a suffix kept in `<stateDir>/instance-id`,
- * so that a node keeps its name across restarts (peers and logs recognise it).
+ * Advertises this node as `_cat._udp` and browses for the others. Follows a node that
+ * moves: a response from another address for a node already found (its announcement
+ * after a new DHCP lease, or its answer when a silent peer is looked up again) is told
+ * as `peer.found` at the new address. And announces this node again when its own
+ * addresses change.
  */
-export function instanceName(name: string | null, stateDir: string, log?: Pick<Logger, 'warn'>): string {
-  if (name !== null) return name;
-  return defaultInstanceName(os.hostname(), instanceId(stateDir, log));
-}
-
-function instanceId(stateDir: string, log?: Pick<Logger, 'warn'>): string {
-  const file = path.join(stateDir, 'instance-id');
-  try {
-    const saved = fs.readFileSync(file, 'utf8').trim();
-    if (isInstanceId(saved)) return saved.toLowerCase();
-  } catch {
-    // Missing or unreadable: a new one is made below.
-  }
-  const id = newInstanceId();
-  try {
-    fs.mkdirSync(stateDir, { recursive: true });
-    fs.writeFileSync(file, `${id}\n`);
-  } catch (error) {
-    log?.warn(
-      { event: 'mdns.instance-id', file, err: error },
-      `could not save the instance id in ${file}: ${(error as Error).message}; the name holds for this run only`,
-    );
-  }
-  return id;
-}
-
-/**
- * bonjour-service's own probe, on a conflict, stops the service, which sends
- * goodbyes for the very name it lost: every browser then drops the node that
- * owns it. So the probe is done here and the service published without one.
- */
-function probeName(mdns: Mdns, fqdn: string, log: Logger, done: (taken: boolean) => void): () => void {
-  let sent = 0;
-  let finished = false;
-  let timer: NodeJS.Timeout | undefined;
-  const finish = (taken: boolean): void => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(timer);
-    mdns.removeListener('response', onResponse);
-    done(taken);
-  };
-  const onResponse = (packet: { answers?: ResourceRecord[]; additionals?: ResourceRecord[] }): void => {
-    const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])];
-    if (records.some((record) => sameName(record.name, fqdn))) finish(true);
-  };
-  const send = (): void => {
-    mdns.query(fqdn, 'ANY', (error) => {
-      if (error) log.debug({ event: 'mdns.error', err: error }, `probe for ${fqdn}: ${error.message}`);
-    });
-    // Not in the send callback: it may never come on a broken socket.
-    timer = setTimeout(++sent < PROBES ? send : () => finish(false), PROBE_INTERVAL_MS);
-  };
-  mdns.on('response', onResponse);
-  // Random start, as RFC 6762 asks, so that nodes powered on together do not probe in step.
-  timer = setTimeout(send, Math.random() * PROBE_INTERVAL_MS);
-  return () => {
-    finished = true;
-    clearTimeout(timer);
-    mdns.removeListener('response', onResponse);
-  };
-}
-
 export function discoveryActor(options: DiscoveryOptions) {
   return fromCallback<DiscoveryCommand>(({ sendBack, receive }) => {
     const { log, port } = options;
     const send = (event: DiscoveryEvent): void => sendBack(event);
-    const interfaces = os.networkInterfaces();
-    const iface = options.interface === undefined ? null : interfaceAddress(options.interface, interfaces);
-    if (options.interface !== undefined && iface === null) {
-      log.warn(
-        { event: 'mdns.error', interface: options.interface },
-        `no IPv4 address on ${options.interface}: using all interfaces`,
-      );
-    }
-    const { bonjour, mdns, onError } = openMdns(log, iface);
+    const opened = openMdns(log);
+    const { bonjour, mdns, onError } = opened;
 
-    const base = advertisedName(instanceName(options.name, options.stateDir, log));
+    const base = advertisedName(options.name);
     let ownName = base;
     let stopping = false;
     let cancelProbe = (): void => undefined;
+    let stopWatching = (): void => undefined;
     let browser: Bonjour.Browser | undefined;
     let queryTimer: NodeJS.Timeout | undefined;
-    const found = new Map<string, DiscoveredPeer>();
+    const found = new Map<string, Found>();
 
     const peerUp = (service: Bonjour.Service): void => {
       if (sameName(service.name, ownName)) return;
@@ -143,25 +66,52 @@ export function discoveryActor(options: DiscoveryOptions) {
         log.debug({ event: 'mdns.no-address', name: service.name }, `${service.name} has no IPv4 address: ignored`);
         return;
       }
-      found.set(service.fqdn.toLowerCase(), peer);
+      found.set(service.fqdn.toLowerCase(), { peer, fqdn: service.fqdn });
       log.info({ event: 'peer.found', ...peer }, `found ${peer.name} at ${peer.address}:${peer.port}`);
       send({ type: 'peer.found', peer });
     };
     const peerDown = (service: Bonjour.Service): void => {
       const key = service.fqdn.toLowerCase();
-      const peer = found.get(key);
-      if (!peer) return;
+      const known = found.get(key);
+      if (!known) return;
       found.delete(key);
-      log.info({ event: 'peer.lost', ...peer }, `${peer.name} said goodbye`);
-      send({ type: 'peer.lost', peer });
+      log.info({ event: 'peer.lost', ...known.peer }, `${known.peer.name} said goodbye`);
+      send({ type: 'peer.lost', peer: known.peer });
     };
     // A node restarted on another port without a goodbye: the old port is dead. Other changes do not matter.
     const peerChanged = (fresh: Bonjour.Service, old: Bonjour.Service): void => {
-      const before = found.get(old.fqdn.toLowerCase());
+      const before = found.get(old.fqdn.toLowerCase())?.peer;
       const after = describePeer(fresh, port, os.networkInterfaces());
       if (before && after?.port === before.port && before.ours === after.ours) return;
       peerDown(old);
       peerUp(fresh);
+    };
+    // bonjour-service reports nothing when a node it knows answers from another address.
+    // Only its SRV record names it: every stock Pi has the same host name, and so the
+    // same A records.
+    const followMoves = (packet: MdnsPacket, rinfo: { address: string }): void => {
+      const named = recordsOf(packet).filter((record) => record.type === 'SRV' && (record.ttl ?? 1) > 0);
+      for (const known of found.values()) {
+        if (!named.some((record) => sameName(record.name, known.fqdn))) continue;
+        const address = pickAddress(rinfo, [], os.networkInterfaces());
+        if (address === null || address === known.peer.address) continue;
+        const peer = { ...known.peer, address };
+        log.info(
+          { event: 'peer.moved', ...peer, from: known.peer.address },
+          `${peer.name} moved from ${known.peer.address} to ${address}:${peer.port}`,
+        );
+        known.peer = peer;
+        send({ type: 'peer.found', peer });
+      }
+    };
+
+    // Its answer comes from wherever it is now, and followMoves takes it from there.
+    const lookAgain = (name: string): void => {
+      const known = [...found.values()].find((candidate) => sameName(candidate.peer.name, name));
+      if (!known) return;
+      mdns.query(known.fqdn, 'SRV', (error) => {
+        if (error) log.debug({ event: 'mdns.error', err: error }, `looking up ${name}: ${error.message}`);
+      });
     };
 
     const browse = (): void => {
@@ -172,6 +122,7 @@ export function discoveryActor(options: DiscoveryOptions) {
       browser.on('down', peerDown);
       browser.on('srv-update', peerChanged);
       browser.on('txt-update', peerChanged);
+      mdns.on('response', followMoves);
       let delay = QUERY_FIRST_MS;
       const requery = (): void => {
         browser?.update();
@@ -183,8 +134,7 @@ export function discoveryActor(options: DiscoveryOptions) {
 
     const publish = (attempt: number): void => {
       const name = candidateName(base, attempt);
-      const fqdn = `${name}._${SERVICE_TYPE}._${SERVICE_PROTOCOL}.local`;
-      cancelProbe = probeName(mdns, fqdn, log, (taken) => {
+      cancelProbe = probeName(mdns, fqdnOf(name), log, (taken) => {
         if (stopping) return;
         if (taken && attempt < MAX_ATTEMPTS) {
           const next = candidateName(base, attempt + 1);
@@ -194,6 +144,7 @@ export function discoveryActor(options: DiscoveryOptions) {
         }
         if (taken) log.error({ event: 'mdns.error', name }, `${name} is taken too: advertising it anyway`);
         ownName = name;
+        send({ type: 'discovery.named', name });
         const service = bonjour.publish({
           name,
           type: SERVICE_TYPE,
@@ -206,6 +157,14 @@ export function discoveryActor(options: DiscoveryOptions) {
         service.once('up', () =>
           log.info({ event: 'mdns.advertised', name, port }, `advertised as ${name} on port ${port}`),
         );
+        stopWatching = watchOwnAddresses((before, after) => {
+          log.info(
+            { event: 'mdns.readvertised', name, before, after },
+            `this machine's addresses changed (${before.join(', ') || 'none'} → ${after.join(', ') || 'none'}): ` +
+              'announced again, so that the household finds this node where it is now',
+          );
+          announceAgain(opened, service, onError);
+        });
         browse();
       });
     };
@@ -215,8 +174,10 @@ export function discoveryActor(options: DiscoveryOptions) {
       if (stopping) return;
       stopping = true;
       cancelProbe();
+      stopWatching();
       clearTimeout(queryTimer);
       browser?.stop();
+      mdns.removeListener('response', followMoves);
       let finished = false;
       const finish = (error?: Error | null): void => {
         if (finished) return;
@@ -243,6 +204,7 @@ export function discoveryActor(options: DiscoveryOptions) {
 
     receive((command) => {
       if (command.type === 'discovery.stop') shutDown(() => send({ type: 'discovery.stopped' }));
+      else if (!stopping) lookAgain(command.name);
     });
     publish(1);
     return () => shutDown(() => undefined);

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
-import type { StripCommand } from '../machines/displayMachine';
 import type { DiscoveryCommand } from '../machines/cluster-events';
-import type { StoreCommand } from '../machines/node-types';
-import type { ButtonDriver } from '../hardware/types';
+import type { StripCommand } from '../machines/displayMachine';
+import type { CleaningReport } from '../machines/node-types';
+import type { FileCommand, FileReport } from '../machines/storeMachine';
 import { isTooFarAhead } from '../machines/time-rules';
+import type { ButtonDriver } from '../hardware/types';
 import { loadState, saveState } from './state-file';
 import type { StripOutput } from './strip-output';
 import { formatRfc3339 } from './timestamp';
@@ -22,7 +23,7 @@ export function buttonActor(button: ButtonDriver, log: Logger) {
     button.watch(
       () => {
         log.info({ event: 'button' }, 'button pressed: the box was cleaned now');
-        sendBack({ type: 'button.pressed' });
+        sendBack({ type: 'cleaning.reported', source: 'button' } satisfies CleaningReport);
       },
       (error) =>
         log.error(
@@ -33,31 +34,89 @@ export function buttonActor(button: ButtonDriver, log: Logger) {
   );
 }
 
-export function loadStateActor(file: string, log: Logger, now: () => number) {
-  return fromPromise<number | null>(() => Promise.resolve(loadAndReport(file, log, now)));
+/**
+ * The state file, read once at the start and written by the store. A file that could
+ * not be read is never written over: what it holds is not known.
+ */
+export function stateFileActors(file: string, log: Logger, now: () => number) {
+  let unreadable: string | null = null;
+  const loader = fromPromise<number | null>(() => {
+    const state = loadState(file);
+    if (state.kind === 'unreadable') unreadable = state.code;
+    return Promise.resolve(report(state, file, log, now));
+  });
+  const writer = fromCallback<FileCommand>(({ receive, sendBack }) => {
+    let stopped = false;
+    const answer = (event: FileReport): void => {
+      if (!stopped) sendBack(event);
+    };
+    receive(({ lastCleaned, retry }) => {
+      const time = formatRfc3339(lastCleaned);
+      if (unreadable !== null) {
+        if (!retry) {
+          log.error(
+            { event: 'state.save-failed', file, lastCleaned: time, code: unreadable },
+            `did not write ${time} to ${file}: it could not be read at the start (${unreadable}), and what it holds ` +
+              'is not written over; the time is kept in memory and told to the household. Fix the file (its ' +
+              'permissions, say) and restart the node',
+          );
+        }
+        answer({ type: 'file.failed', lastCleaned });
+        return;
+      }
+      saveState(file, lastCleaned).then(
+        () => {
+          if (retry) {
+            log.info(
+              { event: 'state.saved', file, lastCleaned: time },
+              `wrote ${time} to ${file}, which could not be written before`,
+            );
+          } else {
+            log.debug({ event: 'state.saved', file, lastCleaned: time }, 'state saved');
+          }
+          answer({ type: 'file.written', lastCleaned });
+        },
+        (error: unknown) => {
+          const record = { event: 'state.save-failed', file, lastCleaned: time, err: error };
+          if (retry) {
+            log.debug(record, 'still cannot save');
+          } else {
+            log.error(
+              record,
+              `could not write ${file}: ${(error as Error).message}; keeping the new time in memory, and trying again every few seconds`,
+            );
+          }
+          answer({ type: 'file.failed', lastCleaned });
+        },
+      );
+    });
+    return () => {
+      stopped = true;
+    };
+  });
+  return { loader, writer };
 }
 
-function loadAndReport(file: string, log: Logger, now: () => number): number | null {
-  const state = loadState(file);
+/** Says what was found, and returns the time it holds (null when none can be used). */
+function report(state: ReturnType<typeof loadState>, file: string, log: Logger, now: () => number): number | null {
   switch (state.kind) {
     case 'missing':
       log.info({ event: 'state.missing', file }, `no state file at ${file}: time of the last cleaning unknown`);
       return null;
-    case 'loaded':
-      log.info(
-        { event: 'state.loaded', file, lastCleaned: formatRfc3339(state.lastCleaned) },
-        `last cleaned at ${formatRfc3339(state.lastCleaned)} (from ${file})`,
-      );
+    case 'loaded': {
+      const time = formatRfc3339(state.lastCleaned);
+      log.info({ event: 'state.loaded', file, lastCleaned: time }, `last cleaned at ${time} (from ${file})`);
       if (isTooFarAhead(state.lastCleaned, null, now())) {
         log.warn(
-          { event: 'state.ahead', file, lastCleaned: formatRfc3339(state.lastCleaned), clock: formatRfc3339(now()) },
-          `${file} says the box was cleaned at ${formatRfc3339(state.lastCleaned)}, ahead of this node's clock ` +
+          { event: 'state.ahead', file, lastCleaned: time, clock: formatRfc3339(now()) },
+          `${file} says the box was cleaned at ${time}, ahead of this node's clock ` +
             `(${formatRfc3339(now())}): kept, as the clock may not be set yet after boot; the other nodes refuse ` +
             'it until their clocks get there. If the time is wrong, stop the node, delete the file and start it ' +
             'again: the household teaches it the right one',
         );
       }
       return state.lastCleaned;
+    }
     case 'corrupt':
       log.warn(
         { event: 'state.corrupt', file, problem: state.problem, movedTo: state.movedTo },
@@ -66,52 +125,19 @@ function loadAndReport(file: string, log: Logger, now: () => number): number | n
           '; running with the time unknown',
       );
       return null;
+    case 'unreadable':
+      log.error(
+        { event: 'state.unreadable', file, code: state.code, problem: state.problem },
+        `state file ${file} could not be read (${state.code}: ${state.problem}); left as it is and never written ` +
+          'over; running with the time unknown, which the household teaches this node',
+      );
+      return null;
   }
-}
-
-/** Writes every new time to the state file before the node tells anyone of it. */
-export function storeActor(file: string, log: Logger) {
-  return fromCallback<StoreCommand>(({ receive, sendBack }) => {
-    receive((command) => {
-      const { lastCleaned } = command;
-      if (command.type === 'store.retry') {
-        sendBack({ type: 'store.retried', lastCleaned, saved: saveAgain(file, lastCleaned, log) });
-        return;
-      }
-      try {
-        saveState(file, lastCleaned);
-        log.debug({ event: 'state.saved', file, lastCleaned: formatRfc3339(lastCleaned) }, 'state saved');
-        sendBack({ ...command, type: 'store.saved' });
-      } catch (error) {
-        log.error(
-          { event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error },
-          `could not write ${file}: ${(error as Error).message}; keeping the new time in memory, and trying again every few seconds`,
-        );
-        sendBack({ ...command, type: 'store.failed' });
-      }
-    });
-  });
-}
-
-/** One more try at a save that failed: said once it works, quietly while it does not. */
-function saveAgain(file: string, lastCleaned: number, log: Logger): boolean {
-  try {
-    saveState(file, lastCleaned);
-  } catch (error) {
-    log.debug(
-      { event: 'state.save-failed', file, lastCleaned: formatRfc3339(lastCleaned), err: error },
-      'still cannot save',
-    );
-    return false;
-  }
-  log.info(
-    { event: 'state.saved', file, lastCleaned: formatRfc3339(lastCleaned) },
-    `wrote ${formatRfc3339(lastCleaned)} to ${file}, which could not be written before`,
-  );
-  return true;
 }
 
 /** Discovery turned off (`--no-mdns`): nothing to advertise, so nothing to say goodbye to. */
 export const noDiscovery = fromCallback<DiscoveryCommand>(({ receive, sendBack }) => {
-  receive(() => sendBack({ type: 'discovery.stopped' }));
+  receive((command) => {
+    if (command.type === 'discovery.stop') sendBack({ type: 'discovery.stopped' });
+  });
 });

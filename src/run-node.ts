@@ -1,111 +1,18 @@
-import * as path from 'node:path';
-import type { Logger } from 'pino';
-import { createActor, type AnyActorRef } from 'xstate';
-import { peerKey } from '../machines/cluster-events';
-import { displayMachine } from '../machines/displayMachine';
-import { formatQuietHours } from '../machines/quiet-hours';
-import { nodeMachine } from '../machines/nodeMachine';
-import { reminderMachine, type ReminderEmitted } from '../machines/reminderMachine';
 import type { Hardware } from '../hardware/types';
+import { formatQuietHours } from '../machines/quiet-hours';
 import type { RunOptions } from './cli/run-options';
 import { createLogger } from './logger';
-import { discoveryActor } from './discovery';
 import { startInspection, type Inspection } from './inspection';
-import { buttonActor, loadStateActor, noDiscovery, stripActor, storeActor } from './node-actors';
+import { createNode, type NodeActor } from './node/create-node';
+import { logNodeEvents } from './node/node-log';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
-import { ONCE_A_MINUTE_MS, PerSenderLimit } from './per-sender-limit';
-import { formatRfc3339 } from './timestamp';
-import { transportActor } from './transport';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
 
-const wallClock = { now: () => Date.now() };
-
-/** The root actor of one node with its real actors, not started. */
-export function createNode(
-  options: RunOptions,
-  hardware: Hardware,
-  output: StripOutput,
-  log: Logger,
-  inspection: Inspection | undefined,
-) {
-  const machine = nodeMachine.provide({
-    actors: {
-      loadState: loadStateActor(options.stateFile, log, wallClock.now),
-      store: storeActor(options.stateFile, log),
-      button: buttonActor(hardware.button, log),
-      transport: transportActor(options.port, log),
-      discovery: options.mdns
-        ? discoveryActor({ name: options.name, port: options.port, stateDir: path.dirname(options.stateFile), log })
-        : noDiscovery,
-      reminder: reminderMachine.provide({
-        actors: { display: displayMachine.provide({ actors: { strip: stripActor(output) } }) },
-      }),
-    },
-  });
-  return createActor(machine, {
-    input: {
-      quietHours: options.quietHours,
-      timeZone: options.timeZone,
-      clock: wallClock,
-      peers: options.peers,
-      random: Math.random,
-    },
-    inspect: inspection?.inspect,
-  });
-}
-
-/** Logs what the node tells the outside world. */
-function logNodeEvents(node: ReturnType<typeof createNode>, log: Logger): void {
-  node.on('time.changed', ({ lastCleaned, reason }) =>
-    log.info(
-      { event: 'time.changed', lastCleaned: formatRfc3339(lastCleaned), reason },
-      `last cleaned: ${formatRfc3339(lastCleaned)} (${reason === 'press' ? 'button press' : 'from a peer'})`,
-    ),
-  );
-  // A peer whose clock runs ahead offers its time at every repair round: warn about it
-  // once a minute, with how many were refused meanwhile.
-  const refusals = new PerSenderLimit(ONCE_A_MINUTE_MS);
-  node.on('time.refused', ({ from, lastCleaned }) => {
-    const sender = peerKey(from);
-    const record = { event: 'time.refused', from: sender, lastCleaned: formatRfc3339(lastCleaned) };
-    const text = `refused ${formatRfc3339(lastCleaned)} from ${sender}: more than 10 minutes ahead of our clock; kept our time`;
-    const warning = refusals.take(sender);
-    if (!warning) {
-      log.debug(record, text);
-      return;
-    }
-    const { suppressed } = warning;
-    log.warn(
-      { ...record, suppressed },
-      text + (suppressed > 0 ? ` (and ${suppressed} more from it since the last warning)` : ''),
-    );
-  });
-  node.on('peer.silent', ({ peer }) =>
-    log.info(
-      { event: 'peer.silent', peer: peerKey(peer) },
-      `${peerKey(peer)} has not answered for a while: set aside until it is seen again`,
-    ),
-  );
-}
-
-/** Tells the hardware (the terminal's words) and the log about each level the reminder enters. */
-function followLevels(node: ReturnType<typeof createNode>, hardware: Hardware, log: Logger): void {
-  let followed: AnyActorRef | undefined;
-  let logged: string | undefined;
-  node.subscribe((snapshot) => {
-    const reminder = snapshot.children.reminder;
-    if (!reminder || reminder === followed) return;
-    followed = reminder;
-    // The reminder re-enters its level on every new time (the terminal shows the time
-    // too); the log only hears of a level that differs from the last one.
-    reminder.on('level.changed', ({ level, lastCleaned }: ReminderEmitted) => {
-      if (level !== logged) log.info({ event: 'level', reminderLevel: level }, `level: ${level}`);
-      logged = level;
-      hardware.describe({ level, lastCleaned });
-    });
-  });
+/** The terminal's words under the strip follow the node's view. */
+function describeOnHardware(node: NodeActor, hardware: Hardware): void {
+  node.on('view.changed', ({ view }) => hardware.describe({ level: view.level, lastCleaned: view.lastCleaned }));
 }
 
 /**
@@ -126,7 +33,7 @@ export async function runNode(options: RunOptions, io: Console): Promise<number>
     log.info({ event: 'inspect', where: inspection.where }, `inspector: ${inspection.where}`);
   }
   const node = createNode(options, hardware, output, log, inspection);
-  followLevels(node, hardware, log);
+  describeOnHardware(node, hardware);
   logNodeEvents(node, log);
 
   return new Promise((resolve) => {

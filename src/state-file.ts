@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validate } from 'superstruct';
@@ -16,21 +17,25 @@ export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
 export type LoadedState =
   | { kind: 'missing' }
   | { kind: 'loaded'; lastCleaned: number }
-  | { kind: 'corrupt'; problem: string; movedTo: string | null };
+  | { kind: 'corrupt'; problem: string; movedTo: string | null }
+  /** The path is there but could not be read (EACCES, EIO, a directory): left as it is. */
+  | { kind: 'unreadable'; code: string; problem: string };
 
 /**
  * Reads the time of the last cleaning. A missing file means "not known": never
  * "now", or a new node would tell the whole house that the box was just cleaned.
- * A file that cannot be used is moved aside, so that it is not lost when the next
- * time is written.
+ * Content that is not a timestamp is moved aside, so that it is not lost when the
+ * next time is written. A path that cannot be read at all is not touched: what it
+ * holds is not known, and may be a good time behind a wrong permission.
  */
 export function loadState(file: string): LoadedState {
   let text: string;
   try {
     text = readStart(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'corrupt', problem: (error as Error).message, movedTo: moveAside(file) };
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'unreadable', code: code ?? 'an unknown error', problem: message };
   }
   const line = text.trim();
   const [problem] = validate(line, Rfc3339);
@@ -73,39 +78,41 @@ function moveAside(file: string): string | null {
  * Writes the time so that a crash or power cut at any moment leaves either the old
  * or the new file: a temporary file, fsync, rename over, fsync of the directory.
  * Written without a trailing newline, as the original program writes and reads it.
+ * Asynchronous, so that a slow SD card holds up neither the strip nor the network;
+ * the caller writes one time at a time (the temporary file's name is the same).
  */
-export function saveState(file: string, lastCleaned: number): void {
+export async function saveState(file: string, lastCleaned: number): Promise<void> {
   const directory = path.dirname(file);
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = openCreatingDirectory(temporary);
   try {
+    const handle = await openCreatingDirectory(temporary);
     try {
-      fs.writeSync(fd, formatRfc3339(lastCleaned));
-      fs.fsyncSync(fd);
+      await handle.writeFile(formatRfc3339(lastCleaned));
+      await handle.sync();
     } finally {
-      fs.closeSync(fd);
+      await handle.close();
     }
-    fs.renameSync(temporary, file);
+    await fsp.rename(temporary, file);
   } catch (error) {
     // A full disk, or the state path taken by a directory: leave no temporary behind.
-    fs.rmSync(temporary, { force: true });
+    await fsp.rm(temporary, { force: true });
     throw error;
   }
-  const directoryFd = fs.openSync(directory, 'r');
+  const directoryHandle = await fsp.open(directory, 'r');
   try {
-    fs.fsyncSync(directoryFd);
+    await directoryHandle.sync();
   } finally {
-    fs.closeSync(directoryFd);
+    await directoryHandle.close();
   }
 }
 
 /** The directory is made at the first save (and again if it was removed), not at every one. */
-function openCreatingDirectory(temporary: string): number {
+async function openCreatingDirectory(temporary: string): Promise<fsp.FileHandle> {
   try {
-    return fs.openSync(temporary, 'w', 0o644);
+    return await fsp.open(temporary, 'w', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    fs.mkdirSync(path.dirname(temporary), { recursive: true });
-    return fs.openSync(temporary, 'w', 0o644);
+    await fsp.mkdir(path.dirname(temporary), { recursive: true });
+    return await fsp.open(temporary, 'w', 0o644);
   }
 }

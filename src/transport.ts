@@ -3,11 +3,17 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { PeerAddress, TransportCommand, TransportEvent } from '../machines/cluster-events';
-import { peerKey } from '../machines/cluster-events';
-import { decode, encode } from './protocol/codec';
-import type { Message } from './protocol/message';
+import {
+  addressOf,
+  peerKey,
+  type PeerAddress,
+  type TransportCommand,
+  type TransportEvent,
+} from '../machines/cluster-events';
+import { decode } from './protocol/codec';
 import { MalformedCounter } from './protocol/malformed-counter';
+import type { Message } from './protocol/message';
+import { sendMessage } from './protocol/send';
 
 const SECOND = 1000;
 
@@ -63,12 +69,8 @@ export function transportActor(port: number, log: Logger) {
       listening = true;
       log.info({ event: 'transport.listening', port }, `listening on UDP port ${port}`);
     });
-    // A peer given by host name answers from its address: its datagrams are told to the
-    // node as coming from the peer it knows, so that the peer is heard from.
-    const named = new Map<string, PeerAddress>();
     socket.on('message', (bytes, remote) => {
-      const sender = { address: remote.address, port: remote.port };
-      const from = named.get(peerKey(sender)) ?? sender;
+      const from = { address: remote.address, port: remote.port };
       const decoded = decode(bytes);
       if (!decoded.ok) {
         malformed.record(peerKey(from), decoded.reason, bytes.length);
@@ -78,25 +80,19 @@ export function transportActor(port: number, log: Logger) {
       sendBack(toEvent(decoded.message, from));
     });
     socket.bind(port);
+    // Where each --peer given by host name was last found: the node hears when it changes.
+    const resolved = new Map<string, string>();
     receive((command) => {
       if (unbound) return;
       const message = toMessage(command);
-      const failed = (error: Error | null): void => {
-        if (!error) return;
+      const failed = (error: Error): void => {
         log.warn(
           { event: 'transport.send-failed', to: peerKey(command.to), err: error },
           `could not send ${message.type} to ${peerKey(command.to)}: ${error.message}; the next repair round tries again`,
         );
       };
-      const send = (address: string): void => {
-        try {
-          socket.send(encode(message), command.to.port, address, failed);
-        } catch (error) {
-          failed(error as Error);
-        }
-      };
       if (net.isIPv4(command.to.address)) {
-        send(command.to.address);
+        sendMessage(socket, message, command.to, failed);
         return;
       }
       // Looked up at every send, so that a peer whose address changes is followed.
@@ -105,8 +101,12 @@ export function transportActor(port: number, log: Logger) {
           failed(error);
           return;
         }
-        named.set(peerKey({ address, port: command.to.port }), command.to);
-        send(address);
+        const key = peerKey(command.to);
+        if (resolved.get(key) !== address) {
+          resolved.set(key, address);
+          sendBack({ type: 'peer.resolved', peer: addressOf(command.to), address } satisfies TransportEvent);
+        }
+        sendMessage(socket, message, { address, port: command.to.port }, failed);
       });
     });
     return () => socket.close();

@@ -7,8 +7,9 @@ import type { Logger } from 'pino';
 import { peerKey, type PeerAddress } from '../../machines/cluster-events';
 import { describePeer } from '../discovery-helpers';
 import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../mdns';
-import { decode, encode } from '../protocol/codec';
+import { decode } from '../protocol/codec';
 import type { Message } from '../protocol/message';
+import { sendMessage } from '../protocol/send';
 
 /** A node of the household, found by mDNS or given with --peer. */
 export interface HouseholdNode extends PeerAddress {
@@ -84,15 +85,9 @@ export class HouseholdProbe {
   }
 
   send(message: Message, to: PeerAddress): void {
-    const failed = (error: Error | null): void => {
-      if (error) this.options.log.debug({ event: 'probe.send-failed', to: peerKey(to), err: error }, error.message);
-    };
-    try {
-      this.socket.send(encode(message), to.port, to.address, failed);
-    } catch (error) {
-      // dgram throws at once for some addresses and ports rather than calling back.
-      failed(error as Error);
-    }
+    sendMessage(this.socket, message, to, (error) =>
+      this.options.log.debug({ event: 'probe.send-failed', to: peerKey(to), err: error }, error.message),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { peerKey } from '../../machines/cluster-events';
-import { LEVEL_COLOURS, levelAt, type Level } from '../../machines/levels';
+import { LEVEL_COLOURS, type Level } from '../../common/levels';
+import { DEFAULT_THRESHOLDS, levelAt } from '../../machines/levels';
 import { formatDuration, renderBlocks } from '../../hardware/terminal-text';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
@@ -24,7 +25,7 @@ export function nodeStatuses(nodes: Iterable<HouseholdNode>, answers: Answers, n
         ...node,
         answered,
         lastCleaned,
-        level: answered ? levelAt(lastCleaned, now) : ('unreachable' as const),
+        level: answered ? levelAt(lastCleaned, now, DEFAULT_THRESHOLDS) : ('unreachable' as const),
         disagrees: answered && lastCleaned !== newest,
       };
     })

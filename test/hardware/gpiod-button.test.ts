@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openGpiodButton, type GpiodButtonOptions, type GpiodTools } from '../../hardware/gpiod-button';
-import { until } from '../support/ws-relay';
+import { until } from '../support/until';
 
 const PI4 = 'gpiochip0 [pinctrl-bcm2711] (58 lines)\ngpiochip1 [raspberrypi-exp-gpio] (8 lines)';
 const PI5 = 'gpiochip0 [gpio-brcmstb@107d508500] (32 lines)\ngpiochip4 [pinctrl-rp1] (54 lines)';

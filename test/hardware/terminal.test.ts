@@ -138,7 +138,6 @@ describe('terminal text', () => {
     expect(levelWords('soon')).toBe('due soon');
     expect(levelWords('now')).toBe('due now');
     expect(levelWords('overdue')).toBe('overdue!');
-    expect(levelWords('sparkly')).toBe('sparkly');
   });
 
   it('renders one block per LED, outlined when dark', () => {

@@ -11,6 +11,7 @@ import { defaultInstanceName } from '../../src/discovery-helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DISCOVERY = path.join(ROOT, 'dist', 'src', 'discovery.js');
+const IDENTITY = path.join(ROOT, 'dist', 'src', 'instance-name.js');
 
 function hasIp(): boolean {
   try {
@@ -74,11 +75,13 @@ const PROBE = `
 const { createActor, createMachine, sendTo } = require('xstate');
 const pino = require('pino');
 const { discoveryActor } = require(${JSON.stringify(DISCOVERY)});
+const { nodeIdentity } = require(${JSON.stringify(IDENTITY)});
 const config = JSON.parse(process.argv[1]);
+const name = nodeIdentity(config.name, config.stateDir).name;
 const log = pino({ level: 'debug', base: undefined }, pino.destination({ dest: 2, sync: true }));
 const print = ({ event }) => process.stdout.write(JSON.stringify(event) + '\\n');
 const machine = createMachine({
-  invoke: { id: 'discovery', src: discoveryActor({ ...config, log }) },
+  invoke: { id: 'discovery', src: discoveryActor({ name, port: config.port, log }) },
   on: {
     'peer.found': { actions: print },
     'peer.lost': { actions: print },

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canBuildHosts, Lan, type Host } from '../support/netns';
-import { NodeProcess, runCli, tempDir } from '../support/node-process';
+import { NodeProcess, readIfThere, runCli, tempDir } from '../support/node-process';
+import { until } from '../support/until';
 
 /*
  * Issue #5, "done when": from a laptop on the household's LAN, `status` and `reset`
@@ -169,7 +170,7 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
           `${NODES[i].name} adopting ${time}`,
         );
         await node.waitForLed('#003c00');
-        expect(fs.readFileSync(stateFile(i), 'utf8')).toBe(time);
+        await until(() => readIfThere(stateFile(i)) === time, `${NODES[i].name}'s state file holding ${time}`);
       }),
     );
 

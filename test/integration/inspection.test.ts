@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { NodeProcess, runCli, tempDir } from '../support/node-process';
-import { startRelay, startTurningAway, until } from '../support/ws-relay';
+import { startRelay, startTurningAway } from '../support/ws-relay';
+import { until } from '../support/until';
 
 describe('a node run with --inspect', () => {
   let temp: ReturnType<typeof tempDir>;
@@ -36,7 +37,7 @@ describe('a node run with --inspect', () => {
       node.press();
       const root = relay.received.find((e) => e.type === '@xstate.actor' && e.name === 'node');
       await until(
-        () => relay.received.some((e) => e.sessionId === root?.sessionId && e.event?.type === 'button.pressed'),
+        () => relay.received.some((e) => e.sessionId === root?.sessionId && e.event?.type === 'cleaning.reported'),
         'the press, sent to the node',
       );
 

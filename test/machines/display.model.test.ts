@@ -1,9 +1,12 @@
-import { createActor, SimulatedClock } from 'xstate';
+import { SimulatedClock } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { displayMachine, type DisplayEvent } from '../../machines/displayMachine';
+
+type DisplayContext = ReturnType<typeof displayMachine.getInitialSnapshot>['context'];
 import type { QuietHours } from '../../machines/quiet-hours';
-import { afterEvents, delayName, playDelay, stateKey } from '../support/graph';
+import { afterEvents, delayName, playDelay, standingClock, stateKey, walkable } from '../support/graph';
 import { stripRecorder } from '../support/strip-recorder';
+import { underParent } from '../support/under-parent';
 
 const DEFAULT_QUIET: QuietHours = { start: 22 * 60, end: 7 * 60 };
 
@@ -24,21 +27,24 @@ describe('display machine, every simple path through its graph', () => {
     { type: 'display.off' },
     ...(afterEvents(displayMachine, ['recheck']) as unknown as DisplayEvent[]),
   ];
-  const walks = STARTS.flatMap((start) => {
-    const traversalClock = new SimulatedClock();
-    traversalClock.set(start.at);
-    return getSimplePaths(displayMachine, {
+  // Each state of the walk carries its own wall clock, which its timers move on.
+  const walkableDisplay = walkable(displayMachine, (context: DisplayContext, ms: number) => ({
+    ...context,
+    clock: standingClock(context.clock.now() + ms),
+  }));
+  const walks = STARTS.flatMap((start) =>
+    getSimplePaths(walkableDisplay, {
       events,
-      input: { quietHours: start.quietHours, timeZone: 'UTC', clock: traversalClock },
+      input: { quietHours: start.quietHours, timeZone: 'UTC', clock: standingClock(start.at) },
       filterEvents: (snapshot) => snapshot.status === 'active',
       // The colour matters for what a lit strip shows, so it is part of the state.
       serializeState: (snapshot) => `${stateKey(snapshot.value)} ${snapshot.context.colour}`,
-    }).map((path) => ({ start, path }));
-  });
+    }).map((path) => ({ start, path })),
+  );
 
   it('reaches waiting, lit (always and until quiet), quiet and off', () => {
     const reached = new Set(walks.map(({ path }) => stateKey(path.state.value)));
-    expect([...reached].sort()).toEqual(['lit.always', 'lit.untilQuiet', 'off', 'quiet', 'waiting']);
+    expect([...reached].sort()).toEqual(['lit.always', 'lit.untilQuiet', 'off', 'quiet.waiting', 'waiting']);
   });
 
   it.each(
@@ -60,10 +66,11 @@ describe('display machine, every simple path through its graph', () => {
     const clock = new SimulatedClock();
     clock.set(start.at);
     const strip = stripRecorder();
-    const actor = createActor(displayMachine.provide({ actors: { strip: strip.actor } }), {
+    const { child: actor, reports } = underParent(
+      displayMachine.provide({ actors: { strip: strip.actor } }),
+      { quietHours: start.quietHours, timeZone: 'UTC', clock },
       clock,
-      input: { quietHours: start.quietHours, timeZone: 'UTC', clock },
-    }).start();
+    );
     let asked: string | undefined;
     for (const step of path.steps) {
       const { event } = step;
@@ -74,6 +81,10 @@ describe('display machine, every simple path through its graph', () => {
       expect(stateKey(actor.getSnapshot().value)).toBe(state);
       const expected = state === 'waiting' ? undefined : state.startsWith('lit') ? asked : '#000000';
       expect(strip.current()).toBe(expected);
+      // The parent hears of quiet hours as they begin and end, and of nothing else.
+      const quiet = reports.filter((report) => report.type === 'display.quiet').map((report) => report.quiet);
+      expect(quiet.every((value, i) => i === 0 || value !== quiet[i - 1])).toBe(true);
+      if (state.startsWith('lit') || state.startsWith('quiet')) expect(quiet.at(-1)).toBe(state.startsWith('quiet'));
     }
   });
 });

@@ -1,22 +1,35 @@
-import { createActor, SimulatedClock } from 'xstate';
+import { SimulatedClock } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { displayMachine } from '../../machines/displayMachine';
-import { reminderMachine, type ReminderEvent } from '../../machines/reminderMachine';
-import { afterEvents, delayName, playDelay, stateKey } from '../support/graph';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { reminderMachine, type ReminderEvent, type ReminderInput } from '../../machines/reminderMachine';
+import { afterEvents, delayName, playDelay, standingClock, stateKey, walkable } from '../support/graph';
 import { stripRecorder } from '../support/strip-recorder';
+import { underParent } from '../support/under-parent';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 /** What the strip must show in each state: the oracle, written independently of the machine. */
 const SHOWS: Record<string, string> = {
   unknown: '#000014',
-  'ok.fresh': '#003c00',
-  'ok.settled': '#001400',
-  'due.soon': '#ff3c00',
-  'due.now': '#ff0000',
-  'overdue.on': '#ff0000',
-  'overdue.off': '#000000',
+  'fresh.waiting': '#003c00',
+  'settled.waiting': '#001400',
+  'soon.waiting': '#ff3c00',
+  'now.waiting': '#ff0000',
+  'overdue.blink.on,watch.waiting': '#ff0000',
+  'overdue.blink.off,watch.waiting': '#000000',
   stopped: '#000000',
+};
+
+/** What the reminder must have told its parent last, in each state. */
+const LEVEL: Record<string, string> = {
+  unknown: 'unknown',
+  'fresh.waiting': 'fresh',
+  'settled.waiting': 'settled',
+  'soon.waiting': 'soon',
+  'now.waiting': 'now',
+  'overdue.blink.on,watch.waiting': 'overdue',
+  'overdue.blink.off,watch.waiting': 'overdue',
 };
 
 type GraphEvent = ReminderEvent | { type: string };
@@ -26,24 +39,26 @@ const HOUR = 3_600_000;
 /** Where the walks start: no time known, and a cleaning of each age that begins a level. */
 const STARTS: (number | null)[] = [null, NOON, NOON - 9 * HOUR, NOON - 13 * HOUR, NOON - 25 * HOUR, NOON - 27 * HOUR];
 
-function inputFor(lastCleaned: number | null, clock: SimulatedClock) {
-  return { lastCleaned, quietHours: null, timeZone: 'UTC', clock };
+function inputFor(lastCleaned: number | null, clock: { now(): number }): ReminderInput {
+  return { lastCleaned, thresholds: DEFAULT_THRESHOLDS, quietHours: null, timeZone: 'UTC', clock };
 }
 
 describe('reminder machine, the shortest path to every state from each starting level', () => {
-  const traversalClock = new SimulatedClock();
-  traversalClock.set(NOON);
-  // The graph is walked with the clock standing still: a cleaning "now", and the
-  // levels that follow each other by delays. Playing a path advances a real clock.
+  // Each state of the walk carries its own wall clock, which its timers move on: the
+  // levels follow each other as time passes. The re-check, which only looks again, is left out.
+  const walkableReminder = walkable(reminderMachine, (context: ReminderInput, ms: number) => ({
+    ...context,
+    clock: standingClock(context.clock.now() + ms),
+  }));
   const events: GraphEvent[] = [
     { type: 'time.changed', lastCleaned: NOON },
     { type: 'SHUTDOWN' },
     ...afterEvents(reminderMachine, ['recheck']),
   ];
   const walks = STARTS.flatMap((lastCleaned) =>
-    getShortestPaths(reminderMachine, {
+    getShortestPaths(walkableReminder, {
       events: events as ReminderEvent[],
-      input: inputFor(lastCleaned, traversalClock),
+      input: inputFor(lastCleaned, standingClock(NOON)),
       filterEvents: (snapshot) => snapshot.status === 'active',
     }).map((path) => ({ lastCleaned, path })),
   );
@@ -68,20 +83,22 @@ describe('reminder machine, the shortest path to every state from each starting 
     const clock = new SimulatedClock();
     clock.set(NOON);
     const strip = stripRecorder();
-    const actor = createActor(
-      reminderMachine.provide({
-        actors: { display: displayMachine.provide({ actors: { strip: strip.actor } }) },
-      }),
-      { clock, input: inputFor(lastCleaned, clock) },
-    ).start();
+    const machine = reminderMachine.provide({
+      actors: { display: displayMachine.provide({ actors: { strip: strip.actor } }) },
+    });
+    const { child: actor, reports } = underParent(machine, inputFor(lastCleaned, clock), clock);
     for (const step of path.steps) {
       const { type } = step.event;
       if (delayName(type)) playDelay(reminderMachine, type, actor.getSnapshot().context, clock);
-      else if (type === 'time.changed') actor.send({ type, lastCleaned: clock.now() });
+      else if (type === 'time.changed') actor.send({ type, lastCleaned: NOON });
       else if (type === 'SHUTDOWN') actor.send({ type });
       const expected = stateKey(step.state.value);
       expect(stateKey(actor.getSnapshot().value)).toBe(expected);
       expect(strip.current()).toBe(SHOWS[expected]);
+      const levels = reports.filter((report) => report.type === 'reminder.level').map((report) => report.level);
+      if (expected !== 'stopped') expect(levels.at(-1)).toBe(LEVEL[expected]);
+      // Each level is told once, as it begins.
+      expect(levels.every((level, i) => i === 0 || level !== levels[i - 1])).toBe(true);
     }
     if (actor.getSnapshot().status === 'done') expect(strip.released()).toBe(1);
   });

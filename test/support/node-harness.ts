@@ -1,8 +1,13 @@
 import { assign, createActor, fromCallback, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
 import type { DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
-import type { StoreCommand } from '../../machines/node-types';
+import { clusterMachine } from '../../machines/clusterMachine';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { nodeMachine } from '../../machines/nodeMachine';
+import type { NodeEmitted, NodeInput } from '../../machines/node-types';
 import type { reminderMachine, ReminderEvent } from '../../machines/reminderMachine';
+import { storeMachine, type FileCommand, type FlushCommand, type SaveCommand } from '../../machines/storeMachine';
+
+type StoreCommand = SaveCommand | FlushCommand;
 
 export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
@@ -25,57 +30,126 @@ const reminderStub = setup({
   },
 });
 
-export function nodeInput(clock: SimulatedClock, peers: PeerAddress[] = []) {
-  return { quietHours: null, timeZone: 'UTC', clock, peers, random: () => 0.5 };
+export function nodeInput(clock: { now(): number }, peers: PeerAddress[] = []): NodeInput {
+  return {
+    name: 'kitchen-3f2a',
+    quietHours: null,
+    timeZone: 'UTC',
+    thresholds: DEFAULT_THRESHOLDS,
+    clock,
+    peers,
+    random: () => 0.5,
+  };
 }
 
 /**
- * The node machine with every actor it invokes replaced by a stub the test drives:
- * the loader resolves when told, the store saves at once, the transport records.
+ * The node machine with its own store and cluster machines, and every actor at the
+ * edge replaced by a stub the test drives: the loader resolves when told, the file
+ * writes at once (or, with `disk.slow`, when the test says), the transport records,
+ * discovery answers the goodbye when told, the reminder records what it hears.
  */
-export function nodeHarness(peers: PeerAddress[] = []) {
+export function nodeHarness(peers: PeerAddress[] = [], options: { storeStub?: boolean } = {}) {
   const clock = new SimulatedClock();
   clock.set(NOON);
   const load: { resolve?: (time: number | null) => void; reject?: (error: Error) => void } = {};
-  const saved: number[] = [];
+  const written: number[] = [];
   const sent: TransportCommand[] = [];
-  let press: (() => void) | undefined;
-  const released = { button: 0, store: 0 };
-  /** Set `failing` to make every save fail, as a full disk would. */
-  const store = { failing: false };
+  const emitted: NodeEmitted[] = [];
+  const pressers: (() => void)[] = [];
+  const released = { button: 0, file: 0 };
+  /** `failing`: every write fails, as on a full disk; `slow`: writes finish on `finishWrites()`. */
+  const disk = { failing: false, slow: false };
+  let pending: (() => void)[] = [];
   const goodbye: { answer?: () => void } = {};
+  const flush: { answer?: () => void } = {};
+  // For walks over the node's own graph: saves are answered at once, and the store is
+  // idle at the shutdown only when the test says so.
+  const storeStub = fromCallback<StoreCommand>(({ receive, sendBack }) => {
+    receive((command) => {
+      if (command.type === 'store.flush') flush.answer = () => sendBack({ type: 'store.idle' });
+      else {
+        written.push(command.lastCleaned);
+        sendBack({ ...command, type: 'store.saved' });
+      }
+    });
+    return () => (released.file += 1);
+  });
+  const file = fromCallback<FileCommand>(({ receive, sendBack }) => {
+    receive((command) => {
+      const finish = (): void => {
+        if (!disk.failing) written.push(command.lastCleaned);
+        sendBack({
+          type: disk.failing ? 'file.failed' : 'file.written',
+          lastCleaned: command.lastCleaned,
+        });
+      };
+      if (disk.slow) pending.push(finish);
+      else finish();
+    });
+    return () => (released.file += 1);
+  });
   const machine = nodeMachine.provide({
     actors: {
       loadState: fromPromise<number | null>(
         () => new Promise((resolve, reject) => Object.assign(load, { resolve, reject })),
       ),
-      store: fromCallback<StoreCommand>(({ receive, sendBack }) => {
-        receive((command) => {
-          if (!store.failing) saved.push(command.lastCleaned);
-          if (command.type === 'store.retry') {
-            sendBack({ type: 'store.retried', lastCleaned: command.lastCleaned, saved: !store.failing });
-          } else {
-            sendBack({ ...command, type: store.failing ? 'store.failed' : 'store.saved' });
-          }
-        });
-        return () => (released.store += 1);
+      store: options.storeStub
+        ? (storeStub as unknown as typeof storeMachine)
+        : storeMachine.provide({ actors: { file } }),
+      cluster: clusterMachine.provide({
+        actors: {
+          transport: fromCallback<TransportCommand>(({ receive }) => receive((command) => sent.push(command))),
+          discovery: fromCallback<DiscoveryCommand>(({ receive, sendBack }) => {
+            receive((command) => {
+              if (command.type === 'discovery.stop') goodbye.answer = () => sendBack({ type: 'discovery.stopped' });
+            });
+          }),
+        },
       }),
       button: fromCallback(({ sendBack }) => {
-        press = () => sendBack({ type: 'button.pressed' });
-        return () => (released.button += 1);
-      }),
-      transport: fromCallback<TransportCommand>(({ receive }) => receive((command) => sent.push(command))),
-      discovery: fromCallback<DiscoveryCommand>(({ receive, sendBack }) => {
-        receive(() => (goodbye.answer = () => sendBack({ type: 'discovery.stopped' })));
+        const press = () => sendBack({ type: 'cleaning.reported', source: 'button' });
+        pressers.push(press);
+        return () => {
+          pressers.splice(pressers.indexOf(press), 1);
+          released.button += 1;
+        };
       }),
       reminder: reminderStub as unknown as typeof reminderMachine,
     },
   });
-  const actor = createActor(machine, { clock, input: nodeInput(clock, peers) }).start();
-  const reminder = (): AnyActorRef => actor.getSnapshot().children.reminder as AnyActorRef;
+  const actor = createActor(machine, { clock, input: nodeInput(clock, peers) });
+  for (const type of ['view.changed', 'time.changed', 'time.refused', 'peer.silent'] as const) {
+    actor.on(type, (event) => emitted.push(event));
+  }
+  actor.start();
+  const child = (id: string): AnyActorRef => actor.getSnapshot().children[id as 'reminder'] as AnyActorRef;
   const heard = (): ReminderEvent[] =>
-    (reminder().getSnapshot() as { context: { heard: ReminderEvent[] } }).context.heard;
-  return { actor, clock, load, saved, store, sent, released, reminder, heard, goodbye, press: () => press?.() };
+    (child('reminder').getSnapshot() as { context: { heard: ReminderEvent[] } }).context.heard;
+  /** A datagram from a peer, as the transport tells the cluster. */
+  const receive = (from: PeerAddress, lastCleaned: number | null) =>
+    child('cluster').send({ type: 'state.received', from, lastCleaned });
+  return {
+    actor,
+    clock,
+    load,
+    written,
+    disk,
+    sent,
+    emitted,
+    released,
+    heard,
+    goodbye,
+    flush,
+    receive,
+    child,
+    views: () => emitted.flatMap((event) => (event.type === 'view.changed' ? [event.view] : [])),
+    press: () => pressers.forEach((press) => press()),
+    finishWrites: () => {
+      const finishing = pending;
+      pending = [];
+      finishing.forEach((finish) => finish());
+    },
+  };
 }
 
 /** Lets promise callbacks (the loader) run. */

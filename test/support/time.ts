@@ -4,11 +4,32 @@ export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 
+interface Timeout {
+  start: number;
+  timeout: number;
+}
+
+/** When the clock's next timer is due, if one is due by `until`. */
+function nextDue(clock: SimulatedClock, until: number): number | undefined {
+  const { timeouts } = clock as unknown as { timeouts: Map<number, Timeout> };
+  let next: number | undefined;
+  for (const { start, timeout } of timeouts.values()) {
+    const at = start + timeout;
+    if (at <= until && (next === undefined || at < next)) next = at;
+  }
+  return next;
+}
+
 /**
- * Advances a SimulatedClock in small steps. One big `increment` would run every
- * timer that falls inside it with the clock already at the end, so timers that
- * read the clock (the next level, quiet hours) would see the wrong time.
+ * Advances a SimulatedClock by `ms`, running each timer at the very time it is due.
+ * `increment` alone moves the clock to the end first and then runs every timer due
+ * by then: timers that read the clock (the next level, quiet hours) would see the
+ * wrong time.
  */
-export function advance(clock: SimulatedClock, ms: number, step = MINUTE): void {
-  for (let left = ms; left > 0; left -= step) clock.increment(Math.min(step, left));
+export function advance(clock: SimulatedClock, ms: number): void {
+  const until = clock.now() + ms;
+  for (let due = nextDue(clock, until); due !== undefined; due = nextDue(clock, until)) {
+    clock.set(Math.max(clock.now(), due));
+  }
+  clock.set(until);
 }

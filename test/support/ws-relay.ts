@@ -41,14 +41,6 @@ export async function startRelay(port = 0) {
   return { url: `ws://127.0.0.1:${server.address().port}`, received, disconnected, close };
 }
 
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** A TCP port nothing listens on: a relay that is not running. */
 export function freeTcpPort(): Promise<number> {
   return new Promise((resolve) => {

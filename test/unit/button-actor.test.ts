@@ -24,21 +24,25 @@ function parentOf(button: ButtonDriver, log: pino.Logger) {
   const parent = createActor(
     createMachine({
       invoke: { src: buttonActor(button, log) },
-      on: { 'button.pressed': { actions: () => heard.push('button.pressed') } },
+      on: {
+        'cleaning.reported': {
+          actions: ({ event }) => heard.push(`${event.type} ${(event as unknown as { source: string }).source}`),
+        },
+      },
     }),
   );
   return { parent, heard };
 }
 
 describe('the button actor', () => {
-  it('sends button.pressed with a button record for each press, and stops the watch with its state', () => {
+  it('reports a cleaning by the button with a button record for each press, and stops the watch with its state', () => {
     const { log, records } = capturingLogger();
     const button = handButton();
     const { parent, heard } = parentOf(button.driver, log);
     parent.start();
     button.press();
     button.press();
-    expect(heard).toEqual(['button.pressed', 'button.pressed']);
+    expect(heard).toEqual(['cleaning.reported button', 'cleaning.reported button']);
     expect(records.map((r) => r.event)).toEqual(['button', 'button']);
     parent.stop();
     expect(button.stopped()).toBe(1);

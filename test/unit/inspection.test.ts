@@ -1,10 +1,12 @@
 import { createActor } from 'xstate';
 import { nodeMachine } from '../../machines/nodeMachine';
+import { nodeInput } from '../support/node-harness';
 import { parseInspectTarget, startInspection } from '../../src/inspection';
-import { freeTcpPort, startRelay, startTurningAway, until } from '../support/ws-relay';
+import { freeTcpPort, startRelay, startTurningAway } from '../support/ws-relay';
+import { until } from '../support/until';
 import { capturingLogger } from '../support/capturing-logger';
 
-const input = { quietHours: null, timeZone: 'UTC', clock: { now: () => Date.now() }, peers: [], random: Math.random };
+const input = nodeInput({ now: () => Date.now() });
 
 describe('parseInspectTarget', () => {
   it.each(['', 'sky'])('takes %j for Stately Sky', (value) => {
@@ -55,12 +57,12 @@ describe('startInspection with a relay', () => {
       relay.received.find((e) => e.type === '@xstate.actor' && e.name === id)?.sessionId;
     const heardFrom = (id: string) =>
       relay.received.some((e) => e.type !== '@xstate.actor' && e.sessionId === sessionOf(id));
-    const ids = ['node', 'reminder', 'discovery', 'transport'];
+    const ids = ['node', 'store', 'cluster', 'reminder', 'display', 'discovery', 'transport'];
     await until(() => ids.every(heardFrom), `events from ${ids.join(', ')}`);
     const root = relay.received.find((e) => e.type === '@xstate.actor' && e.name === 'node');
     // The clock's function is left out, and the random function: neither is a reason to fail.
-    expect(root?.snapshot?.context).toMatchObject({ clock: {}, timeZone: 'UTC', lastCleaned: null });
-    expect(root?.snapshot?.context).not.toHaveProperty('random');
+    expect(root?.snapshot?.context).toMatchObject({ settings: { clock: {}, timeZone: 'UTC' }, lastCleaned: null });
+    expect(root?.snapshot?.context?.settings).not.toHaveProperty('random');
   });
 
   it('warns once while the relay is away, and sends everything when it comes', async () => {

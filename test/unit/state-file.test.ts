@@ -20,27 +20,27 @@ describe('state file', () => {
     expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2024, 0, 11, 19, 6, 40) });
   });
 
-  it('writes what the original reads back, and nothing else is left in the directory', () => {
+  it('writes what the original reads back, and nothing else is left in the directory', async () => {
     const file = path.join(temp.dir, 'nested', 'state');
-    saveState(file, Date.UTC(2026, 10, 24, 14, 20, 0, 999));
+    await saveState(file, Date.UTC(2026, 10, 24, 14, 20, 0, 999));
     expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-24T14:20:00+00:00');
     expect(fs.readdirSync(path.dirname(file))).toEqual(['state']);
-    saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0));
+    await saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0));
     expect(loadState(file)).toEqual({ kind: 'loaded', lastCleaned: Date.UTC(2026, 10, 24, 15, 0, 0) });
   });
 
-  it('makes its directory again when it was removed while the node ran', () => {
+  it('makes its directory again when it was removed while the node ran', async () => {
     const file = path.join(temp.dir, 'state-dir', 'state');
-    saveState(file, Date.UTC(2026, 10, 24, 14, 0, 0));
+    await saveState(file, Date.UTC(2026, 10, 24, 14, 0, 0));
     fs.rmSync(path.dirname(file), { recursive: true });
-    saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0));
+    await saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0));
     expect(fs.readFileSync(file, 'utf8')).toBe('2026-11-24T15:00:00+00:00');
   });
 
-  it('throws when it cannot save, and leaves no temporary file behind', () => {
+  it('fails when it cannot save, and leaves no temporary file behind', async () => {
     const file = path.join(temp.dir, 'state');
     fs.mkdirSync(file);
-    expect(() => saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0))).toThrow(/EISDIR|EEXIST|ENOTEMPTY/);
+    await expect(saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0))).rejects.toThrow(/EISDIR|EEXIST|ENOTEMPTY/);
     expect(fs.readdirSync(temp.dir)).toEqual(['state']);
   });
 
@@ -91,10 +91,19 @@ describe('state file', () => {
     expect(loadState(file).kind).toBe('corrupt');
   });
 
-  it('reports an unreadable path (a directory) as corrupt', () => {
+  it('reports a path that cannot be read (a directory) as unreadable with its code, and leaves it as it is', () => {
     const file = path.join(temp.dir, 'state');
     fs.mkdirSync(file);
-    expect(loadState(file).kind).toBe('corrupt');
+    fs.writeFileSync(path.join(file, 'inside'), 'kept');
+    expect(loadState(file)).toEqual({ kind: 'unreadable', code: 'EISDIR', problem: expect.stringContaining('EISDIR') });
+    expect(fs.readdirSync(temp.dir)).toEqual(['state']);
+    expect(fs.readFileSync(path.join(file, 'inside'), 'utf8')).toBe('kept');
+  });
+
+  it('reports a path under a file as unreadable, not as missing', () => {
+    const file = path.join(temp.dir, 'plain');
+    fs.writeFileSync(file, '');
+    expect(loadState(path.join(file, 'state'))).toMatchObject({ kind: 'unreadable', code: 'ENOTDIR' });
   });
 
   it.each([

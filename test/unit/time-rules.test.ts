@@ -1,4 +1,4 @@
-import { levelAt, msUntilNextLevel } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS, levelAt, msUntilNextLevel } from '../../machines/levels';
 import { isQuietAt, msUntilLocalMinute } from '../../machines/quiet-hours';
 import { pressTime } from '../../machines/time-rules';
 
@@ -16,20 +16,20 @@ describe('levels', () => {
     [26 * HOUR, 'overdue'],
     [-5 * 60_000, 'fresh'],
   ])('an age of %d ms is %s', (age, level) => {
-    expect(levelAt(T - age, T)).toBe(level);
+    expect(levelAt(T - age, T, DEFAULT_THRESHOLDS)).toBe(level);
   });
 
   it('counts down to the next level, and to nothing once overdue or unknown', () => {
-    expect(msUntilNextLevel(T - HOUR, T)).toBe(7 * HOUR);
-    expect(msUntilNextLevel(T - 25 * HOUR, T)).toBe(HOUR);
-    expect(msUntilNextLevel(T - 30 * HOUR, T)).toBe(0);
-    expect(msUntilNextLevel(null, T)).toBe(0);
+    expect(msUntilNextLevel(T - HOUR, T, DEFAULT_THRESHOLDS)).toBe(7 * HOUR);
+    expect(msUntilNextLevel(T - 25 * HOUR, T, DEFAULT_THRESHOLDS)).toBe(HOUR);
+    expect(msUntilNextLevel(T - 30 * HOUR, T, DEFAULT_THRESHOLDS)).toBe(0);
+    expect(msUntilNextLevel(null, T, DEFAULT_THRESHOLDS)).toBe(0);
   });
 
   it('never asks for a timer longer than setTimeout keeps, however far ahead the time', () => {
-    expect(msUntilNextLevel(T + 2 * HOUR, T)).toBe(10 * HOUR);
-    expect(msUntilNextLevel(T + 30 * 24 * HOUR, T)).toBe(2 ** 31 - 1);
-    expect(msUntilNextLevel(Date.UTC(2062, 10, 24), T)).toBe(2 ** 31 - 1);
+    expect(msUntilNextLevel(T + 2 * HOUR, T, DEFAULT_THRESHOLDS)).toBe(10 * HOUR);
+    expect(msUntilNextLevel(T + 30 * 24 * HOUR, T, DEFAULT_THRESHOLDS)).toBe(2 ** 31 - 1);
+    expect(msUntilNextLevel(Date.UTC(2062, 10, 24), T, DEFAULT_THRESHOLDS)).toBe(2 ** 31 - 1);
   });
 });
 

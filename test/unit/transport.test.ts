@@ -5,6 +5,7 @@ import type { TransportCommand, TransportEvent } from '../../machines/cluster-ev
 import { decode, encode } from '../../src/protocol/codec';
 import { transportActor } from '../../src/transport';
 import { freeUdpPort } from '../support/node-process';
+import { until } from '../support/until';
 
 const NOON_SECS = 1_795_521_600;
 
@@ -37,27 +38,21 @@ async function answeringPeer() {
   return socket;
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('the transport actor', () => {
-  it('tells answers from a peer given by host name as coming from that peer, so that it is heard from', async () => {
+  it('looks up a peer given by host name, and says where it found it once, before the answer comes', async () => {
     const peer = await answeringPeer();
     const node = harness(freeUdpPort());
     const port = peer.address().port;
+    const heard = () => node.getSnapshot().context.heard;
     try {
-      node.send({ type: 'transport.request', to: { address: '127.0.0.1', port } });
-      await until(() => node.getSnapshot().context.heard.length === 1);
       node.send({ type: 'transport.request', to: { address: 'localhost', port } });
-      await until(() => node.getSnapshot().context.heard.length === 2);
-      expect(node.getSnapshot().context.heard).toEqual([
+      await until(() => heard().length === 2, 'the answer');
+      node.send({ type: 'transport.request', to: { address: 'localhost', port } });
+      await until(() => heard().length === 3, 'the second answer');
+      expect(heard()).toEqual([
+        { type: 'peer.resolved', peer: { address: 'localhost', port }, address: '127.0.0.1' },
         { type: 'state.received', from: { address: '127.0.0.1', port }, lastCleaned: NOON_SECS * 1000 },
-        { type: 'state.received', from: { address: 'localhost', port }, lastCleaned: NOON_SECS * 1000 },
+        { type: 'state.received', from: { address: '127.0.0.1', port }, lastCleaned: NOON_SECS * 1000 },
       ]);
     } finally {
       node.stop();

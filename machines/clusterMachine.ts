@@ -1,0 +1,273 @@
+import { assertEvent, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import type { WallClock } from './clock';
+import {
+  addressOf,
+  type DiscoveryCommand,
+  type DiscoveryEvent,
+  type PeerAddress,
+  type TransportCommand,
+  type TransportEvent,
+} from './cluster-events';
+import { peerViews, samePeerViews, type PeerView } from './node-view';
+import {
+  activePeers,
+  afterAsking,
+  heardFrom,
+  newlyDormant,
+  peersToAsk,
+  pushTargets,
+  staticPeers,
+  withDiscovered,
+  withoutDiscovered,
+  withResolved,
+  type PeerTable,
+} from './peer-table';
+import { isAdoptable, isBehind, isTooFarAhead } from './time-rules';
+
+export interface ClusterInput {
+  /** The time the node holds when the cluster starts (from its state file). */
+  lastCleaned: number | null;
+  /** Peers given on the command line. */
+  peers: readonly PeerAddress[];
+  clock: WallClock;
+  /** A number in [0, 1), to spread the repair rounds of the nodes of a house apart. */
+  random: () => number;
+}
+
+export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
+  peers: PeerTable;
+  /** Repair rounds so far: whose turn it is to be asked. */
+  round: number;
+}
+
+/** What the node tells its cluster. */
+export type ClusterCommand =
+  /** A time recorded here (and saved): every peer hears of it. */
+  | { type: 'cluster.share'; lastCleaned: number }
+  /** Ask every peer for its time now (someone is looking at the household). */
+  | { type: 'cluster.refresh' }
+  /** Say the mDNS goodbye; the cluster then stops. */
+  | { type: 'cluster.leave' };
+
+/** What the cluster tells the node. */
+export type ClusterReport =
+  /** A later time from a peer, already passed on: the node shows it and saves it. */
+  | { type: 'cluster.adopted'; lastCleaned: number; from: PeerAddress }
+  | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress }
+  | { type: 'cluster.silent'; peer: PeerView }
+  | { type: 'cluster.peers'; peers: PeerView[] }
+  | { type: 'cluster.named'; name: string };
+
+type ClusterEvent = ClusterCommand | TransportEvent | DiscoveryEvent | { type: 'cluster.changed' };
+
+/** Every UpdateState says what its sender holds, whatever the merge rules make of it. */
+const noteWhatTheSenderSaid = {
+  type: 'update the peers',
+  params: ({ context, event }: { context: ClusterContext; event: ClusterEvent }) => {
+    assertEvent(event, 'state.received');
+    return { peers: heardFrom(context.peers, event.from, event.lastCleaned) };
+  },
+} as const;
+
+/**
+ * The household as this node takes part in it: the peers (found by mDNS or given),
+ * the merge rules, and the repair rounds that make every node agree on the latest
+ * time of a cleaning, over the original program's UDP protocol.
+ */
+export const clusterMachine = setup({
+  types: {
+    context: {} as ClusterContext,
+    input: {} as ClusterInput,
+    events: {} as ClusterEvent,
+    children: {} as { transport: 'transport'; discovery: 'discovery' },
+  },
+  actors: {
+    // The real implementations come from src/ through `provide`.
+    transport: fromCallback<TransportCommand>(() => undefined),
+    discovery: fromCallback<DiscoveryCommand>(() => undefined),
+  },
+  actions: {
+    // Passed on at once, while the node saves it: the peer it came from holds it durably.
+    'adopt the offered time': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'state.received');
+      if (event.lastCleaned === null) return;
+      const { lastCleaned, from } = event;
+      enqueue.assign({ lastCleaned });
+      for (const to of pushTargets(context.peers, from)) {
+        enqueue.sendTo('transport', { type: 'transport.update', to, lastCleaned });
+      }
+      enqueue.sendParent({ type: 'cluster.adopted', lastCleaned, from } satisfies ClusterReport);
+      enqueue.raise({ type: 'cluster.changed' });
+    }),
+    'share the time': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cluster.share');
+      const { lastCleaned } = event;
+      enqueue.assign({ lastCleaned });
+      for (const to of pushTargets(context.peers, null)) {
+        enqueue.sendTo('transport', { type: 'transport.update', to, lastCleaned });
+      }
+      enqueue.raise({ type: 'cluster.changed' });
+    }),
+    'refuse the offered time': enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'state.received');
+      if (event.lastCleaned === null) return;
+      enqueue.sendParent({ type: 'cluster.refused', from: event.from, lastCleaned: event.lastCleaned } as const);
+    }),
+    'send our time to the sender': sendTo('transport', ({ context, event }) => {
+      assertEvent(event, ['peer.requested', 'state.received']);
+      return { type: 'transport.update' as const, to: event.from, lastCleaned: context.lastCleaned };
+    }),
+    'ask the peer': sendTo('transport', ({ event }) => {
+      assertEvent(event, 'peer.found');
+      return { type: 'transport.request' as const, to: addressOf(event.peer) };
+    }),
+    // Most datagrams change nothing: the node hears only of what it would show.
+    'update the peers': enqueueActions(({ context, enqueue }, params: { peers: PeerTable }) => {
+      if (params.peers === context.peers) return;
+      enqueue.assign({ peers: params.peers });
+      const views = peerViews(params.peers);
+      if (!samePeerViews(peerViews(context.peers), views)) {
+        enqueue.sendParent({ type: 'cluster.peers', peers: views } as const);
+      }
+    }),
+    'ask the next peer': enqueueActions(({ context, enqueue }) => {
+      const asked = peersToAsk(context.peers, context.round);
+      const peers = afterAsking(context.peers, asked);
+      for (const peer of asked) {
+        enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
+        // One that went silent may have moved without a goodbye (a new DHCP lease): look again.
+        if (peers[peer.key].dormant && peer.name !== null && !peer.static) {
+          enqueue.sendTo('discovery', { type: 'discovery.resolve', name: peer.name });
+        }
+      }
+      const silent = newlyDormant(context.peers, peers);
+      enqueue.assign({ peers, round: context.round + 1 });
+      if (silent.length === 0) return;
+      const views = peerViews(peers);
+      for (const peer of silent) {
+        const view = views.find((candidate) => candidate.name === peer.name && candidate.port === peer.port);
+        if (view) enqueue.sendParent({ type: 'cluster.silent', peer: view } as const);
+      }
+      enqueue.sendParent({ type: 'cluster.peers', peers: views } as const);
+    }),
+    'ask every peer': enqueueActions(({ context, enqueue }) => {
+      for (const peer of activePeers(context.peers)) {
+        enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
+      }
+    }),
+    'report our name': sendParent(({ event }) => {
+      assertEvent(event, 'discovery.named');
+      return { type: 'cluster.named' as const, name: event.name };
+    }),
+    'say goodbye': sendTo('discovery', { type: 'discovery.stop' }),
+  },
+  guards: {
+    // The merge rules: the latest time wins, within reason.
+    'offers a later time': ({ context, event }) => {
+      assertEvent(event, 'state.received');
+      return event.lastCleaned !== null && isAdoptable(event.lastCleaned, context.lastCleaned, context.clock.now());
+    },
+    'offers a time too far ahead': ({ context, event }) => {
+      assertEvent(event, 'state.received');
+      return event.lastCleaned !== null && isTooFarAhead(event.lastCleaned, context.lastCleaned, context.clock.now());
+    },
+    'sender is behind': ({ context, event }) => {
+      assertEvent(event, 'state.received');
+      return isBehind(event.lastCleaned, context.lastCleaned);
+    },
+  },
+  delays: {
+    // 2 to 4 s: a lost datagram is repaired within seconds, and nodes do not ask in lockstep.
+    repairRound: ({ context }) => 2_000 + Math.floor(context.random() * 2_000),
+    // Long enough for a new time to have gone round the household.
+    confirmAfter: 1_000,
+  },
+}).createMachine({
+  id: 'cluster',
+  context: ({ input }) => ({
+    lastCleaned: input.lastCleaned,
+    clock: input.clock,
+    random: input.random,
+    peers: staticPeers(input.peers),
+    round: 0,
+  }),
+  invoke: [
+    { id: 'transport', src: 'transport' },
+    { id: 'discovery', src: 'discovery' },
+  ],
+  initial: 'running',
+  states: {
+    running: {
+      type: 'parallel',
+      on: {
+        'cluster.share': { actions: 'share the time' },
+        'cluster.refresh': { actions: 'ask every peer' },
+        'state.received': [
+          { guard: 'offers a later time', actions: [noteWhatTheSenderSaid, 'adopt the offered time'] },
+          { guard: 'offers a time too far ahead', actions: [noteWhatTheSenderSaid, 'refuse the offered time'] },
+          { guard: 'sender is behind', actions: [noteWhatTheSenderSaid, 'send our time to the sender'] },
+          { actions: noteWhatTheSenderSaid },
+        ],
+        'peer.requested': {
+          actions: [
+            {
+              type: 'update the peers',
+              params: ({ context, event }) => ({ peers: heardFrom(context.peers, event.from) }),
+            },
+            'send our time to the sender',
+          ],
+        },
+        'peer.resolved': {
+          actions: {
+            type: 'update the peers',
+            params: ({ context, event }) => ({ peers: withResolved(context.peers, event.peer, event.address) }),
+          },
+        },
+        'peer.found': {
+          actions: [
+            {
+              type: 'update the peers',
+              params: ({ context, event }) => ({ peers: withDiscovered(context.peers, event.peer) }),
+            },
+            'ask the peer',
+          ],
+        },
+        'peer.lost': {
+          actions: {
+            type: 'update the peers',
+            params: ({ context, event }) => ({ peers: withoutDiscovered(context.peers, event.peer) }),
+          },
+        },
+        'discovery.named': { actions: 'report our name' },
+        'cluster.leave': 'leaving',
+      },
+      states: {
+        // Each round asks a peer for its time: a lost datagram is repaired, a node
+        // that was away catches up, and a silent peer shows.
+        repair: {
+          initial: 'waiting',
+          states: {
+            waiting: {
+              entry: 'ask the next peer',
+              after: { repairRound: { target: 'waiting', reenter: true } },
+            },
+          },
+        },
+        // Once a new time has gone round, every peer is asked what it holds now: the
+        // page shows who has it, without waiting for the rounds to come by.
+        confirm: {
+          initial: 'idle',
+          states: {
+            idle: { on: { 'cluster.changed': 'pending' } },
+            pending: { after: { confirmAfter: { target: 'idle', actions: 'ask every peer' } } },
+          },
+        },
+      },
+    },
+    leaving: {
+      entry: 'say goodbye',
+      on: { 'discovery.stopped': 'left' },
+    },
+    left: { type: 'final' },
+  },
+});

@@ -1,0 +1,176 @@
+import { assign, assertEvent, enqueueActions, fromCallback, sendParent, setup } from 'xstate';
+import type { PeerAddress } from './cluster-events';
+
+/** How a cleaning was recorded here: the button, the page, the CLI, Home Assistant. */
+export type CleaningSource = 'button' | 'web' | 'reset' | 'mqtt';
+
+/** Why a time is being saved: a cleaning recorded here, or a later time adopted from a peer. */
+export type SaveReason = 'press' | 'adopted';
+
+/** Asks the store to persist a time; it answers `store.saved` or `store.failed` with the rest of it. */
+export interface SaveCommand {
+  type: 'store.save';
+  lastCleaned: number;
+  reason: SaveReason;
+  /** Where a cleaning recorded here came from; null for an adopted time. */
+  source: CleaningSource | null;
+  /** The peer an adopted time came from. */
+  from: PeerAddress | null;
+}
+
+export type SaveAnswer = Omit<SaveCommand, 'type'> & { type: 'store.saved' | 'store.failed' };
+
+/** Answered with `store.idle` once nothing is being written. */
+export interface FlushCommand {
+  type: 'store.flush';
+}
+
+/** What the store asks of the file actor: write this time (`retry`: it failed before). */
+export interface FileCommand {
+  type: 'file.write';
+  lastCleaned: number;
+  retry: boolean;
+}
+
+export type FileReport = { type: 'file.written'; lastCleaned: number } | { type: 'file.failed'; lastCleaned: number };
+
+export type StoreReport = SaveAnswer | { type: 'store.idle' };
+
+interface StoreContext {
+  /** What the file holds. */
+  saved: number | null;
+  /** The latest time asked for: the file never goes back to an older one. */
+  wanted: number | null;
+  /** Saves not answered yet. */
+  waiting: SaveCommand[];
+}
+
+const later = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
+
+/**
+ * The state file's keeper: one write at a time, the latest time first, so that the
+ * file only ever moves forward and a burst of times costs one or two writes. A write
+ * that fails (a full or broken disk) is answered as failed, and tried again until it
+ * works; the node meanwhile shows and tells the time it holds in memory.
+ */
+export const storeMachine = setup({
+  types: {
+    context: {} as StoreContext,
+    input: {} as { saved: number | null },
+    events: {} as SaveCommand | FlushCommand | FileReport,
+    children: {} as { file: 'file' },
+  },
+  actors: {
+    // The real file comes from src/ through `provide`.
+    file: fromCallback<FileCommand>(() => undefined),
+  },
+  actions: {
+    'answer at once': sendParent(({ event }): SaveAnswer => {
+      assertEvent(event, 'store.save');
+      return { ...event, type: 'store.saved' };
+    }),
+    'take the save': assign(({ context, event }) => {
+      assertEvent(event, 'store.save');
+      return { wanted: later(context.wanted, event.lastCleaned), waiting: [...context.waiting, event] };
+    }),
+    'write the latest': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
+      if (context.wanted === null) return;
+      enqueue.sendTo('file', {
+        type: 'file.write',
+        lastCleaned: context.wanted,
+        retry: params.retry,
+      } satisfies FileCommand);
+    }),
+    // Every save this write covers; one that came meanwhile, for a later time, waits for its own.
+    'answer the saves': enqueueActions(({ context, event, enqueue }, params: { saved: boolean }) => {
+      assertEvent(event, ['file.written', 'file.failed']);
+      const covered = context.waiting.filter((save) => save.lastCleaned <= event.lastCleaned);
+      for (const save of covered) {
+        enqueue.sendParent({ ...save, type: params.saved ? 'store.saved' : 'store.failed' } satisfies SaveAnswer);
+      }
+      enqueue.assign({
+        waiting: context.waiting.filter((save) => save.lastCleaned > event.lastCleaned),
+        saved: params.saved ? event.lastCleaned : context.saved,
+      });
+    }),
+    'report idle': sendParent({ type: 'store.idle' } satisfies StoreReport),
+  },
+  guards: {
+    'is already saved': ({ context, event }) => {
+      assertEvent(event, 'store.save');
+      return context.saved !== null && event.lastCleaned <= context.saved;
+    },
+    'a later time is waiting': ({ context, event }) => {
+      assertEvent(event, 'file.written');
+      return context.wanted !== null && context.wanted > event.lastCleaned;
+    },
+  },
+  delays: {
+    retryAfter: 3_000,
+  },
+}).createMachine({
+  id: 'store',
+  context: ({ input }) => ({ saved: input.saved, wanted: input.saved, waiting: [] }),
+  invoke: { id: 'file', src: 'file' },
+  initial: 'idle',
+  states: {
+    idle: {
+      entry: 'report idle',
+      on: {
+        'store.save': [
+          { guard: 'is already saved', actions: 'answer at once' },
+          { target: 'writing', actions: 'take the save' },
+        ],
+        'store.flush': { actions: 'report idle' },
+      },
+    },
+    writing: {
+      entry: { type: 'write the latest', params: { retry: false } },
+      on: {
+        'store.save': [{ guard: 'is already saved', actions: 'answer at once' }, { actions: 'take the save' }],
+        'file.written': [
+          {
+            guard: 'a later time is waiting',
+            target: 'writing',
+            reenter: true,
+            actions: { type: 'answer the saves', params: { saved: true } },
+          },
+          { target: 'idle', actions: { type: 'answer the saves', params: { saved: true } } },
+        ],
+        'file.failed': { target: 'failing', actions: { type: 'answer the saves', params: { saved: false } } },
+      },
+    },
+    // The time is kept in memory and told; the file is written again until it works.
+    failing: {
+      entry: 'report idle',
+      initial: 'waiting',
+      on: {
+        'store.save': [
+          { guard: 'is already saved', actions: 'answer at once' },
+          { target: '.rewriting', actions: 'take the save' },
+        ],
+        'store.flush': { actions: 'report idle' },
+      },
+      states: {
+        waiting: {
+          after: { retryAfter: 'rewriting' },
+        },
+        rewriting: {
+          entry: { type: 'write the latest', params: { retry: true } },
+          on: {
+            'store.save': [{ guard: 'is already saved', actions: 'answer at once' }, { actions: 'take the save' }],
+            'file.written': [
+              {
+                guard: 'a later time is waiting',
+                target: '#store.writing',
+                actions: { type: 'answer the saves', params: { saved: true } },
+              },
+              { target: '#store.idle', actions: { type: 'answer the saves', params: { saved: true } } },
+            ],
+            'file.failed': { target: 'waiting', actions: { type: 'answer the saves', params: { saved: false } } },
+          },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,61 @@
+import * as path from 'node:path';
+import type { Logger } from 'pino';
+import { createActor } from 'xstate';
+import { clusterMachine } from '../../machines/clusterMachine';
+import { displayMachine } from '../../machines/displayMachine';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { nodeMachine } from '../../machines/nodeMachine';
+import { reminderMachine } from '../../machines/reminderMachine';
+import { storeMachine } from '../../machines/storeMachine';
+import type { Hardware } from '../../hardware/types';
+import type { RunOptions } from '../cli/run-options';
+import { discoveryActor } from '../discovery';
+import type { Inspection } from '../inspection';
+import { nodeIdentity } from '../instance-name';
+import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-actors';
+import type { StripOutput } from '../strip-output';
+import { transportActor } from '../transport';
+
+const wallClock = { now: () => Date.now() };
+
+export type NodeActor = ReturnType<typeof createNode>;
+
+/** The root actor of one node with its real actors, not started. */
+export function createNode(
+  options: RunOptions,
+  hardware: Hardware,
+  output: StripOutput,
+  log: Logger,
+  inspection: Inspection | undefined,
+) {
+  const { name } = nodeIdentity(options.name, path.dirname(options.stateFile), log);
+  const stateFile = stateFileActors(options.stateFile, log, wallClock.now);
+  const machine = nodeMachine.provide({
+    actors: {
+      loadState: stateFile.loader,
+      button: buttonActor(hardware.button, log),
+      store: storeMachine.provide({ actors: { file: stateFile.writer } }),
+      cluster: clusterMachine.provide({
+        actors: {
+          transport: transportActor(options.port, log),
+          discovery: options.mdns ? discoveryActor({ name, port: options.port, log }) : noDiscovery,
+        },
+      }),
+      reminder: reminderMachine.provide({
+        actors: { display: displayMachine.provide({ actors: { strip: stripActor(output) } }) },
+      }),
+    },
+  });
+  return createActor(machine, {
+    input: {
+      name,
+      quietHours: options.quietHours,
+      timeZone: options.timeZone,
+      thresholds: DEFAULT_THRESHOLDS,
+      clock: wallClock,
+      peers: options.peers,
+      random: Math.random,
+    },
+    inspect: inspection?.inspect,
+  });
+}

@@ -1,0 +1,267 @@
+import { PROBE_EVERY_ROUNDS, SILENT_ASKS } from '../../machines/peer-table';
+import { clusterHarness, NOON, requestsTo, updatesTo } from '../support/cluster-harness';
+import { advance, HOUR, SECOND } from '../support/time';
+
+const OURS = NOON - 13 * HOUR;
+const KITCHEN = { address: '10.0.0.2', port: 5300 };
+const HALL = { address: '10.0.0.3', port: 5300 };
+const PORCH = { address: '10.0.0.4', port: 5300 };
+const ROUND = 3 * SECOND;
+const hall = { ...HALL, name: 'hall', ours: true };
+
+describe('cluster merge rules', () => {
+  it('adopts a later time, passes it on at once to every peer but its sender, and tells its parent', () => {
+    const { cluster, sent, reported } = clusterHarness(OURS, [KITCHEN, HALL, PORCH]);
+    sent.length = 0;
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON - HOUR });
+    expect(cluster.getSnapshot().context.lastCleaned).toBe(NOON - HOUR);
+    expect(sent).toEqual([
+      { type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR },
+      { type: 'transport.update', to: PORCH, lastCleaned: NOON - HOUR },
+    ]);
+    expect(reported('cluster.adopted')).toEqual([{ type: 'cluster.adopted', lastCleaned: NOON - HOUR, from: KITCHEN }]);
+  });
+
+  it('passes a time from a sender it does not know (a `reset`) on to every peer', () => {
+    const { cluster, sent } = clusterHarness(OURS, [KITCHEN, HALL]);
+    sent.length = 0;
+    cluster.send({ type: 'state.received', from: { address: '10.0.0.9', port: 40000 }, lastCleaned: NOON - HOUR });
+    expect(sent).toEqual([
+      { type: 'transport.update', to: KITCHEN, lastCleaned: NOON - HOUR },
+      { type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR },
+    ]);
+  });
+
+  it('adopts a time up to 10 minutes ahead of its clock, and refuses one further ahead', () => {
+    const { cluster, reported } = clusterHarness(OURS, [KITCHEN]);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON + 601 * SECOND });
+    expect(reported('cluster.adopted')).toEqual([]);
+    expect(reported('cluster.refused')).toEqual([
+      { type: 'cluster.refused', from: KITCHEN, lastCleaned: NOON + 601 * SECOND },
+    ]);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON + 600 * SECOND });
+    expect(reported('cluster.adopted').map((report) => report.lastCleaned)).toEqual([NOON + 600 * SECOND]);
+  });
+
+  it('never lets an older or equal time replace its own, and answers an older one with its own', () => {
+    const { cluster, sent, reported } = clusterHarness(OURS, [KITCHEN]);
+    sent.length = 0;
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS - HOUR });
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    expect(reported('cluster.adopted')).toEqual([]);
+    expect(cluster.getSnapshot().context.lastCleaned).toBe(OURS);
+    expect(sent).toEqual([{ type: 'transport.update', to: KITCHEN, lastCleaned: OURS }]);
+  });
+
+  it('changes nothing on UpdateState(None), and pushes its time to that peer', () => {
+    const { cluster, sent, reported } = clusterHarness(OURS, [KITCHEN]);
+    sent.length = 0;
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: null });
+    expect(reported('cluster.adopted')).toEqual([]);
+    expect(sent).toEqual([{ type: 'transport.update', to: KITCHEN, lastCleaned: OURS }]);
+  });
+
+  it('adopts any time when its own is unknown, but not None and none before 1970', () => {
+    const { cluster, reported } = clusterHarness(null, [KITCHEN]);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: null });
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: -1000 });
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: -8334601228800 * 1000 });
+    expect(reported('cluster.adopted')).toEqual([]);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    expect(reported('cluster.adopted').map((report) => report.lastCleaned)).toEqual([OURS]);
+  });
+
+  it('pushes a time recorded here to every peer', () => {
+    const { cluster, sent } = clusterHarness(OURS, [KITCHEN, HALL]);
+    sent.length = 0;
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON });
+    expect(sent).toEqual([
+      { type: 'transport.update', to: KITCHEN, lastCleaned: NOON },
+      { type: 'transport.update', to: HALL, lastCleaned: NOON },
+    ]);
+    expect(cluster.getSnapshot().context.lastCleaned).toBe(NOON);
+  });
+
+  it('answers RequestState with its time, or None when unknown, also to senders it does not know', () => {
+    const { cluster, sent } = clusterHarness(null, [KITCHEN]);
+    const laptop = { address: '10.0.0.9', port: 40000 };
+    cluster.send({ type: 'peer.requested', from: laptop });
+    expect(sent.at(-1)).toEqual({ type: 'transport.update', to: laptop, lastCleaned: null });
+    expect(Object.keys(cluster.getSnapshot().context.peers)).toEqual(['10.0.0.2:5300']);
+  });
+});
+
+describe('cluster repair rounds and peers', () => {
+  it('asks static peers at once and then every round of 2 to 4 s', () => {
+    const { cluster, clock, sent } = clusterHarness(OURS, [KITCHEN]);
+    expect(requestsTo(sent, KITCHEN)).toBe(1);
+    for (let round = 1; round <= 10; round += 1) {
+      advance(clock, ROUND);
+      // The kitchen answers, as a live node does.
+      cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    }
+    expect(requestsTo(sent, KITCHEN)).toBe(11);
+  });
+
+  it('asks a newly found peer at once, forgets it on goodbye', () => {
+    const { cluster, sent } = clusterHarness(OURS);
+    cluster.send({ type: 'peer.found', peer: hall });
+    expect(sent.at(-1)).toEqual({ type: 'transport.request', to: HALL });
+    cluster.send({ type: 'peer.lost', peer: hall });
+    expect(cluster.getSnapshot().context.peers).toEqual({});
+  });
+
+  it('asks one peer a round, each in turn', () => {
+    const { clock, sent } = clusterHarness(OURS, [KITCHEN, HALL, PORCH]);
+    sent.length = 0;
+    advance(clock, ROUND);
+    expect(sent).toHaveLength(1);
+    advance(clock, 2 * ROUND);
+    expect([KITCHEN, HALL, PORCH].map((peer) => requestsTo(sent, peer))).toEqual([1, 1, 1]);
+  });
+
+  it('asks every peer once a new time has gone round, so that the view of the household is current', () => {
+    const { cluster, clock, sent } = clusterHarness(OURS, [KITCHEN, HALL, PORCH]);
+    advance(clock, ROUND);
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON });
+    sent.length = 0;
+    advance(clock, SECOND);
+    expect([KITCHEN, HALL, PORCH].map((peer) => requestsTo(sent, peer))).toEqual([1, 1, 1]);
+  });
+
+  it('sets a silent discovered peer aside, looks for it again, and takes it back when it speaks', () => {
+    const { cluster, clock, sent, asked, reported } = clusterHarness(OURS);
+    cluster.send({ type: 'peer.found', peer: hall });
+    // Asked at once, then each round: the fifth round finds 4 unanswered.
+    advance(clock, (SILENT_ASKS + 1) * ROUND - SECOND);
+    expect(reported('cluster.silent')).toEqual([]);
+    advance(clock, 2 * SECOND);
+    expect(reported('cluster.silent')).toEqual([
+      { type: 'cluster.silent', peer: expect.objectContaining({ name: 'hall', ...HALL, silent: true }) },
+    ]);
+    expect(asked).toEqual([{ type: 'discovery.resolve', name: 'hall' }]);
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON });
+    expect(updatesTo(sent, HALL)).toHaveLength(0);
+    cluster.send({ type: 'peer.requested', from: HALL });
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON + SECOND });
+    expect(updatesTo(sent, HALL)).toHaveLength(2);
+  });
+
+  it('takes a silent static peer out of the rotation, so that live ones are asked every round', () => {
+    const { cluster, clock, sent, reported } = clusterHarness(OURS, [KITCHEN, HALL]);
+    // The hall answers every round; the kitchen never does.
+    const rounds = (count: number) => {
+      for (let round = 0; round < count; round += 1) {
+        advance(clock, ROUND);
+        cluster.send({ type: 'state.received', from: HALL, lastCleaned: OURS });
+      }
+    };
+    rounds(2 * SILENT_ASKS + 1);
+    expect(reported('cluster.silent')).toEqual([{ type: 'cluster.silent', peer: expect.objectContaining(KITCHEN) }]);
+    const hallAsked = requestsTo(sent, HALL);
+    rounds(3);
+    expect(requestsTo(sent, HALL)).toBe(hallAsked + 3);
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON });
+    expect(updatesTo(sent, KITCHEN)).toHaveLength(1);
+  });
+
+  it('still probes a peer set aside now and then, so that a healed partition heals', () => {
+    const { cluster, clock, sent } = clusterHarness(OURS);
+    cluster.send({ type: 'peer.found', peer: hall });
+    advance(clock, (SILENT_ASKS + 1) * ROUND + SECOND);
+    const asked = requestsTo(sent, HALL);
+    expect(asked).toBe(1 + SILENT_ASKS + 1);
+    advance(clock, (PROBE_EVERY_ROUNDS - SILENT_ASKS - 2) * ROUND);
+    expect(requestsTo(sent, HALL)).toBe(asked);
+    advance(clock, ROUND);
+    expect(requestsTo(sent, HALL)).toBe(asked + 1);
+  });
+
+  it('follows a discovered peer to its new address, and asks it there at once', () => {
+    const { cluster, sent, reported } = clusterHarness(OURS);
+    cluster.send({ type: 'peer.found', peer: hall });
+    cluster.send({ type: 'state.received', from: HALL, lastCleaned: OURS });
+    const moved = { ...hall, address: '10.0.0.33' };
+    sent.length = 0;
+    cluster.send({ type: 'peer.found', peer: moved });
+    expect(sent).toEqual([{ type: 'transport.request', to: { address: '10.0.0.33', port: 5300 } }]);
+    expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
+      expect.objectContaining({ name: 'hall', address: '10.0.0.33' }),
+    ]);
+    // Until it answers there, what it said at its old address no longer counts.
+    expect(reported('cluster.peers').at(-1)?.peers).toEqual([
+      expect.objectContaining({ name: 'hall', address: '10.0.0.33', answered: false }),
+    ]);
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON });
+    expect(updatesTo(sent, { address: '10.0.0.33', port: 5300 })).toHaveLength(1);
+    expect(updatesTo(sent, HALL)).toHaveLength(0);
+  });
+
+  it('keeps a --peer given by host name and found by mDNS as one peer, which stays heard from', () => {
+    const given = { address: 'kitchen.lan', port: 5300 };
+    const { cluster, clock, sent, reported } = clusterHarness(OURS, [given]);
+    // The first request goes out to the name; the transport finds it at 10.0.0.2.
+    cluster.send({ type: 'peer.resolved', peer: given, address: '10.0.0.2' });
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true } });
+    expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
+      expect.objectContaining({ key: 'kitchen.lan:5300', name: 'kitchen-3f2a', static: true }),
+    ]);
+    for (let round = 0; round < 3 * SILENT_ASKS; round += 1) {
+      advance(clock, ROUND);
+      cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    }
+    expect(reported('cluster.silent')).toEqual([]);
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON });
+    expect(sent.filter((command) => command.type === 'transport.update')).toEqual([
+      { type: 'transport.update', to: given, lastCleaned: NOON },
+    ]);
+  });
+
+  it('merges a peer found by mDNS before its --peer host name was looked up', () => {
+    const given = { address: 'kitchen.lan', port: 5300 };
+    const { cluster } = clusterHarness(OURS, [given]);
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true } });
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    expect(Object.keys(cluster.getSnapshot().context.peers)).toHaveLength(2);
+    cluster.send({ type: 'peer.resolved', peer: given, address: '10.0.0.2' });
+    expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
+      expect.objectContaining({ key: 'kitchen.lan:5300', name: 'kitchen-3f2a', said: OURS }),
+    ]);
+  });
+
+  it('keeps a --peer where it was given when the node mDNS found there moves away', () => {
+    const { cluster } = clusterHarness(OURS, [KITCHEN]);
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true } });
+    expect(Object.keys(cluster.getSnapshot().context.peers)).toEqual(['10.0.0.2:5300']);
+    cluster.send({ type: 'peer.found', peer: { address: '10.0.0.40', port: 5300, name: 'kitchen-3f2a', ours: true } });
+    expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
+      expect.objectContaining({ key: '10.0.0.2:5300', name: null, static: true }),
+      expect.objectContaining({ key: 'mdns:kitchen-3f2a', address: '10.0.0.40', static: false }),
+    ]);
+  });
+
+  it('tells its parent of the peers only when what it would show changes', () => {
+    const { cluster, clock, reported } = clusterHarness(OURS, [KITCHEN]);
+    advance(clock, ROUND);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    expect(reported('cluster.peers')).toHaveLength(1);
+    for (let round = 0; round < 3; round += 1) {
+      advance(clock, ROUND);
+      cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+      cluster.send({ type: 'peer.requested', from: KITCHEN });
+    }
+    expect(reported('cluster.peers')).toHaveLength(1);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON });
+    expect(reported('cluster.peers').at(-1)?.peers).toEqual([expect.objectContaining({ said: NOON })]);
+  });
+
+  it('passes on the name it advertises, and says goodbye before it stops', () => {
+    const { cluster, goodbye, reported } = clusterHarness(OURS);
+    cluster.send({ type: 'discovery.named', name: 'kitchen-2' });
+    expect(reported('cluster.named')).toEqual([{ type: 'cluster.named', name: 'kitchen-2' }]);
+    cluster.send({ type: 'cluster.leave' });
+    expect(cluster.getSnapshot().status).toBe('active');
+    goodbye.answer?.();
+    expect(cluster.getSnapshot().status).toBe('done');
+  });
+});

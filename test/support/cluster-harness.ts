@@ -1,0 +1,46 @@
+import { fromCallback, SimulatedClock, type AnyEventObject } from 'xstate';
+import type { DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
+import { clusterMachine, type ClusterReport } from '../../machines/clusterMachine';
+import { underParent } from './under-parent';
+
+export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+/**
+ * The cluster machine under a parent that records what it reports, with a transport
+ * that records what it is asked to send and a discovery that records what it is asked.
+ * The harness's repair rounds last 3 s (its random number is 0.5).
+ */
+export function clusterHarness(lastCleaned: number | null, peers: PeerAddress[] = []) {
+  const clock = new SimulatedClock();
+  clock.set(NOON);
+  const sent: TransportCommand[] = [];
+  const asked: DiscoveryCommand[] = [];
+  const goodbye: { answer?: () => void } = {};
+  const machine = clusterMachine.provide({
+    actors: {
+      transport: fromCallback<TransportCommand>(({ receive }) => receive((command) => sent.push(command))),
+      discovery: fromCallback<DiscoveryCommand>(({ receive, sendBack }) =>
+        receive((command) => {
+          asked.push(command);
+          if (command.type === 'discovery.stop') goodbye.answer = () => sendBack({ type: 'discovery.stopped' });
+        }),
+      ),
+    },
+  });
+  const { child: cluster, reports } = underParent(machine, { lastCleaned, peers, clock, random: () => 0.5 }, clock);
+  const reported = <T extends ClusterReport['type']>(type: T) =>
+    reports.filter((report: AnyEventObject) => report.type === type) as Extract<ClusterReport, { type: T }>[];
+  return { cluster, clock, sent, asked, goodbye, reports, reported };
+}
+
+export const requestsTo = (sent: readonly TransportCommand[], peer: PeerAddress) =>
+  sent.filter(
+    (command) =>
+      command.type === 'transport.request' && command.to.address === peer.address && command.to.port === peer.port,
+  ).length;
+
+export const updatesTo = (sent: readonly TransportCommand[], peer: PeerAddress) =>
+  sent.filter(
+    (command) =>
+      command.type === 'transport.update' && command.to.address === peer.address && command.to.port === peer.port,
+  );
