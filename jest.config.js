@@ -6,6 +6,4 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
   },
   testTimeout: 60000,
-  // A failing test may leave a socket or a child open: report it, do not hang CI on it.
-  forceExit: true,
 };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import type { ButtonDriver, Colour, Hardware } from '../hardware/types';
+import { plainHardware, type ButtonDriver, type Colour } from '../hardware/types';
 import { parseRunOptions } from '../src/cli/run-options';
 import { createLogger } from '../src/logger';
 import { createNode } from '../src/node/create-node';
@@ -66,15 +66,7 @@ async function oneRound(stateFile: string): Promise<number> {
     },
   };
   const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const hardware: Hardware = {
-    kind: 'sim',
-    strip,
-    button,
-    logStream: nowhere,
-    onQuit: () => undefined,
-    describe: () => undefined,
-    close: () => undefined,
-  };
+  const hardware = plainHardware({ kind: 'sim', strip, button, logStream: nowhere });
   const log = createLogger('json', 'info', nowhere, false);
   const node = createNode(options, hardware, new StripOutput(strip, log), log, undefined);
   const stopped = new Promise<void>((resolve) => node.subscribe({ complete: resolve }));

@@ -3,7 +3,7 @@ import { openGpiodButton } from './gpiod-button';
 import { openRpiButton } from './rpi-button';
 import { openRpiStrip } from './rpi-strip';
 import { openSpiStrip, SPI_MOSI_PIN } from './spi-strip';
-import type { ButtonDriver, Hardware } from './types';
+import { plainHardware, type ButtonDriver, type Hardware } from './types';
 
 export interface RpiOptions {
   leds: number;
@@ -54,16 +54,7 @@ export function openRpiHardware(
             'wire the button to another pin (GPIO 5, say) and set --button-pin to it',
         }
       : openButton(options.buttonPin, openers);
-  const hardware: Hardware = {
-    kind: 'rpi',
-    strip,
-    button,
-    logStream,
-    onQuit: () => undefined,
-    describe: () => undefined,
-    close: () => undefined,
-  };
-  return { hardware, buttonProblem };
+  return { hardware: plainHardware({ kind: 'rpi', strip, button, logStream }), buttonProblem };
 }
 
 /** Through sysfs (onoff), then, on kernels without it (Debian 13), libgpiod's gpiomon. */

@@ -1,5 +1,5 @@
 import * as readline from 'node:readline';
-import type { ButtonDriver, Hardware, StripDriver } from './types';
+import { plainHardware, type ButtonDriver, type Hardware, type StripDriver } from './types';
 
 /**
  * No device at all: the strip exists only in the log records, and each line
@@ -18,13 +18,5 @@ export function openSimHardware(input: NodeJS.ReadableStream, output: NodeJS.Wri
       return () => pressListeners.delete(onPress);
     },
   };
-  return {
-    kind: 'sim',
-    strip,
-    button,
-    logStream: output,
-    onQuit: () => undefined,
-    describe: () => undefined,
-    close: () => lines.close(),
-  };
+  return plainHardware({ kind: 'sim', strip, button, logStream: output, close: () => lines.close() });
 }

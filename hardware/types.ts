@@ -45,3 +45,10 @@ export interface Hardware {
   /** Releases input devices (stdin, GPIO); the strip is released by `strip.close()`. */
   close(): void;
 }
+
+/** Hardware with no keyboard and no words to show: quitting, describing and closing do nothing unless given. */
+export function plainHardware(
+  parts: Pick<Hardware, 'kind' | 'strip' | 'button' | 'logStream'> & Partial<Pick<Hardware, 'close'>>,
+): Hardware {
+  return { onQuit: () => undefined, describe: () => undefined, close: () => undefined, ...parts };
+}

@@ -46,10 +46,7 @@ export const displayMachine = setup({
         return event.colour;
       },
     }),
-    'show colour': sendTo('strip', (_, params: { colour: Colour }) => ({
-      type: 'strip.show' as const,
-      colour: params.colour,
-    })),
+    'show colour': sendTo('strip', (_, { colour }: { colour: Colour }) => ({ type: 'strip.show' as const, colour })),
     'report quiet hours': sendParent((_, params: { quiet: boolean }): QuietReport => ({
       type: 'display.quiet',
       quiet: params.quiet,

@@ -7,6 +7,22 @@ import { reminderMachine } from './reminderMachine';
 import { storeMachine, type SaveCommand } from './storeMachine';
 import { pressTime } from './time-rules';
 
+/** One region of the shutdown: a step begun on entry, over when `doneOn` comes. */
+function shutdownStep<Doing extends string, Done extends string, Action extends string, DoneOn extends string>(
+  doing: Doing,
+  action: Action,
+  doneOn: DoneOn,
+  done: Done,
+) {
+  return {
+    initial: doing,
+    states: {
+      [doing]: { entry: action, on: { [doneOn]: done } },
+      [done]: { type: 'final' },
+    } as Record<Doing, { entry: Action; on: Record<DoneOn, Done> }> & Record<Done, { type: 'final' }>,
+  };
+}
+
 /** A cleaning recorded here, once saved (or once its save failed: it is shown and told all the same). */
 const recordedHere = {
   guard: 'moves the time forward',
@@ -88,30 +104,8 @@ export const nodeMachine = setup({
         peers: context.peers,
       }),
     })),
-    'remember the level': assign({
-      level: ({ event }) => {
-        assertEvent(event, 'reminder.level');
-        return event.level;
-      },
-    }),
-    'remember quiet hours': assign({
-      quiet: ({ event }) => {
-        assertEvent(event, 'display.quiet');
-        return event.quiet;
-      },
-    }),
-    'remember the peers': assign({
-      peers: ({ event }) => {
-        assertEvent(event, 'cluster.peers');
-        return event.peers;
-      },
-    }),
-    'remember our name': assign({
-      name: ({ event }) => {
-        assertEvent(event, 'cluster.named');
-        return event.name;
-      },
-    }),
+    // What a child reports, kept for the view: the transition says which part.
+    remember: assign((_, params: Partial<Pick<NodeContext, 'level' | 'quiet' | 'peers' | 'name'>>) => params),
     'pass on the refusal': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.refused');
       return { type: 'time.refused', from: event.from, lastCleaned: event.lastCleaned };
@@ -219,36 +213,9 @@ export const nodeMachine = setup({
           after: { shutdownGrace: '#node.stopped' },
           onDone: '#node.stopped',
           states: {
-            strip: {
-              initial: 'darkening',
-              states: {
-                darkening: {
-                  entry: 'stop the reminder',
-                  on: { 'xstate.done.actor.reminder': 'dark' },
-                },
-                dark: { type: 'final' },
-              },
-            },
-            household: {
-              initial: 'leaving',
-              states: {
-                leaving: {
-                  entry: 'leave the household',
-                  on: { 'xstate.done.actor.cluster': 'gone' },
-                },
-                gone: { type: 'final' },
-              },
-            },
-            file: {
-              initial: 'flushing',
-              states: {
-                flushing: {
-                  entry: 'finish saving',
-                  on: { 'store.idle': 'flushed' },
-                },
-                flushed: { type: 'final' },
-              },
-            },
+            strip: shutdownStep('darkening', 'stop the reminder', 'xstate.done.actor.reminder', 'dark'),
+            household: shutdownStep('leaving', 'leave the household', 'xstate.done.actor.cluster', 'gone'),
+            file: shutdownStep('flushing', 'finish saving', 'store.idle', 'flushed'),
           },
         },
       },
@@ -270,10 +237,22 @@ export const nodeMachine = setup({
         },
         'cluster.refused': { actions: 'pass on the refusal' },
         'cluster.silent': { actions: 'pass on the silence' },
-        'cluster.peers': { guard: 'changes the peers', actions: ['remember the peers', 'publish the view'] },
-        'cluster.named': { guard: 'changes our name', actions: ['remember our name', 'publish the view'] },
-        'reminder.level': { guard: 'changes the level', actions: ['remember the level', 'publish the view'] },
-        'display.quiet': { guard: 'changes quiet hours', actions: ['remember quiet hours', 'publish the view'] },
+        'cluster.peers': {
+          guard: 'changes the peers',
+          actions: [{ type: 'remember', params: ({ event }) => ({ peers: event.peers }) }, 'publish the view'],
+        },
+        'cluster.named': {
+          guard: 'changes our name',
+          actions: [{ type: 'remember', params: ({ event }) => ({ name: event.name }) }, 'publish the view'],
+        },
+        'reminder.level': {
+          guard: 'changes the level',
+          actions: [{ type: 'remember', params: ({ event }) => ({ level: event.level }) }, 'publish the view'],
+        },
+        'display.quiet': {
+          guard: 'changes quiet hours',
+          actions: [{ type: 'remember', params: ({ event }) => ({ quiet: event.quiet }) }, 'publish the view'],
+        },
       },
     },
     stopped: {

@@ -1,3 +1,5 @@
+import { dateFormat } from '../common/date-formats';
+
 /** A daily period, in minutes after local midnight; `start > end` wraps midnight. */
 export interface QuietHours {
   start: number;
@@ -7,26 +9,15 @@ export interface QuietHours {
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
 /** Milliseconds since local midnight in `timeZone` at the instant `epochMs`. */
 export function localTimeOfDayMs(epochMs: number, timeZone: string): number {
-  const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
+  const parts = dateFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(epochMs));
   const field = (type: Intl.DateTimeFormatPartTypes): number =>
     Number(parts.find((part) => part.type === type)?.value ?? 0);
   const ms = ((epochMs % 1000) + 1000) % 1000;

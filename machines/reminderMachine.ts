@@ -63,9 +63,9 @@ export const reminderMachine = setup({
     display: displayMachine,
   },
   actions: {
-    'show colour': sendTo('display', (_, params: { colour: Colour }) => ({
+    'show colour': sendTo('display', (_, { colour }: { colour: Colour }) => ({
       type: 'display.colour' as const,
-      colour: params.colour,
+      colour,
     })),
     'report level': sendParent((_, params: { level: Level }): ReminderReport => ({
       type: 'reminder.level',

@@ -47,6 +47,32 @@ interface StoreContext {
 
 const later = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
 
+/** While nothing is being written: a save is written at once (at `write`); a flush finds nothing to wait for. */
+function resting<Write extends string>(write: Write) {
+  return {
+    'store.save': [
+      { guard: 'is already saved', actions: 'answer at once' },
+      { target: write, actions: 'take the save' },
+    ],
+    'store.flush': { actions: 'report idle' },
+  } as const;
+}
+
+/** While a write is under way, first or again: saves wait for it, and its end decides what follows. */
+const whileWriting = {
+  'store.save': [{ guard: 'is already saved', actions: 'answer at once' }, { actions: 'take the save' }],
+  'file.written': [
+    {
+      guard: 'a later time is waiting',
+      target: '#store.writing',
+      reenter: true,
+      actions: { type: 'answer the saves', params: { saved: true } },
+    },
+    { target: '#store.idle', actions: { type: 'answer the saves', params: { saved: true } } },
+  ],
+  'file.failed': { target: '#store.failing', actions: { type: 'answer the saves', params: { saved: false } } },
+} as const;
+
 /**
  * The state file's keeper: one write at a time, the latest time first, so that the
  * file only ever moves forward and a burst of times costs one or two writes. A write
@@ -116,59 +142,24 @@ export const storeMachine = setup({
   states: {
     idle: {
       entry: 'report idle',
-      on: {
-        'store.save': [
-          { guard: 'is already saved', actions: 'answer at once' },
-          { target: 'writing', actions: 'take the save' },
-        ],
-        'store.flush': { actions: 'report idle' },
-      },
+      on: resting('#store.writing'),
     },
     writing: {
       entry: { type: 'write the latest', params: { retry: false } },
-      on: {
-        'store.save': [{ guard: 'is already saved', actions: 'answer at once' }, { actions: 'take the save' }],
-        'file.written': [
-          {
-            guard: 'a later time is waiting',
-            target: 'writing',
-            reenter: true,
-            actions: { type: 'answer the saves', params: { saved: true } },
-          },
-          { target: 'idle', actions: { type: 'answer the saves', params: { saved: true } } },
-        ],
-        'file.failed': { target: 'failing', actions: { type: 'answer the saves', params: { saved: false } } },
-      },
+      on: whileWriting,
     },
     // The time is kept in memory and told; the file is written again until it works.
     failing: {
       entry: 'report idle',
       initial: 'waiting',
-      on: {
-        'store.save': [
-          { guard: 'is already saved', actions: 'answer at once' },
-          { target: '.rewriting', actions: 'take the save' },
-        ],
-        'store.flush': { actions: 'report idle' },
-      },
+      on: resting('#store.failing.rewriting'),
       states: {
         waiting: {
           after: { retryAfter: 'rewriting' },
         },
         rewriting: {
           entry: { type: 'write the latest', params: { retry: true } },
-          on: {
-            'store.save': [{ guard: 'is already saved', actions: 'answer at once' }, { actions: 'take the save' }],
-            'file.written': [
-              {
-                guard: 'a later time is waiting',
-                target: '#store.writing',
-                actions: { type: 'answer the saves', params: { saved: true } },
-              },
-              { target: '#store.idle', actions: { type: 'answer the saves', params: { saved: true } } },
-            ],
-            'file.failed': { target: 'waiting', actions: { type: 'answer the saves', params: { saved: false } } },
-          },
+          on: whileWriting,
         },
       },
     },

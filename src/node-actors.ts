@@ -6,7 +6,7 @@ import type { CleaningReport } from '../machines/node-types';
 import type { FileCommand, FileReport } from '../machines/storeMachine';
 import { isTooFarAhead } from '../machines/time-rules';
 import type { ButtonDriver } from '../hardware/types';
-import { loadState, saveState } from './state-file';
+import { loadState, removeLeftoverTemporaries, saveState } from './state-file';
 import type { StripOutput } from './strip-output';
 import { formatRfc3339 } from './timestamp';
 
@@ -43,6 +43,7 @@ export function stateFileActors(file: string, log: Logger, now: () => number) {
   const loader = fromPromise<number | null>(() => {
     const state = loadState(file);
     if (state.kind === 'unreadable') unreadable = state.code;
+    else removeLeftoverTemporaries(file);
     return Promise.resolve(report(state, file, log, now));
   });
   const writer = fromCallback<FileCommand>(({ receive, sendBack }) => {

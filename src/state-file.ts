@@ -50,6 +50,24 @@ export function loadState(file: string): LoadedState {
   return { kind: 'loaded', lastCleaned: parseRfc3339Seconds(line) };
 }
 
+/**
+ * A save cut short (kill -9, a power cut) leaves its temporary file behind, under the
+ * pid of a process long gone: removed at the start, before this process writes its own.
+ */
+export function removeLeftoverTemporaries(file: string): void {
+  const directory = path.dirname(file);
+  const prefix = `.${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(directory);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) fs.rmSync(path.join(directory, name), { force: true });
+  }
+}
+
 // One timestamp line is about 30 bytes: no need to read a file that grew into megabytes
 // (a Pi Zero has 512 MB); what is read of it is too long to be a timestamp anyway.
 const MOST_BYTES_READ = 256;

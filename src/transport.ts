@@ -11,6 +11,7 @@ import {
   type TransportEvent,
 } from '../machines/cluster-events';
 import { decode } from './protocol/codec';
+import { ONCE_A_MINUTE_MS, PerSenderLimit } from './per-sender-limit';
 import { MalformedCounter } from './protocol/malformed-counter';
 import type { Message } from './protocol/message';
 import { sendMessage } from './protocol/send';
@@ -53,6 +54,7 @@ const literalFirstLookup = (
 export function transportActor(port: number, log: Logger) {
   return fromCallback<TransportCommand>(({ sendBack, receive }) => {
     const malformed = new MalformedCounter(log);
+    const sendFailures = new PerSenderLimit(ONCE_A_MINUTE_MS);
     const socket = dgram.createSocket({ type: 'udp4', lookup: literalFirstLookup });
     let listening = false;
     // A socket that could not bind its port stays silent: a send would bind it to a
@@ -86,10 +88,12 @@ export function transportActor(port: number, log: Logger) {
       if (unbound) return;
       const message = toMessage(command);
       const failed = (error: Error): void => {
-        log.warn(
-          { event: 'transport.send-failed', to: peerKey(command.to), err: error },
-          `could not send ${message.type} to ${peerKey(command.to)}: ${error.message}; the next repair round tries again`,
-        );
+        const to = peerKey(command.to);
+        const text = `could not send ${message.type} to ${to}: ${error.message}; the next repair round tries again`;
+        // A peer that cannot be reached fails every round: warn once a minute about it.
+        const warning = sendFailures.take(to);
+        if (warning) log.warn({ event: 'transport.send-failed', to, err: error, suppressed: warning.suppressed }, text);
+        else log.debug({ event: 'transport.send-failed', to, err: error }, text);
       };
       if (net.isIPv4(command.to.address)) {
         sendMessage(socket, message, command.to, failed);

@@ -45,6 +45,19 @@ export function readFlags(argv: readonly string[], specs: FlagSpecs): RawFlags {
   return flags;
 }
 
+/** The flags of a command, or null once its help has been printed (`--help`). */
+export function commandFlags(
+  argv: readonly string[],
+  specs: FlagSpecs,
+  help: string,
+  stdout: { write(text: string): unknown } = process.stdout,
+): RawFlags | null {
+  const flags = readFlags(argv, specs);
+  if (!flags.help) return flags;
+  stdout.write(help);
+  return null;
+}
+
 /** The last value of a flag (the last one given wins), or undefined when absent. */
 export function lastValue(flags: RawFlags, name: string): string | undefined {
   const values = flags[name];

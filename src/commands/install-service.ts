@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lastValue, readFlags, UsageError, type FlagSpecs } from '../cli/args';
+import { commandFlags, lastValue, UsageError, type FlagSpecs } from '../cli/args';
 
 export const UNIT_NAME = 'cat-litter-reminder.service';
 const DEFAULT_UNIT_DIR = '/etc/systemd/system';
@@ -163,11 +163,8 @@ export async function installServiceCommand(
   overrides: InstallServiceOverrides = {},
 ): Promise<number> {
   const io: InstallServiceDeps = { ...SYSTEM, ...overrides };
-  const flags = readFlags(argv, FLAGS);
-  if (flags.help) {
-    io.stdout.write(INSTALL_SERVICE_HELP);
-    return 0;
-  }
+  const flags = commandFlags(argv, FLAGS, INSTALL_SERVICE_HELP, io.stdout);
+  if (!flags) return 0;
   const unitDirFlag = lastValue(flags, 'unit-dir');
   if (unitDirFlag === '') throw new UsageError('--unit-dir: "" is not valid; expected a directory');
   const unitDir = path.resolve(unitDirFlag ?? DEFAULT_UNIT_DIR);

@@ -2,9 +2,10 @@ import pino from 'pino';
 import { create } from 'superstruct';
 import { peerKey } from '../../machines/cluster-events';
 import { EARLIEST_MS } from '../../machines/time-rules';
-import { readFlags, UsageError, type FlagSpecs } from '../cli/args';
+import { commandFlags, UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
 import { systemTimeZone } from '../cli/run-options';
+import { formatLocal } from '../local-time';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { HouseholdProbe } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
@@ -28,7 +29,7 @@ node was found), 2 on bad flags.
 
 const RESET_FLAGS: FlagSpecs = { ...PROBE_FLAGS, at: { value: true } };
 
-function readTime(flags: ReturnType<typeof readFlags>, now: number): number {
+function readTime(flags: RawFlags, now: number): number {
   const at = flagReader(flags).read('at', null, 'an RFC 3339 time such as 2026-11-24T08:30:00+01:00', (value) =>
     parseRfc3339Seconds(create(value, Rfc3339)),
   );
@@ -42,11 +43,8 @@ function readTime(flags: ReturnType<typeof readFlags>, now: number): number {
 }
 
 export async function resetCommand(argv: readonly string[]): Promise<number> {
-  const flags = readFlags(argv, RESET_FLAGS);
-  if (flags.help) {
-    process.stdout.write(RESET_HELP);
-    return 0;
-  }
+  const flags = commandFlags(argv, RESET_FLAGS, RESET_HELP);
+  if (!flags) return 0;
   const options = readProbeOptions(flags);
   const started = Date.now();
   const time = readTime(flags, started);
@@ -66,10 +64,8 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const local = (ms: number) =>
-    new Intl.DateTimeFormat('sv-SE', { timeZone: systemTimeZone(), dateStyle: 'short', timeStyle: 'medium' }).format(
-      ms,
-    );
+  const timeZone = systemTimeZone();
+  const local = (ms: number) => formatLocal(ms, timeZone, { seconds: true });
   process.stdout.write(`reset to ${local(time)} (${formatRfc3339(time)})\n`);
   let holding = 0;
   for (const node of nodes) {

@@ -2,6 +2,7 @@ import { peerKey } from '../../machines/cluster-events';
 import { LEVEL_COLOURS, type Level } from '../../common/levels';
 import { DEFAULT_THRESHOLDS, levelAt } from '../../machines/levels';
 import { formatDuration, renderBlocks } from '../../hardware/terminal-text';
+import { formatLocal } from '../local-time';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
 
@@ -48,17 +49,6 @@ export function statusJson(statuses: NodeStatus[], now: number): string {
   );
 }
 
-function localTime(epochMs: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(epochMs));
-}
-
 function ago(status: NodeStatus, now: number): string {
   if (status.lastCleaned === null) return '';
   const age = now - status.lastCleaned;
@@ -71,7 +61,11 @@ export function statusTable(statuses: NodeStatus[], now: number, timeZone: strin
   const rows = statuses.map((status) => [
     status.name,
     peerKey(status),
-    !status.answered ? 'no answer' : status.lastCleaned === null ? 'unknown' : localTime(status.lastCleaned, timeZone),
+    !status.answered
+      ? 'no answer'
+      : status.lastCleaned === null
+        ? 'unknown'
+        : formatLocal(status.lastCleaned, timeZone),
     ago(status, now),
     status.level,
     status.disagrees ? '≠ newest' : '',

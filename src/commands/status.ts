@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { readFlags, type FlagSpecs } from '../cli/args';
+import { commandFlags, type FlagSpecs } from '../cli/args';
 import { systemTimeZone } from '../cli/run-options';
 import { HouseholdProbe } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
@@ -24,11 +24,8 @@ Exit status: 0 when at least one node answered, 1 when none did, 2 on bad flags.
 const STATUS_FLAGS: FlagSpecs = { ...PROBE_FLAGS, json: { value: false } };
 
 export async function statusCommand(argv: readonly string[]): Promise<number> {
-  const flags = readFlags(argv, STATUS_FLAGS);
-  if (flags.help) {
-    process.stdout.write(STATUS_HELP);
-    return 0;
-  }
+  const flags = commandFlags(argv, STATUS_FLAGS, STATUS_HELP);
+  if (!flags) return 0;
   const options = readProbeOptions(flags);
   const deadline = Date.now() + options.timeoutMs;
   const log = pino({ level: 'warn', base: undefined }, process.stderr);

@@ -1,4 +1,4 @@
-import { integer, literal, nullable, object, refine, type Struct, union } from 'superstruct';
+import { integer, literal, nullable, object, refine, type Struct } from 'superstruct';
 
 /**
  * The original Rust node's `enum Message { RequestState, UpdateState(Option<DateTime<Utc>>) }`.
@@ -36,4 +36,3 @@ export const SecsStruct: Struct<number, null> = refine(
 
 export const RequestStateStruct = object({ type: literal('RequestState') });
 export const UpdateStateStruct = object({ type: literal('UpdateState'), secs: nullable(SecsStruct) });
-export const MessageStruct: Struct<Message, null> = union([RequestStateStruct, UpdateStateStruct]);

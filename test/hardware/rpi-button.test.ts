@@ -50,29 +50,47 @@ function addChip(base: number, ngpio: number, label: string): void {
 }
 
 describe('sysfs GPIO numbers', () => {
-  it('adds the base 512 of a Pi 4 on a 6.6 kernel: BCM 5 is 517', () => {
-    addChip(512, 58, 'pinctrl-bcm2711');
-    addChip(570, 8, 'raspberrypi-exp-gpio');
-    expect(sysfsGpioNumber(5, root)).toBe(517);
-  });
-
-  it('keeps BCM numbers on older kernels with base 0', () => {
-    addChip(0, 54, 'pinctrl-bcm2835');
-    addChip(504, 8, 'raspberrypi-exp-gpio');
-    expect(sysfsGpioNumber(5, root)).toBe(5);
-  });
-
-  it('prefers the RP1 controller of a Pi 5 over a lower-numbered chip', () => {
-    addChip(512, 32, 'gpio-brcmstb@107d508500');
-    addChip(571, 54, 'pinctrl-rp1');
-    expect(sysfsGpioNumber(17, root)).toBe(588);
-  });
-
-  it('falls back to the lowest chip with at least 28 GPIOs when no label is known', () => {
-    addChip(400, 8, 'some-expander');
-    addChip(600, 54, 'unknown-b');
-    addChip(500, 54, 'unknown-a');
-    expect(sysfsGpioNumber(5, root)).toBe(505);
+  it.each([
+    [
+      'adds the base 512 of a Pi 4 on a 6.6 kernel: BCM 5 is 517',
+      [
+        [512, 58, 'pinctrl-bcm2711'],
+        [570, 8, 'raspberrypi-exp-gpio'],
+      ],
+      5,
+      517,
+    ],
+    [
+      'keeps BCM numbers on older kernels with base 0',
+      [
+        [0, 54, 'pinctrl-bcm2835'],
+        [504, 8, 'raspberrypi-exp-gpio'],
+      ],
+      5,
+      5,
+    ],
+    [
+      'prefers the RP1 controller of a Pi 5 over a lower-numbered chip',
+      [
+        [512, 32, 'gpio-brcmstb@107d508500'],
+        [571, 54, 'pinctrl-rp1'],
+      ],
+      17,
+      588,
+    ],
+    [
+      'falls back to the lowest chip with at least 28 GPIOs when no label is known',
+      [
+        [400, 8, 'some-expander'],
+        [600, 54, 'unknown-b'],
+        [500, 54, 'unknown-a'],
+      ],
+      5,
+      505,
+    ],
+  ] as const)('%s', (_, chips, bcm, sysfs) => {
+    for (const [base, ngpio, label] of chips) addChip(base, ngpio, label);
+    expect(sysfsGpioNumber(bcm, root)).toBe(sysfs);
   });
 
   it('names the pin and the chip when the pin is out of range', () => {

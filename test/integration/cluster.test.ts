@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
+import { formatRfc3339 } from '../../src/timestamp';
 import { canBuildHosts, Lan, type Host } from '../support/netns';
-import { NodeProcess, readIfThere, tempDir, type LogRecord } from '../support/node-process';
+import { type LogRecord, NodeProcess, readIfThere, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
 
 const HOUR = 3_600_000;
@@ -10,10 +11,6 @@ const describeWithHosts = canBuildHosts() ? describe : describe.skip;
 if (!canBuildHosts()) {
   // Visible in the test output, so a skipped suite is never mistaken for a passing one.
   console.warn('cluster tests skipped: they need root, iproute2 and nftables to build their own hosts');
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', '+00:00');
 }
 
 const adopted = (time: string) => (record: LogRecord) =>
@@ -50,13 +47,12 @@ describeWithHosts('a household of nodes on a LAN of their own', () => {
     lan = new Lan(3);
     fs.mkdirSync(path.dirname(stateFile(0)), { recursive: true });
     // One node knows an old cleaning; the others know nothing yet.
-    fs.writeFileSync(stateFile(0), rfc3339(Math.floor((Date.now() - 30 * HOUR) / 1000) * 1000));
+    fs.writeFileSync(stateFile(0), formatRfc3339(Math.floor((Date.now() - 30 * HOUR) / 1000) * 1000));
     for (let i = 0; i < 3; i += 1) startNode(i);
   });
 
   afterAll(async () => {
-    for (const node of nodes) node?.kill('SIGKILL');
-    await Promise.all(nodes.map((node) => node?.exited));
+    await stopAll(nodes);
     lan?.remove();
     temp?.remove();
   });

@@ -300,7 +300,9 @@ suite('discovery over real mDNS between network namespaces', () => {
       const found = await a.event('peer.found', 'rusty');
       expect(found.peer).toEqual({ name: 'rusty', address: '10.77.0.2', port: 5300, ours: false });
     } finally {
+      const exited = new Promise((resolve) => rust.once('exit', resolve));
       rust.kill('SIGKILL');
+      await exited;
     }
   });
 

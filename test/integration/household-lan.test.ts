@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatRfc3339 } from '../../src/timestamp';
 import { canBuildHosts, Lan, type Host } from '../support/netns';
-import { NodeProcess, readIfThere, runCli, tempDir } from '../support/node-process';
+import { NodeProcess, readIfThere, runCli, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
 
 /*
@@ -43,10 +44,6 @@ const NODES: Expected[] = [
   { name: 'node1', port: 5311, ageHours: 13, level: 'soon' },
   { name: 'node2', port: 5322, ageHours: 13, level: 'soon' },
 ];
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', '+00:00');
-}
 
 function nft(host: Host, rule: string): void {
   execFileSync('ip', ['netns', 'exec', host.ns, 'nft', rule], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -91,7 +88,7 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
       nft(host, `add rule inet apart from_nodes ip saddr { ${nodeAddresses} } udp dport { ${clusterPorts} } drop`);
       times[i] = now - expected.ageHours * HOUR;
       fs.mkdirSync(path.dirname(stateFile(i)), { recursive: true });
-      fs.writeFileSync(stateFile(i), rfc3339(times[i]));
+      fs.writeFileSync(stateFile(i), formatRfc3339(times[i]));
       nodes[i] = new NodeProcess(
         [
           '--name',
@@ -129,8 +126,7 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
     }));
 
   afterAll(async () => {
-    for (const node of nodes) node?.kill('SIGKILL');
-    await Promise.all(nodes.map((node) => node?.exited));
+    await stopAll(nodes);
     lan?.remove();
     temp?.remove();
   });
@@ -139,7 +135,7 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
     const rows = await laptopStatus();
     expect(withoutAge(rows)).toEqual(
       expectedRows(
-        (i) => rfc3339(times[i]),
+        (i) => formatRfc3339(times[i]),
         (i) => NODES[i].level,
       ),
     );

@@ -1,26 +1,13 @@
 import * as path from 'node:path';
-import { NodeProcess, runCli, tempDir } from '../support/node-process';
+import { runCli, type NodeProcess } from '../support/node-process';
+import { nodesPerTest } from '../support/nodes-per-test';
 import { startRelay, startTurningAway } from '../support/ws-relay';
 import { until } from '../support/until';
 
 describe('a node run with --inspect', () => {
-  let temp: ReturnType<typeof tempDir>;
-  const running: NodeProcess[] = [];
-  const start = (args: string[]): NodeProcess => {
-    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off', ...args]);
-    running.push(node);
-    return node;
-  };
-
-  beforeEach(() => {
-    temp = tempDir();
-  });
-  afterEach(async () => {
-    const stopping = running.splice(0);
-    for (const node of stopping) node.kill('SIGKILL');
-    await Promise.all(stopping.map((node) => node.exited));
-    temp.remove();
-  });
+  const nodes = nodesPerTest();
+  const start = (args: string[]): NodeProcess =>
+    nodes.start(['--state-file', path.join(nodes.temp.dir, 'state'), '--quiet-hours', 'off', ...args]);
 
   it('streams its actors and a press to the relay, and still stops within 3 s', async () => {
     const relay = await startRelay();

@@ -3,33 +3,13 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import { rpiAvailable } from '../../hardware/rpi-available';
-import { CLI, NodeProcess, tempDir } from '../support/node-process';
+import { CLI, stateFileAged } from '../support/node-process';
+import { nodesPerTest } from '../support/nodes-per-test';
 
 const HOUR = 3_600_000;
 
-function stateFileAged(dir: string, ageMs: number): string {
-  const file = path.join(dir, 'state');
-  const time = new Date(Math.floor((Date.now() - ageMs) / 1000) * 1000);
-  fs.writeFileSync(file, time.toISOString().replace('.000Z', '+00:00'));
-  return file;
-}
-
 describe('a node run as a process', () => {
-  let temp: ReturnType<typeof tempDir>;
-  const running: NodeProcess[] = [];
-  const start = (args: string[]): NodeProcess => {
-    const node = new NodeProcess(args);
-    running.push(node);
-    return node;
-  };
-
-  beforeEach(() => {
-    temp = tempDir();
-  });
-  afterEach(() => {
-    for (const node of running.splice(0)) node.kill('SIGKILL');
-    temp.remove();
-  });
+  const { start, temp } = nodesPerTest();
 
   it.each([
     ['1 h', 1 * HOUR, '#003c00'],
@@ -37,7 +17,7 @@ describe('a node run as a process', () => {
     ['13 h', 13 * HOUR, '#ff3c00'],
     ['25 h', 25 * HOUR, '#ff0000'],
   ])('shows the level of a state file %s old as its first frame', async (_, age, colour) => {
-    const node = start(['--state-file', stateFileAged(temp.dir, age), '--quiet-hours', 'off']);
+    const node = start(['--state-file', stateFileAged(path.join(temp.dir, 'state'), age), '--quiet-hours', 'off']);
     const first = await node.waitFor((record) => record.event === 'led', 'the first led record');
     expect(first.color).toBe(colour);
     node.kill('SIGTERM');
@@ -45,7 +25,12 @@ describe('a node run as a process', () => {
   });
 
   it('blinks red when the last cleaning is 27 h old', async () => {
-    const node = start(['--state-file', stateFileAged(temp.dir, 27 * HOUR), '--quiet-hours', 'off']);
+    const node = start([
+      '--state-file',
+      stateFileAged(path.join(temp.dir, 'state'), 27 * HOUR),
+      '--quiet-hours',
+      'off',
+    ]);
     await node.waitFor(() => node.leds().length >= 3, 'three led records');
     expect(node.leds().slice(0, 3)).toEqual(['#ff0000', '#000000', '#ff0000']);
   });
@@ -55,8 +40,7 @@ describe('a node run as a process', () => {
     ['', 'UTC'],
     ['Nowhere/Atlantis', 'UTC'],
   ])('takes TZ=%j as the time zone %s, as the C library does', async (tz, zone) => {
-    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state')], { env: { TZ: tz } });
-    running.push(node);
+    const node = start(['--state-file', path.join(temp.dir, 'state')], { env: { TZ: tz } });
     const starting = await node.waitFor((record) => record.event === 'starting', 'the starting record');
     expect(starting.timeZone).toBe(zone);
     await node.waitFor((record) => record.event === 'led', 'the first frame');
@@ -92,10 +76,12 @@ describe('a node run as a process', () => {
         return write(chunk, ...rest);
       };`,
     );
-    const node = new NodeProcess(['--state-file', stateFileAged(temp.dir, 1 * HOUR), '--quiet-hours', 'off'], {
-      env: { NODE_OPTIONS: `--require ${thrower}` },
-    });
-    running.push(node);
+    const node = start(
+      ['--state-file', stateFileAged(path.join(temp.dir, 'state'), 1 * HOUR), '--quiet-hours', 'off'],
+      {
+        env: { NODE_OPTIONS: `--require ${thrower}` },
+      },
+    );
     expect(await node.exited).toEqual({ code: 1, signal: null });
     expect(node.records.at(-1)?.event).toBe('stopped');
     expect(node.records.find((record) => record.event === 'crashed')).toMatchObject({
@@ -111,7 +97,7 @@ describe('a node run as a process', () => {
     const hhmm = (m: number) =>
       `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
     const quiet = `${hhmm((minute + 1440 - 60) % 1440)}-${hhmm((minute + 60) % 1440)}`;
-    const file = stateFileAged(temp.dir, 1 * HOUR);
+    const file = stateFileAged(path.join(temp.dir, 'state'), 1 * HOUR);
     const node = start(['--state-file', file, '--quiet-hours', quiet, '--timezone', 'UTC']);
     const first = await node.waitFor((record) => record.event === 'led', 'the first led record');
     expect(first.color).toBe('#000000');
@@ -126,26 +112,15 @@ describe('a node run as a process', () => {
     expect(fs.existsSync(file)).toBe(false);
   });
 
-  it('moves a corrupt state file aside, warns, and keeps it when a press writes a new one', async () => {
-    const file = path.join(temp.dir, 'state');
-    fs.writeFileSync(file, 'yesterday-ish\n');
-    const node = start(['--state-file', file, '--quiet-hours', 'off']);
-    const warning = await node.waitFor((record) => record.event === 'state.corrupt', 'a warning');
-    expect(warning.level).toBe(40);
-    expect(String(warning.msg)).toContain(file);
-    expect(String(warning.msg)).toContain('yesterday-ish');
-    await node.waitForLed('#000014');
-    node.press();
-    await node.waitForLed('#003c00');
-    const aside = fs.readdirSync(temp.dir).filter((name) => name.startsWith('state.corrupt-'));
-    expect(aside).toHaveLength(1);
-    expect(fs.readFileSync(path.join(temp.dir, aside[0]), 'utf8')).toBe('yesterday-ish\n');
-  });
-
   it.each(['SIGINT', 'SIGTERM', 'SIGQUIT'] as const)(
     'on %s turns the strip dark and exits with status 0 within 3 s',
     async (signal) => {
-      const node = start(['--state-file', stateFileAged(temp.dir, 13 * HOUR), '--quiet-hours', 'off']);
+      const node = start([
+        '--state-file',
+        stateFileAged(path.join(temp.dir, 'state'), 13 * HOUR),
+        '--quiet-hours',
+        'off',
+      ]);
       await node.waitForLed('#ff3c00');
       const sent = Date.now();
       node.kill(signal);
@@ -155,41 +130,6 @@ describe('a node run as a process', () => {
       expect(node.leds().at(-1)).toBe('#000000');
     },
   );
-
-  it('keeps a press in the state file after kill -9', async () => {
-    const file = stateFileAged(temp.dir, 13 * HOUR);
-    const node = start(['--state-file', file, '--quiet-hours', 'off']);
-    await node.waitForLed('#ff3c00');
-    const before = Math.floor(Date.now() / 1000) * 1000;
-    node.press();
-    await node.waitForLed('#003c00');
-    node.kill('SIGKILL');
-    await node.exited;
-    const saved = Date.parse(fs.readFileSync(file, 'utf8'));
-    expect(saved).toBeGreaterThanOrEqual(before);
-    expect(saved).toBeLessThanOrEqual(Date.now());
-  });
-
-  it('writes a press it could not save once the state file can be written again', async () => {
-    const file = path.join(temp.dir, 'state');
-    const node = start(['--state-file', file, '--quiet-hours', 'off']);
-    await node.waitForLed('#000014');
-    // A directory where the file belongs: the rename fails, as on a full or broken disk.
-    fs.mkdirSync(file);
-    node.press();
-    const failed = await node.waitFor((record) => record.event === 'state.save-failed', 'the failed save');
-    expect(failed.level).toBe(50);
-    expect(String(failed.msg)).toMatch(/keeping the new time in memory, and trying again every few seconds$/);
-    await node.waitForLed('#003c00');
-    fs.rmdirSync(file);
-    const saved = await node.waitFor(
-      (record) => record.event === 'state.saved' && record.level === 30,
-      'the retry',
-      10_000,
-    );
-    expect(fs.readFileSync(file, 'utf8')).toBe(saved.lastCleaned);
-    expect(saved.lastCleaned).toBe(failed.lastCleaned);
-  });
 });
 
 describe('the command line', () => {
@@ -218,21 +158,17 @@ describe('the command line', () => {
 });
 
 describe('a node with nothing to do', () => {
+  const { start, temp } = nodesPerTest();
+
   it('keeps running with stdin at its end and the time unknown, until a signal', async () => {
-    const temp = tempDir();
-    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off']);
-    try {
-      await node.waitForLed('#000014');
-      node.closeStdin();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(node.running()).toBe(true);
-      node.kill('SIGTERM');
-      expect((await node.exited).code).toBe(0);
-      expect(node.leds()).toEqual(['#000014', '#000000']);
-    } finally {
-      node.kill('SIGKILL');
-      temp.remove();
-    }
+    const node = start(['--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off']);
+    await node.waitForLed('#000014');
+    node.closeStdin();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(node.running()).toBe(true);
+    node.kill('SIGTERM');
+    expect((await node.exited).code).toBe(0);
+    expect(node.leds()).toEqual(['#000014', '#000000']);
   });
 
   // On a Pi with its drivers installed the strip would open (and light): nothing to fall back from.
@@ -240,31 +176,22 @@ describe('a node with nothing to do', () => {
   (onPi ? it.skip : it)(
     'falls back from --hardware rpi with a warning that says why, where there is no Pi',
     async () => {
-      const temp = tempDir();
-      const node = new NodeProcess(['--hardware', 'rpi', '--state-file', path.join(temp.dir, 'state')]);
-      try {
-        const warning = await node.waitFor((record) => record.event === 'hardware.fallback', 'a fallback warning');
-        expect(warning.level).toBe(40);
-        expect(String(warning.msg)).toMatch(
-          /Raspberry Pi hardware could not be used: .+; using the sim driver instead/,
-        );
-        await node.waitFor((record) => record.event === 'starting' && record.hardware === 'sim', 'a start on sim');
-      } finally {
-        node.kill('SIGKILL');
-        temp.remove();
-      }
+      const node = start(['--hardware', 'rpi', '--state-file', path.join(temp.dir, 'state')]);
+      const warning = await node.waitFor((record) => record.event === 'hardware.fallback', 'a fallback warning');
+      expect(warning.level).toBe(40);
+      expect(String(warning.msg)).toMatch(/Raspberry Pi hardware could not be used: .+; using the sim driver instead/);
+      await node.waitFor((record) => record.event === 'starting' && record.hardware === 'sim', 'a start on sim');
     },
   );
 
   it('runs on without the cluster when its port is taken, and sends nothing from another port', async () => {
-    const temp = tempDir();
     const taken = dgram.createSocket('udp4');
     const peer = dgram.createSocket('udp4');
     const heard: Buffer[] = [];
     peer.on('message', (bytes) => heard.push(bytes));
     await new Promise<void>((resolve) => taken.bind(0, '0.0.0.0', resolve));
     await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
-    const node = new NodeProcess([
+    const node = start([
       '--state-file',
       path.join(temp.dir, 'state'),
       '--port',
@@ -280,24 +207,16 @@ describe('a node with nothing to do', () => {
       expect(heard).toEqual([]);
       expect(node.running()).toBe(true);
     } finally {
-      node.kill('SIGKILL');
       taken.close();
       peer.close();
-      temp.remove();
     }
   });
 
   it('shuts down cleanly when the reader of its log goes away', async () => {
-    const temp = tempDir();
-    const node = new NodeProcess(['--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off']);
-    try {
-      await node.waitForLed('#000014');
-      node.closeStdout();
-      node.kill('SIGTERM');
-      expect(await node.exited).toEqual({ code: 0, signal: null });
-    } finally {
-      node.kill('SIGKILL');
-      temp.remove();
-    }
+    const node = start(['--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off']);
+    await node.waitForLed('#000014');
+    node.closeStdout();
+    node.kill('SIGTERM');
+    expect(await node.exited).toEqual({ code: 0, signal: null });
   });
 });

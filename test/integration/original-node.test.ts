@@ -10,8 +10,10 @@ import { NodeProcess, tempDir } from '../support/node-process';
 const HOUR = 3_600_000;
 
 /**
- * Plays an original Rust node on loopback: answers RequestState with the time it
- * holds, adopts any UpdateState it is sent (as the original did), and records all.
+ * Plays an original Rust node on loopback, as the version the original's article
+ * describes behaves: answers RequestState with the time it holds, takes the time of
+ * any UpdateState(Some) it is sent (older ones too), ignores UpdateState(None), and
+ * records all.
  */
 class OriginalNode {
   readonly received: Message[] = [];
@@ -25,7 +27,7 @@ class OriginalNode {
       this.received.push(decoded.message);
       if (decoded.message.type === 'RequestState') {
         this.socket.send(encode({ type: 'UpdateState', secs: this.secs }), remote.port, remote.address);
-      } else {
+      } else if (decoded.message.secs !== null) {
         this.secs = decoded.message.secs;
       }
       this.heard.emit('message');
@@ -82,7 +84,7 @@ describe('living with an original Rust node', () => {
   it('asks it for its state and pushes our newer time to it, reached by host name', async () => {
     const ours = Math.floor((Date.now() - 1 * HOUR) / 1000);
     const file = path.join(temp.dir, 'state');
-    fs.writeFileSync(file, new Date(ours * 1000).toISOString().replace('.000Z', '+00:00'));
+    fs.writeFileSync(file, formatRfc3339(ours * 1000));
     original = new OriginalNode(ours - 20 * 3600);
     const port = await original.listen();
     node = new NodeProcess(['--state-file', file, '--quiet-hours', 'off', '--peer', `localhost:${port}`]);

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NodeProcess, runCli, tempDir } from '../support/node-process';
+import { NodeProcess, runCli, stateFileAged, stopAll, tempDir } from '../support/node-process';
 
 const HOUR = 3_600_000;
 
@@ -11,10 +10,9 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
 
   beforeAll(async () => {
     temp = tempDir();
-    const old = new Date(Math.floor((Date.now() - 13 * HOUR) / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
     for (let i = 0; i < 2; i += 1) {
       const file = path.join(temp.dir, `state${i}`);
-      if (i === 0) fs.writeFileSync(file, old);
+      if (i === 0) stateFileAged(file, 13 * HOUR);
       const node = new NodeProcess(['--state-file', file, '--quiet-hours', 'off']);
       nodes.push(node);
       const listening = await node.waitFor((r) => r.event === 'transport.listening', 'the transport');
@@ -23,8 +21,7 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
   });
 
   afterAll(async () => {
-    for (const node of nodes) node.kill('SIGKILL');
-    await Promise.all(nodes.map((node) => node.exited));
+    await stopAll(nodes);
     temp.remove();
   });
 

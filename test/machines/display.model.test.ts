@@ -4,7 +4,16 @@ import { displayMachine, type DisplayEvent } from '../../machines/displayMachine
 
 type DisplayContext = ReturnType<typeof displayMachine.getInitialSnapshot>['context'];
 import type { QuietHours } from '../../machines/quiet-hours';
-import { afterEvents, delayName, playDelay, standingClock, stateKey, walkable } from '../support/graph';
+import {
+  afterEvents,
+  delayName,
+  playDelay,
+  standingClock,
+  pathTitle,
+  stateKey,
+  stepName,
+  walkable,
+} from '../support/graph';
 import { stripRecorder } from '../support/strip-recorder';
 import { underParent } from '../support/under-parent';
 
@@ -51,13 +60,9 @@ describe('display machine, every simple path through its graph', () => {
     walks.map(
       ({ start, path }) =>
         [
-          `${start.label}: ${path.steps
-            .map(({ event }) =>
-              event.type === 'display.colour'
-                ? `colour ${event.colour}`
-                : event.type.replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1'),
-            )
-            .join(' → ')}`,
+          pathTitle(start.label, path.steps, (event) =>
+            event.type === 'display.colour' ? `colour ${event.colour}` : stepName(event.type),
+          ),
           start,
           path,
         ] as const,

@@ -3,7 +3,7 @@ import { getShortestPaths } from 'xstate/graph';
 import { displayMachine } from '../../machines/displayMachine';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { reminderMachine, type ReminderEvent, type ReminderInput } from '../../machines/reminderMachine';
-import { afterEvents, delayName, playDelay, standingClock, stateKey, walkable } from '../support/graph';
+import { afterEvents, delayName, playDelay, standingClock, pathTitle, stateKey, walkable } from '../support/graph';
 import { stripRecorder } from '../support/strip-recorder';
 import { underParent } from '../support/under-parent';
 
@@ -72,9 +72,7 @@ describe('reminder machine, the shortest path to every state from each starting 
     walks.map(
       ({ lastCleaned, path }) =>
         [
-          `${lastCleaned === null ? 'unknown' : `${(NOON - lastCleaned) / HOUR} h`}: ${path.steps
-            .map((step) => step.event.type.replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1'))
-            .join(' → ')}`,
+          pathTitle(lastCleaned === null ? 'unknown' : `${(NOON - lastCleaned) / HOUR} h`, path.steps),
           lastCleaned,
           path,
         ] as const,

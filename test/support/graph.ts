@@ -27,6 +27,21 @@ export function afterEvents(machine: AnyStateMachine, exclude: readonly string[]
   return found;
 }
 
+/** An event as a step of a test's name: `after nextLevel` for a timer, else its type. */
+export function stepName(eventType: string): string {
+  const delay = delayName(eventType);
+  return delay === undefined ? eventType : `after ${delay}`;
+}
+
+/** A path's name for its test: where it starts, then each step. */
+export function pathTitle<TEvent extends { type: string }>(
+  start: string,
+  steps: readonly { event: TEvent }[],
+  name: (event: TEvent) => string = (event) => stepName(event.type),
+): string {
+  return `${start}: ${steps.map((step) => name(step.event)).join(' → ')}`;
+}
+
 /** The delay name of an `after` event type, or undefined for any other event. */
 export function delayName(eventType: string): string | undefined {
   return AFTER.exec(eventType)?.[1];

@@ -20,8 +20,16 @@ function inNamespace(ns: string, command: string, ...args: string[]): void {
   execFileSync('ip', ['netns', 'exec', ns, command, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** Drops what the host in `ns` sends that matches `match`, in an nftables table of its own. */
+function dropOutgoing(ns: string, table: string, ...match: string[]): void {
+  inNamespace(ns, 'nft', 'add', 'table', 'inet', table);
+  inNamespace(ns, 'nft', 'add', 'chain', 'inet', table, 'out', '{ type filter hook output priority 0; }');
+  inNamespace(ns, 'nft', 'add', 'rule', 'inet', table, 'out', ...match, 'drop');
+}
+
 export interface Host {
   ns: string;
+  /** Its IPv4 address on the LAN (changed by `readdress`). */
   address: string;
   /** The veth end in the switch namespace: down cuts the host off. */
   switchPort: string;
@@ -66,32 +74,26 @@ export class Lan {
   /** Drops this share of the UDP datagrams every host sends. */
   setLoss(percent: number): void {
     for (const host of this.hosts) {
-      inNamespace(host.ns, 'nft', 'add', 'table', 'inet', 'lossy');
-      inNamespace(host.ns, 'nft', 'add', 'chain', 'inet', 'lossy', 'out', '{ type filter hook output priority 0; }');
-      inNamespace(
-        host.ns,
-        'nft',
-        'add',
-        'rule',
-        'inet',
-        'lossy',
-        'out',
-        'meta',
-        'l4proto',
-        'udp',
-        'numgen',
-        'random',
-        'mod',
-        '100',
-        '<',
-        String(percent),
-        'drop',
-      );
+      dropOutgoing(host.ns, 'lossy', 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(percent));
     }
   }
 
   clearLoss(): void {
     for (const host of this.hosts) inNamespace(host.ns, 'nft', 'delete', 'table', 'inet', 'lossy');
+  }
+
+  /** Gives the host another address, as a DHCP server may after a router restart: no goodbye, nothing. */
+  readdress(host: Host, address: string): void {
+    ip('-n', host.ns, 'addr', 'flush', 'dev', 'eth0');
+    ip('-n', host.ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
+    ip('-n', host.ns, 'route', 'replace', '224.0.0.0/4', 'dev', 'eth0');
+    host.address = address;
+  }
+
+  /** Drops every RequestState the host sends: it can then only learn a time when it is sent one. */
+  blockRequests(host: Host): void {
+    // The first four bytes after the UDP header: RequestState is variant 0.
+    dropOutgoing(host.ns, 'norequests', 'udp', 'dport', '5300', '@th,64,32', '0');
   }
 
   cut(host: Host): void {

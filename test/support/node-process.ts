@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { formatRfc3339 } from '../../src/timestamp';
 
 // This file runs as TypeScript under jest (test/support) and compiled for the
 // benchmark (dist/test/support): either way the CLI is the repository's dist/src/cli.js.
@@ -26,10 +27,17 @@ export class NodeProcess {
   private closed = false;
   private readonly recordListeners: ((record: LogRecord, arrivedNs: bigint) => void)[] = [];
 
-  /** In `netns` (a host of a test LAN) when given; else on this host, without mDNS. */
-  constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv } = {}) {
+  /**
+   * In `netns` (a host of a test LAN) when given; else on this host, without mDNS. As
+   * the user `uid` when given (root reads every file: a test of one it cannot read runs as nobody).
+   */
+  constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv; uid?: number } = {}) {
     const common = ['--hardware', 'sim', '--log-format', 'json'];
-    const command = [process.execPath, CLI, 'run', ...common];
+    const asUser =
+      options.uid === undefined
+        ? []
+        : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--'];
+    const command = [...asUser, process.execPath, CLI, 'run', ...common];
     const argv = options.netns
       ? ['ip', 'netns', 'exec', options.netns, ...command, ...args]
       : // No mDNS and a port of its own unless the test says otherwise (a later flag wins):
@@ -162,4 +170,18 @@ export function runCli(
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+/** Writes a state file (making its directory) holding a cleaning `ageMs` ago, in whole seconds; returns the path. */
+export function stateFileAged(file: string, ageMs: number): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, formatRfc3339(Date.now() - ageMs));
+  return file;
+}
+
+/** Kills every node given (after a test, pass or fail) and waits until each is gone. */
+export async function stopAll(nodes: readonly (NodeProcess | undefined)[]): Promise<void> {
+  const started = nodes.filter((node): node is NodeProcess => node !== undefined);
+  for (const node of started) node.kill('SIGKILL');
+  await Promise.all(started.map((node) => node.exited));
 }

@@ -94,6 +94,16 @@ jest.mock('bonjour-service', () => {
   };
 });
 
+/** A service as bonjour-service's browser reports it: one of ours, unless its TXT record says otherwise. */
+const browsed = (name: string, port: number, from: string) => ({
+  name,
+  fqdn: `${name}._cat._udp.local`,
+  port,
+  txt: { impl: 'cat-litter-reminder-ts' },
+  referer: { address: from },
+  addresses: [],
+});
+
 describe('discoveryActor (fake bonjour-service)', () => {
   let records: Record<string, unknown>[];
   let events: DiscoveryEvent[];
@@ -136,22 +146,8 @@ describe('discoveryActor (fake bonjour-service)', () => {
     expect(fake.mdns.queries).toContain('kitchen._cat._udp.local');
     await until(() => records.some((record) => record.event === 'mdns.advertised'), 'advertised');
 
-    const ours = {
-      name: 'hall-1234',
-      fqdn: 'hall-1234._cat._udp.local',
-      port: 5302,
-      txt: { impl: 'cat-litter-reminder-ts' },
-      referer: { address: '10.0.0.2' },
-      addresses: [],
-    };
-    const rust = {
-      name: 'attic',
-      fqdn: 'attic._cat._udp.local',
-      port: 5200,
-      txt: {},
-      referer: { address: '10.0.0.3' },
-      addresses: [],
-    };
+    const ours = browsed('hall-1234', 5302, '10.0.0.2');
+    const rust = { ...browsed('attic', 5200, '10.0.0.3'), txt: {} };
     fake.browser.emit('up', { ...ours, name: 'Kitchen', fqdn: 'Kitchen._cat._udp.local' });
     fake.browser.emit('up', { ...ours, name: 'void', fqdn: 'void._cat._udp.local', referer: undefined });
     fake.browser.emit('up', ours);
@@ -172,13 +168,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
   it('a peer back on another port without a goodbye is lost and found again; other changes are quiet', async () => {
     const { fake, parent } = start();
     await until(() => fake.published.length === 1, 'published');
-    const old = {
-      name: 'hall',
-      fqdn: 'hall._cat._udp.local',
-      port: 5302,
-      txt: { impl: 'cat-litter-reminder-ts' },
-      referer: { address: '10.0.0.2' },
-    };
+    const old = browsed('hall', 5302, '10.0.0.2');
     fake.browser.emit('up', old);
     fake.browser.emit('srv-update', { ...old, host: 'other.local' }, old);
     fake.browser.emit('srv-update', { ...old, port: 5303 }, old);
@@ -207,13 +197,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
     parent.stop();
   });
 
-  const hallService = {
-    name: 'hall',
-    fqdn: 'hall._cat._udp.local',
-    port: 5302,
-    txt: { impl: 'cat-litter-reminder-ts' },
-    referer: { address: '10.0.0.2' },
-  };
+  const hallService = browsed('hall', 5302, '10.0.0.2');
 
   it('follows a peer that answers from another address, as after a new DHCP lease', async () => {
     const { fake, parent } = start();

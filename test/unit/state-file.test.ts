@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultStatePath, loadState, saveState } from '../../src/state-file';
+import { defaultStatePath, loadState, removeLeftoverTemporaries, saveState } from '../../src/state-file';
 import { tempDir } from '../support/node-process';
 
 describe('state file', () => {
@@ -42,6 +42,15 @@ describe('state file', () => {
     fs.mkdirSync(file);
     await expect(saveState(file, Date.UTC(2026, 10, 24, 15, 0, 0))).rejects.toThrow(/EISDIR|EEXIST|ENOTEMPTY/);
     expect(fs.readdirSync(temp.dir)).toEqual(['state']);
+  });
+
+  it('removes what saves cut short left behind (their own temporary files only)', () => {
+    const file = path.join(temp.dir, 'state');
+    for (const name of ['.state.4242.tmp', '.state.1.tmp', '.other.7.tmp', 'state']) {
+      fs.writeFileSync(path.join(temp.dir, name), '');
+    }
+    removeLeftoverTemporaries(file);
+    expect(fs.readdirSync(temp.dir).sort()).toEqual(['.other.7.tmp', 'state']);
   });
 
   it('reports a missing file as missing, never as now', () => {
