@@ -11,8 +11,10 @@ import * as path from 'node:path';
 import { Lan } from '../test/support/netns';
 import { tempDir } from '../test/support/node-process';
 import { measureButtonToStrip } from './button-to-strip';
-import { measureIdle, measurePropagation, measureRoundTrips, measureStartUp, type LanBench } from './lan-figures';
-import { prepareReference } from './reference';
+import type { LanBench } from './host-process';
+import { measureIdle, measurePropagation, measureStartUp } from './lan-figures';
+import { prepareRustReference } from './reference';
+import { measureRoundTrips } from './round-trips';
 import { figureTable, judge, type Figures } from './report';
 
 const REPOSITORY = path.resolve(__dirname, '..', '..');
@@ -48,8 +50,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const reference = prepareReference(REPOSITORY, AGENT);
-  if (reference.note) log(reference.note);
+  const { rust, note } = prepareRustReference(REPOSITORY);
+  if (note) log(note);
 
   log('button → strip, in one process (30 presses)');
   const buttonMs = await measureButtonToStrip(30);
@@ -71,8 +73,8 @@ async function main(): Promise<number> {
     const [server, client, ...rest] = lan.hosts;
     const clusterHosts = rest.slice(0, 5);
     const sender = rest[5];
-    log('RequestState round trips: 2,000 each to our node and to the reference');
-    const roundTrips = await measureRoundTrips(bench, server, client, reference, 2_000);
+    log('RequestState round trips, pinned: 2,000 each to our node, a bare Node responder and the Rust reference');
+    const roundTrips = await measureRoundTrips(bench, server, client, rust, 2_000);
     log('start-up to the first frame (5 starts)');
     const startUpMs = await measureStartUp(bench, server, 5);
     log('five nodes by mDNS: reset propagation (2 + 10 rounds)');
@@ -92,7 +94,6 @@ async function main(): Promise<number> {
     const idle = await measureIdle(bench, clusterHosts, { fromMs: 70_000, ms: 55_000 });
 
     const figures: Figures = {
-      reference: reference.kind,
       roundTrips,
       startUpMs,
       buttonMs,

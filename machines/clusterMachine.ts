@@ -203,7 +203,8 @@ export const clusterMachine = setup({
         'cluster.share': { actions: 'share the time' },
         'cluster.refresh': { actions: 'ask every peer' },
         'state.received': [
-          { guard: 'offers a later time', actions: [noteWhatTheSenderSaid, 'adopt the offered time'] },
+          // Passed on first: the household's agreement waits on each hop.
+          { guard: 'offers a later time', actions: ['adopt the offered time', noteWhatTheSenderSaid] },
           { guard: 'offers a time too far ahead', actions: [noteWhatTheSenderSaid, 'refuse the offered time'] },
           { guard: 'sender is behind', actions: [noteWhatTheSenderSaid, 'send our time to the sender'] },
           { actions: noteWhatTheSenderSaid },

@@ -30,6 +30,8 @@ export interface NodeContext {
   name: string;
   /** The node's agreed time of the last cleaning, ms since the epoch; null while unknown. */
   lastCleaned: number | null;
+  /** The latest time adopted from a peer, while the strip and the file have yet to get it. */
+  adopted: { lastCleaned: number; from: PeerAddress } | null;
   level: Level;
   quiet: boolean;
   peers: readonly PeerView[];

@@ -1,33 +1,21 @@
-import { assign, assertEvent, emit, fromCallback, fromPromise, sendTo, setup } from 'xstate';
+import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { clusterMachine } from './clusterMachine';
 import { levelAt } from './levels';
+import { shuttingDown } from './node-shutdown';
 import type { NodeContext, NodeEmitted, NodeEvent, NodeInput } from './node-types';
 import { nodeView, samePeerViews } from './node-view';
 import { reminderMachine } from './reminderMachine';
 import { storeMachine, type SaveCommand } from './storeMachine';
 import { pressTime } from './time-rules';
 
-/** One region of the shutdown: a step begun on entry, over when `doneOn` comes. */
-function shutdownStep<Doing extends string, Done extends string, Action extends string, DoneOn extends string>(
-  doing: Doing,
-  action: Action,
-  doneOn: DoneOn,
-  done: Done,
-) {
-  return {
-    initial: doing,
-    states: {
-      [doing]: { entry: action, on: { [doneOn]: done } },
-      [done]: { type: 'final' },
-    } as Record<Doing, { entry: Action; on: Record<DoneOn, Done> }> & Record<Done, { type: 'final' }>,
-  };
-}
-
 /** A cleaning recorded here, once saved (or once its save failed: it is shown and told all the same). */
 const recordedHere = {
   guard: 'moves the time forward',
   actions: ['take the time', 'tell the household', 'announce the time', 'tell the reminder', 'publish the view'],
 } as const;
+
+/** What follows the adoption of a time: the node it came from holds it durably. */
+const settled = ['save the adopted time', 'tell the reminder', 'publish the view'] as const;
 
 /**
  * The node's life: load the saved time, then run the store (the state file), the
@@ -69,20 +57,31 @@ export const nodeMachine = setup({
       const lastCleaned = event.at ?? pressTime(context.settings.clock.now(), context.lastCleaned);
       return { type: 'store.save', lastCleaned, reason: 'press', source: event.source, from: null };
     }),
-    // Shown and passed on already: the save follows, in flight.
-    'save the adopted time': sendTo('store', ({ event }): SaveCommand => {
-      assertEvent(event, 'cluster.adopted');
-      return { type: 'store.save', lastCleaned: event.lastCleaned, reason: 'adopted', source: null, from: event.from };
+    // Announced and passed on already: the file follows.
+    'save the adopted time': enqueueActions(({ context, enqueue }) => {
+      if (!context.adopted) return;
+      const { lastCleaned, from } = context.adopted;
+      enqueue.sendTo('store', {
+        type: 'store.save',
+        lastCleaned,
+        reason: 'adopted',
+        source: null,
+        from,
+      } satisfies SaveCommand);
     }),
     'take the time': assign({
       lastCleaned: ({ event }) => {
-        assertEvent(event, ['store.saved', 'store.failed', 'cluster.adopted']);
+        assertEvent(event, ['store.saved', 'store.failed']);
         return event.lastCleaned;
       },
     }),
-    'tell the reminder': sendTo('reminder', ({ event }) => {
-      assertEvent(event, ['store.saved', 'store.failed', 'cluster.adopted']);
-      return { type: 'time.changed' as const, lastCleaned: event.lastCleaned };
+    'take the adopted time': assign(({ event }) => {
+      assertEvent(event, 'cluster.adopted');
+      return { lastCleaned: event.lastCleaned, adopted: { lastCleaned: event.lastCleaned, from: event.from } };
+    }),
+    'tell the reminder': enqueueActions(({ context, enqueue }) => {
+      if (context.lastCleaned !== null)
+        enqueue.sendTo('reminder', { type: 'time.changed', lastCleaned: context.lastCleaned });
     }),
     'tell the household': sendTo('cluster', ({ event }) => {
       assertEvent(event, ['store.saved', 'store.failed']);
@@ -126,6 +125,8 @@ export const nodeMachine = setup({
       return event.at === undefined || context.lastCleaned === null || event.at > context.lastCleaned;
     },
     // A later time adopted while the cleaning was being saved has made it old news.
+    // A cleaning recorded here since: it is shown and saved already.
+    'a later time came meanwhile': ({ context }) => context.adopted?.lastCleaned !== context.lastCleaned,
     'moves the time forward': ({ context, event }) => {
       assertEvent(event, ['store.saved', 'store.failed']);
       return event.reason === 'press' && (context.lastCleaned === null || event.lastCleaned > context.lastCleaned);
@@ -150,12 +151,15 @@ export const nodeMachine = setup({
   delays: {
     // Leaves room within the 3 s a stopping node is given.
     shutdownGrace: 2_000,
+    // Long enough for a new time to have gone round the household (a few ms), short
+    // enough that nobody sees the strip wait.
+    settle: 20,
   },
 }).createMachine({
   id: 'node',
   context: ({ input }) => {
     const { name, ...settings } = input;
-    return { settings, name, lastCleaned: null, level: 'unknown', quiet: false, peers: [] };
+    return { settings, name, lastCleaned: null, adopted: null, level: 'unknown', quiet: false, peers: [] };
   },
   initial: 'starting',
   states: {
@@ -198,24 +202,46 @@ export const nodeMachine = setup({
           }),
         },
       ],
-      initial: 'running',
+      type: 'parallel',
       states: {
-        running: {
-          invoke: { id: 'button', src: 'button' },
-          on: {
-            'cleaning.reported': { guard: 'is later than ours', actions: 'save the cleaning' },
-            'household.refresh': { actions: 'refresh the household' },
-            SHUTDOWN: 'shuttingDown',
+        life: {
+          initial: 'running',
+          states: {
+            running: {
+              invoke: { id: 'button', src: 'button' },
+              on: {
+                'cleaning.reported': { guard: 'is later than ours', actions: 'save the cleaning' },
+                'household.refresh': { actions: 'refresh the household' },
+                SHUTDOWN: 'shuttingDown',
+              },
+            },
+            shuttingDown,
           },
         },
-        shuttingDown: {
-          type: 'parallel',
-          after: { shutdownGrace: '#node.stopped' },
-          onDone: '#node.stopped',
+        // A time adopted from a peer is announced, and passed on by the cluster, at once; the
+        // strip shows it and the file gets it a moment later. Meanwhile the CPU goes to the
+        // household's agreement (on a busy machine every hop waits for it), and a burst of
+        // times (a `reset` repeats itself) is shown and written once.
+        adoption: {
+          initial: 'shown',
           states: {
-            strip: shutdownStep('darkening', 'stop the reminder', 'xstate.done.actor.reminder', 'dark'),
-            household: shutdownStep('leaving', 'leave the household', 'xstate.done.actor.cluster', 'gone'),
-            file: shutdownStep('flushing', 'finish saving', 'store.idle', 'flushed'),
+            shown: {
+              on: {
+                'cluster.adopted': { target: 'settling', actions: ['take the adopted time', 'announce the time'] },
+              },
+            },
+            settling: {
+              on: {
+                'cluster.adopted': { actions: ['take the adopted time', 'announce the time'] },
+                SHUTDOWN: { target: 'shown', actions: settled },
+              },
+              after: {
+                settle: [
+                  { guard: 'a later time came meanwhile', target: 'shown' },
+                  { target: 'shown', actions: settled },
+                ],
+              },
+            },
           },
         },
       },

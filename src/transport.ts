@@ -78,7 +78,10 @@ export function transportActor(port: number, log: Logger) {
         malformed.record(peerKey(from), decoded.reason, bytes.length);
         return;
       }
-      log.debug({ event: 'datagram.received', from: peerKey(from), message: decoded.message }, 'datagram received');
+      // Every datagram comes this way: its record is made only when someone reads it.
+      if (log.isLevelEnabled('debug')) {
+        log.debug({ event: 'datagram.received', from: peerKey(from), message: decoded.message }, 'datagram received');
+      }
       sendBack(toEvent(decoded.message, from));
     });
     socket.bind(port);

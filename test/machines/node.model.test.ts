@@ -5,10 +5,13 @@ import { afterEvents, delayName, playDelay, standingClock, stateKey } from '../s
 import { NOON, nodeHarness, nodeInput, settle } from '../support/node-harness';
 
 const SAVED_TIME = NOON - 13 * 3_600_000;
+const ADOPTED_TIME = NOON - 3_600_000;
+const KITCHEN = { address: '10.0.0.2', port: 5300 };
 
 /** The times the node can hold, as vertices of the graph: repeated presses add no new ones. */
 function timeKind(lastCleaned: number | null): string {
   if (lastCleaned === null) return 'unknown';
+  if (lastCleaned === ADOPTED_TIME) return 'adopted';
   return lastCleaned === SAVED_TIME ? 'loaded' : 'pressed';
 }
 
@@ -18,6 +21,8 @@ describe('node machine, every simple path through its graph', () => {
     { type: 'xstate.error.actor.loadState', error: new Error('unreadable') },
     // A press, once saved: its report alone changes no state (the store has it).
     { type: 'store.saved', lastCleaned: NOON, reason: 'press', source: 'button', from: null },
+    // A later time from a peer, once the cluster has passed it on.
+    { type: 'cluster.adopted', lastCleaned: ADOPTED_TIME, from: KITCHEN },
     { type: 'SHUTDOWN' },
     { type: 'xstate.done.actor.reminder' },
     { type: 'xstate.done.actor.cluster' },
@@ -29,16 +34,21 @@ describe('node machine, every simple path through its graph', () => {
     input: nodeInput(standingClock(NOON)),
     // A press (which the stub store answers at once) can only come while the button is watched.
     filterEvents: (snapshot, event) =>
-      snapshot.status === 'active' && (event.type !== 'store.saved' || snapshot.matches({ live: 'running' })),
+      snapshot.status === 'active' &&
+      (event.type !== 'store.saved' || snapshot.matches({ live: { life: 'running' } })) &&
+      // A peer's time is later than the node's only before a press.
+      (event.type !== 'cluster.adopted' ||
+        (snapshot.matches({ live: { life: 'running' } }) && (snapshot.context.lastCleaned ?? 0) < ADOPTED_TIME)),
     serializeState: (snapshot) => `${stateKey(snapshot.value)} ${timeKind(snapshot.context.lastCleaned)}`,
   });
 
   it('reaches starting, running, every step of shutting down, and stopped', () => {
     const reached = new Set(paths.map((path) => stateKey(path.state.value)));
     expect(reached).toContain('starting');
-    expect(reached).toContain('live.running');
+    expect(reached).toContain('live.life.running,adoption.shown');
+    expect(reached).toContain('live.life.running,adoption.settling');
     expect(reached).toContain('stopped');
-    const shuttingDown = [...reached].filter((key) => key.startsWith('live.shuttingDown'));
+    const shuttingDown = [...reached].filter((key) => key.startsWith('live.life.shuttingDown'));
     // Three regions, each waiting or done, but not all three done (the node has stopped then).
     expect(shuttingDown).toHaveLength(7);
   });
@@ -54,6 +64,7 @@ describe('node machine, every simple path through its graph', () => {
         else if (type === 'xstate.error.actor.loadState') node.load.reject?.(new Error('unreadable'));
         // The stub store saves at once: a press is its report and its answer.
         else if (type === 'store.saved') node.press();
+        else if (type === 'cluster.adopted') node.receive(KITCHEN, ADOPTED_TIME);
         else if (type === 'SHUTDOWN') node.actor.send({ type });
         else if (type === 'xstate.done.actor.reminder') node.child('reminder').send({ type: 'finish' });
         else if (type === 'xstate.done.actor.cluster') node.goodbye.answer?.();
@@ -72,6 +83,15 @@ describe('node machine, every simple path through its graph', () => {
           const time = node.written.at(-1);
           expect(time).toBe(before === null ? NOON : Math.max(NOON, before + 1000));
           expect(node.heard().at(-1)).toEqual({ type: 'time.changed', lastCleaned: time });
+        }
+        if (type === 'cluster.adopted') {
+          // Announced at once; shown a moment later.
+          expect(node.emitted.at(-1)).toMatchObject({ type: 'time.changed', reason: 'adopted' });
+          expect(node.heard().at(-1)).not.toEqual({ type: 'time.changed', lastCleaned: ADOPTED_TIME });
+        }
+        if (delayName(type) === 'settle') {
+          // Shown now, unless a press came meanwhile and was shown itself.
+          expect(node.heard().at(-1)).toEqual({ type: 'time.changed', lastCleaned: snapshot.context.lastCleaned });
         }
         if (type === 'SHUTDOWN' && snapshot.matches('live')) {
           expect(node.heard().at(-1)).toEqual({ type: 'SHUTDOWN' });

@@ -49,6 +49,7 @@ describe('node: a cleaning recorded here', () => {
     node.clock.set(NOON + 30 * SECOND);
     node.press();
     node.receive({ address: '10.0.0.9', port: 5300 }, NOON + 40 * SECOND);
+    advance(node.clock, 20);
     node.finishWrites();
     node.finishWrites();
     expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON + 40 * SECOND }]);
@@ -87,32 +88,50 @@ describe('node: a cleaning recorded here', () => {
 });
 
 describe('node: a time adopted from a peer', () => {
-  it('is shown and passed on at once, while its save is still in flight', async () => {
+  it('is announced and passed on at once, and shown and saved 20 ms later', async () => {
     const node = await runningNode(OURS);
     node.disk.slow = true;
     node.receive(KITCHEN, NOON - HOUR);
-    expect(node.written).toEqual([]);
     expect(updates(node)).toEqual([{ type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR }]);
-    expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON - HOUR }]);
     expect(node.emitted.filter((event) => event.type === 'time.changed')).toEqual([
       { type: 'time.changed', lastCleaned: NOON - HOUR, reason: 'adopted', source: null, from: KITCHEN },
     ]);
     // Asked at once for its time, it is told the new one.
     node.child('cluster').send({ type: 'peer.requested', from: HALL });
     expect(node.sent.at(-1)).toEqual({ type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR });
+    advance(node.clock, 19);
+    expect(node.heard()).toEqual([]);
+    advance(node.clock, 1);
+    expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON - HOUR }]);
+    expect(node.views().at(-1)?.lastCleaned).toBe(NOON - HOUR);
+    expect(node.written).toEqual([]);
     node.finishWrites();
     expect(node.written).toEqual([NOON - HOUR]);
   });
 
-  it('is passed on by the press that follows it while the first save is in flight', async () => {
+  it('is shown and saved once for a burst of times, the latest', async () => {
     const node = await runningNode(OURS);
-    node.disk.slow = true;
+    for (const minutes of [50, 40, 30]) node.receive(KITCHEN, NOON - minutes * 60_000);
+    advance(node.clock, 20);
+    expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON - 30 * 60_000 }]);
+    expect(node.written).toEqual([NOON - 30 * 60_000]);
+    expect(node.emitted.filter((event) => event.type === 'time.changed')).toHaveLength(3);
+  });
+
+  it('is left to a press that comes before it is shown: the press is shown and saved', async () => {
+    const node = await runningNode(OURS);
     node.receive(KITCHEN, NOON - HOUR);
     node.press();
-    node.finishWrites();
-    node.finishWrites();
-    expect(node.written).toEqual([NOON - HOUR, NOON]);
-    expect(node.heard().map((event) => 'lastCleaned' in event && event.lastCleaned)).toEqual([NOON - HOUR, NOON]);
+    advance(node.clock, 20);
+    expect(node.written).toEqual([NOON]);
+    expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON }]);
+  });
+
+  it('is saved before the node stops, when it stops within those 20 ms', async () => {
+    const node = await runningNode(OURS);
+    node.receive(KITCHEN, NOON - HOUR);
+    node.actor.send({ type: 'SHUTDOWN' });
+    expect(node.written).toEqual([NOON - HOUR]);
   });
 });
 

@@ -29,15 +29,17 @@ export class NodeProcess {
 
   /**
    * In `netns` (a host of a test LAN) when given; else on this host, without mDNS. As
-   * the user `uid` when given (root reads every file: a test of one it cannot read runs as nobody).
+   * the user `uid` when given (root reads every file: a test of one it cannot read runs
+   * as nobody); on CPU `cpu` alone when given (the benchmark pins what it compares).
    */
-  constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv; uid?: number } = {}) {
+  constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv; uid?: number; cpu?: number } = {}) {
     const common = ['--hardware', 'sim', '--log-format', 'json'];
     const asUser =
       options.uid === undefined
         ? []
         : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--'];
-    const command = [...asUser, process.execPath, CLI, 'run', ...common];
+    const pinned = options.cpu === undefined ? [] : ['taskset', '-c', String(options.cpu)];
+    const command = [...asUser, ...pinned, process.execPath, CLI, 'run', ...common];
     const argv = options.netns
       ? ['ip', 'netns', 'exec', options.netns, ...command, ...args]
       : // No mDNS and a port of its own unless the test says otherwise (a later flag wins):
