@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The benchmark's hands inside a network namespace (run with `ip netns exec`):
- *   rtt HOST PORT COUNT WARMUP   ask RequestState COUNT times, one at a time; prints
- *                                {"samplesUs":[...],"lost":N}
+ *   rtt HOST PORTS COUNT WARMUP  ask RequestState COUNT times of each port (PORTS: 5300,5301,…),
+ *                                one at a time and by turns; prints, port by port,
+ *                                {"<port>":{"samplesUs":[...],"lost":N},...}
  *   respond PORT                 the reference responder in Node, for hosts without cargo
  *   update HOST PORT             for each line SECONDS on stdin, sends UpdateState(SECONDS)
  *                                and prints {"seconds":S,"sentNs":"<monotonic ns>"}
@@ -15,25 +16,31 @@ const REQUEST = encode({ type: 'RequestState' });
 // Gives up on one request after this long: counted as lost, the next one goes out.
 const LOST_AFTER_MS = 1_000;
 
-function rtt(host: string, port: number, count: number, warmup: number): void {
-  const samplesUs: number[] = [];
-  let lost = 0;
-  let remaining = count + warmup;
+/**
+ * Each request goes to the next port in turn, so that whatever else the machine does
+ * weighs on every responder alike; the first `warmup` rounds are not counted.
+ */
+function rtt(host: string, ports: number[], count: number, warmup: number): void {
+  const results = new Map(ports.map((port) => [port, { samplesUs: [] as number[], lost: 0 }]));
+  let sent = 0;
+  const total = (count + warmup) * ports.length;
   let socket: dgram.Socket;
   // A new socket after a loss: a late answer must not be taken for the next request's.
   const open = (): void => {
     socket = dgram.createSocket('udp4');
     let sentAt = 0n;
     let timer: NodeJS.Timeout | undefined;
+    let port = ports[0];
     const next = (): void => {
-      if (remaining === 0) {
-        process.stdout.write(`${JSON.stringify({ samplesUs, lost })}\n`);
+      if (sent === total) {
+        process.stdout.write(`${JSON.stringify(Object.fromEntries(results))}\n`);
         socket.close();
         return;
       }
-      remaining -= 1;
+      port = ports[sent % ports.length];
+      sent += 1;
       timer = setTimeout(() => {
-        lost += 1;
+        if (sent > warmup * ports.length) (results.get(port) as { lost: number }).lost += 1;
         socket.close();
         open();
       }, LOST_AFTER_MS);
@@ -44,7 +51,7 @@ function rtt(host: string, port: number, count: number, warmup: number): void {
       const arrived = process.hrtime.bigint();
       if (!decode(bytes).ok) return;
       clearTimeout(timer);
-      if (remaining < count) samplesUs.push(Number(arrived - sentAt) / 1_000);
+      if (sent > warmup * ports.length) results.get(port)?.samplesUs.push(Number(arrived - sentAt) / 1_000);
       next();
     });
     socket.bind(0, next);
@@ -76,7 +83,7 @@ function update(host: string, port: number): void {
 
 const [command, ...args] = process.argv.slice(2);
 const numbers = args.slice(1).map(Number);
-if (command === 'rtt') rtt(args[0], numbers[0], numbers[1], numbers[2]);
+if (command === 'rtt') rtt(args[0], args[1].split(',').map(Number), numbers[1], numbers[2]);
 else if (command === 'respond') respond(Number(args[0]));
 else if (command === 'update') update(args[0], numbers[0]);
 else {

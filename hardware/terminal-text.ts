@@ -1,3 +1,4 @@
+import { channels, displayColour } from '../common/colour';
 import { LEVEL_NAMES, type Level } from '../common/levels';
 import type { Colour, StripStatus } from './types';
 
@@ -32,10 +33,9 @@ export function formatAgo(ms: number | null): string {
   return `last cleaned ${formatDuration(ms)} ago`;
 }
 
-/** `leds` blocks, two columns each, in the strip's colour. */
+/** `leds` blocks, two columns each, in the strip's colour as a screen must show it to look like the LEDs. */
 export function renderBlocks(colour: Colour, leds: number): string {
-  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
-  const rgb = match ? match.slice(1).map((hex) => parseInt(hex, 16)) : [0, 0, 0];
+  const rgb = channels(displayColour(colour));
   const block = rgb.every((c) => c === 0) ? UNLIT_BLOCK : `\x1b[48;2;${rgb.join(';')}m  `;
   return block.repeat(leds) + RESET;
 }

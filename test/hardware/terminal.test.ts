@@ -71,7 +71,7 @@ describe('terminal hardware', () => {
 
   it('draws the strip colour as a 24-bit background', () => {
     opened.hw.strip.show('#ff3c00');
-    expect(opened.output()).toContain('\x1b[48;2;255;60;0m  \x1b[48;2;255;60;0m  \x1b[48;2;255;60;0m  \x1b[0m');
+    expect(opened.output()).toContain('\x1b[48;2;255;133;0m  \x1b[48;2;255;133;0m  \x1b[48;2;255;133;0m  \x1b[0m');
   });
 
   it('writes log lines above the drawing and redraws it at the bottom', () => {
@@ -142,7 +142,8 @@ describe('terminal text', () => {
 
   it('renders one block per LED, outlined when dark', () => {
     expect(renderBlocks('#000000', 2)).toBe('\x1b[38;2;90;90;90m[]\x1b[38;2;90;90;90m[]\x1b[0m');
-    expect(renderBlocks('#0a0b0c', 1)).toBe('\x1b[48;2;10;11;12m  \x1b[0m');
+    // As a screen must show it to look like the LEDs: #0a0b0c of an LED is #383b3d on a screen.
+    expect(renderBlocks('#0a0b0c', 1)).toBe('\x1b[48;2;56;59;61m  \x1b[0m');
   });
 
   it('counts the rows a wrapped line takes', () => {
