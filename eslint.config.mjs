@@ -67,6 +67,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.\\./common/)',
+              message: 'the browser code imports only common/ (served to the browser as it is compiled).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['hardware/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,10 +1,7 @@
 import { channels, displayColour } from '../common/colour';
+import { formatAgo } from '../common/durations';
 import { LEVEL_NAMES, type Level } from '../common/levels';
 import type { Colour, StripStatus } from './types';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 const RESET = '\x1b[0m';
 // Unlit LEDs as grey outlines: a black background would be invisible on most terminal themes.
@@ -16,21 +13,6 @@ export const KEYS_LINE = '\x1b[2mspace = cleaned now · q = quit' + RESET;
 export function levelWords(level: Level): string {
   if (level === 'unknown') return `${LEVEL_NAMES.unknown} — press space when you clean the box`;
   return level === 'overdue' ? `${LEVEL_NAMES.overdue}!` : LEVEL_NAMES[level];
-}
-
-/** A duration of at least a minute in the two largest units: `14 min`, `2 h 14 min`, `3 d 2 h`. */
-export function formatDuration(ms: number): string {
-  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min`;
-  if (ms < DAY) return `${Math.floor(ms / HOUR)} h ${Math.floor((ms % HOUR) / MINUTE)} min`;
-  return `${Math.floor(ms / DAY)} d ${Math.floor((ms % DAY) / HOUR)} h`;
-}
-
-/** How long ago the box was cleaned, `ms` being the age (null when no cleaning is recorded). */
-export function formatAgo(ms: number | null): string {
-  if (ms === null) return 'never recorded';
-  // A cleaning stamped slightly in the future (a peer's clock runs fast) was still "just now".
-  if (ms < MINUTE) return 'cleaned just now';
-  return `last cleaned ${formatDuration(ms)} ago`;
 }
 
 /** `leds` blocks, two columns each, in the strip's colour as a screen must show it to look like the LEDs. */

@@ -10,6 +10,8 @@ export interface DiscoveredPeer extends PeerAddress {
   name: string;
   /** False for an original Rust node (no TXT marker of ours). */
   ours: boolean;
+  /** The port of its page and API (TXT `http=`), for our nodes that serve one; else null. */
+  http: number | null;
 }
 
 /** What the discovery actor tells its parent. */

@@ -46,7 +46,12 @@ export interface CleaningReport {
   type: 'cleaning.reported';
   source: CleaningSource;
   at?: number;
+  /** Who waits for the answer (a page's request): answered with `web.answer` once it is recorded, or not. */
+  ticket?: string;
 }
+
+/** What the node tells its page server: each new view, and the answer to a cleaning it reported. */
+export type WebCommand = { type: 'web.view'; view: NodeView } | { type: 'web.answer'; ticket: string };
 
 export type NodeEvent =
   | { type: 'SHUTDOWN' }

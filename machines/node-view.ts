@@ -11,6 +11,8 @@ export interface PeerView {
   port: number;
   /** One of ours; false for an original Rust node; null when not known. */
   ours: boolean | null;
+  /** The port of its page and API, when it serves one. */
+  http: number | null;
   /** It has told us its time since we last knew where it is. */
   answered: boolean;
   /** The time it last told us (ms since the epoch); null when it knows none, or has not said. */
@@ -38,6 +40,7 @@ function peerView(peer: Peer): PeerView {
     address: peer.resolved ?? peer.address,
     port: peer.port,
     ours: peer.ours,
+    http: peer.http,
     answered: peer.said !== undefined,
     said: peer.said ?? null,
     silent: peer.dormant,
@@ -62,6 +65,7 @@ export function samePeerViews(a: readonly PeerView[], b: readonly PeerView[]): b
         view.address === other.address &&
         view.port === other.port &&
         view.ours === other.ours &&
+        view.http === other.http &&
         view.answered === other.answered &&
         view.said === other.said &&
         view.silent === other.silent

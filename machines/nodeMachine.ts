@@ -1,21 +1,32 @@
 import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { clusterMachine } from './clusterMachine';
 import { levelAt } from './levels';
+import { adoption } from './node-adoption';
 import { shuttingDown } from './node-shutdown';
-import type { NodeContext, NodeEmitted, NodeEvent, NodeInput } from './node-types';
+import type { NodeContext, NodeEmitted, NodeEvent, NodeInput, WebCommand } from './node-types';
 import { nodeView, samePeerViews } from './node-view';
 import { reminderMachine } from './reminderMachine';
 import { storeMachine, type SaveCommand } from './storeMachine';
 import { pressTime } from './time-rules';
 
-/** A cleaning recorded here, once saved (or once its save failed: it is shown and told all the same). */
-const recordedHere = {
-  guard: 'moves the time forward',
-  actions: ['take the time', 'tell the household', 'announce the time', 'tell the reminder', 'publish the view'],
-} as const;
-
-/** What follows the adoption of a time: the node it came from holds it durably. */
-const settled = ['save the adopted time', 'tell the reminder', 'publish the view'] as const;
+/**
+ * A cleaning recorded here, once saved (or once its save failed: it is shown and told all
+ * the same); one a later time overtook meanwhile changes nothing. Whoever reported it hears.
+ */
+const recordedHere = [
+  {
+    guard: 'moves the time forward',
+    actions: [
+      'take the time',
+      'tell the household',
+      'announce the time',
+      'tell the reminder',
+      'publish the view',
+      'answer the requester',
+    ],
+  },
+  { actions: 'answer the requester' },
+] as const;
 
 /**
  * The node's life: load the saved time, then run the store (the state file), the
@@ -36,12 +47,14 @@ export const nodeMachine = setup({
       cluster: 'cluster';
       reminder: 'reminder';
       button: 'button';
+      web: 'web';
     },
   },
   actors: {
     // The real implementations come from src/ through `provide`.
     loadState: fromPromise<number | null>(() => Promise.resolve(null)),
     button: fromCallback(() => undefined),
+    web: fromCallback<WebCommand>(() => undefined),
     store: storeMachine,
     cluster: clusterMachine,
     reminder: reminderMachine,
@@ -55,7 +68,14 @@ export const nodeMachine = setup({
     'save the cleaning': sendTo('store', ({ context, event }): SaveCommand => {
       assertEvent(event, 'cleaning.reported');
       const lastCleaned = event.at ?? pressTime(context.settings.clock.now(), context.lastCleaned);
-      return { type: 'store.save', lastCleaned, reason: 'press', source: event.source, from: null };
+      return {
+        type: 'store.save',
+        lastCleaned,
+        reason: 'press',
+        source: event.source,
+        from: null,
+        ticket: event.ticket ?? null,
+      };
     }),
     // Announced and passed on already: the file follows.
     'save the adopted time': enqueueActions(({ context, enqueue }) => {
@@ -67,6 +87,7 @@ export const nodeMachine = setup({
         reason: 'adopted',
         source: null,
         from,
+        ticket: null,
       } satisfies SaveCommand);
     }),
     'take the time': assign({
@@ -93,16 +114,23 @@ export const nodeMachine = setup({
         ? { type: 'time.changed', lastCleaned: event.lastCleaned, reason: 'adopted', source: null, from: event.from }
         : { type: 'time.changed', lastCleaned: event.lastCleaned, reason: 'press', source: event.source, from: null };
     }),
-    'publish the view': emit(({ context }): NodeEmitted => ({
-      type: 'view.changed',
-      view: nodeView({
+    // To every observer outside, and to the page server.
+    'publish the view': enqueueActions(({ context, enqueue }) => {
+      const view = nodeView({
         name: context.name,
         lastCleaned: context.lastCleaned,
         level: context.level,
         quiet: context.quiet,
         peers: context.peers,
-      }),
-    })),
+      });
+      enqueue.emit({ type: 'view.changed', view });
+      enqueue.sendTo('web', { type: 'web.view', view } satisfies WebCommand);
+    }),
+    // The page's request waits for this: the view it answers with has just been sent.
+    'answer the requester': enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, ['store.saved', 'store.failed', 'cleaning.reported']);
+      if (event.ticket) enqueue.sendTo('web', { type: 'web.answer', ticket: event.ticket } satisfies WebCommand);
+    }),
     // What a child reports, kept for the view: the transition says which part.
     remember: assign((_, params: Partial<Pick<NodeContext, 'level' | 'quiet' | 'peers' | 'name'>>) => params),
     'pass on the refusal': emit(({ event }): NodeEmitted => {
@@ -180,6 +208,8 @@ export const nodeMachine = setup({
       entry: 'publish the view',
       invoke: [
         { id: 'store', src: 'store', input: ({ context }) => ({ saved: context.lastCleaned }) },
+        // The page and its API: there while the node lives, to the end of the shutdown.
+        { id: 'web', src: 'web' },
         {
           id: 'cluster',
           src: 'cluster',
@@ -210,7 +240,11 @@ export const nodeMachine = setup({
             running: {
               invoke: { id: 'button', src: 'button' },
               on: {
-                'cleaning.reported': { guard: 'is later than ours', actions: 'save the cleaning' },
+                'cleaning.reported': [
+                  { guard: 'is later than ours', actions: 'save the cleaning' },
+                  // Older than ours: nothing changes (the history keeps it), and the page hears so at once.
+                  { actions: 'answer the requester' },
+                ],
                 'household.refresh': { actions: 'refresh the household' },
                 SHUTDOWN: 'shuttingDown',
               },
@@ -218,32 +252,7 @@ export const nodeMachine = setup({
             shuttingDown,
           },
         },
-        // A time adopted from a peer is announced, and passed on by the cluster, at once; the
-        // strip shows it and the file gets it a moment later. Meanwhile the CPU goes to the
-        // household's agreement (on a busy machine every hop waits for it), and a burst of
-        // times (a `reset` repeats itself) is shown and written once.
-        adoption: {
-          initial: 'shown',
-          states: {
-            shown: {
-              on: {
-                'cluster.adopted': { target: 'settling', actions: ['take the adopted time', 'announce the time'] },
-              },
-            },
-            settling: {
-              on: {
-                'cluster.adopted': { actions: ['take the adopted time', 'announce the time'] },
-                SHUTDOWN: { target: 'shown', actions: settled },
-              },
-              after: {
-                settle: [
-                  { guard: 'a later time came meanwhile', target: 'shown' },
-                  { target: 'shown', actions: settled },
-                ],
-              },
-            },
-          },
-        },
+        adoption,
       },
       on: {
         // A cleaning recorded here is saved before anyone hears of it (or, when the
@@ -251,16 +260,6 @@ export const nodeMachine = setup({
         // its agreement waits on each hop, the strip here does not.
         'store.saved': recordedHere,
         'store.failed': recordedHere,
-        // Passed on by the cluster already; the node it came from holds it durably.
-        'cluster.adopted': {
-          actions: [
-            'take the time',
-            'announce the time',
-            'save the adopted time',
-            'tell the reminder',
-            'publish the view',
-          ],
-        },
         'cluster.refused': { actions: 'pass on the refusal' },
         'cluster.silent': { actions: 'pass on the silence' },
         'cluster.peers': {

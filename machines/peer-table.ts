@@ -13,6 +13,8 @@ export interface Peer extends PeerAddress {
   static: boolean;
   /** One of ours (false: an original Rust node); null while only known from --peer. */
   ours: boolean | null;
+  /** The port of its page and API, when mDNS says it serves one. */
+  http: number | null;
   /** A --peer given by host name: the IPv4 address it was last looked up at. */
   resolved: string | null;
   /** Times it was asked since it last sent us anything. */
@@ -51,6 +53,7 @@ export function staticPeers(addresses: readonly PeerAddress[]): PeerTable {
         name: null,
         static: true,
         ours: null,
+        http: null,
         resolved: null,
         unanswered: 0,
         dormant: false,
@@ -90,7 +93,10 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer): PeerTab
   const rest = Object.fromEntries(
     Object.entries(table)
       .filter(([key, peer]) => key === known?.key || peer.static || !isAt(peer, found))
-      .map(([key, peer]) => [key, peer === leftBehind ? { ...peer, name: null, ours: null, said: undefined } : peer]),
+      .map(([key, peer]) => [
+        key,
+        peer === leftBehind ? { ...peer, name: null, ours: null, http: null, said: undefined } : peer,
+      ]),
   );
   const key = known?.key ?? discoveredKey(found.name);
   const moved = known !== undefined && !isAt(known, found);
@@ -102,6 +108,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer): PeerTab
     name: found.name,
     static: known?.static ?? false,
     ours: found.ours,
+    http: found.http,
     resolved: known?.resolved ?? null,
     unanswered: 0,
     dormant: false,
@@ -114,7 +121,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer): PeerTab
 export function withoutDiscovered(table: PeerTable, gone: DiscoveredPeer): PeerTable {
   const known = Object.values(table).find((peer) => sameName(peer, gone.name));
   if (!known) return table;
-  if (known.static) return { ...table, [known.key]: { ...known, name: null } };
+  if (known.static) return { ...table, [known.key]: { ...known, name: null, http: null } };
   const { [known.key]: _gone, ...rest } = table;
   return rest;
 }
@@ -131,7 +138,9 @@ export function withResolved(table: PeerTable, given: PeerAddress, address: stri
   const rest = Object.fromEntries(Object.entries(table).filter(([key]) => key !== twin?.key));
   return {
     ...rest,
-    [known.key]: twin ? { ...resolved, name: twin.name, ours: twin.ours, said: twin.said ?? known.said } : resolved,
+    [known.key]: twin
+      ? { ...resolved, name: twin.name, ours: twin.ours, http: twin.http, said: twin.said ?? known.said }
+      : resolved,
   };
 }
 

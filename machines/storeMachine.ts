@@ -16,6 +16,8 @@ export interface SaveCommand {
   source: CleaningSource | null;
   /** The peer an adopted time came from. */
   from: PeerAddress | null;
+  /** Who waits for the cleaning to be recorded (see CleaningReport); null for nobody. */
+  ticket: string | null;
 }
 
 export type SaveAnswer = Omit<SaveCommand, 'type'> & { type: 'store.saved' | 'store.failed' };

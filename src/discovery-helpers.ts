@@ -5,7 +5,11 @@ import type { DiscoveredPeer } from '../machines/cluster-events';
 
 /** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
 export const IMPL = 'cat-litter-reminder-ts';
-export const TXT_RECORD = { impl: IMPL, proto: '1' } as const;
+
+/** The TXT record of `_cat._udp`: ours, and where our page and API are (original nodes ignore TXT). */
+export function txtRecord(httpPort: number | null): Record<string, string> {
+  return { impl: IMPL, proto: '1', ...(httpPort === null ? {} : { http: String(httpPort) }) };
+}
 
 export type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
@@ -75,7 +79,15 @@ export function describePeer(
   if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
   // Names end up in logs and on terminals: no control characters from the network.
   // eslint-disable-next-line no-control-regex -- control characters are what it replaces
-  return { name: service.name.replace(/[\u0000-\u001f\u007f]/g, '?'), address, port, ours };
+  const name = service.name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return { name, address, port, ours, http: ours ? httpPortOf(service.txt) : null };
+}
+
+/** The `http=` TXT entry as a port; null when missing or not a port. */
+function httpPortOf(txt: unknown): number | null {
+  const value = txtValue(txt, 'http');
+  const port = value !== undefined && /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  return port >= 1 && port <= 65535 ? port : null;
 }
 
 /** DNS names compare without regard to case. */

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { DiscoveredPeer, DiscoveryCommand, DiscoveryEvent } from '../machines/cluster-events';
-import { TXT_RECORD, advertisedName, candidateName, describePeer, pickAddress, sameName } from './discovery-helpers';
+import { advertisedName, candidateName, describePeer, pickAddress, sameName, txtRecord } from './discovery-helpers';
 import { watchOwnAddresses } from './own-addresses';
 import { announceAgain, openMdns, probeName, recordsOf, SERVICE_PROTOCOL, SERVICE_TYPE, type MdnsPacket } from './mdns';
 
@@ -12,6 +12,8 @@ export interface DiscoveryOptions {
   /** The instance name to advertise (a taken one gets a suffix). */
   name: string;
   port: number;
+  /** The port of the page and API, advertised as `_http._tcp` and in the TXT record; null for none. */
+  httpPort: number | null;
   log: Logger;
 }
 
@@ -45,7 +47,7 @@ interface Found {
  */
 export function discoveryActor(options: DiscoveryOptions) {
   return fromCallback<DiscoveryCommand>(({ sendBack, receive }) => {
-    const { log, port } = options;
+    const { log, port, httpPort } = options;
     const send = (event: DiscoveryEvent): void => sendBack(event);
     const opened = openMdns(log);
     const { bonjour, mdns, onError } = opened;
@@ -145,17 +147,26 @@ export function discoveryActor(options: DiscoveryOptions) {
         if (taken) log.error({ event: 'mdns.error', name }, `${name} is taken too: advertising it anyway`);
         ownName = name;
         send({ type: 'discovery.named', name });
-        const service = bonjour.publish({
-          name,
-          type: SERVICE_TYPE,
-          protocol: SERVICE_PROTOCOL,
-          port,
-          txt: TXT_RECORD,
-          probe: false,
-        });
-        service.on('error', onError);
-        service.once('up', () =>
-          log.info({ event: 'mdns.advertised', name, port }, `advertised as ${name} on port ${port}`),
+        const services = [
+          bonjour.publish({
+            name,
+            type: SERVICE_TYPE,
+            protocol: SERVICE_PROTOCOL,
+            port,
+            txt: txtRecord(httpPort),
+            probe: false,
+          }),
+          // A laptop's or a phone's browser lists the page under the node's name.
+          ...(httpPort === null
+            ? []
+            : [bonjour.publish({ name, type: 'http', protocol: 'tcp', port: httpPort, probe: false })]),
+        ];
+        for (const service of services) service.on('error', onError);
+        services[0].once('up', () =>
+          log.info(
+            { event: 'mdns.advertised', name, port, ...(httpPort === null ? {} : { http: httpPort }) },
+            `advertised as ${name} on port ${port}` + (httpPort === null ? '' : `, its page on port ${httpPort}`),
+          ),
         );
         stopWatching = watchOwnAddresses((before, after) => {
           log.info(
@@ -163,7 +174,7 @@ export function discoveryActor(options: DiscoveryOptions) {
             `this machine's addresses changed (${before.join(', ') || 'none'} → ${after.join(', ') || 'none'}): ` +
               'announced again, so that the household finds this node where it is now',
           );
-          announceAgain(opened, service, onError);
+          announceAgain(opened, services, onError);
         });
         browse();
       });

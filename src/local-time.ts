@@ -15,3 +15,45 @@ export function formatLocal(epochMs: number, timeZone: string, options: { second
     ...(options.seconds ? { second: '2-digit' } : {}),
   }).format(new Date(epochMs));
 }
+
+/** How far `timeZone` is ahead of UTC at the instant `epochMs`, in ms. */
+function zoneOffset(epochMs: number, timeZone: string): number {
+  const parts = dateFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(epochMs));
+  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value);
+  const asUtc = Date.UTC(
+    field('year'),
+    field('month') - 1,
+    field('day'),
+    field('hour'),
+    field('minute'),
+    field('second'),
+  );
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time `2026-12-01T08:30` (as a form's datetime-local input
+ * sends it) names in `timeZone`, in whole seconds; null when it is no real date and time.
+ */
+export function localToEpoch(local: string, timeZone: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second = 0] = match.slice(1).map((part) => Number(part ?? 0));
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  const date = new Date(asUtc);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+    return null;
+  }
+  // The offset at the guess, then at the result: right on both sides of a change of the clocks.
+  const guess = asUtc - zoneOffset(asUtc, timeZone);
+  return asUtc - zoneOffset(guess, timeZone);
+}

@@ -113,8 +113,12 @@ export function probeName(mdns: Mdns, fqdn: string, log: Logger, done: (taken: b
  * after this machine's addresses changed (a new DHCP lease), the A records it first
  * announced are wrong, and bonjour-service never builds them again by itself.
  */
-export function announceAgain(opened: OpenedMdns, service: Bonjour.Service, onError: (error: Error) => void): void {
-  const records = (service as unknown as { records(): ResourceRecord[] }).records();
+export function announceAgain(
+  opened: OpenedMdns,
+  services: readonly Bonjour.Service[],
+  onError: (error: Error) => void,
+): void {
+  const records = services.flatMap((service) => (service as unknown as { records(): ResourceRecord[] }).records());
   opened.responder.unregister(records.filter((record) => record.type === 'A' || record.type === 'AAAA'));
   opened.responder.register(records);
   opened.mdns.respond({ answers: records }, (error) => {

@@ -57,6 +57,9 @@ Flags (a flag given twice: the last one wins):
                         kept in the state file's directory)
   --port N              UDP port of the cluster (default 5300, as the original)
   --no-mdns             do not advertise or browse by mDNS: static peers only
+  --http-port N         TCP port of the page and its JSON API, on every IPv4
+                        interface (default 5380); open http://NAME.local:5380/
+  --no-http             serve no page
   --peer HOST:PORT      a peer from the start that never expires (an IPv4 address or
                         host name): for networks that block multicast, and for
                         original nodes; repeatable

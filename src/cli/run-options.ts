@@ -23,6 +23,8 @@ export interface RunOptions {
   logLevel: (typeof LOG_LEVELS)[number];
   name: string | null;
   port: number;
+  /** The TCP port of the page and its API; null with --no-http. */
+  httpPort: number | null;
   mdns: boolean;
   peers: PeerAddress[];
   /** null: no inspection. */
@@ -44,6 +46,8 @@ export const RUN_FLAGS: FlagSpecs = {
   name: { value: true },
   port: { value: true },
   'no-mdns': { value: false },
+  'http-port': { value: true },
+  'no-http': { value: false },
   peer: { value: true, repeatable: true },
   inspect: { value: true, optional: true },
 };
@@ -122,6 +126,7 @@ export function parseRunOptions(
       create(value, pattern(string(), /^[^.\s][^.]{0,62}$/)),
     ),
     port: whole('port', 5300, 1, 65535),
+    httpPort: flags['no-http'] ? null : whole('http-port', 5380, 1, 65535),
     mdns: !flags['no-mdns'],
     peers: peers(),
     inspect: read<InspectTarget | null>(

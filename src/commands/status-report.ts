@@ -1,7 +1,9 @@
 import { peerKey } from '../../machines/cluster-events';
 import { LEVEL_COLOURS, type Level } from '../../common/levels';
+import type { HouseholdEntry } from '../../common/page-text';
 import { DEFAULT_THRESHOLDS, levelAt } from '../../machines/levels';
-import { formatDuration, renderBlocks } from '../../hardware/terminal-text';
+import { formatDuration } from '../../common/durations';
+import { renderBlocks } from '../../hardware/terminal-text';
 import { formatLocal } from '../local-time';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
@@ -33,20 +35,21 @@ export function nodeStatuses(nodes: Iterable<HouseholdNode>, answers: Answers, n
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The `--json` form, a contract for scripts: one object per node. */
+/** One object per node, as `status --json` and `GET /api/household` give them: a contract for scripts. */
+export function statusObjects(statuses: readonly NodeStatus[], now: number): HouseholdEntry[] {
+  return statuses.map((status) => ({
+    name: status.name,
+    address: status.address,
+    port: status.port,
+    lastCleaned: status.lastCleaned === null ? null : formatRfc3339(status.lastCleaned),
+    ageSeconds: status.lastCleaned === null ? null : Math.floor((now - status.lastCleaned) / 1000),
+    level: status.level,
+  }));
+}
+
+/** The `--json` form: one object per node. */
 export function statusJson(statuses: NodeStatus[], now: number): string {
-  return JSON.stringify(
-    statuses.map((status) => ({
-      name: status.name,
-      address: status.address,
-      port: status.port,
-      lastCleaned: status.lastCleaned === null ? null : formatRfc3339(status.lastCleaned),
-      ageSeconds: status.lastCleaned === null ? null : Math.floor((now - status.lastCleaned) / 1000),
-      level: status.level,
-    })),
-    null,
-    2,
-  );
+  return JSON.stringify(statusObjects(statuses, now), null, 2);
 }
 
 function ago(status: NodeStatus, now: number): string {

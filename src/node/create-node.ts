@@ -15,6 +15,7 @@ import { nodeIdentity } from '../instance-name';
 import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-actors';
 import type { StripOutput } from '../strip-output';
 import { transportActor } from '../transport';
+import { webServerActor } from '../web/server';
 
 const wallClock = { now: () => Date.now() };
 
@@ -34,11 +35,25 @@ export function createNode(
     actors: {
       loadState: stateFile.loader,
       button: buttonActor(hardware.button, log),
+      // Without --no-http; the machine's own web actor does nothing.
+      ...(options.httpPort === null
+        ? {}
+        : {
+            web: webServerActor({
+              port: options.httpPort,
+              udpPort: options.port,
+              timeZone: options.timeZone,
+              thresholds: DEFAULT_THRESHOLDS,
+              log,
+            }),
+          }),
       store: storeMachine.provide({ actors: { file: stateFile.writer } }),
       cluster: clusterMachine.provide({
         actors: {
           transport: transportActor(options.port, log),
-          discovery: options.mdns ? discoveryActor({ name, port: options.port, log }) : noDiscovery,
+          discovery: options.mdns
+            ? discoveryActor({ name, port: options.port, httpPort: options.httpPort, log })
+            : noDiscovery,
         },
       }),
       reminder: reminderMachine.provide({

@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { openTerminalHardware } from '../../hardware/terminal';
-import { formatAgo, levelWords, renderBlocks, rowsTaken, visibleText } from '../../hardware/terminal-text';
+import { formatAgo } from '../../common/durations';
+import { levelWords, renderBlocks, rowsTaken, visibleText } from '../../hardware/terminal-text';
 import type { Hardware } from '../../hardware/types';
 
 const MINUTE = 60_000;

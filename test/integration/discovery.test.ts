@@ -81,7 +81,7 @@ const name = nodeIdentity(config.name, config.stateDir).name;
 const log = pino({ level: 'debug', base: undefined }, pino.destination({ dest: 2, sync: true }));
 const print = ({ event }) => process.stdout.write(JSON.stringify(event) + '\\n');
 const machine = createMachine({
-  invoke: { id: 'discovery', src: discoveryActor({ name, port: config.port, log }) },
+  invoke: { id: 'discovery', src: discoveryActor({ name, port: config.port, httpPort: null, log }) },
   on: {
     'peer.found': { actions: print },
     'peer.lost': { actions: print },
@@ -240,8 +240,8 @@ suite('discovery over real mDNS between network namespaces', () => {
     expect(fs.readFileSync(path.join(tmp, A, 'instance-id'), 'utf8').trim()).toBe(nameA.slice(-4));
 
     const [seenByA, seenByB] = await Promise.all([a.event('peer.found', nameB), b.event('peer.found', nameA)]);
-    expect(seenByA.peer).toEqual({ name: nameB, address: '10.77.0.2', port: 5302, ours: true });
-    expect(seenByB.peer).toEqual({ name: nameA, address: '10.77.0.1', port: 5301, ours: true });
+    expect(seenByA.peer).toEqual({ name: nameB, address: '10.77.0.2', port: 5302, ours: true, http: null });
+    expect(seenByB.peer).toEqual({ name: nameA, address: '10.77.0.1', port: 5301, ours: true, http: null });
 
     const before = Date.now();
     b.terminate();
@@ -298,7 +298,7 @@ suite('discovery over real mDNS between network namespaces', () => {
     );
     try {
       const found = await a.event('peer.found', 'rusty');
-      expect(found.peer).toEqual({ name: 'rusty', address: '10.77.0.2', port: 5300, ours: false });
+      expect(found.peer).toEqual({ name: 'rusty', address: '10.77.0.2', port: 5300, ours: false, http: null });
     } finally {
       const exited = new Promise((resolve) => rust.once('exit', resolve));
       rust.kill('SIGKILL');

@@ -7,7 +7,7 @@ const KITCHEN = { address: '10.0.0.2', port: 5300 };
 const HALL = { address: '10.0.0.3', port: 5300 };
 const PORCH = { address: '10.0.0.4', port: 5300 };
 const ROUND = 3 * SECOND;
-const hall = { ...HALL, name: 'hall', ours: true };
+const hall = { ...HALL, name: 'hall', ours: true, http: 5380 };
 
 describe('cluster merge rules', () => {
   it('adopts a later time, passes it on at once to every peer but its sender, and tells its parent', () => {
@@ -202,7 +202,7 @@ describe('cluster repair rounds and peers', () => {
     const { cluster, clock, sent, reported } = clusterHarness(OURS, [given]);
     // The first request goes out to the name; the transport finds it at 10.0.0.2.
     cluster.send({ type: 'peer.resolved', peer: given, address: '10.0.0.2' });
-    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true } });
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 } });
     expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
       expect.objectContaining({ key: 'kitchen.lan:5300', name: 'kitchen-3f2a', static: true }),
     ]);
@@ -220,7 +220,7 @@ describe('cluster repair rounds and peers', () => {
   it('merges a peer found by mDNS before its --peer host name was looked up', () => {
     const given = { address: 'kitchen.lan', port: 5300 };
     const { cluster } = clusterHarness(OURS, [given]);
-    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true } });
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 } });
     cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
     expect(Object.keys(cluster.getSnapshot().context.peers)).toHaveLength(2);
     cluster.send({ type: 'peer.resolved', peer: given, address: '10.0.0.2' });
@@ -231,9 +231,12 @@ describe('cluster repair rounds and peers', () => {
 
   it('keeps a --peer where it was given when the node mDNS found there moves away', () => {
     const { cluster } = clusterHarness(OURS, [KITCHEN]);
-    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true } });
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 } });
     expect(Object.keys(cluster.getSnapshot().context.peers)).toEqual(['10.0.0.2:5300']);
-    cluster.send({ type: 'peer.found', peer: { address: '10.0.0.40', port: 5300, name: 'kitchen-3f2a', ours: true } });
+    cluster.send({
+      type: 'peer.found',
+      peer: { address: '10.0.0.40', port: 5300, name: 'kitchen-3f2a', ours: true, http: 5380 },
+    });
     expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
       expect.objectContaining({ key: '10.0.0.2:5300', name: null, static: true }),
       expect.objectContaining({ key: 'mdns:kitchen-3f2a', address: '10.0.0.40', static: false }),

@@ -165,8 +165,26 @@ describe('node: its view', () => {
     const views = node.views();
     expect(views).toHaveLength(2);
     expect(views[1].peers).toEqual([
-      { name: null, address: '10.0.0.2', port: 5300, ours: null, answered: true, said: OURS, silent: false },
-      { name: null, address: '10.0.0.3', port: 5300, ours: null, answered: false, said: null, silent: false },
+      {
+        name: null,
+        address: '10.0.0.2',
+        port: 5300,
+        ours: null,
+        http: null,
+        answered: true,
+        said: OURS,
+        silent: false,
+      },
+      {
+        name: null,
+        address: '10.0.0.3',
+        port: 5300,
+        ours: null,
+        http: null,
+        answered: false,
+        said: null,
+        silent: false,
+      },
     ]);
     advance(node.clock, 30 * SECOND);
     expect(

@@ -27,7 +27,14 @@ function storeHarness(saved: number | null) {
   });
   const { child: store, reports } = underParent(machine, { saved }, clock);
   const save = (lastCleaned: number, reason: SaveCommand['reason'] = 'adopted'): void =>
-    store.send({ type: 'store.save', lastCleaned, reason, source: reason === 'press' ? 'button' : null, from: null });
+    store.send({
+      type: 'store.save',
+      lastCleaned,
+      reason,
+      source: reason === 'press' ? 'button' : null,
+      from: null,
+      ticket: null,
+    });
   const answers = () =>
     reports
       .filter((report: AnyEventObject) => report.type === 'store.saved' || report.type === 'store.failed')

@@ -42,9 +42,9 @@ export class NodeProcess {
     const command = [...asUser, ...pinned, process.execPath, CLI, 'run', ...common];
     const argv = options.netns
       ? ['ip', 'netns', 'exec', options.netns, ...command, ...args]
-      : // No mDNS and a port of its own unless the test says otherwise (a later flag wins):
+      : // No mDNS and ports of its own unless the test says otherwise (a later flag wins):
         // tests outside a network namespace must not send anything off this machine.
-        [...command, '--no-mdns', '--port', String(freeUdpPort()), ...args];
+        [...command, '--no-mdns', '--port', String(freeUdpPort()), '--http-port', String(freeTcpPort()), ...args];
     this.child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...options.env } });
     let partial = '';
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -134,6 +134,13 @@ export class NodeProcess {
     this.waiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** A TCP port nothing listens on right now (asked of the kernel, in a child to stay synchronous). */
+export function freeTcpPort(): number {
+  const script =
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim());
 }
 
 /** A UDP port nothing listens on right now (asked of the kernel, in a child to stay synchronous). */

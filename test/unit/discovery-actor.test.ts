@@ -115,7 +115,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
     );
     const parent = createActor(
       createMachine({
-        invoke: { id: 'discovery', src: discoveryActor({ name, port: 5301, log }) },
+        invoke: { id: 'discovery', src: discoveryActor({ name, port: 5301, httpPort: 5381, log }) },
         on: { '*': { actions: ({ event }) => events.push(event as DiscoveryEvent) } },
       }),
     );
@@ -136,13 +136,15 @@ describe('discoveryActor (fake bonjour-service)', () => {
 
   it('advertises after probing, says the name it holds, reports peers, ignores itself', async () => {
     const { fake, parent } = start();
-    await until(() => fake.published.length === 1, 'published');
+    await until(() => fake.published.length === 2, 'published');
     expect(fake.published[0]).toMatchObject({
       name: 'kitchen',
       port: 5301,
       probe: false,
-      txt: { impl: 'cat-litter-reminder-ts', proto: '1' },
+      txt: { impl: 'cat-litter-reminder-ts', proto: '1', http: '5381' },
     });
+    // The page too, under the same name: a browser lists "kitchen".
+    expect(fake.published[1]).toMatchObject({ name: 'kitchen', type: 'http', protocol: 'tcp', port: 5381 });
     expect(fake.mdns.queries).toContain('kitchen._cat._udp.local');
     await until(() => records.some((record) => record.event === 'mdns.advertised'), 'advertised');
 
@@ -155,11 +157,11 @@ describe('discoveryActor (fake bonjour-service)', () => {
     fake.browser.emit('down', ours);
     fake.browser.emit('down', { ...ours, name: 'void', fqdn: 'void._cat._udp.local' });
     await until(() => events.length === 4, 'events');
-    const hall = { name: 'hall-1234', address: '10.0.0.2', port: 5302, ours: true };
+    const hall = { name: 'hall-1234', address: '10.0.0.2', port: 5302, ours: true, http: null };
     expect(events).toEqual([
       { type: 'discovery.named', name: 'kitchen' },
       { type: 'peer.found', peer: hall },
-      { type: 'peer.found', peer: { name: 'attic', address: '10.0.0.3', port: 5301, ours: false } },
+      { type: 'peer.found', peer: { name: 'attic', address: '10.0.0.3', port: 5301, ours: false, http: null } },
       { type: 'peer.lost', peer: hall },
     ]);
     parent.stop();
@@ -167,7 +169,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
 
   it('a peer back on another port without a goodbye is lost and found again; other changes are quiet', async () => {
     const { fake, parent } = start();
-    await until(() => fake.published.length === 1, 'published');
+    await until(() => fake.published.length === 2, 'published');
     const old = browsed('hall', 5302, '10.0.0.2');
     fake.browser.emit('up', old);
     fake.browser.emit('srv-update', { ...old, host: 'other.local' }, old);
@@ -185,7 +187,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
   it('renames on a conflict', async () => {
     mockWorld.taken = new Set(['kitchen._cat._udp.local', 'kitchen-2._cat._udp.local']);
     const { fake, parent } = start();
-    await until(() => fake.published.length === 1, 'published', 5000);
+    await until(() => fake.published.length === 2, 'published', 5000);
     expect(fake.published[0]?.name).toBe('kitchen-3');
     expect(events).toEqual([{ type: 'discovery.named', name: 'kitchen-3' }]);
     expect(
@@ -201,7 +203,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
 
   it('follows a peer that answers from another address, as after a new DHCP lease', async () => {
     const { fake, parent } = start();
-    await until(() => fake.published.length === 1, 'published');
+    await until(() => fake.published.length === 2, 'published');
     fake.browser.emit('up', hallService);
     // Its announcement from its new address: the browser itself says nothing of it.
     const srv = { name: 'hall._cat._udp.local', type: 'SRV', ttl: 120, data: { port: 5302, target: 'hall-pi.local' } };
@@ -222,7 +224,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
 
   it('looks a silent peer up again where it advertises', async () => {
     const { fake, parent } = start();
-    await until(() => fake.published.length === 1, 'published');
+    await until(() => fake.published.length === 2, 'published');
     fake.browser.emit('up', hallService);
     parent.getSnapshot().children.discovery?.send({ type: 'discovery.resolve', name: 'hall' });
     parent.getSnapshot().children.discovery?.send({ type: 'discovery.resolve', name: 'nobody' });
@@ -232,7 +234,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
 
   it("announces itself again, with this machine's new addresses, when they change", async () => {
     const { fake, parent } = start();
-    await until(() => fake.published.length === 1, 'published');
+    await until(() => fake.published.length === 2, 'published');
     mockWorld.ownAddress = '10.0.0.77';
     mockWorld.addressesChanged?.(['10.0.0.1'], ['10.0.0.77']);
     expect(fake.registered).toEqual(

@@ -70,14 +70,18 @@ describe('address picking', () => {
 describe('peers', () => {
   const service = { name: 'kitchen-3f2a', port: 5301, referer: { address: '192.168.1.7' }, addresses: [] };
 
-  it('one of ours is reached at the port it advertises', () => {
-    const txt = { impl: 'cat-litter-reminder-ts', proto: '1' };
+  it('one of ours is reached at the port it advertises, and says where its page is', () => {
+    const txt = { impl: 'cat-litter-reminder-ts', proto: '1', http: '5380' };
     expect(describePeer({ ...service, txt }, 5300, interfaces)).toEqual({
       name: 'kitchen-3f2a',
       address: '192.168.1.7',
       port: 5301,
       ours: true,
+      http: 5380,
     });
+    for (const http of ['0', '65536', 'x', '']) {
+      expect(describePeer({ ...service, txt: { ...txt, http } }, 5300, interfaces)?.http).toBeNull();
+    }
   });
 
   it('a Rust node advertises 5200 but is reached at the cluster port', () => {
@@ -86,6 +90,7 @@ describe('peers', () => {
       address: '192.168.1.7',
       port: 5300,
       ours: false,
+      http: null,
     });
   });
 

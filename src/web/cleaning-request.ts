@@ -1,0 +1,98 @@
+import type { IncomingMessage } from 'node:http';
+import { create, object, optional, string, StructError, type Infer } from 'superstruct';
+import { EARLIEST_MS } from '../../machines/time-rules';
+import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+
+/** Bodies larger than this are refused with 413, read no further. */
+export const MOST_BODY_BYTES = 4096;
+
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The body, or a 413 once it passes MOST_BODY_BYTES (the rest is not read). */
+export function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MOST_BODY_BYTES) {
+        request.removeAllListeners('data');
+        request.pause();
+        reject(new RequestError(413, `the body is larger than ${MOST_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+const CleaningBody = object({ at: optional(string()) });
+type CleaningBody = Infer<typeof CleaningBody>;
+
+function rfc3339Time(value: string): number | null {
+  try {
+    return parseRfc3339Seconds(create(value, Rfc3339));
+  } catch {
+    return null;
+  }
+}
+
+/** `2026-12-01T08:30` from a form's datetime-local input: a local time, with no offset. */
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
+
+/**
+ * The time `at` of `POST /api/cleaned` (undefined: now), from a JSON body `{}` or
+ * `{"at": "<RFC 3339>"}`, or a form with an optional `at` (RFC 3339, or a datetime-local
+ * value, taken in the node's time zone `localTime`). Throws a RequestError (400) that
+ * names what was wrong, with the value.
+ */
+export function cleaningTime(
+  body: Buffer,
+  contentType: string | undefined,
+  now: number,
+  localTime: (local: string) => number | null,
+): number | undefined {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  let fields: CleaningBody;
+  if (type === 'application/json') {
+    let parsed: unknown;
+    try {
+      parsed = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new RequestError(400, `the body is not JSON: ${JSON.stringify(body.toString('utf8').slice(0, 60))}`);
+    }
+    try {
+      fields = create(parsed, CleaningBody);
+    } catch (error) {
+      const why = error instanceof StructError ? ` (${error.message})` : '';
+      throw new RequestError(400, `the body must be {} or {"at": "<RFC 3339 time>"}${why}`);
+    }
+  } else if (type === 'application/x-www-form-urlencoded') {
+    const at = new URLSearchParams(body.toString('utf8')).get('at');
+    fields = at === null || at === '' ? {} : { at };
+  } else {
+    throw new RequestError(400, `expected application/json or a form, not ${JSON.stringify(contentType ?? '')}`);
+  }
+  if (fields.at === undefined) return undefined;
+  return checkedTime(fields.at, now, type === 'application/json' ? null : localTime);
+}
+
+function checkedTime(value: string, now: number, localTime: ((local: string) => number | null) | null): number {
+  const at = localTime && LOCAL_DATE_TIME.test(value) ? localTime(value) : rfc3339Time(value);
+  if (at === null) {
+    throw new RequestError(400, `"at" is ${JSON.stringify(value)}: not a real date and time in RFC 3339`);
+  }
+  if (at > now)
+    throw new RequestError(400, `"at" is ${JSON.stringify(value)}, in the future: a cleaning is recorded once done`);
+  if (at < EARLIEST_MS) throw new RequestError(400, `"at" is ${JSON.stringify(value)}, before 1970`);
+  return at;
+}

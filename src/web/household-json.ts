@@ -1,0 +1,69 @@
+import type { Level } from '../../common/levels';
+import { LEVEL_COLOURS } from '../../common/levels';
+import { peerKey } from '../../machines/cluster-events';
+import { levelAt, type LevelThresholds } from '../../machines/levels';
+import type { NodeView } from '../../machines/node-view';
+import type { HouseholdEntry } from '../../common/page-text';
+import { statusObjects, type NodeStatus } from '../commands/status-report';
+import { formatRfc3339 } from '../timestamp';
+
+/** `GET /api/state`: this node, as its strip shows it. A contract for scripts and the page. */
+export interface StateJson {
+  name: string;
+  /** RFC 3339, or null while unknown. */
+  lastCleaned: string | null;
+  ageSeconds: number | null;
+  level: Level;
+  /** The level's `#rrggbb` as the LEDs are driven (steady red while overdue). */
+  colour: string;
+  quiet: boolean;
+}
+
+export function stateJson(view: NodeView, now: number): StateJson {
+  return {
+    name: view.name,
+    lastCleaned: view.lastCleaned === null ? null : formatRfc3339(view.lastCleaned),
+    ageSeconds: view.lastCleaned === null ? null : Math.max(0, Math.floor((now - view.lastCleaned) / 1000)),
+    level: view.level,
+    colour: LEVEL_COLOURS[view.level],
+    quiet: view.quiet,
+  };
+}
+
+/** What changes the page's `state` event: the time, the level, quiet hours (not the age, not a blink). */
+export function stateKey(view: NodeView): string {
+  return `${view.lastCleaned} ${view.level} ${view.quiet}`;
+}
+
+/** What changes the page's `household` event: a node appears, leaves, or says another time. */
+export function householdKey(view: NodeView): string {
+  return JSON.stringify([view.name, view.lastCleaned, view.level, view.peers]);
+}
+
+/**
+ * `GET /api/household`: every node this one knows, itself first, as the objects of
+ * `status --json`. A peer that has not answered, or is silent, is `unreachable`.
+ */
+export function householdJson(
+  view: NodeView,
+  self: { address: string; port: number },
+  now: number,
+  thresholds: LevelThresholds,
+): HouseholdEntry[] {
+  const statuses: NodeStatus[] = [
+    { name: view.name, ...self, answered: true, lastCleaned: view.lastCleaned, level: view.level, disagrees: false },
+    ...view.peers.map((peer) => {
+      const answered = peer.answered && !peer.silent;
+      return {
+        name: peer.name ?? peerKey(peer),
+        address: peer.address,
+        port: peer.port,
+        answered,
+        lastCleaned: answered ? peer.said : null,
+        level: answered ? levelAt(peer.said, now, thresholds) : ('unreachable' as const),
+        disagrees: false,
+      };
+    }),
+  ];
+  return statusObjects(statuses, now);
+}

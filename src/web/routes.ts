@@ -1,0 +1,167 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HouseholdEntry } from '../../common/page-text';
+import type { NodeView } from '../../machines/node-view';
+import type { Asset } from './assets';
+import { cleaningTime, readBody, RequestError } from './cleaning-request';
+import type { EventStreams } from './event-stream';
+import { crossSiteProblem, isOwnHost } from './guards';
+import { stateJson } from './household-json';
+import { renderPage } from './page-html';
+
+/** What the routes need of the server around them. */
+export interface Site {
+  view(): NodeView | undefined;
+  names(): string[];
+  now(): number;
+  timeZone: string;
+  /** Every node this one knows, as `status --json` gives them; `address` is this node's, on the LAN. */
+  household(view: NodeView, address: string): HouseholdEntry[];
+  /** Asks every peer now, and resolves once their answers have had time to come. */
+  freshHousehold(): Promise<void>;
+  /** Records a cleaning now (`at` undefined) or at `at`; resolves once the node has done with it. */
+  recordCleaning(at: number | undefined): Promise<void>;
+  /** `2026-12-01T08:30`: now, as a datetime-local input reads it in the node's time zone. */
+  localNow(): string;
+  localTime(local: string): number | null;
+  streams: EventStreams;
+  asset(path: string): Asset | undefined;
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+  "manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...headers,
+  });
+  response.end(text);
+}
+
+export function sendError(response: ServerResponse, status: number, message: string, headers = {}): void {
+  sendJson(response, status, { error: message }, headers);
+}
+
+function sendAsset(request: IncomingMessage, response: ServerResponse, asset: Asset): void {
+  const headers = { 'Content-Type': asset.type, ETag: asset.etag, 'Cache-Control': 'no-cache', ...SECURITY_HEADERS };
+  if (request.headers['if-none-match'] === asset.etag) {
+    response.writeHead(304, headers);
+    response.end();
+    return;
+  }
+  response.writeHead(200, { ...headers, 'Content-Length': asset.body.length });
+  response.end(request.method === 'HEAD' ? undefined : asset.body);
+}
+
+const wantsPage = (request: IncomingMessage) => (request.headers.accept ?? '').includes('text/html');
+
+async function postCleaned(site: Site, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const problem = crossSiteProblem(request);
+  if (problem) {
+    sendError(response, 403, `${problem} may not record a cleaning; nothing was changed`);
+    return;
+  }
+  const body = await readBody(request);
+  const at = cleaningTime(body, request.headers['content-type'], site.now(), (local) => site.localTime(local));
+  await site.recordCleaning(at);
+  // A form from the page without JavaScript: back to the page, which shows the new state.
+  if (wantsPage(request) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
+    response.writeHead(303, { Location: '/', 'Content-Length': 0, ...SECURITY_HEADERS });
+    response.end();
+    return;
+  }
+  const view = site.view();
+  if (view) sendJson(response, 200, stateJson(view, site.now()));
+  else sendError(response, 503, 'the node is starting');
+}
+
+const ROUTES: Readonly<Record<string, readonly string[]>> = {
+  '/': ['GET', 'HEAD'],
+  '/api/state': ['GET', 'HEAD'],
+  '/api/household': ['GET', 'HEAD'],
+  '/api/events': ['GET'],
+  '/api/cleaned': ['POST'],
+};
+
+async function route(site: Site, request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+  const view = site.view();
+  if (!view) {
+    sendError(response, 503, 'the node is starting: try again in a moment');
+    return;
+  }
+  const now = site.now();
+  const address = request.socket.localAddress ?? '';
+  if (path === '/api/cleaned') return postCleaned(site, request, response);
+  if (path === '/api/state') return sendJson(response, 200, stateJson(view, now));
+  if (path === '/api/household') {
+    await site.freshHousehold();
+    return sendJson(response, 200, site.household(site.view() ?? view, address));
+  }
+  if (path === '/api/events') {
+    if (site.streams.full) return sendError(response, 503, 'too many pages are open on this node: close one');
+    site.streams.open(request, response, [
+      ['state', () => stateJson(view, now)],
+      ['household', (local) => site.household(view, local)],
+    ]);
+    return;
+  }
+  const html = renderPage(
+    { state: stateJson(view, now), household: site.household(view, address), timeZone: site.timeZone, now },
+    site.localNow(),
+  );
+  response.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': PAGE_POLICY,
+    ...SECURITY_HEADERS,
+  });
+  response.end(request.method === 'HEAD' ? undefined : html);
+}
+
+/**
+ * One request. Every answer that is not the page, a stream or a file is JSON, errors
+ * `{"error": "..."}` with their status; nothing from the network can throw past here.
+ */
+export async function handle(site: Site, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  try {
+    if (!isOwnHost(request.headers.host, site.names())) {
+      sendError(response, 403, `this node does not answer to the name ${JSON.stringify(request.headers.host ?? '')}`);
+      return;
+    }
+    const path = (request.url ?? '/').split('?')[0];
+    const asset = site.asset(path);
+    const methods = asset ? ['GET', 'HEAD'] : ROUTES[path];
+    if (!methods) {
+      sendError(response, 404, `nothing at ${JSON.stringify(path)}`);
+      return;
+    }
+    if (!methods.includes(request.method ?? '')) {
+      sendError(response, 405, `${request.method} is not allowed on ${path}`, { Allow: methods.join(', ') });
+      return;
+    }
+    if (asset) sendAsset(request, response, asset);
+    else await route(site, request, response, path);
+  } catch (error) {
+    if (response.headersSent) {
+      response.destroy();
+    } else if (error instanceof RequestError) {
+      sendError(response, error.status, error.message, error.status === 413 ? { Connection: 'close' } : {});
+      if (error.status === 413) request.socket.destroySoon();
+    } else {
+      sendError(response, 500, 'the node could not answer this request');
+      throw error;
+    }
+  }
+}

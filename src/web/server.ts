@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { fromCallback } from 'xstate';
+import type { LevelThresholds } from '../../machines/levels';
+import type { CleaningReport, WebCommand } from '../../machines/node-types';
+import type { NodeView } from '../../machines/node-view';
+import { formatLocal, localToEpoch } from '../local-time';
+import { loadAssets } from './assets';
+import { EventStreams } from './event-stream';
+import { ownNames } from './guards';
+import { householdJson, householdKey, stateJson, stateKey } from './household-json';
+import { RequestError } from './cleaning-request';
+import { handle } from './routes';
+import type { Asset } from './assets';
+
+export interface WebOptions {
+  port: number;
+  /** The cluster's UDP port: this node's entry in the household. */
+  udpPort: number;
+  timeZone: string;
+  thresholds: LevelThresholds;
+  log: Logger;
+  now?: () => number;
+}
+
+/** Pages open at once, at the most; past it, 503. */
+const MOST_STREAMS = 32;
+/** Connections at once: slow or idle clients cannot hold more, and never stall the node. */
+const MOST_CONNECTIONS = 64;
+/** How long `GET /api/household` waits for the peers it asks; within the second it promises. */
+const HOUSEHOLD_WAIT_MS = 250;
+/** A cleaning the node has not answered for by then is answered with 503. */
+const RECORD_WAIT_MS = 10_000;
+
+/** What a client that broke HTTP is told, before its connection is closed. */
+function refuse(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ error: message });
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/**
+ * The page and its JSON API on every IPv4 interface. It shows the node's view, which the
+ * node sends it, and reports cleanings and requests to look at the household. A port
+ * that is taken is logged, and the node runs on without its page.
+ */
+export function webServerActor(options: WebOptions) {
+  return fromCallback<WebCommand>(({ receive, sendBack }) => {
+    const { log, port } = options;
+    const now = options.now ?? Date.now;
+    let view: NodeView | undefined;
+    const waiting = new Map<string, () => void>();
+    const streams = new EventStreams(MOST_STREAMS);
+    // Named after the node (the manifest): made again when the node gets its name.
+    let assets = new Map<string, Asset>();
+    const site = {
+      view: () => view,
+      names: () => ownNames(os.hostname(), view?.name ?? ''),
+      now,
+      timeZone: options.timeZone,
+      household: (current: NodeView, address: string) =>
+        householdJson(current, { address, port: options.udpPort }, now(), options.thresholds),
+      freshHousehold: () => {
+        sendBack({ type: 'household.refresh' });
+        return new Promise<void>((resolve) => setTimeout(resolve, HOUSEHOLD_WAIT_MS));
+      },
+      recordCleaning: (at: number | undefined) =>
+        new Promise<void>((resolve, reject) => {
+          const ticket = randomUUID();
+          const timer = setTimeout(() => {
+            waiting.delete(ticket);
+            reject(new RequestError(503, 'the node did not record the cleaning in time: try again'));
+          }, RECORD_WAIT_MS);
+          waiting.set(ticket, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          const report: CleaningReport = { type: 'cleaning.reported', source: 'web', ticket, ...(at ? { at } : {}) };
+          sendBack(report);
+        }),
+      localNow: () => formatLocal(now(), options.timeZone).replace(' ', 'T'),
+      localTime: (local: string) => localToEpoch(local, options.timeZone),
+      streams,
+      asset: (path: string) => assets.get(path),
+    };
+
+    // The timeouts are looked at every second (Node's default is 30 s): a client that never
+    // finishes its headers is gone after five.
+    const server = http.createServer({
+      headersTimeout: 5_000,
+      requestTimeout: 10_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
+      // Refused by the routes instead, as JSON, as every other name it does not answer to.
+      requireHostHeader: false,
+    });
+    server.maxConnections = MOST_CONNECTIONS;
+    server.maxHeadersCount = 100;
+    server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+      // The answer (500) is sent already: what went wrong is for the log.
+      handle(site, request, response).catch((error: unknown) =>
+        log.error(
+          { event: 'http.failed', url: request.url, err: error },
+          `could not answer ${request.url}: ${String(error)}`,
+        ),
+      );
+    });
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      refuse(socket, status, status === 431 ? 'the headers are too large' : 'that is not HTTP this node reads');
+    });
+    server.on('error', (error: NodeJS.ErrnoException) =>
+      log.error(
+        { event: 'http.error', port, err: error },
+        `the page on TCP port ${port}: ${error.message}; the node runs on without its page`,
+      ),
+    );
+    server.listen(port, '0.0.0.0', () =>
+      log.info({ event: 'http.listening', port }, `the page is at http://${os.hostname()}.local:${port}/`),
+    );
+
+    receive((command) => {
+      if (command.type === 'web.answer') {
+        waiting.get(command.ticket)?.();
+        waiting.delete(command.ticket);
+        return;
+      }
+      const before = view;
+      const current = command.view;
+      view = current;
+      if (before?.name !== current.name) assets = loadAssets(current.name);
+      if (!before || stateKey(before) !== stateKey(current)) streams.send('state', () => stateJson(current, now()));
+      if (!before || householdKey(before) !== householdKey(current)) {
+        streams.send('household', (address) => site.household(current, address));
+      }
+    });
+    return () => {
+      streams.close();
+      server.close();
+      server.closeAllConnections();
+    };
+  });
+}

@@ -1,0 +1,138 @@
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { createActor, setup, type AnyEventObject } from 'xstate';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import type { WebCommand } from '../../machines/node-types';
+import { nodeView, type NodeView, type PeerView } from '../../machines/node-view';
+import { webServerActor } from '../../src/web/server';
+import { capturingLogger } from './capturing-logger';
+import { freeTcpPort } from './node-process';
+
+export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+export function viewOf(parts: Partial<Omit<NodeView, 'colour'>> = {}): NodeView {
+  return nodeView({
+    name: 'kitchen-3f2a',
+    lastCleaned: NOON - 3_600_000,
+    level: 'fresh',
+    quiet: false,
+    peers: [],
+    ...parts,
+  });
+}
+
+export const peer = (parts: Partial<PeerView> = {}): PeerView => ({
+  name: 'hall-1234',
+  address: '10.0.0.3',
+  port: 5300,
+  ours: true,
+  http: 5380,
+  answered: true,
+  said: NOON - 3_600_000,
+  silent: false,
+  ...parts,
+});
+
+/** The page server in this process, under a parent that records what it reports; it answers to 127.0.0.1. */
+export async function webHarness() {
+  const port = freeTcpPort();
+  const { log, records } = capturingLogger();
+  const reports: AnyEventObject[] = [];
+  const parent = setup({
+    actors: {
+      web: webServerActor({
+        port,
+        udpPort: 5300,
+        timeZone: 'UTC',
+        thresholds: DEFAULT_THRESHOLDS,
+        log,
+        now: () => NOON,
+      }),
+    },
+  }).createMachine({
+    invoke: { id: 'web', src: 'web' },
+    on: { '*': { actions: ({ event }) => reports.push(event) } },
+  });
+  const actor = createActor(parent).start();
+  const web = actor.getSnapshot().children.web as unknown as { send(command: WebCommand): void };
+  const show = (view: NodeView) => web.send({ type: 'web.view', view });
+  show(viewOf());
+  for (let i = 0; !records.some((r) => r.event === 'http.listening' || r.event === 'http.error'); i += 1) {
+    if (i > 200) throw new Error('the page server did not start');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { port, actor, web, show, reports, records, stop: () => actor.stop() };
+}
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** One HTTP request to 127.0.0.1:`port` with the headers given (Host too: no default). */
+export function request(
+  port: number,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path ?? '/api/state',
+        headers: { Host: `127.0.0.1:${port}`, ...options.headers },
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Raw bytes on a TCP connection; resolves with everything the server sent before it closed. */
+export function raw(port: number, bytes: string | Buffer, waitMs = 10_000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => socket.destroy(), waitMs);
+    socket.setEncoding('utf8').on('data', (chunk: string) => (got += chunk));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+    socket.on('error', () => undefined);
+    socket.write(bytes);
+  });
+}
+
+/** An event stream: the events it has had, by name, parsed. */
+export function stream(port: number, host = `127.0.0.1:${port}`) {
+  const events: { event: string; data: unknown }[] = [];
+  let status = 0;
+  let buffer = '';
+  const req = http.get(
+    { host: '127.0.0.1', port, path: '/api/events', headers: { Host: host }, agent: false },
+    (res) => {
+      status = res.statusCode ?? 0;
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        buffer += chunk;
+        const frames = buffer.split('\n\n');
+        buffer = frames.pop() ?? '';
+        for (const frame of frames) {
+          const event = /^event: (.*)$/m.exec(frame)?.[1];
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+        }
+      });
+    },
+  );
+  req.on('error', () => undefined);
+  return { events, status: () => status, close: () => req.destroy() };
+}

@@ -1,0 +1,102 @@
+// The page, made live: the node renders it (it works without this script); this keeps it
+// current from the node's event stream, every minute, and records cleanings with fetch.
+import type { Level } from '../common/levels.js';
+import { agoLine, householdItems, levelTitle, type HouseholdEntry } from '../common/page-text.js';
+
+interface State {
+  name: string;
+  lastCleaned: string | null;
+  ageSeconds: number | null;
+  level: Level;
+  colour: string;
+  quiet: boolean;
+}
+
+const root = document.documentElement;
+const find = <T extends Element>(selector: string): T | null => document.querySelector<T>(selector);
+let state: State | null = null;
+let household: HouseholdEntry[] = [];
+
+function say(text: string): void {
+  const message = find('.message');
+  if (message) message.textContent = text;
+}
+
+function showAgo(): void {
+  const ago = find('.ago');
+  if (state && ago) ago.textContent = agoLine(state.lastCleaned, Date.now());
+}
+
+function showHousehold(): void {
+  const list = find('.household ul');
+  if (list) list.innerHTML = householdItems(household, state?.name ?? '', Date.now());
+}
+
+function showState(next: State): void {
+  state = next;
+  root.dataset.level = next.level;
+  root.dataset.lastCleaned = next.lastCleaned ?? '';
+  for (const name of [...root.classList]) if (name.startsWith('level-')) root.classList.remove(name);
+  root.classList.add(`level-${next.level}`);
+  root.classList.toggle('quiet', next.quiet);
+  const level = find('.level');
+  if (level) level.textContent = levelTitle(next.level);
+  const name = find('.node-name');
+  if (name) name.textContent = next.name;
+  document.title = `${next.name} · litter box`;
+  showAgo();
+}
+
+function follow(): void {
+  const events = new EventSource('/api/events');
+  events.addEventListener('state', (event) => showState(JSON.parse((event as MessageEvent<string>).data) as State));
+  events.addEventListener('household', (event) => {
+    household = JSON.parse((event as MessageEvent<string>).data) as HouseholdEntry[];
+    showHousehold();
+  });
+  // The browser reconnects by itself; the page says meanwhile that what it shows may be old.
+  events.addEventListener('open', () => root.classList.remove('offline'));
+  events.addEventListener('error', () => root.classList.add('offline'));
+}
+
+/** A datetime-local value (`2026-12-01T08:30`, the browser's time) as RFC 3339. */
+const instant = (local: string): string => new Date(local).toISOString();
+
+async function record(form: HTMLFormElement): Promise<void> {
+  const at = form.querySelector<HTMLInputElement>('input[name="at"]')?.value;
+  const before = state?.lastCleaned ?? null;
+  say('Recording…');
+  const response = await fetch('/api/cleaned', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(at ? { at: instant(at) } : {}),
+  });
+  const body = (await response.json()) as State | { error: string };
+  if ('error' in body) {
+    say(`Not recorded: ${body.error}`);
+    return;
+  }
+  showState(body);
+  form.closest('details')?.removeAttribute('open');
+  say(
+    at && body.lastCleaned === before
+      ? 'Recorded. The household has a later cleaning, so the time shown stays.'
+      : 'Recorded: every node of the household hears of it.',
+  );
+}
+
+for (const form of document.querySelectorAll<HTMLFormElement>('.actions form')) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    record(form).catch(() => say('Not recorded: the node did not answer. Try again.'));
+  });
+}
+// "2 h 14 min ago" moves on with the clock; so does the latest time the picker takes.
+setInterval(() => {
+  showAgo();
+  showHousehold();
+  const picker = find<HTMLInputElement>('input[name="at"]');
+  const now = new Date();
+  if (picker) picker.max = new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}, 60_000);
+follow();
