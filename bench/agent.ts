@@ -7,8 +7,12 @@
  *   respond PORT                 the reference responder in Node, for hosts without cargo
  *   update HOST PORT             for each line SECONDS on stdin, sends UpdateState(SECONDS)
  *                                and prints {"seconds":S,"sentNs":"<monotonic ns>"}
+ *   events HOST PORT             follows the page's event stream; prints "ready" once open,
+ *                                then {"lastCleaned":"...","arrivedNs":"..."} for each `state`
+ *   get HOST PORT COUNT          GET /api/state COUNT times, one at a time; prints {"samplesUs":[...]}
  */
 import * as dgram from 'node:dgram';
+import * as http from 'node:http';
 import * as readline from 'node:readline';
 import { decode, encode } from '../src/protocol/codec';
 
@@ -81,11 +85,51 @@ function update(host: string, port: number): void {
     .on('close', () => socket.close());
 }
 
+function events(host: string, port: number): void {
+  http.get({ host, port, path: '/api/events', agent: false }, (response) => {
+    process.stdout.write('ready\n');
+    let buffer = '';
+    response.setEncoding('utf8').on('data', (chunk: string) => {
+      const arrivedNs = process.hrtime.bigint();
+      buffer += chunk;
+      const frames = buffer.split('\n\n');
+      buffer = frames.pop() ?? '';
+      for (const frame of frames) {
+        if (!frame.startsWith('event: state')) continue;
+        const { lastCleaned } = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { lastCleaned: string };
+        process.stdout.write(`${JSON.stringify({ lastCleaned, arrivedNs: String(arrivedNs) })}\n`);
+      }
+    });
+  });
+}
+
+function get(host: string, port: number, count: number): void {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const samplesUs: number[] = [];
+  const next = (): void => {
+    if (samplesUs.length === count) {
+      process.stdout.write(`${JSON.stringify({ samplesUs })}\n`);
+      agent.destroy();
+      return;
+    }
+    const sentAt = process.hrtime.bigint();
+    http.get({ host, port, path: '/api/state', agent }, (response) => {
+      response.resume().on('end', () => {
+        samplesUs.push(Number(process.hrtime.bigint() - sentAt) / 1_000);
+        next();
+      });
+    });
+  };
+  next();
+}
+
 const [command, ...args] = process.argv.slice(2);
 const numbers = args.slice(1).map(Number);
 if (command === 'rtt') rtt(args[0], args[1].split(',').map(Number), numbers[1], numbers[2]);
 else if (command === 'respond') respond(Number(args[0]));
 else if (command === 'update') update(args[0], numbers[0]);
+else if (command === 'events') events(args[0], numbers[0]);
+else if (command === 'get') get(args[0], numbers[0], numbers[1]);
 else {
   process.stderr.write(`bench agent: unknown command "${command}"\n`);
   process.exit(2);

@@ -1,6 +1,7 @@
 import { CLI, type NodeProcess, type LogRecord } from '../test/support/node-process';
 import type { Host } from '../test/support/netns';
 import { HOUR, HostProcess, pause, PORT, startNode, stateFileOf, stopNode, type LanBench } from './host-process';
+import { openPage } from './page-figures';
 import { meterProcess } from './process-meter';
 
 /** From spawning `cat-litter-reminder run` (mDNS on) to its first `led` record, in ms. */
@@ -61,13 +62,17 @@ export async function measurePropagation(
 export async function measureIdle(
   bench: LanBench,
   hosts: Host[],
+  viewer: Host,
   window: { fromMs: number; ms: number },
 ): Promise<IdleFigures> {
   const start = Date.now();
   const measured = startAsService(bench, hosts[0], 'node1', start - 2 * HOUR);
   const peers = hosts.slice(1).map((host, index) => startNode(bench, host, `node${index + 2}`, start - 2 * HOUR));
+  let page: HostProcess | undefined;
   try {
     await allFound(peers, hosts.length - 1);
+    // Its page open on a phone all the while.
+    page = await openPage(bench, viewer, hosts[0]);
     await pause(Math.max(0, start + window.fromMs - Date.now()));
     const meter = meterProcess(measured.child.pid ?? -1);
     try {
@@ -84,7 +89,7 @@ export async function measureIdle(
       meter.close();
     }
   } finally {
-    await Promise.all([measured.stop(), ...peers.map(stopNode)]);
+    await Promise.all([page?.stop(), measured.stop(), ...peers.map(stopNode)]);
   }
 }
 

@@ -1,8 +1,9 @@
 import type { IdleFigures } from './lan-figures';
+import type { PageFigures } from './page-figures';
 import type { RoundTripFigures, RoundTrips } from './round-trips';
 import { summarize } from './stats';
 
-export interface Figures extends IdleFigures {
+export interface Figures extends IdleFigures, PageFigures {
   propagationMs: number[];
   /** The same with the state files on tmpfs: the protocol and the processing without the disk. */
   propagationTmpfsMs: number[];
@@ -51,8 +52,14 @@ export function judge(figures: Figures): JudgedFigure[] {
       original: 'up to 1 s',
       met: ({ p50 }) => p50 <= 5,
     }),
+    latencyRow('press → event on a page open on another node', figures.pressToPageMs, 'presses', {
+      target: 'p50 ≤ 20 ms',
+      original: '–',
+      met: ({ p50 }) => p50 <= 20,
+    }),
+    roundTripRow('GET /api/state, one at a time', { samplesUs: figures.stateRequestUs, lost: 0 }),
     {
-      figure: 'idle CPU, 4 peers, run as the service',
+      figure: 'idle CPU, 4 peers, run as the service, its page open',
       measured: `${figures.idleCpuMsPerS.toFixed(2)} ms per s (${figures.cpuSource})`,
       target: '≤ 1 ms per s',
       original: '–',
@@ -60,7 +67,7 @@ export function judge(figures: Figures): JudgedFigure[] {
       values: { msPerS: figures.idleCpuMsPerS },
     },
     {
-      figure: 'resident memory, 4 peers, run as the service',
+      figure: 'resident memory, 4 peers, run as the service, its page on and open',
       measured: `${figures.residentMb.toFixed(1)} MB (${figures.anonymousMb.toFixed(1)} MB its own, the rest node's binary)`,
       target: '≤ 64 MB',
       original: '–',

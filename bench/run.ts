@@ -14,6 +14,7 @@ import { measureButtonToStrip } from './button-to-strip';
 import type { LanBench } from './host-process';
 import { measureIdle, measurePropagation, measureStartUp } from './lan-figures';
 import { prepareRustReference } from './reference';
+import { measurePage } from './page-figures';
 import { measureRoundTrips } from './round-trips';
 import { figureTable, judge, type Figures } from './report';
 
@@ -91,7 +92,9 @@ async function main(): Promise<number> {
     log('five nodes by mDNS again: idle cost of one run as the service runs it (from 70 s to 125 s after their start)');
     // mDNS queries at start-up come 1, 2, 4, ... 64 s apart: the window lies between the
     // ones at 63 s and 127 s (of each node's browsing), as the node runs in a house.
-    const idle = await measureIdle(bench, clusterHosts, { fromMs: 70_000, ms: 55_000 });
+    const idle = await measureIdle(bench, clusterHosts, sender, { fromMs: 70_000, ms: 55_000 });
+    log('the page: a press on one node to the event on a page open on another (20 presses), GET /api/state');
+    const page = await measurePage(bench, clusterHosts.slice(0, 2), sender, 20);
 
     const figures: Figures = {
       roundTrips,
@@ -100,6 +103,7 @@ async function main(): Promise<number> {
       propagationMs,
       propagationTmpfsMs,
       ...idle,
+      ...page,
     };
     const results = { machine: machine(), figures: judge(figures) };
     process.stdout.write(figureTable(results.figures, results.machine));

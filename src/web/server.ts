@@ -29,7 +29,7 @@ export interface WebOptions {
 /** Pages open at once, at the most; past it, 503. */
 const MOST_STREAMS = 32;
 /** Connections at once: slow or idle clients cannot hold more, and never stall the node. */
-const MOST_CONNECTIONS = 64;
+const MOST_CONNECTIONS = 256;
 /** How long `GET /api/household` waits for the peers it asks; within the second it promises. */
 const HOUSEHOLD_WAIT_MS = 250;
 /** A cleaning the node has not answered for by then is answered with 503. */
@@ -101,6 +101,8 @@ export function webServerActor(options: WebOptions) {
       connectionsCheckingInterval: 1_000,
       // Refused by the routes instead, as JSON, as every other name it does not answer to.
       requireHostHeader: false,
+      // A browser sends about a kilobyte here (no cookies): more is a client to refuse (431).
+      maxHeaderSize: 8192,
     });
     server.maxConnections = MOST_CONNECTIONS;
     server.maxHeadersCount = 100;

@@ -1,0 +1,95 @@
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { decode, encode } from '../../src/protocol/codec';
+import { freeTcpPort, freeUdpPort, stateFileAged } from '../support/node-process';
+import { nodesPerTest } from '../support/nodes-per-test';
+import { raw, request } from '../support/web-harness';
+
+const HOUR = 3_600_000;
+
+/** One RequestState to 127.0.0.1:`port`; resolves with the time answered, or rejects after a second. */
+function askOverUdp(port: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error('no UpdateState within a second'));
+    }, 1000);
+    socket.on('message', (bytes) => {
+      const decoded = decode(bytes);
+      if (!decoded.ok || decoded.message.type !== 'UpdateState') return;
+      clearTimeout(timer);
+      socket.close();
+      resolve(decoded.message.secs);
+    });
+    socket.send(encode({ type: 'RequestState' }), port, '127.0.0.1');
+  });
+}
+
+describe('the page of a node run as a process', () => {
+  const { start, temp } = nodesPerTest();
+
+  it('runs on without its page when the port is taken, and says so', async () => {
+    const taken = net.createServer();
+    const port = freeTcpPort();
+    await new Promise<void>((resolve) => taken.listen(port, '0.0.0.0', resolve));
+    try {
+      const udp = freeUdpPort();
+      const node = start([
+        '--state-file',
+        stateFileAged(path.join(temp.dir, 'state'), HOUR),
+        '--port',
+        String(udp),
+        '--http-port',
+        String(port),
+      ]);
+      const error = await node.waitFor((record) => record.event === 'http.error', 'the error');
+      expect(error.level).toBe(50);
+      expect(String(error.msg)).toContain('the node runs on without its page');
+      expect(await askOverUdp(udp)).not.toBeNull();
+      expect(node.running()).toBe(true);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('is left alone by no page at all with --no-http', async () => {
+    const port = freeTcpPort();
+    const node = start(['--state-file', path.join(temp.dir, 'state'), '--http-port', String(port), '--no-http']);
+    await node.waitFor((record) => record.event === 'transport.listening', 'the transport');
+    await expect(request(port)).rejects.toThrow(/ECONNREFUSED/);
+    expect(node.records.some((record) => String(record.event).startsWith('http.'))).toBe(false);
+  });
+
+  it('shrugs off broken and slow clients: still answering over UDP and to a well-formed request, nothing changed', async () => {
+    const udp = freeUdpPort();
+    const port = freeTcpPort();
+    const file = stateFileAged(path.join(temp.dir, 'state'), 13 * HOUR);
+    const node = start(['--state-file', file, '--port', String(udp), '--http-port', String(port)]);
+    await node.waitFor((record) => record.event === 'http.listening', 'the page');
+    const before = await askOverUdp(udp);
+    const slow = Array.from({ length: 100 }, () =>
+      raw(port, 'POST /api/cleaned HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '),
+    );
+    const broken = await Promise.all([
+      raw(port, Buffer.from('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n')),
+      raw(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n${'X-A: b\r\n'.repeat(3000)}\r\n`),
+      raw(
+        port,
+        'POST /api/cleaned HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n' +
+          '{'.repeat(8000),
+      ),
+    ]);
+    expect(broken[0]).toMatch(/^HTTP\/1\.1 400 /);
+    expect(broken[1]).toMatch(/^HTTP\/1\.1 431 /);
+    expect(broken[2]).toMatch(/^HTTP\/1\.1 413 /);
+    const answer = await request(port);
+    expect(answer.status).toBe(200);
+    expect(await askOverUdp(udp)).toBe(before);
+    await Promise.all(slow);
+    expect(node.running()).toBe(true);
+    expect(node.records.filter((record) => record.event === 'time.changed')).toEqual([]);
+    expect(node.leds()).not.toContain('#003c00');
+  }, 30_000);
+});
