@@ -1,7 +1,10 @@
 import * as os from 'node:os';
 
-/** As often as multicast-dns itself looks at the interfaces (to join the group on new ones). */
-const EVERY_MS = 5_000;
+/**
+ * A third as often as multicast-dns looks at the interfaces (to join the group on new ones):
+ * each look wakes an idle node, and a new lease can wait a few seconds to be announced.
+ */
+const EVERY_MS = 15_000;
 
 /** This machine's IPv4 addresses that other machines can reach, in a stable order. */
 export function ownAddresses(interfaces = os.networkInterfaces()): string[] {

@@ -243,7 +243,7 @@ describe('the page server, in this process', () => {
       expect(many).toMatch(/^HTTP\/1\.1 431 /);
     });
 
-    it('drops clients whose headers never end after 5 s, and answers the others meanwhile', async () => {
+    it('drops clients whose headers never end within 10 s, and answers the others meanwhile', async () => {
       const started = Date.now();
       const slow = Array.from({ length: 20 }, () =>
         raw(web.port, 'GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ', 30_000),
@@ -251,7 +251,7 @@ describe('the page server, in this process', () => {
       expect((await request(web.port)).status).toBe(200);
       const dropped = await Promise.all(slow);
       // Dropped by the node, long before the clients would have given up themselves.
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(Date.now() - started).toBeLessThan(15_000);
       expect(dropped.every((answer) => answer.startsWith('HTTP/1.1 408'))).toBe(true);
     }, 40_000);
 
