@@ -30,13 +30,20 @@ export type DiscoveryEvent =
  */
 export type DiscoveryCommand = { type: 'discovery.resolve'; name: string } | { type: 'discovery.stop' };
 
-/** What the parent tells the transport actor to send. Times are ms since the epoch, whole seconds. */
+/**
+ * What the parent tells the transport actor to send, and what it answers every RequestState
+ * with from now on (`transport.answer`): it answers at once, and tells of the request after,
+ * so that an answer waits on nothing else the node does. Times are ms since the epoch, whole
+ * seconds.
+ */
 export type TransportCommand =
   | { type: 'transport.request'; to: PeerAddress }
-  | { type: 'transport.update'; to: PeerAddress; lastCleaned: number | null };
+  | { type: 'transport.update'; to: PeerAddress; lastCleaned: number | null }
+  | { type: 'transport.answer'; lastCleaned: number | null };
 
 /** What the transport actor tells its parent: only well-formed, validated messages. */
 export type TransportEvent =
+  /** A RequestState came, and was answered. */
   | { type: 'peer.requested'; from: PeerAddress }
   | { type: 'state.received'; from: PeerAddress; lastCleaned: number | null }
   /** A --peer given by host name was looked up, and is (now) at this IPv4 address. */

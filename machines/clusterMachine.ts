@@ -93,6 +93,7 @@ export const clusterMachine = setup({
       if (event.lastCleaned === null) return;
       const { lastCleaned, from } = event;
       enqueue.assign({ lastCleaned });
+      enqueue.sendTo('transport', { type: 'transport.answer', lastCleaned });
       for (const to of pushTargets(context.peers, from)) {
         enqueue.sendTo('transport', { type: 'transport.update', to, lastCleaned });
       }
@@ -103,6 +104,7 @@ export const clusterMachine = setup({
       assertEvent(event, 'cluster.share');
       const { lastCleaned } = event;
       enqueue.assign({ lastCleaned });
+      enqueue.sendTo('transport', { type: 'transport.answer', lastCleaned });
       for (const to of pushTargets(context.peers, null)) {
         enqueue.sendTo('transport', { type: 'transport.update', to, lastCleaned });
       }
@@ -113,8 +115,12 @@ export const clusterMachine = setup({
       if (event.lastCleaned === null) return;
       enqueue.sendParent({ type: 'cluster.refused', from: event.from, lastCleaned: event.lastCleaned } as const);
     }),
+    'tell the transport our answer': sendTo('transport', ({ context }) => ({
+      type: 'transport.answer' as const,
+      lastCleaned: context.lastCleaned,
+    })),
     'send our time to the sender': sendTo('transport', ({ context, event }) => {
-      assertEvent(event, ['peer.requested', 'state.received']);
+      assertEvent(event, 'state.received');
       return { type: 'transport.update' as const, to: event.from, lastCleaned: context.lastCleaned };
     }),
     'ask the peer': sendTo('transport', ({ event }) => {
@@ -196,6 +202,8 @@ export const clusterMachine = setup({
     { id: 'discovery', src: 'discovery' },
   ],
   initial: 'running',
+  // Before the transport hears its first RequestState.
+  entry: 'tell the transport our answer',
   states: {
     running: {
       type: 'parallel',
@@ -209,14 +217,12 @@ export const clusterMachine = setup({
           { guard: 'sender is behind', actions: [noteWhatTheSenderSaid, 'send our time to the sender'] },
           { actions: noteWhatTheSenderSaid },
         ],
+        // Answered by the transport already.
         'peer.requested': {
-          actions: [
-            {
-              type: 'update the peers',
-              params: ({ context, event }) => ({ peers: heardFrom(context.peers, event.from) }),
-            },
-            'send our time to the sender',
-          ],
+          actions: {
+            type: 'update the peers',
+            params: ({ context, event }) => ({ peers: heardFrom(context.peers, event.from) }),
+          },
         },
         'peer.resolved': {
           actions: {

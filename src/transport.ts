@@ -18,11 +18,10 @@ import { sendMessage } from './protocol/send';
 
 const SECOND = 1000;
 
-function toMessage(command: TransportCommand): Message {
-  return command.type === 'transport.request'
-    ? { type: 'RequestState' }
-    : { type: 'UpdateState', secs: command.lastCleaned === null ? null : Math.floor(command.lastCleaned / SECOND) };
-}
+const updateState = (lastCleaned: number | null): Message => ({
+  type: 'UpdateState',
+  secs: lastCleaned === null ? null : Math.floor(lastCleaned / SECOND),
+});
 
 function toEvent(message: Message, from: PeerAddress): TransportEvent {
   return message.type === 'RequestState'
@@ -57,6 +56,8 @@ export function transportActor(port: number, log: Logger) {
     const sendFailures = new PerSenderLimit(ONCE_A_MINUTE_MS);
     const socket = dgram.createSocket({ type: 'udp4', lookup: literalFirstLookup });
     let listening = false;
+    // What RequestState is answered with: the cluster says so before anyone can ask.
+    let answer = updateState(null);
     // A socket that could not bind its port stays silent: a send would bind it to a
     // random port, where the cluster's answers would not come back as they should.
     let unbound = false;
@@ -82,14 +83,24 @@ export function transportActor(port: number, log: Logger) {
       if (log.isLevelEnabled('debug')) {
         log.debug({ event: 'datagram.received', from: peerKey(from), message: decoded.message }, 'datagram received');
       }
+      if (decoded.message.type === 'RequestState') {
+        sendMessage(socket, answer, from, (error) =>
+          log.debug({ event: 'transport.send-failed', to: peerKey(from), err: error }, error.message),
+        );
+      }
       sendBack(toEvent(decoded.message, from));
     });
     socket.bind(port);
     // Where each --peer given by host name was last found: the node hears when it changes.
     const resolved = new Map<string, string>();
     receive((command) => {
+      if (command.type === 'transport.answer') {
+        answer = updateState(command.lastCleaned);
+        return;
+      }
       if (unbound) return;
-      const message = toMessage(command);
+      const message =
+        command.type === 'transport.request' ? { type: 'RequestState' as const } : updateState(command.lastCleaned);
       const failed = (error: Error): void => {
         const to = peerKey(command.to);
         const text = `could not send ${message.type} to ${to}: ${error.message}; the next repair round tries again`;

@@ -82,12 +82,18 @@ describe('cluster merge rules', () => {
     expect(cluster.getSnapshot().context.lastCleaned).toBe(NOON);
   });
 
-  it('answers RequestState with its time, or None when unknown, also to senders it does not know', () => {
-    const { cluster, sent } = clusterHarness(null, [KITCHEN]);
+  it('has the transport answer RequestState with its time (None while unknown) from the start, and each new one', () => {
+    const { cluster, sent, answers } = clusterHarness(null, [KITCHEN]);
+    expect(answers).toEqual([null]);
     const laptop = { address: '10.0.0.9', port: 40000 };
+    const before = sent.length;
     cluster.send({ type: 'peer.requested', from: laptop });
-    expect(sent.at(-1)).toEqual({ type: 'transport.update', to: laptop, lastCleaned: null });
+    // Answered by the transport already; a sender it does not know is no peer.
+    expect(sent.length).toBe(before);
     expect(Object.keys(cluster.getSnapshot().context.peers)).toEqual(['10.0.0.2:5300']);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON });
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON + SECOND });
+    expect(answers).toEqual([null, NOON, NOON + SECOND]);
   });
 });
 
@@ -142,9 +148,10 @@ describe('cluster repair rounds and peers', () => {
     expect(asked).toEqual([{ type: 'discovery.resolve', name: 'hall' }]);
     cluster.send({ type: 'cluster.share', lastCleaned: NOON });
     expect(updatesTo(sent, HALL)).toHaveLength(0);
+    // It speaks again (the transport answered it): it hears the next time.
     cluster.send({ type: 'peer.requested', from: HALL });
     cluster.send({ type: 'cluster.share', lastCleaned: NOON + SECOND });
-    expect(updatesTo(sent, HALL)).toHaveLength(2);
+    expect(updatesTo(sent, HALL)).toEqual([{ type: 'transport.update', to: HALL, lastCleaned: NOON + SECOND }]);
   });
 
   it('takes a silent static peer out of the rotation, so that live ones are asked every round', () => {

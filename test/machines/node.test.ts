@@ -96,9 +96,11 @@ describe('node: a time adopted from a peer', () => {
     expect(node.emitted.filter((event) => event.type === 'time.changed')).toEqual([
       { type: 'time.changed', lastCleaned: NOON - HOUR, reason: 'adopted', source: null, from: KITCHEN },
     ]);
-    // Asked at once for its time, it is told the new one.
-    node.child('cluster').send({ type: 'peer.requested', from: HALL });
-    expect(node.sent.at(-1)).toEqual({ type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR });
+    // Asked at once for its time, the transport answers with the new one.
+    expect(node.sent.filter((command) => command.type === 'transport.answer').at(-1)).toEqual({
+      type: 'transport.answer',
+      lastCleaned: NOON - HOUR,
+    });
     advance(node.clock, 19);
     expect(node.heard()).toEqual([]);
     advance(node.clock, 1);

@@ -7,18 +7,25 @@ export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 /**
  * The cluster machine under a parent that records what it reports, with a transport
- * that records what it is asked to send and a discovery that records what it is asked.
+ * that records what it is asked to send (and, apart, what it is to answer RequestState
+ * with) and a discovery that records what it is asked.
  * The harness's repair rounds last 3 s (its random number is 0.5).
  */
 export function clusterHarness(lastCleaned: number | null, peers: PeerAddress[] = []) {
   const clock = new SimulatedClock();
   clock.set(NOON);
-  const sent: TransportCommand[] = [];
+  const sent: Exclude<TransportCommand, { type: 'transport.answer' }>[] = [];
+  const answers: (number | null)[] = [];
   const asked: DiscoveryCommand[] = [];
   const goodbye: { answer?: () => void } = {};
   const machine = clusterMachine.provide({
     actors: {
-      transport: fromCallback<TransportCommand>(({ receive }) => receive((command) => sent.push(command))),
+      transport: fromCallback<TransportCommand>(({ receive }) =>
+        receive((command) => {
+          if (command.type === 'transport.answer') answers.push(command.lastCleaned);
+          else sent.push(command);
+        }),
+      ),
       discovery: fromCallback<DiscoveryCommand>(({ receive, sendBack }) =>
         receive((command) => {
           asked.push(command);
@@ -30,7 +37,7 @@ export function clusterHarness(lastCleaned: number | null, peers: PeerAddress[] 
   const { child: cluster, reports } = underParent(machine, { lastCleaned, peers, clock, random: () => 0.5 }, clock);
   const reported = <T extends ClusterReport['type']>(type: T) =>
     reports.filter((report: AnyEventObject) => report.type === type) as Extract<ClusterReport, { type: T }>[];
-  return { cluster, clock, sent, asked, goodbye, reports, reported };
+  return { cluster, clock, sent, answers, asked, goodbye, reports, reported };
 }
 
 export const requestsTo = (sent: readonly TransportCommand[], peer: PeerAddress) =>

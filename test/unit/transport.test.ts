@@ -39,6 +39,33 @@ async function answeringPeer() {
 }
 
 describe('the transport actor', () => {
+  it('answers RequestState at once with what it was told to, and tells of the request after', async () => {
+    const port = freeUdpPort();
+    const node = harness(port);
+    const asker = dgram.createSocket('udp4');
+    const answers: unknown[] = [];
+    asker.on('message', (bytes) => answers.push(decode(bytes)));
+    const heard = () => node.getSnapshot().context.heard;
+    try {
+      await new Promise<void>((resolve) => asker.bind(0, '127.0.0.1', resolve));
+      const from = { address: '127.0.0.1', port: asker.address().port };
+      await until(() => {
+        asker.send(encode({ type: 'RequestState' }), port, '127.0.0.1');
+        return answers.length > 0;
+      }, 'the first answer');
+      expect(answers[0]).toEqual({ ok: true, message: { type: 'UpdateState', secs: null } });
+      node.send({ type: 'transport.answer', lastCleaned: NOON_SECS * 1000 });
+      const before = answers.length;
+      asker.send(encode({ type: 'RequestState' }), port, '127.0.0.1');
+      await until(() => answers.length > before, 'the answer with the time');
+      expect(answers.at(-1)).toEqual({ ok: true, message: { type: 'UpdateState', secs: NOON_SECS } });
+      expect(heard().at(-1)).toEqual({ type: 'peer.requested', from });
+    } finally {
+      node.stop();
+      asker.close();
+    }
+  });
+
   it('looks up a peer given by host name, and says where it found it once, before the answer comes', async () => {
     const peer = await answeringPeer();
     const node = harness(freeUdpPort());
