@@ -15,9 +15,10 @@ function shutdownStep<Doing extends string, Done extends string, Action extends 
 }
 
 /**
- * The node's way out, three steps at once: the strip goes dark (the reminder stops), the
- * mDNS goodbye is said (the cluster leaves), and the last save is finished; the node stops
- * when all three are done, or after `shutdownGrace` whatever is left.
+ * The node's way out, four steps at once: the strip goes dark (the reminder stops), the
+ * mDNS goodbye is said (the cluster leaves), and the last save and the last appends to the
+ * history are finished; the node stops when all are done, or after `shutdownGrace`
+ * whatever is left.
  */
 export const shuttingDown = {
   type: 'parallel',
@@ -27,5 +28,6 @@ export const shuttingDown = {
     strip: shutdownStep('darkening', 'stop the reminder', 'xstate.done.actor.reminder', 'dark'),
     household: shutdownStep('leaving', 'leave the household', 'xstate.done.actor.cluster', 'gone'),
     file: shutdownStep('flushing', 'finish saving', 'store.idle', 'flushed'),
+    history: shutdownStep('appending', 'finish the history', 'history.idle', 'appended'),
   },
 } as const;

@@ -1,12 +1,15 @@
+import type { CleaningSource } from '../common/history';
 import type { Level } from '../common/levels';
 import type { WallClock } from './clock';
 import type { ClusterReport } from './clusterMachine';
 import type { PeerAddress } from './cluster-events';
+import type { History } from './history-set';
+import type { HistoryEvent, HistoryReport } from './historyMachine';
 import type { LevelThresholds } from './levels';
 import type { NodeView, PeerView } from './node-view';
 import type { QuietHours } from './quiet-hours';
 import type { ReminderReport } from './reminderMachine';
-import type { CleaningSource, SaveAnswer, SaveReason, StoreReport } from './storeMachine';
+import type { SaveAnswer, SaveReason, StoreReport } from './storeMachine';
 
 /** What the node runs with; the parts that may change while it runs (quiet hours, levels) included. */
 export interface NodeSettings {
@@ -50,8 +53,11 @@ export interface CleaningReport {
   ticket?: string;
 }
 
-/** What the node tells its page server: each new view, and the answer to a cleaning it reported. */
-export type WebCommand = { type: 'web.view'; view: NodeView } | { type: 'web.answer'; ticket: string };
+/** What the node tells its page server: each new view and history, and the answer to a cleaning it reported. */
+export type WebCommand =
+  | { type: 'web.view'; view: NodeView }
+  | { type: 'web.history'; history: History }
+  | { type: 'web.answer'; ticket: string };
 
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
@@ -62,6 +68,9 @@ export type NodeEvent =
   | StoreReport
   | ClusterReport
   | ReminderReport
+  | HistoryReport
+  /** Cleanings a peer sent the page server, checked: for the history. */
+  | Extract<HistoryEvent, { type: 'history.offered' }>
   // Sent by xstate when these children reach their final states.
   | { type: 'xstate.done.actor.reminder' }
   | { type: 'xstate.done.actor.cluster' };

@@ -1,13 +1,6 @@
-import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
-import { clusterMachine } from './clusterMachine';
-import { levelAt } from './levels';
 import { adoption } from './node-adoption';
+import { nodeWithHistory } from './node-history';
 import { shuttingDown } from './node-shutdown';
-import type { NodeContext, NodeEmitted, NodeEvent, NodeInput, WebCommand } from './node-types';
-import { nodeView, samePeerViews } from './node-view';
-import { reminderMachine } from './reminderMachine';
-import { storeMachine, type SaveCommand } from './storeMachine';
-import { pressTime } from './time-rules';
 
 /**
  * A cleaning recorded here, once saved (or once its save failed: it is shown and told all
@@ -22,168 +15,22 @@ const recordedHere = [
       'announce the time',
       'tell the reminder',
       'publish the view',
+      'record in the history',
       'answer the requester',
     ],
   },
-  { actions: 'answer the requester' },
+  // The history keeps it all the same: a time adopted, or a cleaning a later one overtook.
+  { actions: ['record in the history', 'answer the requester'] },
 ] as const;
 
 /**
  * The node's life: load the saved time, then run the store (the state file), the
- * cluster (the household over UDP), the reminder (the strip) and the button until
+ * cluster (the household over UDP), the history, the reminder (the strip) and the button until
  * SHUTDOWN, which leads every one of them out: the strip ends dark, the mDNS goodbye
  * is sent and the last save is finished. Everything observers need comes out as one
  * view, emitted whenever any part of it changes.
  */
-export const nodeMachine = setup({
-  types: {
-    context: {} as NodeContext,
-    input: {} as NodeInput,
-    events: {} as NodeEvent,
-    emitted: {} as NodeEmitted,
-    children: {} as {
-      loadState: 'loadState';
-      store: 'store';
-      cluster: 'cluster';
-      reminder: 'reminder';
-      button: 'button';
-      web: 'web';
-    },
-  },
-  actors: {
-    // The real implementations come from src/ through `provide`.
-    loadState: fromPromise<number | null>(() => Promise.resolve(null)),
-    button: fromCallback(() => undefined),
-    web: fromCallback<WebCommand>(() => undefined),
-    store: storeMachine,
-    cluster: clusterMachine,
-    reminder: reminderMachine,
-  },
-  actions: {
-    // The level too, so that the first view is right; the reminder keeps it so from then on.
-    'take the loaded time': assign(({ context }, params: { lastCleaned: number | null }) => {
-      const { clock, thresholds } = context.settings;
-      return { lastCleaned: params.lastCleaned, level: levelAt(params.lastCleaned, clock.now(), thresholds) };
-    }),
-    'save the cleaning': sendTo('store', ({ context, event }): SaveCommand => {
-      assertEvent(event, 'cleaning.reported');
-      const lastCleaned = event.at ?? pressTime(context.settings.clock.now(), context.lastCleaned);
-      return {
-        type: 'store.save',
-        lastCleaned,
-        reason: 'press',
-        source: event.source,
-        from: null,
-        ticket: event.ticket ?? null,
-      };
-    }),
-    // Announced and passed on already: the file follows.
-    'save the adopted time': enqueueActions(({ context, enqueue }) => {
-      if (!context.adopted) return;
-      const { lastCleaned, from } = context.adopted;
-      enqueue.sendTo('store', {
-        type: 'store.save',
-        lastCleaned,
-        reason: 'adopted',
-        source: null,
-        from,
-        ticket: null,
-      } satisfies SaveCommand);
-    }),
-    'take the time': assign({
-      lastCleaned: ({ event }) => {
-        assertEvent(event, ['store.saved', 'store.failed']);
-        return event.lastCleaned;
-      },
-    }),
-    'take the adopted time': assign(({ event }) => {
-      assertEvent(event, 'cluster.adopted');
-      return { lastCleaned: event.lastCleaned, adopted: { lastCleaned: event.lastCleaned, from: event.from } };
-    }),
-    'tell the reminder': enqueueActions(({ context, enqueue }) => {
-      if (context.lastCleaned !== null)
-        enqueue.sendTo('reminder', { type: 'time.changed', lastCleaned: context.lastCleaned });
-    }),
-    'tell the household': sendTo('cluster', ({ event }) => {
-      assertEvent(event, ['store.saved', 'store.failed']);
-      return { type: 'cluster.share' as const, lastCleaned: event.lastCleaned };
-    }),
-    'announce the time': emit(({ event }): NodeEmitted => {
-      assertEvent(event, ['store.saved', 'store.failed', 'cluster.adopted']);
-      return event.type === 'cluster.adopted'
-        ? { type: 'time.changed', lastCleaned: event.lastCleaned, reason: 'adopted', source: null, from: event.from }
-        : { type: 'time.changed', lastCleaned: event.lastCleaned, reason: 'press', source: event.source, from: null };
-    }),
-    // To every observer outside, and to the page server.
-    'publish the view': enqueueActions(({ context, enqueue }) => {
-      const view = nodeView({
-        name: context.name,
-        lastCleaned: context.lastCleaned,
-        level: context.level,
-        quiet: context.quiet,
-        peers: context.peers,
-      });
-      enqueue.emit({ type: 'view.changed', view });
-      enqueue.sendTo('web', { type: 'web.view', view } satisfies WebCommand);
-    }),
-    // The page's request waits for this: the view it answers with has just been sent.
-    'answer the requester': enqueueActions(({ event, enqueue }) => {
-      assertEvent(event, ['store.saved', 'store.failed', 'cleaning.reported']);
-      if (event.ticket) enqueue.sendTo('web', { type: 'web.answer', ticket: event.ticket } satisfies WebCommand);
-    }),
-    // What a child reports, kept for the view: the transition says which part.
-    remember: assign((_, params: Partial<Pick<NodeContext, 'level' | 'quiet' | 'peers' | 'name'>>) => params),
-    'pass on the refusal': emit(({ event }): NodeEmitted => {
-      assertEvent(event, 'cluster.refused');
-      return { type: 'time.refused', from: event.from, lastCleaned: event.lastCleaned };
-    }),
-    'pass on the silence': emit(({ event }): NodeEmitted => {
-      assertEvent(event, 'cluster.silent');
-      return { type: 'peer.silent', peer: event.peer };
-    }),
-    'refresh the household': sendTo('cluster', { type: 'cluster.refresh' }),
-    'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
-    'leave the household': sendTo('cluster', { type: 'cluster.leave' }),
-    'finish saving': sendTo('store', { type: 'store.flush' }),
-  },
-  guards: {
-    // A cleaning "now" always counts; one recorded at an earlier time only when it is later than ours.
-    'is later than ours': ({ context, event }) => {
-      assertEvent(event, 'cleaning.reported');
-      return event.at === undefined || context.lastCleaned === null || event.at > context.lastCleaned;
-    },
-    // A later time adopted while the cleaning was being saved has made it old news.
-    // A cleaning recorded here since: it is shown and saved already.
-    'a later time came meanwhile': ({ context }) => context.adopted?.lastCleaned !== context.lastCleaned,
-    'moves the time forward': ({ context, event }) => {
-      assertEvent(event, ['store.saved', 'store.failed']);
-      return event.reason === 'press' && (context.lastCleaned === null || event.lastCleaned > context.lastCleaned);
-    },
-    'changes the level': ({ context, event }) => {
-      assertEvent(event, 'reminder.level');
-      return event.level !== context.level;
-    },
-    'changes quiet hours': ({ context, event }) => {
-      assertEvent(event, 'display.quiet');
-      return event.quiet !== context.quiet;
-    },
-    'changes the peers': ({ context, event }) => {
-      assertEvent(event, 'cluster.peers');
-      return !samePeerViews(event.peers, context.peers);
-    },
-    'changes our name': ({ context, event }) => {
-      assertEvent(event, 'cluster.named');
-      return event.name !== context.name;
-    },
-  },
-  delays: {
-    // Leaves room within the 3 s a stopping node is given.
-    shutdownGrace: 2_000,
-    // Long enough for a new time to have gone round the household (a few ms), short
-    // enough that nobody sees the strip wait.
-    settle: 20,
-  },
-}).createMachine({
+export const nodeMachine = nodeWithHistory.createMachine({
   id: 'node',
   context: ({ input }) => {
     const { name, ...settings } = input;
@@ -205,8 +52,9 @@ export const nodeMachine = setup({
       on: { SHUTDOWN: 'stopped' },
     },
     live: {
-      entry: 'publish the view',
+      entry: ['publish the view', 'record the loaded time'],
       invoke: [
+        { id: 'history', src: 'history', input: ({ context }) => ({ random: context.settings.random }) },
         { id: 'store', src: 'store', input: ({ context }) => ({ saved: context.lastCleaned }) },
         // The page and its API: there while the node lives, to the end of the shutdown.
         { id: 'web', src: 'web' },
@@ -264,8 +112,14 @@ export const nodeMachine = setup({
         'cluster.silent': { actions: 'pass on the silence' },
         'cluster.peers': {
           guard: 'changes the peers',
-          actions: [{ type: 'remember', params: ({ event }) => ({ peers: event.peers }) }, 'publish the view'],
+          actions: [
+            { type: 'remember', params: ({ event }) => ({ peers: event.peers }) },
+            'publish the view',
+            'tell the history its peers',
+          ],
         },
+        'history.changed': { actions: 'show the history' },
+        'history.offered': { actions: 'pass on the offered history' },
         'cluster.named': {
           guard: 'changes our name',
           actions: [{ type: 'remember', params: ({ event }) => ({ name: event.name }) }, 'publish the view'],

@@ -1,8 +1,6 @@
 import { assign, assertEvent, enqueueActions, fromCallback, sendParent, setup } from 'xstate';
+import type { CleaningSource } from '../common/history';
 import type { PeerAddress } from './cluster-events';
-
-/** How a cleaning was recorded here: the button, the page, the CLI, Home Assistant. */
-export type CleaningSource = 'button' | 'web' | 'reset' | 'mqtt';
 
 /** Why a time is being saved: a cleaning recorded here, or a later time adopted from a peer. */
 export type SaveReason = 'press' | 'adopted';

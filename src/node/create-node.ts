@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createActor } from 'xstate';
 import { clusterMachine } from '../../machines/clusterMachine';
 import { displayMachine } from '../../machines/displayMachine';
+import { historyMachine } from '../../machines/historyMachine';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { nodeMachine } from '../../machines/nodeMachine';
 import { reminderMachine } from '../../machines/reminderMachine';
@@ -10,6 +11,9 @@ import { storeMachine } from '../../machines/storeMachine';
 import type { Hardware } from '../../hardware/types';
 import type { RunOptions } from '../cli/run-options';
 import { discoveryActor } from '../discovery';
+import { historyFileActors } from '../history/history-actors';
+import { historyFileBeside } from '../history/history-file';
+import { historySyncActor } from '../history/peer-exchange';
 import type { Inspection } from '../inspection';
 import { nodeIdentity } from '../instance-name';
 import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-actors';
@@ -31,6 +35,7 @@ export function createNode(
 ) {
   const { name } = nodeIdentity(options.name, path.dirname(options.stateFile), log);
   const stateFile = stateFileActors(options.stateFile, log, wallClock.now);
+  const historyFile = historyFileActors(historyFileBeside(options.stateFile), log);
   const machine = nodeMachine.provide({
     actors: {
       loadState: stateFile.loader,
@@ -48,6 +53,9 @@ export function createNode(
             }),
           }),
       store: storeMachine.provide({ actors: { file: stateFile.writer } }),
+      history: historyMachine.provide({
+        actors: { load: historyFile.loader, file: historyFile.writer, sync: historySyncActor(log) },
+      }),
       cluster: clusterMachine.provide({
         actors: {
           transport: transportActor(options.port, log),

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { create, object, optional, string, StructError, type Infer } from 'superstruct';
+import { create, enums, object, optional, string, StructError, type Infer } from 'superstruct';
 import { EARLIEST_MS } from '../../machines/time-rules';
 import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 
@@ -15,17 +15,17 @@ export class RequestError extends Error {
   }
 }
 
-/** The body, or a 413 once it passes MOST_BODY_BYTES (the rest is not read). */
-export function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The body, or a 413 once it passes `most` bytes (the rest is not read). */
+export function readBody(request: IncomingMessage, most = MOST_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MOST_BODY_BYTES) {
+      if (size > most) {
         request.removeAllListeners('data');
         request.pause();
-        reject(new RequestError(413, `the body is larger than ${MOST_BODY_BYTES} bytes`));
+        reject(new RequestError(413, `the body is larger than ${most} bytes`));
         return;
       }
       chunks.push(chunk);
@@ -35,8 +35,17 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const CleaningBody = object({ at: optional(string()) });
+/** Who records a cleaning over HTTP: the page, or `reset` (which says so). */
+type RequestSource = 'web' | 'reset';
+
+const CleaningBody = object({ at: optional(string()), source: optional(enums(['web', 'reset'] as const)) });
 type CleaningBody = Infer<typeof CleaningBody>;
+
+export interface CleaningRequest {
+  /** Undefined: now. */
+  at: number | undefined;
+  source: RequestSource;
+}
 
 function rfc3339Time(value: string): number | null {
   try {
@@ -50,17 +59,17 @@ function rfc3339Time(value: string): number | null {
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
 
 /**
- * The time `at` of `POST /api/cleaned` (undefined: now), from a JSON body `{}` or
- * `{"at": "<RFC 3339>"}`, or a form with an optional `at` (RFC 3339, or a datetime-local
- * value, taken in the node's time zone `localTime`). Throws a RequestError (400) that
- * names what was wrong, with the value.
+ * The cleaning of `POST /api/cleaned`, from a JSON body `{}`, `{"at": "<RFC 3339>"}`, with
+ * `"source": "reset"` from the command, or a form with an optional `at` (RFC 3339, or a
+ * datetime-local value, taken in the node's time zone `localTime`). Throws a RequestError
+ * (400) that names what was wrong, with the value.
  */
-export function cleaningTime(
+export function cleaningRequest(
   body: Buffer,
   contentType: string | undefined,
   now: number,
   localTime: (local: string) => number | null,
-): number | undefined {
+): CleaningRequest {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   let fields: CleaningBody;
   if (type === 'application/json') {
@@ -74,7 +83,7 @@ export function cleaningTime(
       fields = create(parsed, CleaningBody);
     } catch (error) {
       const why = error instanceof StructError ? ` (${error.message})` : '';
-      throw new RequestError(400, `the body must be {} or {"at": "<RFC 3339 time>"}${why}`);
+      throw new RequestError(400, `the body must be {} or {"at": "<RFC 3339 time>"}, "source" "web" or "reset"${why}`);
     }
   } else if (type === 'application/x-www-form-urlencoded') {
     const at = new URLSearchParams(body.toString('utf8')).get('at');
@@ -82,8 +91,9 @@ export function cleaningTime(
   } else {
     throw new RequestError(400, `expected application/json or a form, not ${JSON.stringify(contentType ?? '')}`);
   }
-  if (fields.at === undefined) return undefined;
-  return checkedTime(fields.at, now, type === 'application/json' ? null : localTime);
+  const source = fields.source ?? 'web';
+  if (fields.at === undefined) return { at: undefined, source };
+  return { at: checkedTime(fields.at, now, type === 'application/json' ? null : localTime), source };
 }
 
 function checkedTime(value: string, now: number, localTime: ((local: string) => number | null) | null): number {

@@ -2,14 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HouseholdEntry } from '../../common/page-text';
 import type { NodeView } from '../../machines/node-view';
 import type { Asset } from './assets';
-import { cleaningTime, readBody, RequestError } from './cleaning-request';
+import { cleaningRequest, readBody, RequestError, type CleaningRequest } from './cleaning-request';
 import type { EventStreams } from './event-stream';
 import { crossSiteProblem, isOwnHost } from './guards';
+import { digestAnswer, historyAnswer, offeredHistory, statsAnswer, type HistorySite } from './history-routes';
 import { stateJson } from './household-json';
 import { renderPage } from './page-html';
 
 /** What the routes need of the server around them. */
-export interface Site {
+export interface Site extends HistorySite {
   view(): NodeView | undefined;
   names(): string[];
   now(): number;
@@ -19,7 +20,7 @@ export interface Site {
   /** Asks every peer now, and resolves once their answers have had time to come. */
   freshHousehold(): Promise<void>;
   /** Records a cleaning now (`at` undefined) or at `at`; resolves once the node has done with it. */
-  recordCleaning(at: number | undefined): Promise<void>;
+  recordCleaning(cleaning: CleaningRequest): Promise<void>;
   /** `2026-12-01T08:30`: now, as a datetime-local input reads it in the node's time zone. */
   localNow(): string;
   localTime(local: string): number | null;
@@ -73,8 +74,8 @@ async function postCleaned(site: Site, request: IncomingMessage, response: Serve
     return;
   }
   const body = await readBody(request);
-  const at = cleaningTime(body, request.headers['content-type'], site.now(), (local) => site.localTime(local));
-  await site.recordCleaning(at);
+  const cleaning = cleaningRequest(body, request.headers['content-type'], site.now(), (local) => site.localTime(local));
+  await site.recordCleaning(cleaning);
   // A form from the page without JavaScript: back to the page, which shows the new state.
   if (wantsPage(request) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
     response.writeHead(303, { Location: '/', 'Content-Length': 0, ...SECURITY_HEADERS });
@@ -92,9 +93,18 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   '/api/household': ['GET', 'HEAD'],
   '/api/events': ['GET'],
   '/api/cleaned': ['POST'],
+  '/api/history': ['GET', 'HEAD', 'POST'],
+  '/api/history/stats': ['GET', 'HEAD'],
+  '/api/history/digest': ['GET', 'HEAD'],
 };
 
-async function route(site: Site, request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+async function route(
+  site: Site,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
   const view = site.view();
   if (!view) {
     sendError(response, 503, 'the node is starting: try again in a moment');
@@ -104,6 +114,12 @@ async function route(site: Site, request: IncomingMessage, response: ServerRespo
   const address = request.socket.localAddress ?? '';
   if (path === '/api/cleaned') return postCleaned(site, request, response);
   if (path === '/api/state') return sendJson(response, 200, stateJson(view, now));
+  if (path === '/api/history') {
+    if (request.method === 'POST') return sendJson(response, 202, await offeredHistory(site, request));
+    return sendJson(response, 200, historyAnswer(site, query));
+  }
+  if (path === '/api/history/stats') return sendJson(response, 200, statsAnswer(site));
+  if (path === '/api/history/digest') return sendJson(response, 200, digestAnswer(site));
   if (path === '/api/household') {
     await site.freshHousehold();
     return sendJson(response, 200, site.household(site.view() ?? view, address));
@@ -140,7 +156,7 @@ export async function handle(site: Site, request: IncomingMessage, response: Ser
       sendError(response, 403, `this node does not answer to the name ${JSON.stringify(request.headers.host ?? '')}`);
       return;
     }
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, query = ''] = (request.url ?? '/').split('?', 2);
     const asset = site.asset(path);
     const methods = asset ? ['GET', 'HEAD'] : ROUTES[path];
     if (!methods) {
@@ -152,7 +168,7 @@ export async function handle(site: Site, request: IncomingMessage, response: Ser
       return;
     }
     if (asset) sendAsset(request, response, asset);
-    else await route(site, request, response, path);
+    else await route(site, request, response, path, new URLSearchParams(query));
   } catch (error) {
     if (response.headersSent) {
       response.destroy();

@@ -4,15 +4,19 @@ import * as os from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
+import type { Cleaning } from '../../common/history';
+import type { History } from '../../machines/history-set';
+import type { HistoryEvent } from '../../machines/historyMachine';
 import type { LevelThresholds } from '../../machines/levels';
 import type { CleaningReport, WebCommand } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
 import { formatLocal, localToEpoch } from '../local-time';
+import { PerSenderLimit } from '../per-sender-limit';
 import { loadAssets } from './assets';
 import { EventStreams } from './event-stream';
 import { ownNames } from './guards';
 import { householdJson, householdKey, stateJson, stateKey } from './household-json';
-import { RequestError } from './cleaning-request';
+import { RequestError, type CleaningRequest } from './cleaning-request';
 import { handle } from './routes';
 import type { Asset } from './assets';
 
@@ -26,6 +30,8 @@ export interface WebOptions {
   now?: () => number;
 }
 
+/** How often cleanings refused from one address may be warned about. */
+const REFUSALS_EVERY_MS = 10 * 60_000;
 /** Pages open at once, at the most; past it, 503. */
 const MOST_STREAMS = 32;
 /** Connections at once: slow or idle clients cannot hold more, and never stall the node. */
@@ -57,6 +63,8 @@ export function webServerActor(options: WebOptions) {
     const { log, port } = options;
     const now = options.now ?? Date.now;
     let view: NodeView | undefined;
+    let history: History = [];
+    const refusals = new PerSenderLimit(REFUSALS_EVERY_MS);
     const waiting = new Map<string, () => void>();
     const streams = new EventStreams(MOST_STREAMS);
     // Named after the node (the manifest): made again when the node gets its name.
@@ -72,7 +80,18 @@ export function webServerActor(options: WebOptions) {
         sendBack({ type: 'household.refresh' });
         return new Promise<void>((resolve) => setTimeout(resolve, HOUSEHOLD_WAIT_MS));
       },
-      recordCleaning: (at: number | undefined) =>
+      history: () => history,
+      overdueAfterMs: options.thresholds.overdue,
+      offerHistory: (cleanings: Cleaning[]) => sendBack({ type: 'history.offered', cleanings } satisfies HistoryEvent),
+      refused: (from: string, problem: string) => {
+        const warning = refusals.take(from);
+        if (!warning) return;
+        log.warn(
+          { event: 'history.refused', peer: from, problem, suppressed: warning.suppressed },
+          `refused the cleanings ${from} sent: ${problem}; the history is unchanged`,
+        );
+      },
+      recordCleaning: ({ at, source }: CleaningRequest) =>
         new Promise<void>((resolve, reject) => {
           const ticket = randomUUID();
           const timer = setTimeout(() => {
@@ -83,7 +102,7 @@ export function webServerActor(options: WebOptions) {
             clearTimeout(timer);
             resolve();
           });
-          const report: CleaningReport = { type: 'cleaning.reported', source: 'web', ticket, ...(at ? { at } : {}) };
+          const report: CleaningReport = { type: 'cleaning.reported', source, ticket, ...(at ? { at } : {}) };
           sendBack(report);
         }),
       localNow: () => formatLocal(now(), options.timeZone).replace(' ', 'T'),
@@ -133,6 +152,10 @@ export function webServerActor(options: WebOptions) {
       if (command.type === 'web.answer') {
         waiting.get(command.ticket)?.();
         waiting.delete(command.ticket);
+        return;
+      }
+      if (command.type === 'web.history') {
+        history = command.history;
         return;
       }
       const before = view;

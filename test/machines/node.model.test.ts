@@ -27,6 +27,7 @@ describe('node machine, every simple path through its graph', () => {
     { type: 'xstate.done.actor.reminder' },
     { type: 'xstate.done.actor.cluster' },
     { type: 'store.idle' },
+    { type: 'history.idle' },
     ...afterEvents(nodeMachine),
   ] as unknown as NodeEvent[];
   const paths = getSimplePaths(nodeMachine, {
@@ -49,14 +50,14 @@ describe('node machine, every simple path through its graph', () => {
     expect(reached).toContain('live.life.running,adoption.settling');
     expect(reached).toContain('stopped');
     const shuttingDown = [...reached].filter((key) => key.startsWith('live.life.shuttingDown'));
-    // Three regions, each waiting or done, but not all three done (the node has stopped then).
-    expect(shuttingDown).toHaveLength(7);
+    // Four regions, each waiting or done, but not all four done (the node has stopped then).
+    expect(shuttingDown).toHaveLength(15);
   });
 
   it.each(paths.map((path) => [path.steps.map((step) => step.event.type).join(' → '), path] as const))(
     '%s',
     async (_, path) => {
-      const node = nodeHarness([], { storeStub: true });
+      const node = nodeHarness([], { stubs: true });
       for (const step of path.steps) {
         const { type } = step.event as { type: string };
         const before = node.actor.getSnapshot().context.lastCleaned;
@@ -69,6 +70,7 @@ describe('node machine, every simple path through its graph', () => {
         else if (type === 'xstate.done.actor.reminder') node.child('reminder').send({ type: 'finish' });
         else if (type === 'xstate.done.actor.cluster') node.goodbye.answer?.();
         else if (type === 'store.idle') node.flush.answer?.();
+        else if (type === 'history.idle') node.historyFlush.answer?.();
         else if (delayName(type)) playDelay(nodeMachine, type, node.actor.getSnapshot().context, node.clock);
         await settle();
         const snapshot = node.actor.getSnapshot();
@@ -77,12 +79,15 @@ describe('node machine, every simple path through its graph', () => {
         if (type === 'xstate.done.actor.loadState') {
           expect(node.heard()).toEqual([]);
           expect(snapshot.context.lastCleaned).toBe(SAVED_TIME);
+          // Kept from before there was a history: in it now, with what is known of it.
+          expect(node.recorded).toEqual([{ at: SAVED_TIME, source: 'network', node: null }]);
         }
         if (type === 'store.saved') {
           // Saved first, then told to the reminder.
           const time = node.written.at(-1);
           expect(time).toBe(before === null ? NOON : Math.max(NOON, before + 1000));
           expect(node.heard().at(-1)).toEqual({ type: 'time.changed', lastCleaned: time });
+          expect(node.recorded.at(-1)).toEqual({ at: time, source: 'button', node: 'kitchen-3f2a' });
         }
         if (type === 'cluster.adopted') {
           // Announced at once; shown a moment later.
@@ -92,6 +97,9 @@ describe('node machine, every simple path through its graph', () => {
         if (delayName(type) === 'settle') {
           // Shown now, unless a press came meanwhile and was shown itself.
           expect(node.heard().at(-1)).toEqual({ type: 'time.changed', lastCleaned: snapshot.context.lastCleaned });
+          if (snapshot.context.lastCleaned === ADOPTED_TIME) {
+            expect(node.recorded.at(-1)).toEqual({ at: ADOPTED_TIME, source: 'network', node: null });
+          }
         }
         if (type === 'SHUTDOWN' && snapshot.matches('live')) {
           expect(node.heard().at(-1)).toEqual({ type: 'SHUTDOWN' });

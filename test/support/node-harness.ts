@@ -6,6 +6,13 @@ import { nodeMachine } from '../../machines/nodeMachine';
 import type { NodeEmitted, NodeInput } from '../../machines/node-types';
 import type { reminderMachine, ReminderEvent } from '../../machines/reminderMachine';
 import { storeMachine, type FileCommand, type FlushCommand, type SaveCommand } from '../../machines/storeMachine';
+import type { Cleaning } from '../../common/history';
+import {
+  historyMachine,
+  type AppendCommand,
+  type ExchangeCommand,
+  type HistoryEvent,
+} from '../../machines/historyMachine';
 
 type StoreCommand = SaveCommand | FlushCommand;
 
@@ -46,9 +53,12 @@ export function nodeInput(clock: { now(): number }, peers: PeerAddress[] = []): 
  * The node machine with its own store and cluster machines, and every actor at the
  * edge replaced by a stub the test drives: the loader resolves when told, the file
  * writes at once (or, with `disk.slow`, when the test says), the transport records,
- * discovery answers the goodbye when told, the reminder records what it hears.
+ * discovery answers the goodbye when told, the reminder records what it hears. The
+ * history is the real machine, its file appending at once (`appended`) and its exchanges
+ * recorded (`exchanges`). With `stubs`, the store and the history are stubs that answer
+ * saves at once and are idle at the shutdown only when the test says (`flush`, `historyFlush`).
  */
-export function nodeHarness(peers: PeerAddress[] = [], options: { storeStub?: boolean } = {}) {
+export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolean } = {}) {
   const clock = new SimulatedClock();
   clock.set(NOON);
   const load: { resolve?: (time: number | null) => void; reject?: (error: Error) => void } = {};
@@ -62,6 +72,16 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { storeStub?: bo
   let pending: (() => void)[] = [];
   const goodbye: { answer?: () => void } = {};
   const flush: { answer?: () => void } = {};
+  const historyFlush: { answer?: () => void } = {};
+  const recorded: Cleaning[] = [];
+  const appended: Cleaning[] = [];
+  const exchanges: ExchangeCommand[] = [];
+  const historyStub = fromCallback<HistoryEvent>(({ receive, sendBack }) => {
+    receive((event) => {
+      if (event.type === 'history.record') recorded.push(event.cleaning);
+      if (event.type === 'history.flush') historyFlush.answer = () => sendBack({ type: 'history.idle' });
+    });
+  });
   // For walks over the node's own graph: saves are answered at once, and the store is
   // idle at the shutdown only when the test says so.
   const storeStub = fromCallback<StoreCommand>(({ receive, sendBack }) => {
@@ -93,9 +113,20 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { storeStub?: bo
       loadState: fromPromise<number | null>(
         () => new Promise((resolve, reject) => Object.assign(load, { resolve, reject })),
       ),
-      store: options.storeStub
-        ? (storeStub as unknown as typeof storeMachine)
-        : storeMachine.provide({ actors: { file } }),
+      store: options.stubs ? (storeStub as unknown as typeof storeMachine) : storeMachine.provide({ actors: { file } }),
+      history: options.stubs
+        ? (historyStub as unknown as typeof historyMachine)
+        : historyMachine.provide({
+            actors: {
+              file: fromCallback<AppendCommand>(({ receive, sendBack }) =>
+                receive((command) => {
+                  appended.push(...command.cleanings);
+                  sendBack({ type: 'history-file.appended' });
+                }),
+              ),
+              sync: fromCallback<ExchangeCommand>(({ receive }) => receive((command) => exchanges.push(command))),
+            },
+          }),
       cluster: clusterMachine.provide({
         actors: {
           transport: fromCallback<TransportCommand>(({ receive }) => receive((command) => sent.push(command))),
@@ -140,6 +171,10 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { storeStub?: bo
     heard,
     goodbye,
     flush,
+    historyFlush,
+    recorded,
+    appended,
+    exchanges,
     receive,
     child,
     views: () => emitted.flatMap((event) => (event.type === 'view.changed' ? [event.view] : [])),

@@ -1,0 +1,46 @@
+import { assertEvent, enqueueActions, sendTo } from 'xstate';
+import type { HistoryEvent } from './historyMachine';
+import { nodeSetup } from './node-setup';
+import type { WebCommand } from './node-types';
+
+/**
+ * What the node does for its history: it records every cleaning recorded here and every
+ * time adopted, tells it the peers to exchange with, hands it what peers send the page
+ * server, and shows the page server each new history.
+ */
+export const nodeWithHistory = nodeSetup.extend({
+  actions: {
+    // Saved first (or found unsavable): the history's file follows the state file.
+    'record in the history': sendTo('history', ({ context, event }): HistoryEvent => {
+      assertEvent(event, ['store.saved', 'store.failed', 'cleaning.reported']);
+      const recordedHere = event.source !== null;
+      const at = event.type === 'cleaning.reported' ? (event.at ?? 0) : event.lastCleaned;
+      return {
+        type: 'history.record',
+        cleaning: { at, source: event.source ?? 'network', node: recordedHere ? context.name : null },
+      };
+    }),
+    // Kept from before the history was (an older version): there, with what is known of it.
+    'record the loaded time': enqueueActions(({ context, enqueue }) => {
+      if (context.lastCleaned === null) return;
+      const cleaning = { at: context.lastCleaned, source: 'network', node: null } as const;
+      enqueue.sendTo('history', { type: 'history.record', cleaning } satisfies HistoryEvent);
+    }),
+    'tell the history its peers': sendTo('history', ({ event }): HistoryEvent => {
+      assertEvent(event, 'cluster.peers');
+      const peers = event.peers.flatMap((peer) =>
+        peer.http !== null && !peer.silent ? [{ name: peer.name, address: peer.address, port: peer.http }] : [],
+      );
+      return { type: 'history.peers', peers };
+    }),
+    'pass on the offered history': sendTo('history', ({ event }) => {
+      assertEvent(event, 'history.offered');
+      return event;
+    }),
+    'show the history': sendTo('web', ({ event }): WebCommand => {
+      assertEvent(event, 'history.changed');
+      return { type: 'web.history', history: event.history };
+    }),
+    'finish the history': sendTo('history', { type: 'history.flush' }),
+  },
+});

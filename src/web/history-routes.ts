@@ -1,0 +1,88 @@
+import type { IncomingMessage } from 'node:http';
+import { create } from 'superstruct';
+import type { Cleaning } from '../../common/history';
+import { between, MOST_CLEANINGS, type History } from '../../machines/history-set';
+import { digestOf } from '../history/digest';
+import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
+import { historyStats } from '../history/stats';
+import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { readBody, RequestError } from './cleaning-request';
+import { crossSiteProblem } from './guards';
+
+/** A peer's whole history fits (10,000 cleanings are about 1 MB). */
+export const MOST_HISTORY_BODY_BYTES = 2 * 1024 * 1024;
+
+/** What the history routes need of the server around them. */
+export interface HistorySite {
+  history(): History;
+  now(): number;
+  /** When the level `overdue` begins, after a cleaning (ms). */
+  overdueAfterMs: number;
+  /** Cleanings a peer sent, checked: the node takes them in. */
+  offerHistory(cleanings: Cleaning[]): void;
+  /** A peer (or anyone) sent what no node of ours would: said in a warning, at most so often. */
+  refused(from: string, problem: string): void;
+}
+
+function timeParameter(query: URLSearchParams, name: string): number | null {
+  const value = query.get(name);
+  if (value === null) return null;
+  try {
+    return parseRfc3339Seconds(create(value, Rfc3339));
+  } catch {
+    throw new RequestError(400, `${name}=${JSON.stringify(value)} is not an RFC 3339 time`);
+  }
+}
+
+function limitParameter(query: URLSearchParams): number {
+  const value = query.get('limit');
+  if (value === null) return MOST_CLEANINGS;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MOST_CLEANINGS) {
+    throw new RequestError(400, `limit=${JSON.stringify(value)}: expected a whole number from 1 to ${MOST_CLEANINGS}`);
+  }
+  return Number(value);
+}
+
+/** `GET /api/history?limit=N&from=T&to=T`: newest first, `from` ≤ at < `to`. */
+export function historyAnswer(site: HistorySite, query: URLSearchParams): unknown {
+  const limit = limitParameter(query);
+  const from = timeParameter(query, 'from');
+  const to = timeParameter(query, 'to');
+  const history = site.history();
+  const chosen = from === null && to === null ? history : between(history, from ?? -Infinity, to ?? Infinity);
+  return entriesNewestFirst(chosen.slice(Math.max(0, chosen.length - limit)));
+}
+
+export const statsAnswer = (site: HistorySite): unknown =>
+  historyStats(site.history(), site.now(), site.overdueAfterMs);
+
+export const digestAnswer = (site: HistorySite): unknown => digestOf(site.history());
+
+/** `POST /api/history`: cleanings from a peer, a JSON list; all taken, or none (400, and a warning). */
+export async function offeredHistory(site: HistorySite, request: IncomingMessage): Promise<unknown> {
+  const from = request.socket.remoteAddress ?? 'an unknown address';
+  const problem = crossSiteProblem(request);
+  if (problem) throw new RequestError(403, `${problem} may not add to the history; nothing was changed`);
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new RequestError(
+      400,
+      `expected application/json, not ${JSON.stringify(request.headers['content-type'] ?? '')}`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse((await readBody(request, MOST_HISTORY_BODY_BYTES)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof RequestError) throw error;
+    site.refused(from, 'a body that is not JSON');
+    throw new RequestError(400, 'the body is not JSON');
+  }
+  const checked = cleaningsFrom(body, site.now());
+  if (!checked.ok) {
+    site.refused(from, checked.problem);
+    throw new RequestError(400, `refused, nothing was added: ${checked.problem}`);
+  }
+  site.offerHistory(checked.value);
+  return { accepted: checked.value.length };
+}
