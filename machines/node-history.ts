@@ -14,7 +14,8 @@ export const nodeWithHistory = nodeSetup.extend({
     'record in the history': sendTo('history', ({ context, event }): HistoryEvent => {
       assertEvent(event, ['store.saved', 'store.failed', 'cleaning.reported']);
       const recordedHere = event.source !== null;
-      const at = event.type === 'cleaning.reported' ? (event.at ?? 0) : event.lastCleaned;
+      // A cleaning reported comes here only with its time (one "now" is saved first).
+      const at = event.type === 'cleaning.reported' ? (event.at ?? context.settings.clock.now()) : event.lastCleaned;
       return {
         type: 'history.record',
         cleaning: { at, source: event.source ?? 'network', node: recordedHere ? context.name : null },

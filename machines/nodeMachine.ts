@@ -90,8 +90,8 @@ export const nodeMachine = nodeWithHistory.createMachine({
               on: {
                 'cleaning.reported': [
                   { guard: 'is later than ours', actions: 'save the cleaning' },
-                  // Older than ours: nothing changes (the history keeps it), and the page hears so at once.
-                  { actions: 'answer the requester' },
+                  // Older than ours: only the history takes it, and the page hears so at once.
+                  { actions: ['record in the history', 'answer the requester'] },
                 ],
                 'household.refresh': { actions: 'refresh the household' },
                 SHUTDOWN: 'shuttingDown',

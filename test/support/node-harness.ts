@@ -1,5 +1,5 @@
 import { assign, createActor, fromCallback, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
-import type { DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
+import type { DiscoveredPeer, DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
 import { clusterMachine } from '../../machines/clusterMachine';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { nodeMachine } from '../../machines/nodeMachine';
@@ -71,6 +71,7 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
   const disk = { failing: false, slow: false };
   let pending: (() => void)[] = [];
   const goodbye: { answer?: () => void } = {};
+  const discovery: { found?: (peer: DiscoveredPeer) => void } = {};
   const flush: { answer?: () => void } = {};
   const historyFlush: { answer?: () => void } = {};
   const recorded: Cleaning[] = [];
@@ -131,6 +132,7 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
         actors: {
           transport: fromCallback<TransportCommand>(({ receive }) => receive((command) => sent.push(command))),
           discovery: fromCallback<DiscoveryCommand>(({ receive, sendBack }) => {
+            discovery.found = (peer) => sendBack({ type: 'peer.found', peer });
             receive((command) => {
               if (command.type === 'discovery.stop') goodbye.answer = () => sendBack({ type: 'discovery.stopped' });
             });
@@ -176,6 +178,8 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
     appended,
     exchanges,
     receive,
+    /** A peer that mDNS found. */
+    found: (peer: DiscoveredPeer) => discovery.found?.(peer),
     child,
     views: () => emitted.flatMap((event) => (event.type === 'view.changed' ? [event.view] : [])),
     press: () => pressers.forEach((press) => press()),

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { createActor, setup, type AnyEventObject } from 'xstate';
+import type { History } from '../../machines/history-set';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { WebCommand } from '../../machines/node-types';
 import { nodeView, type NodeView, type PeerView } from '../../machines/node-view';
@@ -56,12 +57,13 @@ export async function webHarness() {
   const actor = createActor(parent).start();
   const web = actor.getSnapshot().children.web as unknown as { send(command: WebCommand): void };
   const show = (view: NodeView) => web.send({ type: 'web.view', view });
+  const showHistory = (history: History) => web.send({ type: 'web.history', history });
   show(viewOf());
   for (let i = 0; !records.some((r) => r.event === 'http.listening' || r.event === 'http.error'); i += 1) {
     if (i > 200) throw new Error('the page server did not start');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return { port, actor, web, show, reports, records, stop: () => actor.stop() };
+  return { port, actor, web, show, showHistory, reports, records, stop: () => actor.stop() };
 }
 
 export interface Answer {

@@ -1,0 +1,162 @@
+import type { Cleaning } from '../../common/history';
+import { historyOf } from '../../machines/history-set';
+import { NOON, request, viewOf, webHarness } from '../support/web-harness';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+type Harness = Awaited<ReturnType<typeof webHarness>>;
+
+const rfc = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');
+const cleaning = (at: number, source: Cleaning['source'] = 'button', node: string | null = 'kitchen-3f2a') => ({
+  at,
+  source,
+  node,
+});
+
+describe('the history API', () => {
+  let web: Harness;
+  beforeEach(async () => {
+    web = await webHarness();
+  });
+  afterEach(() => web.stop());
+  const json = async (...args: Parameters<typeof request>) => {
+    const answer = await request(...args);
+    return { ...answer, json: JSON.parse(answer.body) as unknown };
+  };
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    json(web.port, {
+      method: 'POST',
+      path: '/api/history',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body,
+    });
+  const offered = () => web.reports.filter((report) => report.type === 'history.offered');
+
+  describe('GET /api/history', () => {
+    beforeEach(() =>
+      web.showHistory(
+        historyOf([
+          cleaning(NOON - 2 * DAY, 'web', null),
+          cleaning(NOON - DAY, 'network', null),
+          cleaning(NOON - HOUR),
+        ]),
+      ),
+    );
+
+    it('lists the cleanings newest first, at in RFC 3339, with how and where', async () => {
+      const answer = await json(web.port, { path: '/api/history' });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual([
+        { at: rfc(NOON - HOUR), source: 'button', node: 'kitchen-3f2a' },
+        { at: rfc(NOON - DAY), source: 'network', node: null },
+        { at: rfc(NOON - 2 * DAY), source: 'web', node: null },
+      ]);
+    });
+
+    it('gives the newest N with limit, and those from ≤ at < to', async () => {
+      expect((await json(web.port, { path: '/api/history?limit=1' })).json).toEqual([
+        { at: rfc(NOON - HOUR), source: 'button', node: 'kitchen-3f2a' },
+      ]);
+      const range = `from=${encodeURIComponent(rfc(NOON - 2 * DAY))}&to=${encodeURIComponent(rfc(NOON - HOUR))}`;
+      const answer = await json(web.port, { path: `/api/history?${range}` });
+      expect((answer.json as { at: string }[]).map((entry) => entry.at)).toEqual([
+        rfc(NOON - DAY),
+        rfc(NOON - 2 * DAY),
+      ]);
+    });
+
+    it.each(['limit=0', 'limit=10001', 'limit=ten', 'from=yesterday', 'to=2026-02-30T00:00:00Z'])(
+      'refuses %s with a 400 that names it',
+      async (query) => {
+        const answer = await json(web.port, { path: `/api/history?${query}` });
+        expect(answer.status).toBe(400);
+        expect((answer.json as { error: string }).error).toContain(query.split('=')[0]);
+      },
+    );
+  });
+
+  describe('GET /api/history/stats', () => {
+    it('counts the cleanings of 7 and 30 days, the intervals, and the hours overdue', async () => {
+      // Every day at noon for 20 days, then a wait of 30 h (4 h overdue), then now.
+      const days = Array.from({ length: 20 }, (_, i) => cleaning(NOON - 30 * HOUR - (19 - i) * DAY));
+      web.showHistory(historyOf([...days, cleaning(NOON)]));
+      const answer = await json(web.port, { path: '/api/history/stats' });
+      expect(answer.json).toEqual({
+        cleanings7Days: 7,
+        cleanings30Days: 21,
+        medianIntervalHours: 24,
+        longestIntervalHours: 30,
+        overdueHours30Days: 4,
+      });
+    });
+  });
+
+  describe('POST /api/history', () => {
+    it('takes the cleanings a peer sends (202), for the node', async () => {
+      const body = JSON.stringify([{ at: rfc(NOON - HOUR), source: 'reset', node: 'hall-1234' }]);
+      const answer = await post(body);
+      expect(answer.status).toBe(202);
+      expect(answer.json).toEqual({ accepted: 1 });
+      expect(offered()).toEqual([
+        { type: 'history.offered', cleanings: [cleaning(NOON - HOUR, 'reset', 'hall-1234')] },
+      ]);
+    });
+
+    it.each([
+      ['not JSON', '[{"at":'],
+      ['not a list', '{"at":"2026-01-15T11:00:00+00:00"}'],
+      ['an unknown source', JSON.stringify([{ at: rfc(NOON), source: 'vacuum', node: null }])],
+      ['a time in the future', JSON.stringify([{ at: rfc(NOON + HOUR), source: 'web', node: null }])],
+      ['a time before 1970', JSON.stringify([{ at: '1969-12-31T23:59:59+00:00', source: 'web', node: null }])],
+      ['a name no node has', JSON.stringify([{ at: rfc(NOON), source: 'web', node: 'x'.repeat(64) }])],
+      ['one bad among good ones', JSON.stringify([{ at: rfc(NOON), source: 'web', node: null }, { at: 'soon' }])],
+    ])('refuses %s with 400, takes nothing, and warns once naming the sender', async (_, body) => {
+      const first = await post(body);
+      expect(first.status).toBe(400);
+      expect(await post(body)).toMatchObject({ status: 400 });
+      expect(offered()).toEqual([]);
+      const warnings = web.records.filter((record) => record.event === 'history.refused');
+      expect(warnings).toEqual([expect.objectContaining({ level: 40, peer: '127.0.0.1' })]);
+    });
+
+    it('refuses a cross-site request (403) and a body over 2 MiB (413)', async () => {
+      const cross = await post('[]', { Origin: 'http://evil.example' });
+      expect(cross.status).toBe(403);
+      const huge = await post(`[${'{"at":"2026-01-15T11:00:00+00:00","source":"web","node":null},'.repeat(40_000)}{}]`);
+      expect(huge.status).toBe(413);
+      expect(offered()).toEqual([]);
+    });
+  });
+
+  describe('POST /api/cleaned from reset', () => {
+    it('records a cleaning as reset when the body says so, and refuses any other source', async () => {
+      const timer = setInterval(() => {
+        for (const report of web.reports.filter((r) => r.type === 'cleaning.reported')) {
+          web.show(viewOf({ lastCleaned: NOON }));
+          web.web.send({ type: 'web.answer', ticket: String(report.ticket) });
+        }
+      }, 5);
+      try {
+        const ok = await json(web.port, {
+          method: 'POST',
+          path: '/api/cleaned',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ at: rfc(NOON), source: 'reset' }),
+        });
+        expect(ok.status).toBe(200);
+        expect(web.reports.filter((r) => r.type === 'cleaning.reported')).toEqual([
+          { type: 'cleaning.reported', source: 'reset', at: NOON, ticket: expect.any(String) },
+        ]);
+        const button = await json(web.port, {
+          method: 'POST',
+          path: '/api/cleaned',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ source: 'button' }),
+        });
+        expect(button.status).toBe(400);
+      } finally {
+        clearInterval(timer);
+      }
+    });
+  });
+});
