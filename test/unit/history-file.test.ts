@@ -21,7 +21,7 @@ async function fileActors(file: string) {
   const { loader, writer } = historyFileActors(file, log);
   const loaded = await new Promise<History>((resolve, reject) => {
     const actor = createActor(loader).start();
-    actor.subscribe({ complete: () => resolve(actor.getSnapshot().output as History), error: reject });
+    actor.subscribe({ complete: () => resolve(actor.getSnapshot().output!), error: reject });
   });
   const reports: AnyEventObject[] = [];
   const parent = createActor(

@@ -90,7 +90,7 @@ describe('the precision rule', () => {
     fc.assert(
       fc.property(history, history, (a, b) => {
         const merged = new Map(union(a, b).map((c) => [c.at, c]));
-        for (const c of [...a, ...b]) expect(score(merged.get(c.at) as Cleaning)).toBeGreaterThanOrEqual(score(c));
+        for (const c of [...a, ...b]) expect(score(merged.get(c.at)!)).toBeGreaterThanOrEqual(score(c));
       }),
     );
   });
