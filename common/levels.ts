@@ -26,3 +26,20 @@ export const LEVEL_NAMES: Readonly<Record<Level, string>> = {
   now: 'due now',
   overdue: 'overdue',
 };
+
+/** The age (ms) at which each level after `fresh` begins. */
+export interface LevelThresholds {
+  settled: number;
+  soon: number;
+  now: number;
+  overdue: number;
+}
+
+/** The level a cleaning `ageMs` ago has reached. */
+export function levelAfter(ageMs: number, thresholds: LevelThresholds): Exclude<Level, 'unknown'> {
+  if (ageMs < thresholds.settled) return 'fresh';
+  if (ageMs < thresholds.soon) return 'settled';
+  if (ageMs < thresholds.now) return 'soon';
+  if (ageMs < thresholds.overdue) return 'now';
+  return 'overdue';
+}

@@ -1,14 +1,6 @@
-import type { Level } from '../common/levels';
+import { levelAfter, type Level, type LevelThresholds } from '../common/levels';
 
 const HOUR = 3_600_000;
-
-/** The age (ms) at which each level after `fresh` begins. */
-export interface LevelThresholds {
-  settled: number;
-  soon: number;
-  now: number;
-  overdue: number;
-}
 
 /** The original program's thresholds: 8, 12, 24 and 26 hours. */
 export const DEFAULT_THRESHOLDS: Readonly<LevelThresholds> = {
@@ -29,12 +21,7 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
 export function levelAt(lastCleaned: number | null, now: number, thresholds: LevelThresholds): Level {
   if (lastCleaned === null) return 'unknown';
   // A time slightly ahead of our clock (a peer whose clock runs fast) still means "just cleaned".
-  const age = Math.max(0, now - lastCleaned);
-  if (age < thresholds.settled) return 'fresh';
-  if (age < thresholds.soon) return 'settled';
-  if (age < thresholds.now) return 'soon';
-  if (age < thresholds.overdue) return 'now';
-  return 'overdue';
+  return levelAfter(Math.max(0, now - lastCleaned), thresholds);
 }
 
 /** The age at which the level after `level` begins; null when none follows. */

@@ -5,7 +5,7 @@ import type { ClusterReport } from './clusterMachine';
 import type { PeerAddress } from './cluster-events';
 import type { History } from './history-set';
 import type { HistoryEvent, HistoryReport } from './historyMachine';
-import type { LevelThresholds } from './levels';
+import type { LevelThresholds } from '../common/levels';
 import type { NodeView, PeerView } from './node-view';
 import type { QuietHours } from './quiet-hours';
 import type { ReminderReport } from './reminderMachine';

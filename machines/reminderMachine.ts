@@ -3,7 +3,8 @@ import { DARK, type Colour } from '../common/colour';
 import { LEVEL_COLOURS, type Level } from '../common/levels';
 import type { WallClock } from './clock';
 import { displayMachine, type QuietReport } from './displayMachine';
-import { BLINK_MS, levelAt, msUntilNextLevel, type LevelThresholds } from './levels';
+import type { LevelThresholds } from '../common/levels';
+import { BLINK_MS, levelAt, msUntilNextLevel } from './levels';
 import type { QuietHours } from './quiet-hours';
 
 export interface ReminderInput {

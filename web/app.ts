@@ -1,6 +1,7 @@
 // The page, made live: the node renders it (it works without this script); this keeps it
 // current from the node's event stream, every minute, and records cleanings with fetch.
 import type { Level } from '../common/levels.js';
+import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../common/history-view.js';
 import { agoLine, householdItems, levelTitle, type HouseholdEntry } from '../common/page-text.js';
 
 interface State {
@@ -16,6 +17,7 @@ const root = document.documentElement;
 const find = <T extends Element>(selector: string): T | null => document.querySelector<T>(selector);
 let state: State | null = null;
 let household: HouseholdEntry[] = [];
+let history: PageHistory | null = null;
 
 function say(text: string): void {
   const message = find('.message');
@@ -30,6 +32,18 @@ function showAgo(): void {
 function showHousehold(): void {
   const list = find('.household ul');
   if (list) list.innerHTML = householdItems(household, state?.name ?? '', Date.now());
+}
+
+/** The chart, the figures and the list: they move on with the clock too (the wait since the last cleaning). */
+function showHistory(): void {
+  const figure = find('.history figure');
+  const stats = find('.history .stats');
+  const list = find('.history .cleanings');
+  if (!history || !figure || !stats || !list) return;
+  const now = Date.now();
+  figure.innerHTML = historyChart(history, now);
+  stats.textContent = statsLine(pageStats(history, now));
+  list.innerHTML = historyItems(history, now);
 }
 
 function showState(next: State): void {
@@ -53,6 +67,10 @@ function follow(): void {
   events.addEventListener('household', (event) => {
     household = JSON.parse((event as MessageEvent<string>).data) as HouseholdEntry[];
     showHousehold();
+  });
+  events.addEventListener('history', (event) => {
+    history = JSON.parse((event as MessageEvent<string>).data) as PageHistory;
+    showHistory();
   });
   // The browser reconnects by itself; the page says meanwhile that what it shows may be old.
   events.addEventListener('open', () => root.classList.remove('offline'));
@@ -95,6 +113,7 @@ for (const form of document.querySelectorAll<HTMLFormElement>('.actions form')) 
 setInterval(() => {
   showAgo();
   showHousehold();
+  showHistory();
   const picker = find<HTMLInputElement>('input[name="at"]');
   const now = new Date();
   if (picker) picker.max = new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);

@@ -7,6 +7,7 @@ Commands:
   run              run a node (the strip, the button, the state file, the cluster)
   status           show every node of the household and its time
   reset            "cleaned now" (or --at an earlier time) on every node
+  history          the household's cleanings: when, after how long, where, how
   install-service  install and enable the systemd unit that runs a node at boot
 
 Flags:

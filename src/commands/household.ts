@@ -14,7 +14,12 @@ import { sendMessage } from '../protocol/send';
 /** A node of the household, found by mDNS or given with --peer. */
 export interface HouseholdNode extends PeerAddress {
   name: string;
+  /** The port of its page and API, as its TXT record says (one of ours found by mDNS); else null. */
+  http: number | null;
 }
+
+/** How often `nodeWithPage` looks again while no node with a page is found. */
+const LOOK_AGAIN_MS = 50;
 
 /** What a node answered: its time (ms), null for "unknown"; undefined while it has not answered. */
 export type Answers = Map<string, number | null>;
@@ -56,7 +61,7 @@ export class HouseholdProbe {
     (this.browser as unknown as NodeJS.EventEmitter).on('error', onError);
     this.browser.on('up', (service: Bonjour.Service) => {
       const peer = describePeer(service, this.options.clusterPort, os.networkInterfaces());
-      if (peer) this.add({ name: peer.name, address: peer.address, port: peer.port });
+      if (peer) this.add({ name: peer.name, address: peer.address, port: peer.port, http: peer.http });
     });
   }
 
@@ -84,6 +89,20 @@ export class HouseholdProbe {
     }
   }
 
+  /** The first node found that serves our API (by its name), or null once `deadline` passes. */
+  async nodeWithPage(deadline: number): Promise<(HouseholdNode & { http: number }) | null> {
+    // Only mDNS says which nodes serve one.
+    if (!this.options.mdns) return null;
+    for (;;) {
+      const found = [...this.nodes.values()]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .find((node): node is HouseholdNode & { http: number } => node.http !== null);
+      const left = deadline - Date.now();
+      if (found || left <= 0) return found ?? null;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LOOK_AGAIN_MS, left)));
+    }
+  }
+
   send(message: Message, to: PeerAddress): void {
     sendMessage(this.socket, message, to, (error) =>
       this.options.log.debug({ event: 'probe.send-failed', to: peerKey(to), err: error }, error.message),
@@ -102,16 +121,16 @@ export class HouseholdProbe {
    */
   private async resolve(peer: PeerAddress): Promise<HouseholdNode> {
     const name = peerKey(peer);
-    if (net.isIPv4(peer.address)) return { ...peer, name };
+    if (net.isIPv4(peer.address)) return { ...peer, name, http: null };
     try {
       const { address } = await dns.promises.lookup(peer.address, { family: 4 });
-      return { address, port: peer.port, name };
+      return { address, port: peer.port, name, http: null };
     } catch (error) {
       this.options.log.warn(
         { event: 'probe.unresolved', peer: name, err: error },
         `--peer ${name}: ${(error as Error).message}; it is listed as unreachable`,
       );
-      return { ...peer, name };
+      return { ...peer, name, http: null };
     }
   }
 

@@ -22,10 +22,17 @@ export interface ProbeOptions {
 
 const Seconds = coerce(min(max(number(), 60), 0.1), pattern(string(), /^\d+(\.\d+)?$/), Number);
 
+/** `--timeout SECONDS`, in ms (default 3 s). */
+export function readTimeoutMs(flags: RawFlags): number {
+  return (
+    1000 * flagReader(flags).read('timeout', 3, 'a number of seconds from 0.1 to 60', (value) => create(value, Seconds))
+  );
+}
+
 export function readProbeOptions(flags: RawFlags): ProbeOptions {
-  const { read, whole, peers } = flagReader(flags);
+  const { whole, peers } = flagReader(flags);
   return {
-    timeoutMs: 1000 * read('timeout', 3, 'a number of seconds from 0.1 to 60', (value) => create(value, Seconds)),
+    timeoutMs: readTimeoutMs(flags),
     peers: peers(),
     mdns: !flags['no-mdns'],
     clusterPort: whole('port', 5300, 1, 65535),

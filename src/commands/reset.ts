@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { create } from 'superstruct';
+import { create, nullable, type, validate } from 'superstruct';
 import { peerKey } from '../../machines/cluster-events';
 import { EARLIEST_MS } from '../../machines/time-rules';
 import { commandFlags, UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
@@ -7,14 +7,17 @@ import { flagReader } from '../cli/flag-values';
 import { systemTimeZone } from '../cli/run-options';
 import { formatLocal } from '../local-time';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
-import { HouseholdProbe } from './household';
+import { requestJson } from '../http-json';
+import { HouseholdProbe, type HouseholdNode } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 
 export const RESET_HELP = `Usage: cat-litter-reminder reset [flags]
 
-"Cleaned now", from any machine: sends the new time to every node found by mDNS
-(original Rust nodes too) and any --peer, then asks each one back and reports
-which hold the new time, which kept a later one, and which did not answer.
+"Cleaned now", from any machine: records the cleaning on one of our nodes found by
+mDNS (over HTTP, so that the household's history says "reset" and where), sends
+the new time to every node found (original Rust nodes too) and any --peer, then
+asks each one back and reports which hold the new time, which kept a later one,
+and which did not answer.
 
 Flags:
   --at TIME             record a cleaning that happened earlier (RFC 3339, e.g.
@@ -29,11 +32,12 @@ node was found), 2 on bad flags.
 
 const RESET_FLAGS: FlagSpecs = { ...PROBE_FLAGS, at: { value: true } };
 
-function readTime(flags: RawFlags, now: number): number {
+/** The time of --at, or null for now. */
+function readTime(flags: RawFlags, now: number): number | null {
   const at = flagReader(flags).read('at', null, 'an RFC 3339 time such as 2026-11-24T08:30:00+01:00', (value) =>
     parseRfc3339Seconds(create(value, Rfc3339)),
   );
-  if (at === null) return Math.floor(now / 1000) * 1000;
+  if (at === null) return null;
   if (at > now)
     throw new UsageError(
       `--at: "${formatRfc3339(at)}" is in the future; a cleaning can only be recorded once it happened`,
@@ -47,10 +51,13 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
   if (!flags) return 0;
   const options = readProbeOptions(flags);
   const started = Date.now();
-  const time = readTime(flags, started);
+  const at = readTime(flags, started);
   const deadline = started + options.timeoutMs;
   const probe = new HouseholdProbe({ ...options, log: pino({ level: 'warn', base: undefined }, process.stderr) });
   await probe.start();
+  const recorded = await recordOnANode(probe, at, started + options.timeoutMs / 4);
+  // The time the node recorded (its clock, and after the household's): the one every node gets.
+  const time = at ?? recorded?.lastCleaned ?? Math.floor(started / 1000) * 1000;
   await probe.broadcast({ type: 'UpdateState', secs: time / 1000 }, started + options.timeoutMs / 2);
   // What the nodes answered to the pushes (an older node sends its own back) is not the check.
   probe.answers.clear();
@@ -67,6 +74,11 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
   const timeZone = systemTimeZone();
   const local = (ms: number) => formatLocal(ms, timeZone, { seconds: true });
   process.stdout.write(`reset to ${local(time)} (${formatRfc3339(time)})\n`);
+  process.stdout.write(
+    recorded
+      ? `recorded on ${recorded.node.name}: the household's history says reset, there\n`
+      : 'no node of ours found by mDNS recorded it: the history says it came over the network\n',
+  );
   let holding = 0;
   for (const node of nodes) {
     const answer = probe.answers.get(peerKey(node));
@@ -83,4 +95,34 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
   }
   process.stdout.write(`${holding} of ${nodes.length} nodes hold the new time\n`);
   return holding === nodes.length ? 0 : 1;
+}
+
+const StateAnswer = type({ lastCleaned: nullable(Rfc3339) });
+
+/**
+ * Records the cleaning (now, or `at`) on the first of our nodes found that serves its API,
+ * as `reset`: resolves with the node and the time it holds then, or null when none did.
+ */
+async function recordOnANode(
+  probe: HouseholdProbe,
+  at: number | null,
+  deadline: number,
+): Promise<{ node: HouseholdNode; lastCleaned: number | null } | null> {
+  const node = await probe.nodeWithPage(deadline);
+  if (!node) return null;
+  const body = { source: 'reset', ...(at === null ? {} : { at: formatRfc3339(at) }) };
+  try {
+    const [error, state] = validate(
+      await requestJson({ address: node.address, port: node.http }, 'POST', '/api/cleaned', body),
+      StateAnswer,
+    );
+    if (error) return null;
+    return { node, lastCleaned: state.lastCleaned === null ? null : parseRfc3339Seconds(state.lastCleaned) };
+  } catch (error) {
+    process.stderr.write(
+      `cat-litter-reminder: ${node.name} (http://${node.address}:${node.http}) did not record the cleaning: ` +
+        `${(error as Error).message}; sending the time over UDP only\n`,
+    );
+    return null;
+  }
 }

@@ -8,7 +8,7 @@ import { formatLocal } from '../local-time';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
 
-export interface NodeStatus extends HouseholdNode {
+export interface NodeStatus extends Omit<HouseholdNode, 'http'> {
   answered: boolean;
   lastCleaned: number | null;
   level: Level | 'unreachable';

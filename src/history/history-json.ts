@@ -53,7 +53,7 @@ export function cleaningFrom(value: unknown, now: number | null): Checked<Cleani
  * A list of cleanings from a peer, all of it checked: one bad entry refuses the whole list,
  * as a peer that sends one is not to be believed on the rest.
  */
-export function cleaningsFrom(value: unknown, now: number): Checked<Cleaning[]> {
+export function cleaningsFrom(value: unknown, now: number | null): Checked<Cleaning[]> {
   if (!Array.isArray(value)) return { ok: false, problem: `expected a list of cleanings, not ${typeof value}` };
   const cleanings: Cleaning[] = [];
   for (const [i, entry] of (value as unknown[]).entries()) {

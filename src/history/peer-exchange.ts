@@ -13,7 +13,7 @@ import { PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';
 import { cleaningsFrom, entryOf } from './history-json';
-import { RefusedAnswer, requestJson } from './peer-requests';
+import { RefusedAnswer, requestJson } from '../http-json';
 
 const DigestStruct = object({
   count: number(),

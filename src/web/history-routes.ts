@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { create } from 'superstruct';
 import type { Cleaning } from '../../common/history';
+import type { PageHistory } from '../../common/history-view';
+import type { LevelThresholds } from '../../common/levels';
 import { between, MOST_CLEANINGS, type History } from '../../machines/history-set';
 import { digestOf } from '../history/digest';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
-import { historyStats } from '../history/stats';
+import { historyStats } from '../../common/history-stats';
 import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { readBody, RequestError } from './cleaning-request';
 import { crossSiteProblem } from './guards';
@@ -16,8 +18,8 @@ export const MOST_HISTORY_BODY_BYTES = 2 * 1024 * 1024;
 export interface HistorySite {
   history(): History;
   now(): number;
-  /** When the level `overdue` begins, after a cleaning (ms). */
-  overdueAfterMs: number;
+  /** When each level begins after a cleaning (ms). */
+  thresholds: LevelThresholds;
   /** Cleanings a peer sent, checked: the node takes them in. */
   offerHistory(cleanings: Cleaning[]): void;
   /** A peer (or anyone) sent what no node of ours would: said in a warning, at most so often. */
@@ -54,7 +56,20 @@ export function historyAnswer(site: HistorySite, query: URLSearchParams): unknow
 }
 
 export const statsAnswer = (site: HistorySite): unknown =>
-  historyStats(site.history(), site.now(), site.overdueAfterMs);
+  historyStats(site.history(), site.now(), site.thresholds.overdue);
+
+const RECENT_MS = 30 * 24 * 3_600_000;
+/** The page lists this many at least, however long ago. */
+const LISTED_AT_LEAST = 10;
+
+/** What the page draws: the cleanings of the last 30 days and the one before them, at least the last 10. */
+export function pageHistory(site: HistorySite): PageHistory {
+  const history = site.history();
+  let first = history.length;
+  while (first > 0 && history[first - 1].at > site.now() - RECENT_MS) first -= 1;
+  first = Math.max(0, Math.min(first - 1, history.length - LISTED_AT_LEAST));
+  return { cleanings: entriesNewestFirst(history.slice(first)), thresholds: site.thresholds };
+}
 
 export const digestAnswer = (site: HistorySite): unknown => digestOf(site.history());
 

@@ -1,7 +1,8 @@
 import type { Level } from '../../common/levels';
 import { LEVEL_COLOURS } from '../../common/levels';
 import { peerKey } from '../../machines/cluster-events';
-import { levelAt, type LevelThresholds } from '../../machines/levels';
+import type { LevelThresholds } from '../../common/levels';
+import { levelAt } from '../../machines/levels';
 import type { NodeView } from '../../machines/node-view';
 import type { HouseholdEntry } from '../../common/page-text';
 import { statusObjects, type NodeStatus } from '../commands/status-report';

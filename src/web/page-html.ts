@@ -1,9 +1,11 @@
 import { agoLine, escapeHtml as escape, householdItems, levelTitle, type HouseholdEntry } from '../../common/page-text';
+import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
 import type { StateJson } from './household-json';
 
 export interface PageModel {
   state: StateJson;
   household: readonly HouseholdEntry[];
+  history: PageHistory;
   /** The node's time zone: the page without JavaScript shows times in it. */
   timeZone: string;
   now: number;
@@ -62,6 +64,12 @@ export function renderPage(model: PageModel, localNow: string): string {
 <section class="household">
 <h2>Household</h2>
 <ul>${householdItems(model.household, state.name, model.now, model.timeZone)}</ul>
+</section>
+<section class="history">
+<h2>History</h2>
+<figure>${historyChart(model.history, model.now, model.timeZone)}</figure>
+<p class="stats">${escape(statsLine(pageStats(model.history, model.now)))}</p>
+<ol class="cleanings">${historyItems(model.history, model.now, model.timeZone)}</ol>
 </section>
 </main>
 </body>

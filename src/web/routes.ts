@@ -5,7 +5,14 @@ import type { Asset } from './assets';
 import { cleaningRequest, readBody, RequestError, type CleaningRequest } from './cleaning-request';
 import type { EventStreams } from './event-stream';
 import { crossSiteProblem, isOwnHost } from './guards';
-import { digestAnswer, historyAnswer, offeredHistory, statsAnswer, type HistorySite } from './history-routes';
+import {
+  digestAnswer,
+  historyAnswer,
+  offeredHistory,
+  pageHistory,
+  statsAnswer,
+  type HistorySite,
+} from './history-routes';
 import { stateJson } from './household-json';
 import { renderPage } from './page-html';
 
@@ -129,11 +136,18 @@ async function route(
     site.streams.open(request, response, [
       ['state', () => stateJson(view, now)],
       ['household', (local) => site.household(view, local)],
+      ['history', () => pageHistory(site)],
     ]);
     return;
   }
   const html = renderPage(
-    { state: stateJson(view, now), household: site.household(view, address), timeZone: site.timeZone, now },
+    {
+      state: stateJson(view, now),
+      household: site.household(view, address),
+      history: pageHistory(site),
+      timeZone: site.timeZone,
+      now,
+    },
     site.localNow(),
   );
   response.writeHead(200, {

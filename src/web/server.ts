@@ -7,7 +7,7 @@ import { fromCallback } from 'xstate';
 import type { Cleaning } from '../../common/history';
 import type { History } from '../../machines/history-set';
 import type { HistoryEvent } from '../../machines/historyMachine';
-import type { LevelThresholds } from '../../machines/levels';
+import type { LevelThresholds } from '../../common/levels';
 import type { CleaningReport, WebCommand } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
 import { formatLocal, localToEpoch } from '../local-time';
@@ -17,6 +17,7 @@ import { EventStreams } from './event-stream';
 import { ownNames } from './guards';
 import { householdJson, householdKey, stateJson, stateKey } from './household-json';
 import { RequestError, type CleaningRequest } from './cleaning-request';
+import { pageHistory } from './history-routes';
 import { handle } from './routes';
 import type { Asset } from './assets';
 
@@ -81,7 +82,7 @@ export function webServerActor(options: WebOptions) {
         return new Promise<void>((resolve) => setTimeout(resolve, HOUSEHOLD_WAIT_MS));
       },
       history: () => history,
-      overdueAfterMs: options.thresholds.overdue,
+      thresholds: options.thresholds,
       offerHistory: (cleanings: Cleaning[]) => sendBack({ type: 'history.offered', cleanings } satisfies HistoryEvent),
       refused: (from: string, problem: string) => {
         const warning = refusals.take(from);
@@ -156,6 +157,7 @@ export function webServerActor(options: WebOptions) {
       }
       if (command.type === 'web.history') {
         history = command.history;
+        streams.send('history', () => pageHistory(site));
         return;
       }
       const before = view;

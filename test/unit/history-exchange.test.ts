@@ -5,7 +5,7 @@ import { historyOf, type History } from '../../machines/history-set';
 import type { ExchangeCommand, HistoryPeer } from '../../machines/historyMachine';
 import { digestOf } from '../../src/history/digest';
 import { exchangeWith, historySyncActor } from '../../src/history/peer-exchange';
-import { RefusedAnswer } from '../../src/history/peer-requests';
+import { RefusedAnswer } from '../../src/http-json';
 import { capturingLogger } from '../support/capturing-logger';
 import { freeTcpPort } from '../support/node-process';
 import { until } from '../support/until';

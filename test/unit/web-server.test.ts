@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { until } from '../support/until';
 import { NOON, peer, raw, request, stream, viewOf, webHarness } from '../support/web-harness';
 
@@ -262,18 +263,27 @@ describe('the page server, in this process', () => {
   });
 
   describe('GET /api/events', () => {
-    it('sends the state and the household at once, then each change of time, level or quiet hours only', async () => {
+    it('sends the state, the household and the history at once, then each change of them only', async () => {
       const events = stream(web.port);
       streams.push(events);
-      await until(() => events.events.length === 2, 'the first events');
-      expect(events.events.map((event) => event.event)).toEqual(['state', 'household']);
+      await until(() => events.events.length === 3, 'the first events');
+      expect(events.events.map((event) => event.event)).toEqual(['state', 'household', 'history']);
+      expect(events.events[2].data).toEqual({ cleanings: [], thresholds: DEFAULT_THRESHOLDS });
       web.show(viewOf());
       web.show(viewOf({ quiet: true }));
       web.show(viewOf({ quiet: true, peers: [peer()] }));
-      await until(() => events.events.length === 4, 'the changes');
-      expect(events.events.slice(2)).toEqual([
+      web.showHistory([{ at: NOON - HOUR, source: 'button', node: 'hall-1234' }]);
+      await until(() => events.events.length === 6, 'the changes');
+      expect(events.events.slice(3)).toEqual([
         { event: 'state', data: expect.objectContaining({ quiet: true }) },
         { event: 'household', data: expect.arrayContaining([expect.objectContaining({ name: 'hall-1234' })]) },
+        {
+          event: 'history',
+          data: {
+            cleanings: [{ at: '2026-01-15T11:00:00+00:00', source: 'button', node: 'hall-1234' }],
+            thresholds: DEFAULT_THRESHOLDS,
+          },
+        },
       ]);
     });
 

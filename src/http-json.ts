@@ -1,25 +1,30 @@
 import * as http from 'node:http';
-import type { HistoryPeer } from '../../machines/historyMachine';
 
-/** An answer larger than this is no history a peer should send (10,000 cleanings are about 1 MB). */
+/** Where one of our nodes serves its API: an address (or host name) and its HTTP port. */
+export interface HttpNode {
+  address: string;
+  port: number;
+}
+
+/** An answer larger than this is no answer a node of ours sends (a history of 10,000 cleanings is about 1 MB). */
 export const MOST_ANSWER_BYTES = 2 * 1024 * 1024;
 const TIMEOUT_MS = 5_000;
 
-/** A peer's answer that is not what one of our nodes would send: refused, and the peer named. */
+/** An answer that is not what one of our nodes would send: refused, and the node named. */
 export class RefusedAnswer extends Error {}
 
 /**
- * One request to a peer's API, its JSON answer parsed (not yet checked), all within 5 s.
+ * One request to a node's API, its JSON answer parsed (not yet checked), all within 5 s.
  * Network trouble and an answer other than 2xx (an older node has no history) reject with
  * an Error; an answer that is no JSON, or too large, with a RefusedAnswer.
  */
-export function requestJson(peer: HistoryPeer, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+export function requestJson(node: HttpNode, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const request = http.request(
       {
-        host: peer.address,
-        port: peer.port,
+        host: node.address,
+        port: node.port,
         method,
         path,
         headers: {

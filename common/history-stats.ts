@@ -1,5 +1,4 @@
-import type { HistoryStats } from '../../common/history';
-import type { History } from '../../machines/history-set';
+import type { Cleaning, HistoryStats } from './history.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -13,12 +12,12 @@ function median(values: number[]): number {
 }
 
 /**
- * What the history says of the last 7 and 30 days at `now`. Intervals are those that end
+ * What the history (oldest first) says of the last 7 and 30 days at `now`. Intervals are those that end
  * within the 30 days (the first may begin before); the time overdue counts from the level's
  * threshold `overdueMs` after each cleaning to the next one (or to now), within the 30 days.
  * Before the first cleaning known, nothing is counted.
  */
-export function historyStats(history: History, now: number, overdueMs: number): HistoryStats {
+export function historyStats(history: readonly Cleaning[], now: number, overdueMs: number): HistoryStats {
   const since30 = now - 30 * DAY;
   const past = history.filter((cleaning) => cleaning.at <= now);
   let first = past.length;

@@ -1,0 +1,114 @@
+import pino from 'pino';
+import { create, max, min, nullable, number, pattern, string, type } from 'superstruct';
+import type { Cleaning, HistoryStats } from '../../common/history';
+import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../cli/args';
+import { flagReader } from '../cli/flag-values';
+import { systemTimeZone } from '../cli/run-options';
+import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
+import { requestJson, type HttpNode } from '../http-json';
+import { statsLine } from '../../common/history-view';
+import { historyTable } from './history-report';
+import { HouseholdProbe } from './household';
+import { readTimeoutMs } from './probe-options';
+
+export const HISTORY_HELP = `Usage: cat-litter-reminder history [flags]
+
+Shows the household's history of cleanings, newest first, as one of our nodes
+found by mDNS (or --node) knows it: when, how long after the previous one
+(coloured by the level the strip had reached), where and how it was recorded;
+then the last 7 and 30 days at a glance.
+
+Flags:
+  --json                the cleanings as JSON, newest first: [{"at" (RFC 3339),
+                        "source" (button|web|reset|mqtt|network), "node" (its name,
+                        or null)}], as GET /api/history gives them
+  --limit N             how many cleanings, 1-10000 (default 20)
+  --node HOST[:PORT]    ask this node (its page's port; default 5380) instead of
+                        the first found by mDNS
+  --timeout SECONDS     bounds the whole command (default 3)
+  --help                show this help
+
+Exit status: 0 when a node answered, 1 when none was found or it did not answer,
+2 on bad flags.
+`;
+
+const HISTORY_FLAGS: FlagSpecs = {
+  help: { value: false },
+  json: { value: false },
+  limit: { value: true },
+  node: { value: true },
+  timeout: { value: true },
+};
+
+const DEFAULT_HTTP_PORT = 5380;
+const NodeFlag = pattern(string(), /^[^\s:[\]/]+(:\d{1,5})?$/);
+const StatsAnswer = type({
+  cleanings7Days: number(),
+  cleanings30Days: number(),
+  medianIntervalHours: nullable(number()),
+  longestIntervalHours: nullable(number()),
+  overdueHours30Days: number(),
+});
+
+function readNode(flags: RawFlags): HttpNode | null {
+  const value = lastValue(flags, 'node');
+  if (value === undefined) return null;
+  return checkFlag('node', value, 'HOST or HOST:PORT, the port from 1 to 65535', (text) => {
+    create(text, NodeFlag);
+    const [address, port = String(DEFAULT_HTTP_PORT)] = text.split(':');
+    return { address, port: create(Number(port), min(max(number(), 65535), 1)) };
+  });
+}
+
+/** The node to ask: the one named, or the first of ours that mDNS finds before `deadline`. */
+async function findNode(named: HttpNode | null, deadline: number): Promise<HttpNode | null> {
+  if (named) return named;
+  const log = pino({ level: 'warn', base: undefined }, process.stderr);
+  const probe = new HouseholdProbe({ peers: [], clusterPort: 5300, mdns: true, log });
+  await probe.start();
+  const found = await probe.nodeWithPage(deadline);
+  await probe.close();
+  return found ? { address: found.address, port: found.http } : null;
+}
+
+export async function historyCommand(argv: readonly string[]): Promise<number> {
+  const flags = commandFlags(argv, HISTORY_FLAGS, HISTORY_HELP);
+  if (!flags) return 0;
+  const { whole } = flagReader(flags);
+  const limit = whole('limit', 20, 1, 10_000);
+  const timeoutMs = readTimeoutMs(flags);
+  const named = readNode(flags);
+  const started = Date.now();
+  const node = await findNode(named, started + timeoutMs);
+  if (!node) {
+    process.stderr.write(
+      `cat-litter-reminder: no node of ours found by mDNS within ${timeoutMs / 1000} s (try --node HOST[:PORT])\n`,
+    );
+    return 1;
+  }
+  const where = `http://${node.address}:${node.port}`;
+  let cleanings: Cleaning[];
+  let stats: HistoryStats;
+  try {
+    // One more than shown: the oldest shown is measured from the one before it.
+    const answer = cleaningsFrom(await requestJson(node, 'GET', `/api/history?limit=${limit + 1}`), null);
+    if (!answer.ok) throw new Error(`its history is not one: ${answer.problem}`);
+    cleanings = answer.value;
+    stats = create(await requestJson(node, 'GET', '/api/history/stats'), StatsAnswer);
+  } catch (error) {
+    process.stderr.write(`cat-litter-reminder: ${where} did not give its history: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const oldestFirst = [...cleanings].reverse();
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(entriesNewestFirst(oldestFirst.slice(-limit)), null, 2)}\n`);
+    return 0;
+  }
+  if (cleanings.length === 0) {
+    process.stdout.write(`no cleaning recorded yet (asked ${where})\n`);
+    return 0;
+  }
+  const colour = Boolean(process.stdout.isTTY);
+  process.stdout.write(`${historyTable(oldestFirst, limit, systemTimeZone(), colour)}\n\n${statsLine(stats)}\n`);
+  return 0;
+}

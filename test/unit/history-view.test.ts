@@ -1,0 +1,81 @@
+import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { historyTable } from '../../src/commands/history-report';
+
+const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const rfc = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');
+
+/** Waits of 20 h, 25 h and 30 h ending in the last days, one of 5 h before the 30 days, and 3 h since. */
+const history: PageHistory = {
+  cleanings: [
+    NOON - 3 * HOUR,
+    NOON - 33 * HOUR,
+    NOON - 58 * HOUR,
+    NOON - 78 * HOUR,
+    NOON - 40 * DAY,
+    NOON - 40 * DAY - 5 * HOUR,
+  ].map((at, i) => ({
+    at: rfc(at),
+    source: i === 0 ? ('web' as const) : ('button' as const),
+    node: i === 0 ? null : 'hall-1234',
+  })),
+  thresholds: DEFAULT_THRESHOLDS,
+};
+
+describe('the history on the page', () => {
+  it('draws one bar per wait that ended in the last 30 days, coloured by the level it reached, and the wait since', () => {
+    const svg = historyChart(history, NOON, 'UTC');
+    const bars = [...svg.matchAll(/<rect class="bar ([^"]+)"/g)].map((match) => match[1]);
+    // Oldest first: 36 d 18 h (it ended within the 30 days), 20 h, 25 h, 30 h, and the open one of 3 h.
+    expect(bars).toEqual(['level-overdue', 'level-soon', 'level-now', 'level-overdue', 'level-fresh ongoing']);
+    expect(svg).toContain('<title>since 09:00: 3 h 0 min so far</title>');
+    expect([...svg.matchAll(/<rect class="band (level-\w+)"/g)].map((match) => match[1])).toEqual([
+      'level-fresh',
+      'level-settled',
+      'level-soon',
+      'level-now',
+      'level-overdue',
+    ]);
+    // The longest wait (37 d) is cut at 72 h: the chart stays legible.
+    expect(svg).toContain('>72 h</text>');
+    expect(svg).toMatch(/^<svg class="chart" viewBox="0 0 360 180" role="img" aria-label="[^"]+">/);
+  });
+
+  it('lists the last cleanings with when, after how long, how and where, escaped', () => {
+    const items = historyItems(
+      { ...history, cleanings: [{ at: rfc(NOON), source: 'web', node: '<b>' }, ...history.cleanings] },
+      NOON,
+      'UTC',
+      3,
+    );
+    expect(items.match(/<li/g)).toHaveLength(3);
+    expect(items).toContain('<span class="when">12:00</span><span class="after">after 3 h 0 min</span>');
+    expect(items).toContain('page · &lt;b&gt;');
+    expect(items).toContain('class="cleaning level-now"');
+    expect(historyItems({ ...history, cleanings: [] }, NOON)).toContain('No cleaning recorded yet');
+  });
+
+  it('says the figures of the last 7 and 30 days in one line', () => {
+    expect(statsLine(pageStats(history, NOON))).toBe(
+      // Waits of 36 d 18 h (overdue from 30 days ago to its end: 642 h), 20, 25 and 30 h (4 h overdue).
+      '7 days: 4 cleanings · 30 days: 4 · median interval 1 d 3 h · longest 36 d 18 h · overdue 26 d 22 h in 30 days',
+    );
+  });
+});
+
+describe('the history command’s table', () => {
+  it('puts the newest first, each with the time since the one before and the level it had reached', () => {
+    const oldestFirst = [NOON - 50 * HOUR, NOON - 25 * HOUR, NOON].map((at) => ({
+      at,
+      source: 'button' as const,
+      node: 'kitchen-3f2a',
+    }));
+    expect(historyTable(oldestFirst, 2, 'UTC', false).split('\n')).toEqual([
+      'WHEN              AFTER    LEVEL REACHED  WHERE         HOW',
+      '2026-01-15 12:00  1 d 1 h  due now        kitchen-3f2a  button',
+      '2026-01-14 11:00  1 d 1 h  due now        kitchen-3f2a  button',
+    ]);
+  });
+});
