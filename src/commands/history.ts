@@ -4,6 +4,7 @@ import type { Cleaning, HistoryStats } from '../../common/history';
 import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
 import { systemTimeZone } from '../cli/run-options';
+import { MOST_CLEANINGS } from '../../machines/history-set';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { requestJson, type HttpNode } from '../http-json';
 import { statsLine } from '../../common/history-view';
@@ -91,7 +92,7 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   let stats: HistoryStats;
   try {
     // One more than shown: the oldest shown is measured from the one before it.
-    const answer = cleaningsFrom(await requestJson(node, 'GET', `/api/history?limit=${limit + 1}`), null);
+    const answer = cleaningsFrom(await requestJson(node, 'GET', `/api/history?limit=${Math.min(limit + 1, MOST_CLEANINGS)}`), null);
     if (!answer.ok) throw new Error(`its history is not one: ${answer.problem}`);
     cleanings = answer.value;
     stats = create(await requestJson(node, 'GET', '/api/history/stats'), StatsAnswer);
