@@ -92,7 +92,10 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   let stats: HistoryStats;
   try {
     // One more than shown: the oldest shown is measured from the one before it.
-    const answer = cleaningsFrom(await requestJson(node, 'GET', `/api/history?limit=${Math.min(limit + 1, MOST_CLEANINGS)}`), null);
+    const answer = cleaningsFrom(
+      await requestJson(node, 'GET', `/api/history?limit=${Math.min(limit + 1, MOST_CLEANINGS)}`),
+      null,
+    );
     if (!answer.ok) throw new Error(`its history is not one: ${answer.problem}`);
     cleanings = answer.value;
     stats = create(await requestJson(node, 'GET', '/api/history/stats'), StatsAnswer);

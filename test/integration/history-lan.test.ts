@@ -25,9 +25,10 @@ function httpFrom(host: Host, method: string, url: string, body?: unknown): Prom
     `body: ${body === undefined ? 'undefined' : JSON.stringify(JSON.stringify(body))} })` +
     '.then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })))';
   return new Promise((resolve, reject) =>
-    execFile('ip', ['netns', 'exec', host.ns, process.execPath, '-e', script], (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as { status: number; body: string }),
-    ),
+    execFile('ip', ['netns', 'exec', host.ns, process.execPath, '-e', script], (error, stdout) => {
+      if (error) reject(new Error(`fetch ${url} from ${host.ns} failed`, { cause: error }));
+      else resolve(JSON.parse(stdout) as { status: number; body: string });
+    }),
   );
 }
 
@@ -54,7 +55,7 @@ const asSet = (entries: HistoryEntry[]) => entries.map((entry) => JSON.stringify
     const histories = await Promise.all(which.map(historyOf));
     return histories.every((history) => asSet(history).join() === asSet(histories[0]).join()) ? histories[0] : null;
   };
-  const adopted = (node: NodeProcess | undefined, time: number) =>
+  const adopted = async (node: NodeProcess | undefined, time: number) =>
     node?.waitFor(
       (record) => record.event === 'time.changed' && record.lastCleaned === formatRfc3339(time),
       `time ${formatRfc3339(time)}`,
