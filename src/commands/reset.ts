@@ -22,8 +22,7 @@ and which did not answer.
 Flags:
   --at TIME             record a cleaning that happened earlier (RFC 3339, e.g.
                         2026-11-24T08:30:00+01:00; not in the future, nor
-                        before 1970). Nodes that
-                        hold a later time keep it.
+                        before 1970). Nodes that hold a later time keep it.
 ${PROBE_HELP}
 
 Exit status: 0 when every node found holds the new time, 1 otherwise (or when no

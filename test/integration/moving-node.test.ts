@@ -55,9 +55,9 @@ describeWithHosts('a node whose address changes without a goodbye (a new DHCP le
       mover.waitFor(askedBy(0), 'RequestState from node0 at the new address', 30_000),
       mover.waitFor(askedBy(1), 'RequestState from node1 at the new address', 30_000),
     ]);
-    // It announces itself at the new address too (its watch looks every 5 s); the others may
+    // It announces itself at the new address too (its watch looks every 15 s); the others may
     // have found it there first, in its answer to one of their queries.
-    await mover.waitFor((r) => since(r) && r.event === 'mdns.readvertised', 'the announcement', 10_000);
+    await mover.waitFor((r) => since(r) && r.event === 'mdns.readvertised', 'the announcement', 20_000);
     expect(first.records.find((r) => r.event === 'peer.moved')).toMatchObject({ name: 'node2', address: '10.81.0.50' });
 
     first.press();

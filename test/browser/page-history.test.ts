@@ -1,0 +1,109 @@
+// The callbacks of page.evaluate run in the browser.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { SOURCE_WORDS, type HistorySource } from '../../common/history';
+import { formatRfc3339 } from '../../src/timestamp';
+import { hasChromium, launchChromium, SCREENSHOTS } from '../support/browser';
+import { freeTcpPort, freeUdpPort, NodeProcess, tempDir } from '../support/node-process';
+
+const HOUR = 3_600_000;
+/** Waits of the last 30 days and a bit, in hours, oldest first: each level at least once, two overdue. */
+const WAITS = [
+  20, 9, 14, 30, 6, 11, 23, 25, 7, 13, 40, 10, 18, 5, 22, 12, 27, 8, 16, 24, 9, 21, 15, 11, 19, 26.5, 10, 6,
+];
+const SOURCES: HistorySource[] = ['button', 'web', 'button', 'reset', 'mqtt', 'network'];
+const NODES = ['kitchen', 'hall', null];
+
+(hasChromium() ? describe : describe.skip)('the history on the page, in Chromium', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let node: NodeProcess;
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let url: string;
+  const cleanings: { at: string; source: HistorySource; node: string | null }[] = [];
+
+  beforeAll(async () => {
+    temp = tempDir();
+    // The last cleaning 5 h ago; the ones before it at the waits above.
+    let at = Math.floor((Date.now() - 5 * HOUR) / 1000) * 1000;
+    for (let i = WAITS.length; i >= 0; i -= 1) {
+      const source = SOURCES[i % SOURCES.length];
+      cleanings.unshift({ at: formatRfc3339(at), source, node: source === 'network' ? null : NODES[i % 2] });
+      if (i > 0) at -= Math.round(WAITS[i - 1] * HOUR);
+    }
+    fs.writeFileSync(path.join(temp.dir, 'state'), cleanings[cleanings.length - 1].at);
+    fs.writeFileSync(
+      path.join(temp.dir, 'history.jsonl'),
+      cleanings.map((cleaning) => `${JSON.stringify(cleaning)}\n`).join(''),
+    );
+    const httpPort = freeTcpPort();
+    url = `http://127.0.0.1:${httpPort}/`;
+    node = new NodeProcess([
+      ...['--name', 'kitchen', '--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off', '--no-mdns'],
+      ...['--port', String(freeUdpPort()), '--http-port', String(httpPort)],
+    ]);
+    await node.waitFor((r) => r.event === 'history.loaded' && r.cleanings === cleanings.length, 'the history loaded');
+    await node.waitFor((r) => r.event === 'http.listening', 'the page');
+    chromium = await launchChromium();
+  }, 30_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    node?.kill('SIGKILL');
+    await node?.exited;
+    temp?.remove();
+  });
+
+  const bars = (page: Page) =>
+    page.$$eval('svg.chart rect.bar', (rects) =>
+      rects.map((rect) => ({
+        level: [...rect.classList].find((name) => name.startsWith('level-')),
+        height: Number(rect.getAttribute('height')),
+        ongoing: rect.classList.contains('ongoing'),
+      })),
+    );
+
+  it('draws one bar per wait of the last 30 days over the level bands, and lists the last cleanings', async () => {
+    const page = await chromium.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(url);
+    // Every wait that ended within the 30 days, and the one still running.
+    const since = Date.now() - 30 * 24 * HOUR;
+    const ended = cleanings.filter((cleaning, i) => i > 0 && Date.parse(cleaning.at) > since).length;
+    const drawn = await bars(page);
+    expect(drawn).toHaveLength(ended + 1);
+    expect(drawn.filter((bar) => bar.ongoing)).toHaveLength(1);
+    // Each wait's bar has the colour of the level it reached: the 40 h and 27 h waits overdue, the 6 h ones fresh.
+    expect(drawn.filter((bar) => bar.level === 'level-overdue').length).toBeGreaterThanOrEqual(2);
+    expect(new Set(drawn.map((bar) => bar.level))).toEqual(
+      new Set(['level-fresh', 'level-settled', 'level-soon', 'level-now', 'level-overdue']),
+    );
+    const tallest = drawn.reduce((a, b) => (b.height > a.height ? b : a));
+    expect(tallest.level).toBe('level-overdue');
+    await expect(page.$$eval('svg.chart rect.band', (rects) => rects.length)).resolves.toBe(5);
+
+    // The list: newest first, with where and how.
+    const items = await page.$$eval('ol.cleanings li', (lis) => lis.map((li) => li.textContent ?? ''));
+    expect(items).toHaveLength(8);
+    const newest = cleanings[cleanings.length - 1];
+    expect(items[0]).toContain(`${SOURCE_WORDS[newest.source]} · ${newest.node}`);
+    expect(items[0]).toContain(`after ${WAITS[WAITS.length - 1]} h 0 min`);
+    await expect(page.textContent('p.stats')).resolves.toMatch(/^7 days: \d+ cleanings · 30 days: \d+ · .* · overdue /);
+    await page.locator('section.history').screenshot({ path: path.join(SCREENSHOTS, 'history-phone.png') });
+    await page.close();
+  });
+
+  it('adds a press to the list and the chart at once, without a reload', async () => {
+    const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    await page.goto(url);
+    const before = (await bars(page)).length;
+    const first = await page.textContent('ol.cleanings li .when');
+    node.press();
+    await page.waitForFunction((count) => document.querySelectorAll('svg.chart rect.bar').length === count, before + 1);
+    await expect(page.textContent('ol.cleanings li .how')).resolves.toBe('button · kitchen');
+    await expect(page.textContent('ol.cleanings li:nth-child(2) .when')).resolves.toBe(first);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-desktop-dark.png'), fullPage: true });
+    await page.close();
+  });
+});
