@@ -47,7 +47,12 @@ export type ClusterCommand =
   /** Ask every peer for its time now (someone is looking at the household). */
   | { type: 'cluster.refresh' }
   /** Say the mDNS goodbye; the cluster then stops. */
-  | { type: 'cluster.leave' };
+  | { type: 'cluster.leave' }
+  /**
+   * A time from outside the UDP household (the MQTT broker): the same rules as a peer's,
+   * and a time adopted is pushed to every peer.
+   */
+  | { type: 'cluster.offered'; lastCleaned: number; from: PeerAddress };
 
 /** What the cluster tells the node. */
 export type ClusterReport =
@@ -89,7 +94,7 @@ export const clusterMachine = setup({
   actions: {
     // Passed on at once, while the node saves it: the peer it came from holds it durably.
     'adopt the offered time': enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'state.received');
+      assertEvent(event, ['state.received', 'cluster.offered']);
       if (event.lastCleaned === null) return;
       const { lastCleaned, from } = event;
       enqueue.assign({ lastCleaned });
@@ -111,7 +116,7 @@ export const clusterMachine = setup({
       enqueue.raise({ type: 'cluster.changed' });
     }),
     'refuse the offered time': enqueueActions(({ event, enqueue }) => {
-      assertEvent(event, 'state.received');
+      assertEvent(event, ['state.received', 'cluster.offered']);
       if (event.lastCleaned === null) return;
       enqueue.sendParent({ type: 'cluster.refused', from: event.from, lastCleaned: event.lastCleaned } as const);
     }),
@@ -170,11 +175,11 @@ export const clusterMachine = setup({
   guards: {
     // The merge rules: the latest time wins, within reason.
     'offers a later time': ({ context, event }) => {
-      assertEvent(event, 'state.received');
+      assertEvent(event, ['state.received', 'cluster.offered']);
       return event.lastCleaned !== null && isAdoptable(event.lastCleaned, context.lastCleaned, context.clock.now());
     },
     'offers a time too far ahead': ({ context, event }) => {
-      assertEvent(event, 'state.received');
+      assertEvent(event, ['state.received', 'cluster.offered']);
       return event.lastCleaned !== null && isTooFarAhead(event.lastCleaned, context.lastCleaned, context.clock.now());
     },
     'sender is behind': ({ context, event }) => {
@@ -210,6 +215,11 @@ export const clusterMachine = setup({
       on: {
         'cluster.share': { actions: 'share the time' },
         'cluster.refresh': { actions: 'ask every peer' },
+        // An older or equal one changes nothing here: the broker's side answers it.
+        'cluster.offered': [
+          { guard: 'offers a later time', actions: 'adopt the offered time' },
+          { guard: 'offers a time too far ahead', actions: 'refuse the offered time' },
+        ],
         'state.received': [
           // Passed on first: the household's agreement waits on each hop.
           { guard: 'offers a later time', actions: ['adopt the offered time', noteWhatTheSenderSaid] },

@@ -2,7 +2,7 @@ import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, s
 import { clusterMachine } from './clusterMachine';
 import { historyMachine } from './historyMachine';
 import { levelAt } from './levels';
-import type { NodeContext, NodeEmitted, NodeEvent, NodeInput, WebCommand } from './node-types';
+import type { MqttCommand, NodeContext, NodeEmitted, NodeEvent, NodeInput, WebCommand } from './node-types';
 import { nodeView, samePeerViews } from './node-view';
 import { reminderMachine } from './reminderMachine';
 import { storeMachine, type SaveCommand } from './storeMachine';
@@ -25,6 +25,7 @@ export const nodeSetup = setup({
       reminder: 'reminder';
       button: 'button';
       web: 'web';
+      mqtt: 'mqtt';
       history: 'history';
     },
   },
@@ -33,6 +34,7 @@ export const nodeSetup = setup({
     loadState: fromPromise<number | null>(() => Promise.resolve(null)),
     button: fromCallback(() => undefined),
     web: fromCallback<WebCommand>(() => undefined),
+    mqtt: fromCallback<MqttCommand>(() => undefined),
     store: storeMachine,
     cluster: clusterMachine,
     reminder: reminderMachine,
@@ -104,6 +106,7 @@ export const nodeSetup = setup({
       });
       enqueue.emit({ type: 'view.changed', view });
       enqueue.sendTo('web', { type: 'web.view', view } satisfies WebCommand);
+      enqueue.sendTo('mqtt', { type: 'mqtt.view', view } satisfies MqttCommand);
     }),
     // The page's request waits for this: the view it answers with has just been sent.
     'answer the requester': enqueueActions(({ event, enqueue }) => {
@@ -121,6 +124,10 @@ export const nodeSetup = setup({
       return { type: 'peer.silent', peer: event.peer };
     }),
     'refresh the household': sendTo('cluster', { type: 'cluster.refresh' }),
+    'offer the broker’s time': sendTo('cluster', ({ event }) => {
+      assertEvent(event, 'mqtt.time');
+      return { type: 'cluster.offered' as const, lastCleaned: event.lastCleaned, from: event.from };
+    }),
     'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
     'leave the household': sendTo('cluster', { type: 'cluster.leave' }),
     'finish saving': sendTo('store', { type: 'store.flush' }),

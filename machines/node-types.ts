@@ -59,6 +59,16 @@ export type WebCommand =
   | { type: 'web.history'; history: History }
   | { type: 'web.answer'; ticket: string };
 
+/** What the node tells its MQTT bridge: each new view. */
+export interface MqttCommand {
+  type: 'mqtt.view';
+  view: NodeView;
+}
+
+/** What the MQTT bridge reports: Home Assistant's "Cleaned now", and the household's time on the broker. */
+export type MqttReport =
+  (CleaningReport & { source: 'mqtt' }) | { type: 'mqtt.time'; lastCleaned: number; from: PeerAddress };
+
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
   | CleaningReport
@@ -69,6 +79,7 @@ export type NodeEvent =
   | ClusterReport
   | ReminderReport
   | HistoryReport
+  | Extract<MqttReport, { type: 'mqtt.time' }>
   /** Cleanings a peer sent the page server, checked: for the history. */
   | Extract<HistoryEvent, { type: 'history.offered' }>
   // Sent by xstate when these children reach their final states.

@@ -58,6 +58,8 @@ export const nodeMachine = nodeWithHistory.createMachine({
         { id: 'store', src: 'store', input: ({ context }) => ({ saved: context.lastCleaned }) },
         // The page and its API: there while the node lives, to the end of the shutdown.
         { id: 'web', src: 'web' },
+        // Home Assistant and the household's time on a broker, with --mqtt.
+        { id: 'mqtt', src: 'mqtt' },
         {
           id: 'cluster',
           src: 'cluster',
@@ -120,6 +122,7 @@ export const nodeMachine = nodeWithHistory.createMachine({
         },
         'history.changed': { actions: 'show the history' },
         'history.offered': { actions: 'pass on the offered history' },
+        'mqtt.time': { actions: 'offer the broker’s time' },
         'cluster.named': {
           guard: 'changes our name',
           actions: [{ type: 'remember', params: ({ event }) => ({ name: event.name }) }, 'publish the view'],

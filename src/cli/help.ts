@@ -68,6 +68,16 @@ Flags (a flag given twice: the last one wins):
                         show the statecharts live in the Stately inspector: without a
                         value on stately.ai (needs internet; Stately prints the link),
                         with ws:// or wss:// through a WebSocket relay on your laptop
+  --mqtt URL            join an MQTT broker: mqtt://[user@]host[:port] (1883), or
+                        mqtts:// for TLS (8883): Home Assistant's entities, its
+                        "Cleaned now", and the household's time shared with nodes
+                        that UDP cannot reach. Without it nothing of MQTT is loaded
+  --mqtt-password-file PATH
+                        the broker password: the file's first line (systemd's
+                        LoadCredential= fits); never in the URL
+  --mqtt-topic PREFIX   the node's topics begin with it (default cat-litter-reminder)
+  --ha-discovery PREFIX Home Assistant's discovery prefix (default homeassistant), or
+                        off for none
   --help                show this help
 
 Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.

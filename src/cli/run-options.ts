@@ -2,6 +2,7 @@ import { create, define, enums, is, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { QuietHours } from '../../machines/quiet-hours';
 import { parseInspectTarget, type InspectTarget } from '../inspection';
+import { readMqttOptions, type MqttOptions } from '../mqtt/mqtt-options';
 import { defaultStatePath } from '../state-file';
 import { readFlags, type FlagSpecs } from './args';
 import { flagReader } from './flag-values';
@@ -29,6 +30,8 @@ export interface RunOptions {
   peers: PeerAddress[];
   /** null: no inspection. */
   inspect: InspectTarget | null;
+  /** null without --mqtt: nothing of MQTT is loaded. */
+  mqtt: MqttOptions | null;
 }
 
 export const RUN_FLAGS: FlagSpecs = {
@@ -50,6 +53,10 @@ export const RUN_FLAGS: FlagSpecs = {
   'no-http': { value: false },
   peer: { value: true, repeatable: true },
   inspect: { value: true, optional: true },
+  mqtt: { value: true },
+  'mqtt-password-file': { value: true },
+  'mqtt-topic': { value: true },
+  'ha-discovery': { value: true },
 };
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -135,5 +142,6 @@ export function parseRunOptions(
       'nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT',
       parseInspectTarget,
     ),
+    mqtt: readMqttOptions(flags),
   };
 }

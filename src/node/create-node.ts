@@ -19,7 +19,10 @@ import { nodeIdentity } from '../instance-name';
 import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-actors';
 import type { StripOutput } from '../strip-output';
 import { transportActor } from '../transport';
+import { mqttBridgeActor } from '../mqtt/mqtt-bridge';
+import { pageUrl } from '../web/page-url';
 import { webServerActor } from '../web/server';
+import { version } from '../../package.json';
 
 const wallClock = { now: () => Date.now() };
 
@@ -33,7 +36,7 @@ export function createNode(
   log: Logger,
   inspection: Inspection | undefined,
 ) {
-  const { name } = nodeIdentity(options.name, path.dirname(options.stateFile), log);
+  const { id, name } = nodeIdentity(options.name, path.dirname(options.stateFile), log);
   const stateFile = stateFileActors(options.stateFile, log, wallClock.now);
   const historyFile = historyFileActors(historyFileBeside(options.stateFile), log);
   const machine = nodeMachine.provide({
@@ -49,6 +52,18 @@ export function createNode(
               udpPort: options.port,
               timeZone: options.timeZone,
               thresholds: DEFAULT_THRESHOLDS,
+              log,
+            }),
+          }),
+      // With --mqtt; the machine's own mqtt actor does nothing.
+      ...(options.mqtt === null
+        ? {}
+        : {
+            mqtt: mqttBridgeActor({
+              options: options.mqtt,
+              id,
+              version,
+              pageUrl: options.httpPort === null ? null : pageUrl(options.httpPort),
               log,
             }),
           }),

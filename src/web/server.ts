@@ -18,6 +18,7 @@ import { ownNames } from './guards';
 import { householdJson, householdKey, stateJson, stateKey } from './household-json';
 import { RequestError, type CleaningRequest } from './cleaning-request';
 import { pageHistory } from './history-routes';
+import { pageUrl } from './page-url';
 import { handle } from './routes';
 import type { Asset } from './assets';
 
@@ -146,7 +147,7 @@ export function webServerActor(options: WebOptions) {
       ),
     );
     server.listen(port, '0.0.0.0', () =>
-      log.info({ event: 'http.listening', port }, `the page is at http://${os.hostname()}.local:${port}/`),
+      log.info({ event: 'http.listening', port }, `the page is at ${pageUrl(port)}`),
     );
 
     receive((command) => {

@@ -32,6 +32,24 @@ describe('cluster merge rules', () => {
     ]);
   });
 
+  it('takes a time from the broker by the same rules, pushes one it adopts to every peer, and sends nothing back', () => {
+    const BROKER = { address: 'mqtt://10.0.0.1', port: 1883 };
+    const { cluster, sent, reported } = clusterHarness(OURS, [KITCHEN, HALL]);
+    sent.length = 0;
+    cluster.send({ type: 'cluster.offered', from: BROKER, lastCleaned: OURS - HOUR });
+    cluster.send({ type: 'cluster.offered', from: BROKER, lastCleaned: NOON + 601 * SECOND });
+    expect(sent).toEqual([]);
+    expect(reported('cluster.refused')).toEqual([
+      { type: 'cluster.refused', from: BROKER, lastCleaned: NOON + 601 * SECOND },
+    ]);
+    cluster.send({ type: 'cluster.offered', from: BROKER, lastCleaned: NOON - HOUR });
+    expect(sent).toEqual([
+      { type: 'transport.update', to: KITCHEN, lastCleaned: NOON - HOUR },
+      { type: 'transport.update', to: HALL, lastCleaned: NOON - HOUR },
+    ]);
+    expect(reported('cluster.adopted')).toEqual([{ type: 'cluster.adopted', lastCleaned: NOON - HOUR, from: BROKER }]);
+  });
+
   it('adopts a time up to 10 minutes ahead of its clock, and refuses one further ahead', () => {
     const { cluster, reported } = clusterHarness(OURS, [KITCHEN]);
     cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON + 601 * SECOND });

@@ -1,0 +1,160 @@
+import { LEVELS } from '../../common/levels';
+import type { NodeView } from '../../machines/node-view';
+import { formatRfc3339 } from '../timestamp';
+import type { MqttOptions } from './mqtt-options';
+
+/*
+ * What the node says on the broker, as Home Assistant's MQTT discovery reads it: one
+ * device per node, four entities on one JSON state topic, an availability topic with a
+ * last will, and the household's topics every node shares.
+ */
+
+/** The node's topics, and the household's. */
+export interface BridgeTopics {
+  /** `online`, retained; the last will says `offline`. */
+  availability: string;
+  /** The node's state as JSON, retained. */
+  state: string;
+  /** The household's latest cleaning, RFC 3339, retained: every node reads it and keeps it current. */
+  household: string;
+  /** Home Assistant's "Cleaned now" buttons publish here; the nodes share one subscription to it. */
+  clean: string;
+  /** What the nodes subscribe to for `clean`: one of them gets each press. */
+  sharedClean: string;
+  /** Home Assistant's birth and last will (`online`, `offline`); null without discovery. */
+  haStatus: string | null;
+}
+
+/** What a node is, for the device block. */
+export interface BridgeIdentity {
+  /** The node's instance id (four hex digits kept beside the state file): stable across restarts and renames. */
+  id: string;
+  name: string;
+  version: string;
+  /** Its page, or null without one. */
+  pageUrl: string | null;
+}
+
+/** The word a press of Home Assistant's button publishes (its default `payload_press`). */
+export const PRESS = 'PRESS';
+
+/** A shared subscription's group may hold neither `/` nor wildcards. */
+const groupOf = (topic: string) => topic.replace(/[/+#]/g, '_');
+
+export function bridgeTopics(options: Pick<MqttOptions, 'topic' | 'haDiscovery'>, id: string): BridgeTopics {
+  const node = `${options.topic}/${id}`;
+  const clean = `${options.topic}/household/clean`;
+  return {
+    availability: `${node}/availability`,
+    state: `${node}/state`,
+    household: `${options.topic}/household/last_cleaned`,
+    clean,
+    sharedClean: `$share/${groupOf(options.topic)}/${clean}`,
+    haStatus: options.haDiscovery === null ? null : `${options.haDiscovery}/status`,
+  };
+}
+
+const DUE_FROM = new Set(['soon', 'now', 'overdue']);
+
+/** The state topic's JSON: what the entities' templates read. It changes only when the time, level or quiet hours do. */
+export function statePayload(view: NodeView): string {
+  return JSON.stringify({
+    lastCleaned: view.lastCleaned === null ? null : formatRfc3339(view.lastCleaned),
+    level: view.level,
+    due: DUE_FROM.has(view.level),
+    colour: view.colour,
+    quiet: view.quiet,
+  });
+}
+
+interface Entity {
+  component: 'sensor' | 'binary_sensor' | 'button';
+  key: string;
+  config: Record<string, unknown>;
+}
+
+function entities(topics: BridgeTopics): Entity[] {
+  return [
+    {
+      component: 'sensor',
+      key: 'last_cleaned',
+      config: {
+        name: 'Last cleaned',
+        device_class: 'timestamp',
+        icon: 'mdi:cat',
+        state_topic: topics.state,
+        // "None" is how Home Assistant's MQTT sensor is told that the value is unknown.
+        value_template: "{{ value_json.lastCleaned if value_json.lastCleaned else 'None' }}",
+      },
+    },
+    {
+      component: 'sensor',
+      key: 'level',
+      config: {
+        name: 'Level',
+        device_class: 'enum',
+        options: [...LEVELS],
+        icon: 'mdi:traffic-light',
+        state_topic: topics.state,
+        value_template: '{{ value_json.level }}',
+      },
+    },
+    {
+      component: 'binary_sensor',
+      key: 'due',
+      config: {
+        name: 'Litter box due',
+        device_class: 'problem',
+        icon: 'mdi:emoticon-poop',
+        state_topic: topics.state,
+        value_template: "{{ 'ON' if value_json.due else 'OFF' }}",
+      },
+    },
+    {
+      component: 'button',
+      key: 'clean',
+      config: {
+        name: 'Cleaned now',
+        icon: 'mdi:broom',
+        command_topic: topics.clean,
+        payload_press: PRESS,
+        qos: 1,
+      },
+    },
+  ];
+}
+
+/** The retained discovery messages of the node's device: topic → JSON. */
+export function discoveryMessages(
+  haDiscovery: string,
+  topics: BridgeTopics,
+  identity: BridgeIdentity,
+): Map<string, string> {
+  const objectId = `cat_litter_reminder_${identity.id}`;
+  const device = {
+    identifiers: [`cat-litter-reminder-${identity.id}`],
+    name: identity.name,
+    manufacturer: 'cat-litter-reminder',
+    model: 'Litter box reminder',
+    sw_version: identity.version,
+    ...(identity.pageUrl ? { configuration_url: identity.pageUrl } : {}),
+  };
+  const origin = { name: 'cat-litter-reminder', sw_version: identity.version };
+  const messages = new Map<string, string>();
+  for (const entity of entities(topics)) {
+    messages.set(
+      `${haDiscovery}/${entity.component}/${objectId}/${entity.key}/config`,
+      JSON.stringify({
+        ...entity.config,
+        unique_id: `cat-litter-reminder-${identity.id}-${entity.key.replace(/_/g, '-')}`,
+        object_id: `${identity.name}_${entity.key}`.replace(/[^a-zA-Z0-9_]/g, '_').toLowerCase(),
+        availability_topic: topics.availability,
+        payload_available: 'online',
+        payload_not_available: 'offline',
+        device,
+        origin,
+      }),
+    );
+  }
+  return messages;
+}

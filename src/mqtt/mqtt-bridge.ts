@@ -1,0 +1,235 @@
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { validate } from 'superstruct';
+import { fromCallback } from 'xstate';
+import type { PeerAddress } from '../../machines/cluster-events';
+import type { MqttCommand, MqttReport } from '../../machines/node-types';
+import type { NodeView } from '../../machines/node-view';
+import { PerSenderLimit } from '../per-sender-limit';
+import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
+import type { MqttOptions } from './mqtt-options';
+
+/** Reconnecting waits this long first, twice as long each time after, up to a minute. */
+const FIRST_RETRY_MS = 1_000;
+const LAST_RETRY_MS = 60_000;
+/** After subscribing, the broker's retained messages come first: the household's time before ours goes out. */
+const RETAINED_GRACE_MS = 300;
+/** Home Assistant's birth: everything again after 0.5 to 2.5 s, so that a house of nodes does not answer at once. */
+const BIRTH_DELAY_MS = { least: 500, spread: 2_000 };
+/** Bytes the socket may hold unsent; past it, publishing waits (one latest message per topic, nothing more). */
+const MOST_UNSENT_BYTES = 64 * 1024;
+const WARN_EVERY_MS = 10 * 60_000;
+
+export interface MqttBridgeSettings extends Omit<BridgeIdentity, 'name'> {
+  options: MqttOptions;
+  log: Logger;
+  random?: () => number;
+}
+
+/** Why the broker cannot be used, in words: never with the password. */
+function problemOf(error: Error & { code?: string | number }): string {
+  if (error.code === 134 || error.code === 135 || error.code === 4 || error.code === 5) {
+    return `it refused our credentials (${error.message})`;
+  }
+  return error.message;
+}
+
+/**
+ * The node on an MQTT broker: Home Assistant's discovery, availability and states; its
+ * "Cleaned now" (one node of the household gets each press, through an MQTT 5 shared
+ * subscription); and the household's time, which joins nodes that UDP cannot. Each view
+ * from the node is published when what it shows changed. A broker that is away costs
+ * nothing but a warning: the node runs on, and everything is published again once it
+ * is back.
+ */
+export function mqttBridgeActor(settings: MqttBridgeSettings) {
+  const { options, log } = settings;
+  const random = settings.random ?? Math.random;
+  const topics = bridgeTopics(options, settings.id);
+  const url = new URL(options.broker);
+  // The broker as the node's rules name the sender of a time.
+  const broker: PeerAddress = { address: `${url.protocol}//${url.hostname}`, port: Number(url.port) };
+
+  return fromCallback<MqttCommand>(({ receive, sendBack }) => {
+    // Loaded here: a node without --mqtt never loads the library.
+    const mqtt = require('mqtt') as typeof import('mqtt');
+    const report = (event: MqttReport) => sendBack(event);
+    const warnings = new PerSenderLimit(WARN_EVERY_MS);
+    let view: NodeView | null = null;
+    /** The latest time the household topic said, or our own once published. */
+    let household: number | null = null;
+    /** The latest message of each topic not sent yet. */
+    const unsent = new Map<string, string>();
+    /** What this connection has published, by topic: sent again only when it changes. */
+    const published = new Map<string, string>();
+    let ready = false;
+    let trouble: string | null = null;
+    let retryMs = FIRST_RETRY_MS;
+    let stopped = false;
+    const timers = new Set<NodeJS.Timeout>();
+    const later = (ms: number, run: () => void) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        run();
+      }, ms);
+      timers.add(timer);
+    };
+
+    const clientOptions: IClientOptions = {
+      protocolVersion: 5,
+      clientId: `cat-litter-reminder-${settings.id}-${Math.floor(random() * 0xffff).toString(16)}`,
+      username: options.username ?? undefined,
+      password: options.password ?? undefined,
+      clean: true,
+      keepalive: 30,
+      connectTimeout: 10_000,
+      // Reconnecting is ours, with a growing delay.
+      reconnectPeriod: 0,
+      queueQoSZero: false,
+      will: { topic: topics.availability, payload: Buffer.from('offline'), retain: true, qos: 1 },
+    };
+    const client: MqttClient = mqtt.connect(options.broker, clientOptions);
+
+    const flush = (): void => {
+      if (!ready) return;
+      for (const [topic, payload] of unsent) {
+        if ((client.stream?.writableLength ?? 0) > MOST_UNSENT_BYTES) {
+          later(100, flush);
+          return;
+        }
+        unsent.delete(topic);
+        if (published.get(topic) === payload) continue;
+        published.set(topic, payload);
+        client.publish(topic, payload, { retain: true, qos: 0 });
+      }
+    };
+    // What changes in one step of the node (a new time, then its level) goes out as one message.
+    let flushing: NodeJS.Immediate | null = null;
+    const offer = (topic: string, payload: string) => {
+      unsent.set(topic, payload);
+      flushing ??= setImmediate(() => {
+        flushing = null;
+        flush();
+      });
+    };
+
+    const publishHouseholdTime = (): void => {
+      const ours = view?.lastCleaned ?? null;
+      if (ours === null || (household !== null && household >= ours)) return;
+      household = ours;
+      offer(topics.household, formatRfc3339(ours));
+    };
+    const publishView = (): void => {
+      if (!view) return;
+      offer(topics.state, statePayload(view));
+      publishHouseholdTime();
+    };
+    const publishDiscovery = (): void => {
+      if (!view || options.haDiscovery === null) return;
+      const identity = { ...settings, name: view.name };
+      for (const [topic, payload] of discoveryMessages(options.haDiscovery, topics, identity)) offer(topic, payload);
+    };
+    const publishAll = (): void => {
+      published.clear();
+      publishDiscovery();
+      publishView();
+    };
+
+    // Once an outage: the first problem, and refused credentials when they come later.
+    const warnOnce = (problem: string, record: Record<string, unknown>) => {
+      const credentials = (text: string | null) => text?.includes('credentials') ?? false;
+      const known = trouble !== null && (credentials(trouble) || !credentials(problem));
+      trouble = known ? trouble : problem;
+      if (known) {
+        log.debug(
+          { event: 'mqtt.unavailable', broker: options.broker, problem, ...record },
+          `MQTT broker ${options.broker}, still: ${problem}`,
+        );
+        return;
+      }
+      log.warn(
+        { event: 'mqtt.unavailable', broker: options.broker, problem, ...record },
+        `MQTT broker ${options.broker}: ${problem}; the node runs on without it and tries again, at most every minute`,
+      );
+    };
+    const refuse = (problem: string, topic: string) => {
+      const text = `ignored a message on ${topic} from ${options.broker}: ${problem}`;
+      const record = { event: 'mqtt.ignored', topic, problem };
+      const warning = warnings.take(topic);
+      if (warning) log.warn({ ...record, suppressed: warning.suppressed }, text);
+      else log.debug(record, text);
+    };
+
+    const householdTime = (topic: string, text: string) => {
+      if (text === '') return; // the retained time cleared by hand
+      const [error] = validate(text, Rfc3339);
+      if (error) return refuse(`"${text.slice(0, 40)}" is not an RFC 3339 time`, topic);
+      const said = parseRfc3339Seconds(text);
+      const ours = view?.lastCleaned ?? null;
+      // Later: the node's rules decide (a time too far ahead is refused), and the view says
+      // what came of it. Older: ours goes out.
+      if (ours === null || said > ours) report({ type: 'mqtt.time', lastCleaned: said, from: broker });
+      else {
+        household = said;
+        publishHouseholdTime();
+      }
+    };
+
+    client.on('connect', () => {
+      log.info(
+        { event: 'mqtt.connected', broker: options.broker },
+        `${trouble ? 'connected again' : 'connected'} to the MQTT broker ${options.broker}`,
+      );
+      trouble = null;
+      retryMs = FIRST_RETRY_MS;
+      household = null;
+      client.publish(topics.availability, 'online', { retain: true, qos: 1 });
+      const subscriptions = [topics.household, topics.sharedClean, ...(topics.haStatus ? [topics.haStatus] : [])];
+      // No echo of our own household time (MQTT 5 "no local").
+      client.subscribe(subscriptions, { qos: 1, nl: true }, (error) => {
+        if (error) return warnOnce(`cannot subscribe: ${error.message}`, {});
+        later(RETAINED_GRACE_MS, () => {
+          ready = true;
+          publishAll();
+        });
+      });
+    });
+    client.on('message', (topic, payload) => {
+      const text = payload.toString('utf8');
+      if (topic === topics.household) householdTime(topic, text);
+      else if (topic === topics.clean) {
+        if (text === PRESS) report({ type: 'cleaning.reported', source: 'mqtt' });
+        else refuse(`"${text.slice(0, 40)}" is not ${PRESS}`, topic);
+      } else if (topic === topics.haStatus && text === 'online') {
+        // Home Assistant restarted and forgot us.
+        later(BIRTH_DELAY_MS.least + Math.floor(random() * BIRTH_DELAY_MS.spread), publishAll);
+      }
+    });
+    client.on('error', (error) => warnOnce(problemOf(error), { code: (error as { code?: unknown }).code }));
+    client.on('close', () => {
+      ready = false;
+      if (stopped) return;
+      if (!trouble) warnOnce('the connection was lost', {});
+      later(retryMs, () => client.reconnect());
+      retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
+    });
+
+    receive((command) => {
+      const renamed = view !== null && view.name !== command.view.name;
+      view = command.view;
+      if (!ready) return;
+      // A new name (mDNS found ours taken) is a new device name in Home Assistant.
+      if (renamed) publishDiscovery();
+      publishView();
+    });
+
+    return () => {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      if (flushing) clearImmediate(flushing);
+      // "Disconnect with will": the broker tells Home Assistant that the node went.
+      client.end(false, { reasonCode: 4 });
+    };
+  });
+}

@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import { checkFlag, lastValue, UsageError, type RawFlags } from '../cli/args';
+
+/** How the node reaches the broker, and under which topics it speaks there. */
+export interface MqttOptions {
+  /** `mqtt://host:port` or `mqtts://host:port`, with neither user nor password: safe to log. */
+  broker: string;
+  username: string | null;
+  /** From --mqtt-password-file; never logged. */
+  password: string | null;
+  /** The node's own topics begin with it (default `cat-litter-reminder`). */
+  topic: string;
+  /** Home Assistant's discovery prefix; null with `--ha-discovery off`. */
+  haDiscovery: string | null;
+}
+
+export const DEFAULT_MQTT_TOPIC = 'cat-litter-reminder';
+export const DEFAULT_HA_DISCOVERY = 'homeassistant';
+
+/** A topic prefix: levels of printable characters without wildcards, no empty level. */
+const TOPIC_PREFIX = /^(?!\$)[^\s#+/]+(\/[^\s#+/]+)*$/;
+
+/** `mqtt://[user@]host[:port]` or `mqtts://…`: the broker, and the user when given. */
+function parseBroker(value: string): { broker: string; username: string | null } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--mqtt: "${value}" is not a URL; expected mqtt://[user@]host[:port] or mqtts://…`);
+  }
+  if (url.password !== '') {
+    // Named without the password: the error lands in logs and shell histories.
+    url.password = '';
+    throw new UsageError(
+      `--mqtt: ${url.href} holds a password; give it in a file with --mqtt-password-file instead, so that it is not in the command line`,
+    );
+  }
+  const where = url.href;
+  if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') {
+    throw new UsageError(`--mqtt: "${where}" is not mqtt:// or mqtts://`);
+  }
+  if (url.hostname === '') throw new UsageError(`--mqtt: "${where}" names no host`);
+  if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
+    throw new UsageError(`--mqtt: "${where}" has a path or query; expected mqtt://[user@]host[:port] only`);
+  }
+  const port = url.port === '' ? (url.protocol === 'mqtts:' ? 8883 : 1883) : Number(url.port);
+  return {
+    broker: `${url.protocol}//${url.hostname}:${port}`,
+    username: url.username === '' ? null : decodeURIComponent(url.username),
+  };
+}
+
+/** The password: the file's first line. A file that cannot be read stops the node before it starts. */
+function readPassword(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw new UsageError(`--mqtt-password-file: cannot read ${file} (${code}); nothing was started`);
+  }
+  const password = text.split(/\r?\n/)[0];
+  if (password === '') throw new UsageError(`--mqtt-password-file: ${file} is empty; expected the password`);
+  return password;
+}
+
+const prefix = (flags: RawFlags, name: string, fallback: string): string =>
+  checkFlag(name, lastValue(flags, name) ?? fallback, 'an MQTT topic without + or #, e.g. home/cats', (value) => {
+    if (!TOPIC_PREFIX.test(value)) throw new Error('not a topic prefix');
+    return value;
+  });
+
+/** The MQTT flags of `run`, or null without --mqtt. */
+export function readMqttOptions(flags: RawFlags): MqttOptions | null {
+  const url = lastValue(flags, 'mqtt');
+  const passwordFile = lastValue(flags, 'mqtt-password-file');
+  if (url === undefined) {
+    for (const other of ['mqtt-password-file', 'mqtt-topic', 'ha-discovery']) {
+      if (lastValue(flags, other) !== undefined) throw new UsageError(`--${other} needs --mqtt URL`);
+    }
+    return null;
+  }
+  const haDiscovery =
+    lastValue(flags, 'ha-discovery') === 'off' ? null : prefix(flags, 'ha-discovery', DEFAULT_HA_DISCOVERY);
+  return {
+    ...parseBroker(url),
+    password: passwordFile === undefined ? null : readPassword(passwordFile),
+    topic: prefix(flags, 'mqtt-topic', DEFAULT_MQTT_TOPIC),
+    haDiscovery,
+  };
+}

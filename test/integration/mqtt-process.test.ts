@@ -1,0 +1,269 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LEVELS } from '../../common/levels';
+import { hasMosquitto, Mosquitto, Watcher, type Received } from '../support/mosquitto';
+import { until } from '../support/until';
+import { freeUdpPort, NodeProcess, runCli, stopAll, tempDir, type LogRecord } from '../support/node-process';
+
+if (!hasMosquitto()) console.warn('MQTT tests skipped: they need Debian mosquitto');
+
+const configs = (watcher: Watcher, since = 0) =>
+  watcher.messages.filter((m) => m.at >= since && m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config'));
+const stateOf = (message: Received | undefined) =>
+  message ? (JSON.parse(message.payload) as { lastCleaned: string | null; level: string; due: boolean }) : undefined;
+const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'press';
+
+(hasMosquitto() ? describe : describe.skip)('a node on a real Mosquitto, as Home Assistant sees it', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let broker: Mosquitto;
+  let watcher: Watcher;
+  const nodes: NodeProcess[] = [];
+
+  const start = (name: string, extra: string[] = []) => {
+    const node = new NodeProcess([
+      ...['--name', name, '--state-file', path.join(temp.dir, name, 'state'), '--quiet-hours', 'off'],
+      ...['--mqtt', broker.url, ...extra],
+    ]);
+    nodes.push(node);
+    return node;
+  };
+  const connected = (node: NodeProcess, after = 0) =>
+    node.waitFor((r) => r.event === 'mqtt.connected' && Number(r.time) >= after, 'connected to the broker');
+  /** The node's topic id: the four hex digits of its instance id. */
+  const idOf = (name: string) => fs.readFileSync(path.join(temp.dir, name, 'instance-id'), 'utf8').trim();
+
+  beforeAll(async () => {
+    temp = tempDir();
+    broker = new Mosquitto(path.join(temp.dir, 'broker'));
+    await broker.start();
+    watcher = await Watcher.connect(broker.url);
+  });
+
+  afterAll(async () => {
+    await stopAll(nodes);
+    await watcher?.close();
+    await broker?.stop();
+    temp?.remove();
+  });
+
+  it('announces a device of four entities by retained discovery messages, stable across a restart', async () => {
+    let kitchen = start('kitchen');
+    await connected(kitchen);
+    const id = idOf('kitchen');
+    const availability = `cat-litter-reminder/${id}/availability`;
+    await watcher.waitFor((m) => m.topic === `cat-litter-reminder/${id}/state`, 'the state');
+    await watcher.waitFor((m) => m.topic === availability && m.payload === 'online', 'online');
+    const first = configs(watcher).filter((m) => m.topic.includes(id));
+    expect(first.map((m) => m.topic).sort()).toEqual(
+      [
+        `homeassistant/binary_sensor/cat_litter_reminder_${id}/due/config`,
+        `homeassistant/button/cat_litter_reminder_${id}/clean/config`,
+        `homeassistant/sensor/cat_litter_reminder_${id}/last_cleaned/config`,
+        `homeassistant/sensor/cat_litter_reminder_${id}/level/config`,
+      ].sort(),
+    );
+    const state = JSON.parse(watcher.latest(`cat-litter-reminder/${id}/state`)?.payload ?? '{}') as object;
+    const payloads = first.map((m) => JSON.parse(m.payload) as Record<string, unknown>);
+    for (const config of payloads) {
+      // What Home Assistant's MQTT integration requires and reads.
+      expect(config).toMatchObject({
+        name: expect.any(String),
+        unique_id: expect.stringMatching(/^cat-litter-reminder-[0-9a-f]{4}-/),
+        availability_topic: availability,
+        payload_available: 'online',
+        payload_not_available: 'offline',
+        device: {
+          identifiers: [`cat-litter-reminder-${id}`],
+          name: 'kitchen',
+          model: expect.any(String),
+          sw_version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+          configuration_url: expect.stringMatching(/^http:\/\/.+:\d+\/$/),
+        },
+        origin: { name: 'cat-litter-reminder', sw_version: expect.any(String) },
+      });
+      if (config.command_topic === undefined) expect(config.state_topic).toBe(`cat-litter-reminder/${id}/state`);
+      // Every field a template reads is in the state.
+      for (const [, field] of (typeof config.value_template === 'string' ? config.value_template : '').matchAll(
+        /value_json\.(\w+)/g,
+      )) {
+        expect(Object.keys(state)).toContain(field);
+      }
+    }
+    expect(new Set(payloads.map((config) => config.unique_id)).size).toBe(4);
+    expect(payloads.find((config) => config.device_class === 'enum')?.options).toEqual([...LEVELS]);
+    expect(payloads.find((config) => config.device_class === 'timestamp')?.name).toBe('Last cleaned');
+    expect(payloads.find((config) => config.device_class === 'problem')?.name).toBe('Litter box due');
+    expect(payloads.find((config) => config.command_topic)?.name).toBe('Cleaned now');
+    // Retained: Home Assistant, connecting later, gets them all.
+    const late = await Watcher.connect(broker.url, [`homeassistant/+/cat_litter_reminder_${id}/+/config`]);
+    await late.waitFor(() => late.messages.length === 4, 'the retained discovery messages');
+    expect(late.messages.every((m) => m.retain)).toBe(true);
+    await late.close();
+
+    // A restart: the same device and entities.
+    const stoppedAt = Date.now();
+    kitchen.kill('SIGTERM');
+    await kitchen.exited;
+    await watcher.waitFor((m) => m.topic === availability && m.payload === 'offline' && m.at >= stoppedAt, 'offline');
+    const restartedAt = Date.now();
+    kitchen = start('kitchen');
+    await connected(kitchen);
+    await watcher.waitFor(() => configs(watcher, restartedAt).length === 4, 'the discovery messages again');
+    const again = configs(watcher, restartedAt).map((m) => JSON.parse(m.payload) as { unique_id: string });
+    expect(again.map((config) => config.unique_id).sort()).toEqual(payloads.map((config) => config.unique_id).sort());
+  });
+
+  it('publishes a press as the "Last cleaned" state within a second, retained', async () => {
+    const kitchen = nodes[nodes.length - 1];
+    const id = idOf('kitchen');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const pressedAt = Date.now();
+    kitchen.press();
+    const pressed = await kitchen.waitFor((r) => isPress(r) && Number(r.time) >= pressedAt, 'the press');
+    const state = await watcher.waitFor(
+      (m) => m.topic === `cat-litter-reminder/${id}/state` && stateOf(m)?.lastCleaned === pressed.lastCleaned,
+      'the new state',
+    );
+    expect(state.at - pressedAt).toBeLessThan(1000);
+    // One message with the new time and its level: never the time with the old level.
+    expect(stateOf(state)).toMatchObject({ level: 'fresh', due: false });
+    expect(watcher.latest('cat-litter-reminder/household/last_cleaned')?.payload).toBe(pressed.lastCleaned);
+  });
+
+  it('records one cleaning for a press of "Cleaned now", however many nodes listen', async () => {
+    // Two more nodes. None shares UDP with another: the broker's household time joins them.
+    const kitchen = nodes[nodes.length - 1];
+    const hall = start('hall');
+    const attic = start('attic');
+    await Promise.all([connected(hall), connected(attic)]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const askedAt = Date.now();
+    await watcher.publish('cat-litter-reminder/household/clean', 'PRESS');
+    const everyone = [kitchen, hall, attic];
+    const recorded = await Promise.race(
+      everyone.map((node) => node.waitFor((r) => isPress(r) && Number(r.time) >= askedAt, 'the cleaning')),
+    );
+    expect(recorded.source).toBe('mqtt');
+    // Every node holds it (through the broker's household time), and no second one follows.
+    await Promise.all(
+      everyone.map((node) =>
+        node.waitFor((r) => r.event === 'time.changed' && r.lastCleaned === recorded.lastCleaned, 'the new time'),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const changes = everyone.flatMap((node) =>
+      node.records.filter((r) => r.event === 'time.changed' && Number(r.time) >= askedAt),
+    );
+    expect(changes.filter(isPress)).toHaveLength(1);
+    expect(new Set(changes.map((r) => r.lastCleaned))).toEqual(new Set([recorded.lastCleaned]));
+  });
+
+  it('goes offline by its last will when killed, and publishes everything again at Home Assistant’s birth', async () => {
+    const attic = nodes[nodes.length - 1];
+    const atticId = idOf('attic');
+    const killedAt = Date.now();
+    attic.kill('SIGKILL');
+    await watcher.waitFor(
+      (m) => m.topic === `cat-litter-reminder/${atticId}/availability` && m.payload === 'offline' && m.at >= killedAt,
+      'the last will',
+      5_000,
+    );
+    const hallId = idOf('hall');
+    const bornAt = Date.now();
+    await watcher.publish('homeassistant/status', 'online');
+    await watcher.waitFor(
+      () => configs(watcher, bornAt).filter((m) => m.topic.includes(hallId)).length === 4,
+      'the discovery messages after the birth',
+      5_000,
+    );
+    await watcher.waitFor(
+      (m) => m.at >= bornAt && m.topic === `cat-litter-reminder/${hallId}/state`,
+      'the state after the birth',
+    );
+  });
+
+  it('rides out a broker restart: one warning, then connected again and everything republished', async () => {
+    const hall = nodes[nodes.length - 2];
+    const hallId = idOf('hall');
+    const stoppedAt = Date.now();
+    await broker.stop();
+    await hall.waitFor((r) => r.event === 'mqtt.unavailable' && Number(r.time) >= stoppedAt, 'the warning');
+    hall.press(); // the node runs on without the broker
+    await hall.waitFor((r) => isPress(r) && Number(r.time) >= stoppedAt, 'a press meanwhile');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const restartedAt = Date.now();
+    await broker.start();
+    await connected(hall, restartedAt);
+    // The broker lost every retained message: the node's come back.
+    await watcher.waitFor(
+      () => configs(watcher, restartedAt).filter((m) => m.topic.includes(hallId)).length === 4,
+      'the discovery messages after the restart',
+      15_000,
+    );
+    const warnings = hall.records.filter((r) => r.event === 'mqtt.unavailable' && Number(r.time) >= stoppedAt);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].broker).toBe(broker.url);
+  }, 30_000);
+});
+
+(hasMosquitto() ? describe : describe.skip)('a node and a broker that wants a password', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let broker: Mosquitto;
+  const nodes: NodeProcess[] = [];
+
+  beforeAll(async () => {
+    temp = tempDir();
+    broker = new Mosquitto(path.join(temp.dir, 'broker'), { cat: 'right-password' });
+    await broker.start();
+  });
+  afterAll(async () => {
+    await stopAll(nodes);
+    await broker?.stop();
+    temp?.remove();
+  });
+
+  const passwordFile = (password: string) => {
+    const file = path.join(temp.dir, `password-${password}`);
+    fs.writeFileSync(file, `${password}\n`);
+    return file;
+  };
+  const url = () => broker.url.replace('//', '//cat@');
+
+  it('connects with the password from its file', async () => {
+    const node = new NodeProcess(['--mqtt', url(), '--mqtt-password-file', passwordFile('right-password')]);
+    nodes.push(node);
+    await node.waitFor((r) => r.event === 'mqtt.connected', 'connected');
+  });
+
+  it('says once that the credentials were refused, never the password, and runs on', async () => {
+    const node = new NodeProcess(['--mqtt', url(), '--mqtt-password-file', passwordFile('wrong-password')]);
+    nodes.push(node);
+    const warning = await node.waitFor((r) => r.event === 'mqtt.unavailable', 'the warning');
+    expect(String(warning.problem)).toMatch(/refused our credentials/);
+    // Tried again after 1 s and 2 s: still one warning.
+    await until(() => broker.log.join('').split('not authorised').length - 1 >= 3, 'two more attempts', 10_000);
+    node.press();
+    await node.waitFor(isPress, 'a press all the same');
+    expect(node.records.filter((r) => r.event === 'mqtt.unavailable')).toHaveLength(1);
+    expect(JSON.stringify(node.records)).not.toContain('wrong-password');
+  });
+
+  it('exits with status 2 naming a password file it cannot read, before anything starts', async () => {
+    const missing = path.join(temp.dir, 'no-such-file');
+    const result = await runCli([
+      'run',
+      '--hardware',
+      'sim',
+      '--no-mdns',
+      '--port',
+      String(freeUdpPort()),
+      '--mqtt',
+      url(),
+      '--mqtt-password-file',
+      missing,
+    ]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(missing);
+    expect(result.stdout).toBe('');
+  });
+});
