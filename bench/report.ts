@@ -1,9 +1,10 @@
 import type { IdleFigures } from './lan-figures';
+import type { MqttFigures } from './mqtt-figures';
 import type { PageFigures } from './page-figures';
 import type { RoundTripFigures, RoundTrips } from './round-trips';
 import { summarize } from './stats';
 
-export interface Figures extends IdleFigures, PageFigures {
+export interface Figures extends IdleFigures, PageFigures, MqttFigures {
   propagationMs: number[];
   /** The same with the state files on tmpfs: the protocol and the processing without the disk. */
   propagationTmpfsMs: number[];
@@ -73,6 +74,19 @@ export function judge(figures: Figures): JudgedFigure[] {
       original: '–',
       met: figures.residentMb <= 64,
       values: { mb: figures.residentMb, anonymousMb: figures.anonymousMb },
+    },
+    latencyRow('press → its state on the MQTT broker (Home Assistant)', figures.pressToBrokerMs, 'presses', {
+      target: 'p50 ≤ 20 ms',
+      original: '–',
+      met: ({ p50 }) => p50 <= 20,
+    }),
+    {
+      figure: 'resident memory with MQTT on (no peers, after 20 presses)',
+      measured: `${figures.mqttResidentMb.toFixed(1)} MB (${figures.plainResidentMb.toFixed(1)} MB the same node without --mqtt)`,
+      target: '≤ 72 MB',
+      original: '–',
+      met: figures.mqttResidentMb <= 72,
+      values: { mb: figures.mqttResidentMb, withoutMqttMb: figures.plainResidentMb },
     },
     latencyRow('start-up to first frame', figures.startUpMs, 'starts', {
       target: 'every start ≤ 1 s',

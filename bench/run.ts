@@ -14,6 +14,7 @@ import { measureButtonToStrip } from './button-to-strip';
 import type { LanBench } from './host-process';
 import { measureIdle, measurePropagation, measureStartUp } from './lan-figures';
 import { prepareRustReference } from './reference';
+import { measureMqtt } from './mqtt-figures';
 import { measurePage } from './page-figures';
 import { measureRoundTrips } from './round-trips';
 import { figureTable, judge, type Figures } from './report';
@@ -95,6 +96,8 @@ async function main(): Promise<number> {
     const idle = await measureIdle(bench, clusterHosts, sender, { fromMs: 70_000, ms: 55_000 });
     log('the page: a press on one node to the event on a page open on another (20 presses), GET /api/state');
     const page = await measurePage(bench, clusterHosts.slice(0, 2), sender, 20);
+    log('MQTT: a press to its state on a Mosquitto on loopback (20 presses), memory with and without --mqtt');
+    const mqtt = await measureMqtt(bench, 20, 1);
 
     const figures: Figures = {
       roundTrips,
@@ -104,6 +107,7 @@ async function main(): Promise<number> {
       propagationTmpfsMs,
       ...idle,
       ...page,
+      ...mqtt,
     };
     const results = { machine: machine(), figures: judge(figures) };
     process.stdout.write(figureTable(results.figures, results.machine));

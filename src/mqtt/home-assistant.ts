@@ -147,7 +147,8 @@ export function discoveryMessages(
       JSON.stringify({
         ...entity.config,
         unique_id: `cat-litter-reminder-${identity.id}-${entity.key.replace(/_/g, '-')}`,
-        object_id: `${identity.name}_${entity.key}`.replace(/[^a-zA-Z0-9_]/g, '_').toLowerCase(),
+        // The entity id Home Assistant gives it: binary_sensor.kitchen_3f2a_litter_box_due.
+        object_id: `${identity.name} ${String(entity.config.name)}`.replace(/[^a-zA-Z0-9]+/g, '_').toLowerCase(),
         availability_topic: topics.availability,
         payload_available: 'online',
         payload_not_available: 'offline',
