@@ -128,6 +128,10 @@ const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'pr
     // One message with the new time and its level: never the time with the old level.
     expect(stateOf(state)).toMatchObject({ level: 'fresh', due: false });
     expect(watcher.latest('cat-litter-reminder/household/last_cleaned')?.payload).toBe(pressed.lastCleaned);
+    // Once per change: nothing more while the level stays.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const since = watcher.messages.filter((m) => m.at >= pressedAt && m.topic === `cat-litter-reminder/${id}/state`);
+    expect(since).toHaveLength(1);
   });
 
   it('records one cleaning for a press of "Cleaned now", however many nodes listen', async () => {

@@ -26,9 +26,11 @@ export class Mosquitto {
     private readonly dir: string,
     private readonly users: Record<string, string> | null = null,
     port?: number,
+    /** A TLS listener with this certificate and key (PEM files) instead of plain MQTT. */
+    private readonly tls: { cert: string; key: string } | null = null,
   ) {
     this.port = port ?? freeTcpPort();
-    this.url = `mqtt://127.0.0.1:${this.port}`;
+    this.url = tls ? `mqtts://localhost:${this.port}` : `mqtt://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
@@ -42,6 +44,7 @@ export class Mosquitto {
       'log_type all',
       'user root',
     ];
+    if (this.tls) lines.push(`certfile ${this.tls.cert}`, `keyfile ${this.tls.key}`);
     if (this.users) {
       const passwords = path.join(this.dir, 'passwords');
       fs.writeFileSync(passwords, '');

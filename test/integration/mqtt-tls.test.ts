@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hasMosquitto, Mosquitto } from '../support/mosquitto';
+import { NodeProcess, stopAll, tempDir } from '../support/node-process';
+
+const hasOpenssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasOpenssl) console.warn('the MQTT over TLS test skipped: it needs openssl to make certificates');
+
+/** A CA of the household's own, and a certificate it signed for localhost. */
+function certificates(dir: string): { ca: string; cert: string; key: string } {
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
+  fs.writeFileSync(file('san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'san.cnf',
+    '-out',
+    'server.pem',
+  );
+  return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+}
+
+(hasMosquitto() && hasOpenssl ? describe : describe.skip)('a node and a broker over TLS (mqtts://)', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let broker: Mosquitto;
+  let ca: string;
+  const nodes: NodeProcess[] = [];
+
+  beforeAll(async () => {
+    temp = tempDir();
+    const files = certificates(temp.dir);
+    ca = files.ca;
+    broker = new Mosquitto(path.join(temp.dir, 'broker'), null, undefined, files);
+    await broker.start();
+  });
+  afterAll(async () => {
+    await stopAll(nodes);
+    await broker?.stop();
+    temp?.remove();
+  });
+
+  it('connects to a broker whose certificate the system trusts (here: the CA given by NODE_EXTRA_CA_CERTS)', async () => {
+    const node = new NodeProcess(['--mqtt', broker.url], { env: { NODE_EXTRA_CA_CERTS: ca } });
+    nodes.push(node);
+    await node.waitFor((r) => r.event === 'mqtt.connected', 'connected over TLS');
+  });
+
+  it('refuses a certificate it cannot check, with one warning that says so, and runs on', async () => {
+    const node = new NodeProcess(['--mqtt', broker.url]);
+    nodes.push(node);
+    const warning = await node.waitFor((r) => r.event === 'mqtt.unavailable', 'the warning');
+    expect(String(warning.problem)).toMatch(/certificate/);
+    expect(node.records.some((r) => r.event === 'mqtt.connected')).toBe(false);
+  });
+});
