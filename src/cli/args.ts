@@ -64,15 +64,28 @@ export function lastValue(flags: RawFlags, name: string): string | undefined {
   return values ? values[values.length - 1] : undefined;
 }
 
+// Flags that came from a configuration file are named by where they are in it.
+const labels = new WeakMap<RawFlags, Record<string, string>>();
+
+/** Names each flag of `flags` in errors by `named` (a file's line and key) instead of `--flag`. */
+export function labelFlags(flags: RawFlags, named: Record<string, string>): RawFlags {
+  labels.set(flags, named);
+  return flags;
+}
+
+/** How errors name a flag: `--leds`, or `config.yaml line 4: strip.leds` for one from a file. */
+export const flagLabel = (flags: RawFlags, name: string): string => labels.get(flags)?.[name] ?? `--${name}`;
+
 /**
  * Runs a superstruct check over a flag's value and turns a failure into a
  * UsageError that says what was expected, in words rather than in a pattern.
+ * `label` names the flag (`--leds`, or where the file says it).
  */
-export function checkFlag<T>(name: string, value: string, expected: string, check: (value: string) => T): T {
+export function checkFlag<T>(label: string, value: string, expected: string, check: (value: string) => T): T {
   try {
     return check(value);
   } catch (error) {
     const why = error instanceof StructError ? '' : `: ${(error as Error).message}`;
-    throw new UsageError(`--${name}: "${value}" is not valid${why}; expected ${expected}`);
+    throw new UsageError(`${label}: "${value}" is not valid${why}; expected ${expected}`);
   }
 }

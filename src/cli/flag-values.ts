@@ -1,6 +1,6 @@
 import { coerce, create, integer, max, min, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
-import { checkFlag, lastValue, type RawFlags } from './args';
+import { checkFlag, flagLabel, lastValue, type RawFlags } from './args';
 
 const wholeNumber = (low: number, high: number) =>
   coerce(min(max(integer(), high), low), pattern(string(), /^-?\d+$/), (text) => Number(text));
@@ -11,7 +11,7 @@ const HostPort = pattern(string(), /^[^\s:[\]]+:\d{1,5}$/);
 export function flagReader(flags: RawFlags) {
   const read = <T>(name: string, fallback: T, expected: string, check: (value: string) => T): T => {
     const value = lastValue(flags, name);
-    return value === undefined ? fallback : checkFlag(name, value, expected, check);
+    return value === undefined ? fallback : checkFlag(flagLabel(flags, name), value, expected, check);
   };
   return {
     read,
@@ -19,7 +19,12 @@ export function flagReader(flags: RawFlags) {
       read(name, fallback, `a whole number from ${low} to ${high}`, (value) => create(value, wholeNumber(low, high))),
     peers: (): PeerAddress[] =>
       (flags.peer ?? []).map((value) =>
-        checkFlag('peer', value, 'HOST:PORT (an IPv4 address or host name) with a port from 1 to 65535', parsePeer),
+        checkFlag(
+          flagLabel(flags, 'peer'),
+          value,
+          'HOST:PORT (an IPv4 address or host name) with a port from 1 to 65535',
+          parsePeer,
+        ),
       ),
   };
 }

@@ -8,6 +8,7 @@ Commands:
   status           show every node of the household and its time
   reset            "cleaned now" (or --at an earlier time) on every node
   history          the household's cleanings: when, after how long, where, how
+  config           print the configuration in force (config check: validate it)
   install-service  install and enable the systemd unit that runs a node at boot
 
 Flags:
@@ -28,9 +29,18 @@ Nodes find each other by mDNS (_cat._udp) and agree over UDP on the latest time
 of a cleaning; original Rust nodes take part as they are.
 
 Strip colours: light green < 8 h, dark green < 12 h, orange < 24 h, red < 26 h,
-then blinking red; dim blue while the time of the last cleaning is unknown.
+then blinking red (the hours are --levels); dim blue while the time of the last
+cleaning is unknown.
+
+Settings come from the flags, then the configuration file, then the defaults:
+--config PATH, else /etc/cat-litter-reminder/config.yaml, else
+$XDG_CONFIG_HOME/cat-litter-reminder/config.yaml (~/.config/…), when there.
+SIGHUP reads the file again (systemctl reload).
 
 Flags (a flag given twice: the last one wins):
+  --config PATH         the configuration file (YAML; every key: docs/configuration.md)
+  --levels A,B,C,D      when settled, due soon, due now and overdue begin after a
+                        cleaning, strictly increasing (default 8h,12h,24h,26h)
   --hardware auto|rpi|terminal|sim
                         rpi: WS2812 strip and GPIO button; terminal: the strip drawn in
                         this terminal (space = cleaned now, q = quit); sim: only log

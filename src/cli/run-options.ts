@@ -4,7 +4,11 @@ import type { QuietHours } from '../../machines/quiet-hours';
 import { parseInspectTarget, type InspectTarget } from '../inspection';
 import { readMqttOptions, type MqttOptions } from '../mqtt/mqtt-options';
 import { defaultStatePath } from '../state-file';
-import { readFlags, type FlagSpecs } from './args';
+import type { LevelThresholds } from '../../common/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { configPath, loadConfig, type FileOrigin } from '../config/config-file';
+import { parseLevels } from '../config/levels-flag';
+import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './args';
 import { flagReader } from './flag-values';
 
 export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;
@@ -32,6 +36,10 @@ export interface RunOptions {
   inspect: InspectTarget | null;
   /** null without --mqtt: nothing of MQTT is loaded. */
   mqtt: MqttOptions | null;
+  /** When each level begins after a cleaning. */
+  thresholds: LevelThresholds;
+  /** The configuration file read, or null for none. */
+  configFile: string | null;
 }
 
 export const RUN_FLAGS: FlagSpecs = {
@@ -53,6 +61,8 @@ export const RUN_FLAGS: FlagSpecs = {
   'no-http': { value: false },
   peer: { value: true, repeatable: true },
   inspect: { value: true, optional: true },
+  config: { value: true },
+  levels: { value: true },
   mqtt: { value: true },
   'mqtt-password-file': { value: true },
   'mqtt-topic': { value: true },
@@ -98,14 +108,62 @@ export function systemTimeZone(): string {
   return zone && is(zone, TimeZoneFlag) ? zone : 'UTC';
 }
 
+/** Where a setting came from: the command line, the file (its line and key), or neither (the default). */
+export type SettingSource = 'flag' | FileOrigin;
+
+/** The flags of the command line and of the configuration file, merged: the command line wins. */
+export interface ResolvedFlags {
+  flags: RawFlags;
+  file: string | null;
+  sources: Record<string, SettingSource>;
+}
+
+/** Flags that one key of the file sets together: a flag of the group on the command line replaces them all. */
+const FLAG_GROUPS = [['no-http', 'http-port']];
+
+/** Reads the command line and the file it names (or the default one). Throws UsageError naming what is wrong. */
+export function resolveRunFlags(argv: readonly string[], env: NodeJS.ProcessEnv): ResolvedFlags {
+  const given = readFlags(argv, RUN_FLAGS);
+  if (given.config?.length && lastValue(given, 'config') === '') {
+    throw new UsageError('--config: "" is not valid; expected a file path');
+  }
+  const file = given.help ? null : configPath(lastValue(given, 'config') ?? null, env);
+  const loaded = file === null ? { flags: {}, origins: {} as Record<string, FileOrigin> } : loadConfig(file);
+  const flags: RawFlags = { ...loaded.flags };
+  const sources: Record<string, SettingSource> = { ...loaded.origins };
+  for (const [name, values] of Object.entries(given)) {
+    for (const other of FLAG_GROUPS.find((group) => group.includes(name)) ?? [name]) {
+      delete flags[other];
+      delete sources[other];
+    }
+    flags[name] = values;
+    sources[name] = 'flag';
+  }
+  const labels: Record<string, string> = {};
+  for (const [name, source] of Object.entries(sources)) {
+    if (source !== 'flag') labels[name] = `${source.file} line ${source.line}: ${source.key}`;
+  }
+  return { flags: labelFlags(flags, labels), file, sources };
+}
+
 /** `undefined` when `--help` was asked for. Throws UsageError on anything else that is wrong. */
 export function parseRunOptions(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   stdoutIsTty: boolean,
 ): RunOptions | undefined {
-  const flags = readFlags(argv, RUN_FLAGS);
+  const { flags, file } = resolveRunFlags(argv, env);
   if (flags.help) return undefined;
+  return runOptionsFrom(flags, file, env, stdoutIsTty);
+}
+
+/** The options of `run` from flags already merged with the file's. */
+export function runOptionsFrom(
+  flags: RawFlags,
+  configFile: string | null,
+  env: NodeJS.ProcessEnv,
+  stdoutIsTty: boolean,
+): RunOptions {
   const { read, whole, peers } = flagReader(flags);
   const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
     read(name, fallback, `one of ${choices.join(', ')}`, (value) => create(value, enums(choices)));
@@ -143,5 +201,12 @@ export function parseRunOptions(
       parseInspectTarget,
     ),
     mqtt: readMqttOptions(flags),
+    thresholds: read(
+      'levels',
+      DEFAULT_THRESHOLDS,
+      'four durations, strictly increasing, such as 8h,12h,24h,26h',
+      parseLevels,
+    ),
+    configFile,
   };
 }

@@ -1,8 +1,8 @@
 import { formatDuration } from '../../common/durations';
 import { SOURCE_WORDS, type Cleaning } from '../../common/history';
-import { LEVEL_COLOURS, LEVEL_NAMES } from '../../common/levels';
+import { LEVEL_COLOURS, LEVEL_NAMES, type LevelThresholds } from '../../common/levels';
 import { renderBlocks } from '../../hardware/terminal-text';
-import { DEFAULT_THRESHOLDS, levelAt } from '../../machines/levels';
+import { levelAt } from '../../machines/levels';
 import { formatLocal } from '../local-time';
 
 /**
@@ -10,13 +10,19 @@ import { formatLocal } from '../local-time';
  * one), newest first: when, how long after the previous one, where, how. With `colour`,
  * each row begins with the colour the strip had reached when it was cleaned.
  */
-export function historyTable(oldestFirst: readonly Cleaning[], limit: number, timeZone: string, colour: boolean) {
+export function historyTable(
+  oldestFirst: readonly Cleaning[],
+  limit: number,
+  timeZone: string,
+  colour: boolean,
+  thresholds: LevelThresholds,
+) {
   const header = ['WHEN', 'AFTER', 'LEVEL REACHED', 'WHERE', 'HOW'];
   const shown = oldestFirst.slice(-limit);
   const offset = oldestFirst.length - shown.length;
   const rows = shown.map((cleaning, i) => {
     const previous = oldestFirst[offset + i - 1] as Cleaning | undefined;
-    const level = previous ? levelAt(previous.at, cleaning.at, DEFAULT_THRESHOLDS) : null;
+    const level = previous ? levelAt(previous.at, cleaning.at, thresholds) : null;
     return {
       level,
       cells: [

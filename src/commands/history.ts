@@ -11,6 +11,7 @@ import { statsLine } from '../../common/history-view';
 import { historyTable } from './history-report';
 import { HouseholdProbe } from './household';
 import { readTimeoutMs } from './probe-options';
+import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
 
 export const HISTORY_HELP = `Usage: cat-litter-reminder history [flags]
 
@@ -27,6 +28,7 @@ Flags:
   --node HOST[:PORT]    ask this node (its page's port; default 5380) instead of
                         the first found by mDNS
   --timeout SECONDS     bounds the whole command (default 3)
+${LEVEL_HELP}
   --help                show this help
 
 Exit status: 0 when a node answered, 1 when none was found or it did not answer,
@@ -34,6 +36,7 @@ Exit status: 0 when a node answered, 1 when none was found or it did not answer,
 `;
 
 const HISTORY_FLAGS: FlagSpecs = {
+  ...LEVEL_FLAGS,
   help: { value: false },
   json: { value: false },
   limit: { value: true },
@@ -54,7 +57,7 @@ const StatsAnswer = type({
 function readNode(flags: RawFlags): HttpNode | null {
   const value = lastValue(flags, 'node');
   if (value === undefined) return null;
-  return checkFlag('node', value, 'HOST or HOST:PORT, the port from 1 to 65535', (text) => {
+  return checkFlag('--node', value, 'HOST or HOST:PORT, the port from 1 to 65535', (text) => {
     create(text, NodeFlag);
     const [address, port = String(DEFAULT_HTTP_PORT)] = text.split(':');
     return { address, port: create(Number(port), min(max(number(), 65535), 1)) };
@@ -79,6 +82,7 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   const limit = whole('limit', 20, 1, 10_000);
   const timeoutMs = readTimeoutMs(flags);
   const named = readNode(flags);
+  const thresholds = commandThresholds(flags, process.env);
   const started = Date.now();
   const node = await findNode(named, started + timeoutMs);
   if (!node) {
@@ -113,6 +117,8 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const colour = Boolean(process.stdout.isTTY);
-  process.stdout.write(`${historyTable(oldestFirst, limit, systemTimeZone(), colour)}\n\n${statsLine(stats)}\n`);
+  process.stdout.write(
+    `${historyTable(oldestFirst, limit, systemTimeZone(), colour, thresholds)}\n\n${statsLine(stats)}\n`,
+  );
   return 0;
 }

@@ -1,7 +1,7 @@
 import { peerKey } from '../../machines/cluster-events';
-import { LEVEL_COLOURS, type Level } from '../../common/levels';
+import { LEVEL_COLOURS, type Level, type LevelThresholds } from '../../common/levels';
 import type { HouseholdEntry } from '../../common/page-text';
-import { DEFAULT_THRESHOLDS, levelAt } from '../../machines/levels';
+import { levelAt } from '../../machines/levels';
 import { formatDuration } from '../../common/durations';
 import { renderBlocks } from '../../hardware/terminal-text';
 import { formatLocal } from '../local-time';
@@ -16,7 +16,12 @@ export interface NodeStatus extends Omit<HouseholdNode, 'http'> {
   disagrees: boolean;
 }
 
-export function nodeStatuses(nodes: Iterable<HouseholdNode>, answers: Answers, now: number): NodeStatus[] {
+export function nodeStatuses(
+  nodes: Iterable<HouseholdNode>,
+  answers: Answers,
+  now: number,
+  thresholds: LevelThresholds,
+): NodeStatus[] {
   const times = [...answers.values()].filter((time): time is number => time !== null);
   const newest = times.length > 0 ? Math.max(...times) : null;
   return [...nodes]
@@ -28,7 +33,7 @@ export function nodeStatuses(nodes: Iterable<HouseholdNode>, answers: Answers, n
         ...node,
         answered,
         lastCleaned,
-        level: answered ? levelAt(lastCleaned, now, DEFAULT_THRESHOLDS) : ('unreachable' as const),
+        level: answered ? levelAt(lastCleaned, now, thresholds) : ('unreachable' as const),
         disagrees: answered && lastCleaned !== newest,
       };
     })

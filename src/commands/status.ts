@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { commandFlags, type FlagSpecs } from '../cli/args';
+import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
 import { systemTimeZone } from '../cli/run-options';
 import { HouseholdProbe } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
@@ -16,17 +17,19 @@ Flags:
   --json                a JSON array, one object per node: {"name", "address",
                         "port", "lastCleaned" (RFC 3339 or null), "ageSeconds",
                         "level"}; a node that did not answer has level "unreachable"
+${LEVEL_HELP}
 ${PROBE_HELP}
 
 Exit status: 0 when at least one node answered, 1 when none did, 2 on bad flags.
 `;
 
-const STATUS_FLAGS: FlagSpecs = { ...PROBE_FLAGS, json: { value: false } };
+const STATUS_FLAGS: FlagSpecs = { ...PROBE_FLAGS, ...LEVEL_FLAGS, json: { value: false } };
 
 export async function statusCommand(argv: readonly string[]): Promise<number> {
   const flags = commandFlags(argv, STATUS_FLAGS, STATUS_HELP);
   if (!flags) return 0;
   const options = readProbeOptions(flags);
+  const thresholds = commandThresholds(flags, process.env);
   const deadline = Date.now() + options.timeoutMs;
   const log = pino({ level: 'warn', base: undefined }, process.stderr);
   const probe = new HouseholdProbe({ ...options, log });
@@ -34,7 +37,7 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   await probe.exchange({ type: 'RequestState' }, deadline, Math.min(1500, options.timeoutMs / 2));
   await probe.close();
   const now = Date.now();
-  const statuses = nodeStatuses(probe.nodes.values(), probe.answers, now);
+  const statuses = nodeStatuses(probe.nodes.values(), probe.answers, now, thresholds);
   if (flags.json) {
     process.stdout.write(`${statusJson(statuses, now)}\n`);
   } else if (statuses.length > 0) {

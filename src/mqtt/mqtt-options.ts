@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { checkFlag, lastValue, UsageError, type RawFlags } from '../cli/args';
+import { checkFlag, flagLabel, lastValue, UsageError, type RawFlags } from '../cli/args';
 
 /** How the node reaches the broker, and under which topics it speaks there. */
 export interface MqttOptions {
@@ -8,6 +8,8 @@ export interface MqttOptions {
   username: string | null;
   /** From --mqtt-password-file; never logged. */
   password: string | null;
+  /** Where the password was read (not a secret: `config` shows it). */
+  passwordFile: string | null;
   /** The node's own topics begin with it (default `cat-litter-reminder`). */
   topic: string;
   /** Home Assistant's discovery prefix; null with `--ha-discovery off`. */
@@ -21,27 +23,27 @@ export const DEFAULT_HA_DISCOVERY = 'homeassistant';
 const TOPIC_PREFIX = /^(?!\$)[^\s#+/]+(\/[^\s#+/]+)*$/;
 
 /** `mqtt://[user@]host[:port]` or `mqtts://…`: the broker, and the user when given. */
-function parseBroker(value: string): { broker: string; username: string | null } {
+function parseBroker(value: string, label: string): { broker: string; username: string | null } {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--mqtt: "${value}" is not a URL; expected mqtt://[user@]host[:port] or mqtts://…`);
+    throw new UsageError(`${label}: "${value}" is not a URL; expected mqtt://[user@]host[:port] or mqtts://…`);
   }
   if (url.password !== '') {
     // Named without the password: the error lands in logs and shell histories.
     url.password = '';
     throw new UsageError(
-      `--mqtt: ${url.href} holds a password; give it in a file with --mqtt-password-file instead, so that it is not in the command line`,
+      `${label}: ${url.href} holds a password; give it in a file with --mqtt-password-file instead, so that it is not in the command line`,
     );
   }
   const where = url.href;
   if (url.protocol !== 'mqtt:' && url.protocol !== 'mqtts:') {
-    throw new UsageError(`--mqtt: "${where}" is not mqtt:// or mqtts://`);
+    throw new UsageError(`${label}: "${where}" is not mqtt:// or mqtts://`);
   }
-  if (url.hostname === '') throw new UsageError(`--mqtt: "${where}" names no host`);
+  if (url.hostname === '') throw new UsageError(`${label}: "${where}" names no host`);
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
-    throw new UsageError(`--mqtt: "${where}" has a path or query; expected mqtt://[user@]host[:port] only`);
+    throw new UsageError(`${label}: "${where}" has a path or query; expected mqtt://[user@]host[:port] only`);
   }
   const port = url.port === '' ? (url.protocol === 'mqtts:' ? 8883 : 1883) : Number(url.port);
   return {
@@ -51,24 +53,29 @@ function parseBroker(value: string): { broker: string; username: string | null }
 }
 
 /** The password: the file's first line. A file that cannot be read stops the node before it starts. */
-function readPassword(file: string): string {
+function readPassword(file: string, label: string): string {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw new UsageError(`--mqtt-password-file: cannot read ${file} (${code}); nothing was started`);
+    throw new UsageError(`${label}: cannot read ${file} (${code}); nothing was started`);
   }
   const password = text.split(/\r?\n/)[0];
-  if (password === '') throw new UsageError(`--mqtt-password-file: ${file} is empty; expected the password`);
+  if (password === '') throw new UsageError(`${label}: ${file} is empty; expected the password`);
   return password;
 }
 
 const prefix = (flags: RawFlags, name: string, fallback: string): string =>
-  checkFlag(name, lastValue(flags, name) ?? fallback, 'an MQTT topic without + or #, e.g. home/cats', (value) => {
-    if (!TOPIC_PREFIX.test(value)) throw new Error('not a topic prefix');
-    return value;
-  });
+  checkFlag(
+    flagLabel(flags, name),
+    lastValue(flags, name) ?? fallback,
+    'an MQTT topic without + or #, e.g. home/cats',
+    (value) => {
+      if (!TOPIC_PREFIX.test(value)) throw new Error('not a topic prefix');
+      return value;
+    },
+  );
 
 /** The MQTT flags of `run`, or null without --mqtt. */
 export function readMqttOptions(flags: RawFlags): MqttOptions | null {
@@ -76,15 +83,17 @@ export function readMqttOptions(flags: RawFlags): MqttOptions | null {
   const passwordFile = lastValue(flags, 'mqtt-password-file');
   if (url === undefined) {
     for (const other of ['mqtt-password-file', 'mqtt-topic', 'ha-discovery']) {
-      if (lastValue(flags, other) !== undefined) throw new UsageError(`--${other} needs --mqtt URL`);
+      if (lastValue(flags, other) !== undefined)
+        throw new UsageError(`${flagLabel(flags, other)} needs --mqtt URL (mqtt.url)`);
     }
     return null;
   }
   const haDiscovery =
     lastValue(flags, 'ha-discovery') === 'off' ? null : prefix(flags, 'ha-discovery', DEFAULT_HA_DISCOVERY);
   return {
-    ...parseBroker(url),
-    password: passwordFile === undefined ? null : readPassword(passwordFile),
+    ...parseBroker(url, flagLabel(flags, 'mqtt')),
+    password: passwordFile === undefined ? null : readPassword(passwordFile, flagLabel(flags, 'mqtt-password-file')),
+    passwordFile: passwordFile ?? null,
     topic: prefix(flags, 'mqtt-topic', DEFAULT_MQTT_TOPIC),
     haDiscovery,
   };

@@ -4,7 +4,6 @@ import { createActor } from 'xstate';
 import { clusterMachine } from '../../machines/clusterMachine';
 import { displayMachine } from '../../machines/displayMachine';
 import { historyMachine } from '../../machines/historyMachine';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { nodeMachine } from '../../machines/nodeMachine';
 import { reminderMachine } from '../../machines/reminderMachine';
 import { storeMachine } from '../../machines/storeMachine';
@@ -51,7 +50,7 @@ export function createNode(
               port: options.httpPort,
               udpPort: options.port,
               timeZone: options.timeZone,
-              thresholds: DEFAULT_THRESHOLDS,
+              thresholds: options.thresholds,
               log,
             }),
           }),
@@ -89,7 +88,7 @@ export function createNode(
       name,
       quietHours: options.quietHours,
       timeZone: options.timeZone,
-      thresholds: DEFAULT_THRESHOLDS,
+      thresholds: options.thresholds,
       clock: wallClock,
       peers: options.peers,
       random: Math.random,

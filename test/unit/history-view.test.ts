@@ -72,7 +72,7 @@ describe('the history command’s table', () => {
       source: 'button' as const,
       node: 'kitchen-3f2a',
     }));
-    expect(historyTable(oldestFirst, 2, 'UTC', false).split('\n')).toEqual([
+    expect(historyTable(oldestFirst, 2, 'UTC', false, DEFAULT_THRESHOLDS).split('\n')).toEqual([
       'WHEN              AFTER    LEVEL REACHED  WHERE         HOW',
       '2026-01-15 12:00  1 d 1 h  due now        kitchen-3f2a  button',
       '2026-01-14 11:00  1 d 1 h  due now        kitchen-3f2a  button',

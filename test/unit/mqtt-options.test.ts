@@ -20,8 +20,8 @@ const refusal = (...argv: string[]) => {
 describe('the MQTT flags of run', () => {
   it('is nothing without --mqtt, and refuses the other MQTT flags alone', () => {
     expect(read()).toBeNull();
-    expect(refusal('--mqtt-topic', 'x')).toBe('--mqtt-topic needs --mqtt URL');
-    expect(refusal('--ha-discovery', 'off')).toBe('--ha-discovery needs --mqtt URL');
+    expect(refusal('--mqtt-topic', 'x')).toBe('--mqtt-topic needs --mqtt URL (mqtt.url)');
+    expect(refusal('--ha-discovery', 'off')).toBe('--ha-discovery needs --mqtt URL (mqtt.url)');
   });
 
   it('reads the broker, its default ports, the user, and the topic prefixes', () => {
@@ -29,11 +29,19 @@ describe('the MQTT flags of run', () => {
       broker: 'mqtt://broker.local:1883',
       username: null,
       password: null,
+      passwordFile: null,
       topic: 'cat-litter-reminder',
       haDiscovery: 'homeassistant',
     });
     expect(read('--mqtt', 'mqtts://cat%40home@10.0.0.5', '--mqtt-topic', 'home/cats', '--ha-discovery', 'off')).toEqual(
-      { broker: 'mqtts://10.0.0.5:8883', username: 'cat@home', password: null, topic: 'home/cats', haDiscovery: null },
+      {
+        broker: 'mqtts://10.0.0.5:8883',
+        username: 'cat@home',
+        password: null,
+        passwordFile: null,
+        topic: 'home/cats',
+        haDiscovery: null,
+      },
     );
     expect(read('--mqtt', 'mqtt://h:1884', '--ha-discovery', 'ha')?.haDiscovery).toBe('ha');
   });
