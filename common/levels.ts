@@ -43,3 +43,6 @@ export function levelAfter(ageMs: number, thresholds: LevelThresholds): Exclude<
   if (ageMs < thresholds.overdue) return 'now';
   return 'overdue';
 }
+
+export const sameThresholds = (a: LevelThresholds, b: LevelThresholds): boolean =>
+  a.settled === b.settled && a.soon === b.soon && a.now === b.now && a.overdue === b.overdue;

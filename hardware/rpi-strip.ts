@@ -13,6 +13,7 @@ export interface Ws281xOptions {
 /** The one channel the module returns; `array` holds one 0xRRGGBB value per LED. */
 export interface Ws281xChannel {
   array: Uint32Array;
+  brightness: number;
 }
 
 /** The part of `rpi-ws281x-native` 1.0.4 this driver uses. */
@@ -70,6 +71,9 @@ export function openRpiStrip(options: StripOptions, deps: { loadWs281x?: () => W
       ws281x.render();
     },
     release: () => ws281x.finalize(),
+    brightness: (value) => {
+      channel.brightness = value;
+    },
   });
 }
 

@@ -68,7 +68,8 @@ export function openSpiStrip(
   options: StripOptions,
   deps: { loadSpi?: () => SpiModule; bufsizFile?: string } = {},
 ): StripDriver {
-  const { leds, brightness } = options;
+  const { leds } = options;
+  let { brightness } = options;
   checkStripOptions(options);
   if (options.ledPin !== SPI_MOSI_PIN) {
     throw new Error(`the SPI strip driver drives GPIO ${SPI_MOSI_PIN} (MOSI) only, got --led-pin ${options.ledPin}`);
@@ -109,6 +110,9 @@ export function openSpiStrip(
       device.transferSync([{ byteLength: bytes, sendBuffer: encodeFrame(rgb, leds, brightness), speedHz: SPI_HZ }]);
     },
     release: () => device.closeSync(),
+    brightness: (value) => {
+      brightness = value;
+    },
   });
 }
 

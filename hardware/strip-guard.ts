@@ -4,6 +4,8 @@ import type { Colour, StripDriver } from './types';
 export interface StripDevice {
   fill(rgb: number): void;
   release(): void;
+  /** Takes a new brightness for the frames that follow. */
+  brightness(value: number): void;
 }
 
 export interface StripOptions {
@@ -23,6 +25,7 @@ export interface StripOptions {
 export function guardedStrip(device: StripDevice): StripDriver {
   let failure: Error | null = null;
   let closed = false;
+  let last: Colour | null = null;
   const remember = (error: unknown): void => {
     failure ??= error instanceof Error ? error : new Error(String(error));
   };
@@ -32,8 +35,18 @@ export function guardedStrip(device: StripDevice): StripDriver {
     },
     show(colour: Colour): void {
       if (closed || failure) return;
+      last = colour;
       try {
         device.fill(parseColour(colour));
+      } catch (error) {
+        remember(error);
+      }
+    },
+    setBrightness(value: number): void {
+      if (closed || failure) return;
+      try {
+        device.brightness(value);
+        if (last !== null) device.fill(parseColour(last));
       } catch (error) {
         remember(error);
       }

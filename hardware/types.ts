@@ -10,6 +10,8 @@ export interface StripDriver {
   show(colour: Colour): void;
   /** Turn every LED off and release the device. Safe to call more than once. */
   close(): void;
+  /** A new brightness (0–255, a configuration reloaded), shown at once; drivers without one ignore it. */
+  setBrightness?(brightness: number): void;
   /** What stopped a real strip (it shows nothing more after it), for the node to log. */
   readonly failure?: Error | null;
 }

@@ -18,6 +18,7 @@ import {
   pushTargets,
   staticPeers,
   withDiscovered,
+  withGivenPeers,
   withoutDiscovered,
   withResolved,
   type PeerTable,
@@ -52,7 +53,9 @@ export type ClusterCommand =
    * A time from outside the UDP household (the MQTT broker): the same rules as a peer's,
    * and a time adopted is pushed to every peer.
    */
-  | { type: 'cluster.offered'; lastCleaned: number; from: PeerAddress };
+  | { type: 'cluster.offered'; lastCleaned: number; from: PeerAddress }
+  /** The peers given anew (the configuration was reloaded): those new are asked at once. */
+  | { type: 'cluster.peers-given'; peers: readonly PeerAddress[] };
 
 /** What the cluster tells the node. */
 export type ClusterReport =
@@ -119,6 +122,13 @@ export const clusterMachine = setup({
       assertEvent(event, ['state.received', 'cluster.offered']);
       if (event.lastCleaned === null) return;
       enqueue.sendParent({ type: 'cluster.refused', from: event.from, lastCleaned: event.lastCleaned } as const);
+    }),
+    'ask the peers newly given': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cluster.peers-given');
+      for (const peer of Object.values(withGivenPeers(context.peers, event.peers))) {
+        if (!(peer.key in context.peers))
+          enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
+      }
     }),
     'tell the transport our answer': sendTo('transport', ({ context }) => ({
       type: 'transport.answer' as const,
@@ -215,6 +225,15 @@ export const clusterMachine = setup({
       on: {
         'cluster.share': { actions: 'share the time' },
         'cluster.refresh': { actions: 'ask every peer' },
+        'cluster.peers-given': {
+          actions: [
+            'ask the peers newly given',
+            {
+              type: 'update the peers',
+              params: ({ context, event }) => ({ peers: withGivenPeers(context.peers, event.peers) }),
+            },
+          ],
+        },
         // An older or equal one changes nothing here: the broker's side answers it.
         'cluster.offered': [
           { guard: 'offers a later time', actions: 'adopt the offered time' },

@@ -15,7 +15,11 @@ export interface DisplayInput {
   clock: WallClock;
 }
 
-export type DisplayEvent = { type: 'display.colour'; colour: Colour } | { type: 'display.off' };
+export type DisplayEvent =
+  | { type: 'display.colour'; colour: Colour }
+  | { type: 'display.off' }
+  /** Quiet hours or their time zone changed (a configuration reloaded). */
+  | { type: 'display.settings'; quietHours: QuietHours | null; timeZone: string };
 
 /** What the display tells its parent: each time quiet hours begin or end. */
 export interface QuietReport {
@@ -45,6 +49,10 @@ export const displayMachine = setup({
         assertEvent(event, 'display.colour');
         return event.colour;
       },
+    }),
+    'take the settings': assign(({ event }) => {
+      assertEvent(event, 'display.settings');
+      return { quietHours: event.quietHours, timeZone: event.timeZone };
     }),
     'show colour': sendTo('strip', (_, { colour }: { colour: Colour }) => ({ type: 'strip.show' as const, colour })),
     'report quiet hours': sendParent((_, params: { quiet: boolean }): QuietReport => ({
@@ -76,12 +84,15 @@ export const displayMachine = setup({
   initial: 'waiting',
   on: {
     'display.off': '.off',
+    // Looked at anew: quiet hours may begin or end with the change.
+    'display.settings': { target: '.checking', actions: 'take the settings' },
   },
   states: {
     // Nothing is drawn before the reminder has said what to show, so the first frame is a real one.
     waiting: {
       on: {
         'display.colour': { target: 'checking', actions: 'remember colour' },
+        'display.settings': { actions: 'take the settings' },
       },
     },
     checking: {
@@ -145,6 +156,7 @@ export const displayMachine = setup({
     },
     off: {
       type: 'final',
+      on: { 'display.settings': {} },
       entry: { type: 'show colour', params: { colour: DARK } },
     },
   },

@@ -103,6 +103,7 @@ export const nodeSetup = setup({
         level: context.level,
         quiet: context.quiet,
         peers: context.peers,
+        thresholds: context.settings.thresholds,
       });
       enqueue.emit({ type: 'view.changed', view });
       enqueue.sendTo('web', { type: 'web.view', view } satisfies WebCommand);
@@ -124,6 +125,19 @@ export const nodeSetup = setup({
       return { type: 'peer.silent', peer: event.peer };
     }),
     'refresh the household': sendTo('cluster', { type: 'cluster.refresh' }),
+    'take the settings': assign(({ context, event }) => {
+      assertEvent(event, 'settings.changed');
+      const { quietHours, timeZone, thresholds, peers } = event;
+      return { settings: { ...context.settings, quietHours, timeZone, thresholds, peers } };
+    }),
+    'tell the reminder the settings': sendTo('reminder', ({ context }) => {
+      const { quietHours, timeZone, thresholds } = context.settings;
+      return { type: 'reminder.settings' as const, quietHours, timeZone, thresholds };
+    }),
+    'give the cluster its peers': sendTo('cluster', ({ context }) => ({
+      type: 'cluster.peers-given' as const,
+      peers: context.settings.peers,
+    })),
     'offer the broker’s time': sendTo('cluster', ({ event }) => {
       assertEvent(event, 'mqtt.time');
       return { type: 'cluster.offered' as const, lastCleaned: event.lastCleaned, from: event.from };

@@ -69,8 +69,15 @@ export interface MqttCommand {
 export type MqttReport =
   (CleaningReport & { source: 'mqtt' }) | { type: 'mqtt.time'; lastCleaned: number; from: PeerAddress };
 
+/** What a reloaded configuration may change while the node runs. */
+export type SettingsChange = { type: 'settings.changed' } & Pick<
+  NodeSettings,
+  'quietHours' | 'timeZone' | 'thresholds' | 'peers'
+>;
+
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
+  | SettingsChange
   | CleaningReport
   /** Someone is looking at the household (the page): ask every peer now. */
   | { type: 'household.refresh' }

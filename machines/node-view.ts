@@ -1,5 +1,5 @@
 import type { Colour } from '../common/colour';
-import { LEVEL_COLOURS, type Level } from '../common/levels';
+import { LEVEL_COLOURS, type Level, type LevelThresholds } from '../common/levels';
 import type { Peer, PeerTable } from './peer-table';
 
 /** A peer as observers see it: who, where, and what it last said. */
@@ -32,6 +32,8 @@ export interface NodeView {
   /** Quiet hours hold: the strip is dark. */
   quiet: boolean;
   peers: readonly PeerView[];
+  /** When each level begins after a cleaning, here (a household's nodes may differ). */
+  thresholds: LevelThresholds;
 }
 
 function peerView(peer: Peer): PeerView {

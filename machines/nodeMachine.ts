@@ -123,6 +123,14 @@ export const nodeMachine = nodeWithHistory.createMachine({
         'history.changed': { actions: 'show the history' },
         'history.offered': { actions: 'pass on the offered history' },
         'mqtt.time': { actions: 'offer the broker’s time' },
+        'settings.changed': {
+          actions: [
+            'take the settings',
+            'tell the reminder the settings',
+            'give the cluster its peers',
+            'publish the view',
+          ],
+        },
         'cluster.named': {
           guard: 'changes our name',
           actions: [{ type: 'remember', params: ({ event }) => ({ name: event.name }) }, 'publish the view'],

@@ -206,3 +206,19 @@ export function afterAsking(table: PeerTable, asked: readonly Peer[]): PeerTable
 export function newlyDormant(before: PeerTable, after: PeerTable): Peer[] {
   return Object.values(after).filter((peer) => peer.dormant && !before[peer.key]?.dormant);
 }
+
+/**
+ * The table with `addresses` as the peers given (a configuration reloaded): new ones are
+ * added, given ones no longer listed are dropped (or kept as found, when mDNS found them
+ * too), and every peer found by mDNS stays.
+ */
+export function withGivenPeers(table: PeerTable, addresses: readonly PeerAddress[]): PeerTable {
+  const given = new Set(addresses.map(peerKey));
+  const next: Record<string, Peer> = {};
+  for (const peer of Object.values(table)) {
+    if (!peer.static || given.has(peer.key)) next[peer.key] = peer;
+    else if (peer.name !== null) next[peer.key] = { ...peer, static: false };
+  }
+  const fresh = staticPeers(addresses.filter((address) => !Object.values(next).some((peer) => isAt(peer, address))));
+  return { ...next, ...fresh };
+}

@@ -15,12 +15,23 @@ export interface ReminderInput {
   clock: WallClock;
 }
 
-export type ReminderEvent = { type: 'time.changed'; lastCleaned: number } | { type: 'SHUTDOWN' } | QuietReport;
+/** What may change while the node runs (a configuration reloaded). */
+export interface ReminderSettings {
+  type: 'reminder.settings';
+  thresholds: LevelThresholds;
+  quietHours: QuietHours | null;
+  timeZone: string;
+}
+
+export type ReminderEvent =
+  { type: 'time.changed'; lastCleaned: number } | ReminderSettings | { type: 'SHUTDOWN' } | QuietReport;
 
 /** What the reminder tells its parent: each change of level, and of quiet hours (from its display). */
 export type ReminderReport = { type: 'reminder.level'; level: Level } | QuietReport;
 
 type Steady = Exclude<Level, 'unknown' | 'overdue'>;
+
+const takeSettings = ['take the settings', 'pass the settings to the display'] as const;
 
 /**
  * A level that gives way to the next one when its time is up. The timers lead to a fresh
@@ -40,6 +51,11 @@ function steadyLevel(level: Steady) {
       'time.changed': [
         { guard: { type: 'keeps level', params: { level } }, target: '.waiting', actions: 'remember time' },
         { target: '#reminder.evaluating', actions: 'remember time' },
+      ],
+      // The same level by the new thresholds: its timer set again, nobody told.
+      'reminder.settings': [
+        { guard: { type: 'keeps level with them', params: { level } }, target: '.waiting', actions: takeSettings },
+        { target: '#reminder.evaluating', actions: takeSettings },
       ],
     },
     initial: 'waiting',
@@ -77,6 +93,14 @@ export const reminderMachine = setup({
       return event;
     }),
     'turn display off': sendTo('display', { type: 'display.off' }),
+    'take the settings': assign(({ event }) => {
+      assertEvent(event, 'reminder.settings');
+      return { thresholds: event.thresholds, quietHours: event.quietHours, timeZone: event.timeZone };
+    }),
+    'pass the settings to the display': sendTo('display', ({ event }) => {
+      assertEvent(event, 'reminder.settings');
+      return { type: 'display.settings' as const, quietHours: event.quietHours, timeZone: event.timeZone };
+    }),
     'remember time': assign({
       lastCleaned: ({ event }) => {
         assertEvent(event, 'time.changed');
@@ -87,6 +111,10 @@ export const reminderMachine = setup({
   guards: {
     'is level': ({ context }, params: { level: Level }) =>
       levelAt(context.lastCleaned, context.clock.now(), context.thresholds) === params.level,
+    'keeps level with them': ({ context, event }, params: { level: Level }) => {
+      assertEvent(event, 'reminder.settings');
+      return levelAt(context.lastCleaned, context.clock.now(), event.thresholds) === params.level;
+    },
     'keeps level': ({ context, event }, params: { level: Level }) => {
       assertEvent(event, 'time.changed');
       return levelAt(event.lastCleaned, context.clock.now(), context.thresholds) === params.level;
@@ -113,6 +141,8 @@ export const reminderMachine = setup({
   initial: 'evaluating',
   on: {
     'time.changed': { target: '.evaluating', actions: 'remember time' },
+    // New levels: the time is looked at anew.
+    'reminder.settings': { target: '.evaluating', actions: takeSettings },
     'display.quiet': { actions: 'pass on quiet hours' },
     SHUTDOWN: '.stopped',
   },
@@ -128,6 +158,8 @@ export const reminderMachine = setup({
       ],
     },
     unknown: {
+      // Unknown by any thresholds.
+      on: { 'reminder.settings': { actions: takeSettings } },
       entry: [
         { type: 'show colour', params: { colour: LEVEL_COLOURS.unknown } },
         { type: 'report level', params: { level: 'unknown' } },
@@ -141,6 +173,10 @@ export const reminderMachine = setup({
       type: 'parallel',
       entry: { type: 'report level', params: { level: 'overdue' } },
       on: {
+        'reminder.settings': [
+          { guard: { type: 'keeps level with them', params: { level: 'overdue' } }, actions: takeSettings },
+          { target: '#reminder.evaluating', actions: takeSettings },
+        ],
         // A later time that is still overdue (a peer's old one): the blinking goes on.
         'time.changed': [
           { guard: { type: 'keeps level', params: { level: 'overdue' } }, actions: 'remember time' },
@@ -180,6 +216,7 @@ export const reminderMachine = setup({
     stopped: {
       type: 'final',
       entry: 'turn display off',
+      on: { 'reminder.settings': {} },
     },
   },
 });

@@ -28,7 +28,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(RUN_HELP);
       return 0;
     }
-    return runNode(options, { stdin: process.stdin, stdout: process.stdout });
+    // SIGHUP reads the same command line and file again.
+    const reread = () => parseRunOptions(rest, process.env, Boolean(process.stdout.isTTY)) ?? options;
+    return runNode(options, { stdin: process.stdin, stdout: process.stdout }, reread);
   }
   if (command === 'status') return statusCommand(rest);
   if (command === 'reset') return resetCommand(rest);

@@ -2,6 +2,7 @@ import type { Hardware } from '../hardware/types';
 import { formatQuietHours } from '../machines/quiet-hours';
 import type { RunOptions } from './cli/run-options';
 import { createLogger } from './logger';
+import { reloadOf } from './reload';
 import { startInspection, type Inspection } from './inspection';
 import { createNode, type NodeActor } from './node/create-node';
 import { logNodeEvents } from './node/node-log';
@@ -20,7 +21,7 @@ function describeOnHardware(node: NodeActor, hardware: Hardware): void {
  * with the exit status. A second signal during shutdown exits at once, after one
  * more try to darken the strip.
  */
-export async function runNode(options: RunOptions, io: Console): Promise<number> {
+export async function runNode(options: RunOptions, io: Console, reread?: () => RunOptions): Promise<number> {
   // A reader that went away (`run | head`) must not end the node: the log is lost, the strip is not.
   io.stdout.on('error', () => undefined);
   const { hardware, warning } = openHardware(options.hardware, options, io);
@@ -47,6 +48,7 @@ export async function runNode(options: RunOptions, io: Console): Promise<number>
       finished = true;
       clearInterval(keepAlive);
       for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, onSignal);
+      process.removeListener('SIGHUP', onReload);
       process.removeListener('uncaughtException', onCrash);
       output.close();
       // After a crash or a second signal the statecharts did not finish: stopping them
@@ -80,7 +82,38 @@ export async function runNode(options: RunOptions, io: Console): Promise<number>
       log.error({ event: 'crashed', err: error }, `the node stopped on an error: ${String(error)}`);
       finish(1);
     }
+    // SIGHUP (systemctl reload): the configuration again, what can change applied now.
+    let current = options;
+    function onReload(): void {
+      if (shuttingDown || !reread) return;
+      const file = current.configFile;
+      let next: RunOptions;
+      try {
+        next = reread();
+      } catch (error) {
+        const problem = (error as Error).message;
+        log.error({ event: 'config.refused', file, problem }, `${problem}; the node keeps its configuration`);
+        return;
+      }
+      const { applied, waiting, options: taken } = reloadOf(current, next);
+      current = taken;
+      if (applied.includes('strip.brightness')) output.setBrightness(taken.brightness);
+      if (applied.includes('log.level')) log.level = taken.logLevel;
+      const { quietHours, timeZone, thresholds, peers } = taken;
+      node.send({ type: 'settings.changed', quietHours, timeZone, thresholds, peers });
+      log.info(
+        { event: 'config.reloaded', file, applied },
+        `read ${file ?? 'the flags'} again: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'nothing changed'}`,
+      );
+      if (waiting.length > 0) {
+        log.warn(
+          { event: 'config.restart-needed', file, keys: waiting },
+          `${waiting.join(', ')} changed: they take effect at the next start (systemctl restart cat-litter-reminder)`,
+        );
+      }
+    }
     for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+    process.on('SIGHUP', onReload);
     process.on('uncaughtException', onCrash);
     hardware.onQuit(() => shutDown('quit key'));
     node.subscribe({

@@ -25,6 +25,11 @@ export class StripOutput {
     this.logFailure('the node runs on without it (the led records go on, the strip shows nothing until a restart)');
   }
 
+  /** A new brightness (a configuration reloaded): the strip shows its colour so at once. */
+  setBrightness(brightness: number): void {
+    if (!this.closed) this.driver.setBrightness?.(brightness);
+  }
+
   /** Ends dark whatever happened before; safe to call again (a second signal calls it too). */
   close(): void {
     if (this.closed) return;

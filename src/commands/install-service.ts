@@ -2,22 +2,28 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commandFlags, lastValue, UsageError, type FlagSpecs } from '../cli/args';
+import { SYSTEM_CONFIG } from '../config/config-file';
 
 export const UNIT_NAME = 'cat-litter-reminder.service';
 const DEFAULT_UNIT_DIR = '/etc/systemd/system';
-const PLACEHOLDER = '@PROGRAM@';
 
-export const INSTALL_SERVICE_HELP = `Usage: cat-litter-reminder install-service [--dry-run] [--unit-dir DIR] [--help]
+const PLACEHOLDER = '@PROGRAM@';
+const CONFIG_PLACEHOLDER = '@CONFIG@';
+
+export const INSTALL_SERVICE_HELP = `Usage: cat-litter-reminder install-service [--dry-run] [--unit-dir DIR] [--config FILE] [--help]
 
 Makes this machine run a node at every boot, once the network is up: writes the
 systemd unit ${UNIT_NAME} (this node.js running this program with
-"run --hardware auto --log-format pretty"), then runs systemctl daemon-reload and
-systemctl enable. The state file is kept in /var/lib/cat-litter-reminder.
+"run --config FILE"), writes FILE with the defaults, commented, when there is
+none (never over one), then runs systemctl daemon-reload and systemctl enable.
+The state file is kept in /var/lib/cat-litter-reminder.
 Needs root and a running systemd.
 
 Flags:
   --dry-run             print the unit and the commands, change nothing (no root needed)
   --unit-dir DIR        where the unit is written (default ${DEFAULT_UNIT_DIR})
+  --config FILE         the configuration file the unit runs with (default
+                        ${SYSTEM_CONFIG})
   --help                show this help
 
 Afterwards:
@@ -79,7 +85,12 @@ const SYSTEM: InstallServiceDeps = {
   stderr: process.stderr,
 };
 
-const FLAGS: FlagSpecs = { 'dry-run': { value: false }, 'unit-dir': { value: true }, help: { value: false } };
+const FLAGS: FlagSpecs = {
+  'dry-run': { value: false },
+  'unit-dir': { value: true },
+  config: { value: true },
+  help: { value: false },
+};
 const COMMANDS: readonly (readonly string[])[] = [['daemon-reload'], ['enable', UNIT_NAME]];
 // ProtectHome=yes hides these trees; node from nvm or a clone in ~pi lives there.
 const HOME_TREES = ['/home', '/root', '/run/user'];
@@ -88,8 +99,8 @@ const HOME_TREES = ['/home', '/root', '/run/user'];
  * The template lives in the package's systemd/ folder: three levels up from the
  * compiled dist/src/commands/, two from src/commands/ when run from source (jest).
  */
-function templateCandidates(): string[] {
-  return [path.resolve(__dirname, '../../../systemd', UNIT_NAME), path.resolve(__dirname, '../../systemd', UNIT_NAME)];
+function templateCandidates(name = UNIT_NAME): string[] {
+  return [path.resolve(__dirname, '../../../systemd', name), path.resolve(__dirname, '../../systemd', name)];
 }
 
 /**
@@ -103,15 +114,17 @@ export function execWord(word: string, role: 'program' | 'argument'): string {
   return `"${escaped}"`;
 }
 
-/** The unit as installed: ExecStart= runs `node` on `script`. */
-export function renderUnit(template: string, node: string, script: string): string {
-  for (const file of [node, script]) {
+/** The unit as installed: ExecStart= runs `node` on `script` with the configuration `config`. */
+export function renderUnit(template: string, node: string, script: string, config = SYSTEM_CONFIG): string {
+  for (const file of [node, script, config]) {
     if (!path.isAbsolute(file) || /[\n\r]/.test(file)) throw new Error(`"${file}" cannot be used in ExecStart=`);
   }
   if (template.split(PLACEHOLDER).length !== 2)
     throw new Error(`the unit template must hold ${PLACEHOLDER} exactly once`);
   // A function, or replace() would read the $$ of execWord as its own pattern.
-  let unit = template.replace(PLACEHOLDER, () => `${execWord(node, 'program')} ${execWord(script, 'argument')}`);
+  let unit = template
+    .replace(PLACEHOLDER, () => `${execWord(node, 'program')} ${execWord(script, 'argument')}`)
+    .replace(CONFIG_PLACEHOLDER, () => execWord(config, 'argument'));
   const inHome = [node, script].some((file) => HOME_TREES.some((tree) => file.startsWith(`${tree}/`)));
   if (inHome) unit = unit.replace(/^ProtectHome=yes$/m, 'ProtectHome=read-only');
   return unit;
@@ -131,12 +144,13 @@ function systemProblem(io: InstallServiceDeps, unitDir: string): string | null {
   return null;
 }
 
-function readTemplate(overrides: InstallServiceOverrides): string {
-  const candidates = overrides.templatePath ? [overrides.templatePath] : templateCandidates();
+function readTemplate(overrides: InstallServiceOverrides, name = UNIT_NAME): string {
+  const given = name === UNIT_NAME ? overrides.templatePath : undefined;
+  const candidates = given ? [given] : templateCandidates(name);
   const found = candidates.find((file) => fs.existsSync(file));
   if (!found) {
     throw new Error(
-      `the unit template is missing (looked for ${candidates.join(', ')}): reinstall cat-litter-reminder`,
+      `the template ${name} is missing (looked for ${candidates.join(', ')}): reinstall cat-litter-reminder`,
     );
   }
   return fs.readFileSync(found, 'utf8');
@@ -169,24 +183,33 @@ export async function installServiceCommand(
   if (unitDirFlag === '') throw new UsageError('--unit-dir: "" is not valid; expected a directory');
   const unitDir = path.resolve(unitDirFlag ?? DEFAULT_UNIT_DIR);
   const unitPath = path.join(unitDir, UNIT_NAME);
+  const configFlag = lastValue(flags, 'config');
+  if (configFlag === '') throw new UsageError('--config: "" is not valid; expected a file path');
+  const configFile = path.resolve(configFlag ?? SYSTEM_CONFIG);
+  const keepConfig = io.exists(configFile);
   const fail = (problem: string): number => {
     io.stderr.write(`cat-litter-reminder: ${problem}\n`);
     return 1;
   };
 
   let unit: string;
+  let config: string;
   try {
     const { node, script } = programPaths(overrides);
-    unit = renderUnit(readTemplate(overrides), node, script);
+    unit = renderUnit(readTemplate(overrides), node, script, configFile);
+    config = readTemplate(overrides, 'config.yaml');
   } catch (error) {
     return fail((error as Error).message);
   }
   const problem = systemProblem(io, unitDir);
   const commandLines = COMMANDS.map((args) => `  systemctl ${args.join(' ')}\n`).join('');
 
+  const configLine = keepConfig
+    ? `${configFile} exists: kept as it is.\n`
+    : `Would write ${configFile} (the defaults, commented):\n\n${config}\n`;
   if (flags['dry-run']) {
     io.stdout.write(
-      `Dry run, nothing is changed. Would write ${unitPath}:\n\n${unit}\nWould run:\n${commandLines}\n${AFTER}`,
+      `Dry run, nothing is changed. Would write ${unitPath}:\n\n${unit}\n${configLine}Would run:\n${commandLines}\n${AFTER}`,
     );
     if (problem) io.stderr.write(`cat-litter-reminder: note: without --dry-run this would stop here: ${problem}\n`);
     return 0;
@@ -198,6 +221,15 @@ export async function installServiceCommand(
   } catch (error) {
     return fail(`cannot write ${unitPath}: ${(error as Error).message}; check --unit-dir`);
   }
+  if (!keepConfig) {
+    try {
+      fs.mkdirSync(path.dirname(configFile), { recursive: true });
+      // `wx`: never over a file, not even one made a moment ago.
+      fs.writeFileSync(configFile, config, { mode: 0o644, flag: 'wx' });
+    } catch (error) {
+      return fail(`cannot write ${configFile}: ${(error as Error).message}; check --config`);
+    }
+  }
   for (const args of COMMANDS) {
     const status = await io.run('systemctl', args);
     if (status !== 0) {
@@ -206,6 +238,7 @@ export async function installServiceCommand(
       );
     }
   }
-  io.stdout.write(`Installed ${unitPath} and enabled it: the node starts at every boot.\n${AFTER}`);
+  const configured = keepConfig ? `kept ${configFile}` : `wrote ${configFile} (edit it, then systemctl reload)`;
+  io.stdout.write(`Installed ${unitPath} and enabled it: the node starts at every boot; ${configured}.\n${AFTER}`);
   return 0;
 }

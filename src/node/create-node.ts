@@ -50,7 +50,6 @@ export function createNode(
               port: options.httpPort,
               udpPort: options.port,
               timeZone: options.timeZone,
-              thresholds: options.thresholds,
               log,
             }),
           }),

@@ -18,8 +18,8 @@ export const MOST_HISTORY_BODY_BYTES = 2 * 1024 * 1024;
 export interface HistorySite {
   history(): History;
   now(): number;
-  /** When each level begins after a cleaning (ms). */
-  thresholds: LevelThresholds;
+  /** When each level begins after a cleaning (ms), as they are now. */
+  thresholds(): LevelThresholds;
   /** Cleanings a peer sent, checked: the node takes them in. */
   offerHistory(cleanings: Cleaning[]): void;
   /** A peer (or anyone) sent what no node of ours would: said in a warning, at most so often. */
@@ -56,7 +56,7 @@ export function historyAnswer(site: HistorySite, query: URLSearchParams): unknow
 }
 
 export const statsAnswer = (site: HistorySite): unknown =>
-  historyStats(site.history(), site.now(), site.thresholds.overdue);
+  historyStats(site.history(), site.now(), site.thresholds().overdue);
 
 const RECENT_MS = 30 * 24 * 3_600_000;
 /** The page lists this many at least, however long ago. */
@@ -68,7 +68,7 @@ export function pageHistory(site: HistorySite): PageHistory {
   let first = history.length;
   while (first > 0 && history[first - 1].at > site.now() - RECENT_MS) first -= 1;
   first = Math.max(0, Math.min(first - 1, history.length - LISTED_AT_LEAST));
-  return { cleanings: entriesNewestFirst(history.slice(first)), thresholds: site.thresholds };
+  return { cleanings: entriesNewestFirst(history.slice(first)), thresholds: site.thresholds() };
 }
 
 export const digestAnswer = (site: HistorySite): unknown => digestOf(site.history());

@@ -7,7 +7,7 @@ import { fromCallback } from 'xstate';
 import type { Cleaning } from '../../common/history';
 import type { History } from '../../machines/history-set';
 import type { HistoryEvent } from '../../machines/historyMachine';
-import type { LevelThresholds } from '../../common/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { CleaningReport, WebCommand } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
 import { formatLocal, localToEpoch } from '../local-time';
@@ -20,6 +20,7 @@ import { RequestError, type CleaningRequest } from './cleaning-request';
 import { pageHistory } from './history-routes';
 import { pageUrl } from './page-url';
 import { handle } from './routes';
+import { sameThresholds } from '../../common/levels';
 import type { Asset } from './assets';
 
 export interface WebOptions {
@@ -27,7 +28,6 @@ export interface WebOptions {
   /** The cluster's UDP port: this node's entry in the household. */
   udpPort: number;
   timeZone: string;
-  thresholds: LevelThresholds;
   log: Logger;
   now?: () => number;
 }
@@ -77,13 +77,14 @@ export function webServerActor(options: WebOptions) {
       now,
       timeZone: options.timeZone,
       household: (current: NodeView, address: string) =>
-        householdJson(current, { address, port: options.udpPort }, now(), options.thresholds),
+        householdJson(current, { address, port: options.udpPort }, now(), current.thresholds),
       freshHousehold: () => {
         sendBack({ type: 'household.refresh' });
         return new Promise<void>((resolve) => setTimeout(resolve, HOUSEHOLD_WAIT_MS));
       },
       history: () => history,
-      thresholds: options.thresholds,
+      // Those in force: a reloaded configuration may change them.
+      thresholds: () => view?.thresholds ?? DEFAULT_THRESHOLDS,
       offerHistory: (cleanings: Cleaning[]) => sendBack({ type: 'history.offered', cleanings } satisfies HistoryEvent),
       refused: (from: string, problem: string) => {
         const warning = refusals.take(from);
@@ -166,9 +167,12 @@ export function webServerActor(options: WebOptions) {
       view = current;
       if (before?.name !== current.name) assets = loadAssets(current.name);
       if (!before || stateKey(before) !== stateKey(current)) streams.send('state', () => stateJson(current, now()));
-      if (!before || householdKey(before) !== householdKey(current)) {
+      const newLevels = before !== undefined && !sameThresholds(before.thresholds, current.thresholds);
+      if (!before || newLevels || householdKey(before) !== householdKey(current)) {
         streams.send('household', (address) => site.household(current, address));
       }
+      // The chart's bands are the levels.
+      if (newLevels) streams.send('history', () => pageHistory(site));
     });
     return () => {
       streams.close();

@@ -22,7 +22,7 @@ function fakeWs281x(failures: { init?: string; render?: string } = {}): FakeWs28
         if (failures.init) throw new Error(failures.init);
         fake.opened.push({ numLeds, options });
         array = new Uint32Array(numLeds);
-        return { array };
+        return { array, brightness: options.brightness ?? 255 };
       },
       {
         render: () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { NOON, nodeHarness, settle } from '../support/node-harness';
 import { advance, HOUR, SECOND } from '../support/time';
 
@@ -141,7 +142,15 @@ describe('node: its view', () => {
   it('is emitted once at the start, with the level of the time it loaded', async () => {
     const node = await runningNode(OURS);
     expect(node.views()).toEqual([
-      { name: 'kitchen-3f2a', lastCleaned: OURS, level: 'soon', colour: '#ff3c00', quiet: false, peers: [] },
+      {
+        name: 'kitchen-3f2a',
+        lastCleaned: OURS,
+        level: 'soon',
+        colour: '#ff3c00',
+        quiet: false,
+        peers: [],
+        thresholds: DEFAULT_THRESHOLDS,
+      },
     ]);
   });
 

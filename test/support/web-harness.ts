@@ -18,6 +18,7 @@ export function viewOf(parts: Partial<Omit<NodeView, 'colour'>> = {}): NodeView 
     level: 'fresh',
     quiet: false,
     peers: [],
+    thresholds: DEFAULT_THRESHOLDS,
     ...parts,
   });
 }
@@ -45,7 +46,6 @@ export async function webHarness() {
         port,
         udpPort: 5300,
         timeZone: 'UTC',
-        thresholds: DEFAULT_THRESHOLDS,
         log,
         now: () => NOON,
       }),

@@ -11,7 +11,8 @@ import {
 
 const NODE = '/opt/node-v20/bin/node';
 const SCRIPT = '/usr/lib/node_modules/cat-litter-reminder/dist/src/cli.js';
-const EXEC_START = `ExecStart=${NODE} ${SCRIPT} run --hardware auto --log-format pretty`;
+const EXEC_START = `ExecStart=${NODE} ${SCRIPT} run --config /etc/cat-litter-reminder/config.yaml`;
+const DEFAULT_CONFIG = fs.readFileSync(path.join(__dirname, '../../systemd/config.yaml'), 'utf8');
 const TEMPLATE = fs.readFileSync(path.join(__dirname, '../../systemd', UNIT_NAME), 'utf8');
 
 interface Fake {
@@ -62,6 +63,7 @@ describe('install-service', () => {
     expect(out).toContain(`Would write ${path.join(unitDir, UNIT_NAME)}:`);
     expect(out.split('\n')).toContain(EXEC_START);
     expect(out).not.toContain('@PROGRAM@');
+    expect(out).toContain('Would write /etc/cat-litter-reminder/config.yaml (the defaults, commented):');
     expect(out).toContain('StateDirectory=cat-litter-reminder\n');
     expect(out).toContain('  systemctl daemon-reload\n  systemctl enable cat-litter-reminder.service\n');
     expect(out).toContain('systemctl start cat-litter-reminder');
@@ -104,7 +106,10 @@ describe('install-service', () => {
     expect(await installServiceCommand(['--unit-dir', unitDir], fake.overrides)).toBe(0);
     const unit = fs.readFileSync(path.join(unitDir, UNIT_NAME), 'utf8');
     expect(unit.split('\n')).toContain(EXEC_START);
-    expect(unit).toBe(TEMPLATE.replace('@PROGRAM@', `${NODE} ${SCRIPT}`));
+    expect(unit).toBe(
+      TEMPLATE.replace('@PROGRAM@', `${NODE} ${SCRIPT}`).replace('@CONFIG@', '/etc/cat-litter-reminder/config.yaml'),
+    );
+    expect(unit).toContain('ExecReload=/bin/kill -HUP $MAINPID\n');
     expect(fs.readdirSync(unitDir)).toEqual([UNIT_NAME]);
     expect(fake.runs).toEqual([
       ['systemctl', 'daemon-reload'],
@@ -112,7 +117,22 @@ describe('install-service', () => {
     ]);
     expect(fake.out()).toContain('systemctl start cat-litter-reminder');
     expect(fake.out()).toContain('journalctl -u cat-litter-reminder -f');
+    expect(fake.out()).toContain('kept /etc/cat-litter-reminder/config.yaml');
     expect(fake.err()).toBe('');
+  });
+
+  it('writes the commented default configuration the unit runs with, when there is none, and never over one', async () => {
+    const config = path.join(dir, 'etc', 'config.yaml');
+    const fake = fakeSystem({ exists: (file) => file === '/run/systemd/system' || fs.existsSync(file) });
+    expect(await installServiceCommand(['--unit-dir', unitDir, '--config', config], fake.overrides)).toBe(0);
+    expect(fs.readFileSync(config, 'utf8')).toBe(DEFAULT_CONFIG);
+    expect(fs.readFileSync(path.join(unitDir, UNIT_NAME), 'utf8')).toContain(`run --config ${config}\n`);
+    expect(fake.out()).toContain(`wrote ${config} (edit it, then systemctl reload)`);
+
+    fs.writeFileSync(config, 'name: mine\n');
+    expect(await installServiceCommand(['--unit-dir', unitDir, '--config', config], fake.overrides)).toBe(0);
+    expect(fs.readFileSync(config, 'utf8')).toBe('name: mine\n');
+    expect(fake.out()).toContain(`kept ${config}`);
   });
 
   it('stops at a failing systemctl and says so', async () => {
@@ -135,7 +155,7 @@ describe('install-service', () => {
     const fake = fakeSystem();
     expect(await installServiceCommand(['--help'], fake.overrides)).toBe(0);
     expect(fake.out()).toMatch(
-      /^Usage: cat-litter-reminder install-service \[--dry-run\] \[--unit-dir DIR\] \[--help\]/,
+      /^Usage: cat-litter-reminder install-service \[--dry-run\] \[--unit-dir DIR\] \[--config FILE\] \[--help\]/,
     );
   });
 });
