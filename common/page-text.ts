@@ -15,6 +15,11 @@ export interface HouseholdEntry {
   lastCleaned: string | null;
   ageSeconds: number | null;
   level: Level | 'unreachable';
+  /**
+   * Only on the page's household (not `status --json`): a node whose levels differ from
+   * this node's, as `--levels` takes them. Its level is by its own.
+   */
+  levels?: string;
 }
 
 export const escapeHtml = (text: string): string =>
@@ -59,6 +64,7 @@ export function householdItems(
         node.name === self ? 'this node' : '',
         silent ? 'not answering' : '',
         older ? 'has an older time' : '',
+        node.levels ? `its levels: ${node.levels.split(',').join(', ')}` : '',
       ];
       const time =
         node.lastCleaned !== null

@@ -1,3 +1,5 @@
+import type { LevelThresholds } from '../common/levels';
+
 /** Where a peer is reached over UDP: an IPv4 address, or a host name given with --peer. */
 export interface PeerAddress {
   address: string;
@@ -12,6 +14,8 @@ export interface DiscoveredPeer extends PeerAddress {
   ours: boolean;
   /** The port of its page and API (TXT `http=`), for our nodes that serve one; else null. */
   http: number | null;
+  /** When its levels begin (TXT `levels=`), for our nodes that say; else null or absent. */
+  levels?: LevelThresholds | null;
 }
 
 /** What the discovery actor tells its parent. */
@@ -28,7 +32,11 @@ export type DiscoveryEvent =
  * (it may have moved without a goodbye), or send the mDNS goodbye and answer
  * `discovery.stopped`.
  */
-export type DiscoveryCommand = { type: 'discovery.resolve'; name: string } | { type: 'discovery.stop' };
+export type DiscoveryCommand =
+  | { type: 'discovery.resolve'; name: string }
+  | { type: 'discovery.stop' }
+  /** The node's levels changed (a configuration reloaded): its TXT record says so. */
+  | { type: 'discovery.levels'; thresholds: LevelThresholds };
 
 /**
  * What the parent tells the transport actor to send, and what it answers every RequestState

@@ -1,4 +1,5 @@
 import { assertEvent, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import type { LevelThresholds } from '../common/levels';
 import type { WallClock } from './clock';
 import {
   addressOf,
@@ -55,7 +56,9 @@ export type ClusterCommand =
    */
   | { type: 'cluster.offered'; lastCleaned: number; from: PeerAddress }
   /** The peers given anew (the configuration was reloaded): those new are asked at once. */
-  | { type: 'cluster.peers-given'; peers: readonly PeerAddress[] };
+  | { type: 'cluster.peers-given'; peers: readonly PeerAddress[] }
+  /** The node's levels changed: its mDNS record says so. */
+  | { type: 'cluster.levels'; thresholds: LevelThresholds };
 
 /** What the cluster tells the node. */
 export type ClusterReport =
@@ -181,6 +184,10 @@ export const clusterMachine = setup({
       return { type: 'cluster.named' as const, name: event.name };
     }),
     'say goodbye': sendTo('discovery', { type: 'discovery.stop' }),
+    'advertise the levels': sendTo('discovery', ({ event }) => {
+      assertEvent(event, 'cluster.levels');
+      return { type: 'discovery.levels' as const, thresholds: event.thresholds };
+    }),
   },
   guards: {
     // The merge rules: the latest time wins, within reason.
@@ -225,6 +232,7 @@ export const clusterMachine = setup({
       on: {
         'cluster.share': { actions: 'share the time' },
         'cluster.refresh': { actions: 'ask every peer' },
+        'cluster.levels': { actions: 'advertise the levels' },
         'cluster.peers-given': {
           actions: [
             'ask the peers newly given',

@@ -134,6 +134,10 @@ export const nodeSetup = setup({
       const { quietHours, timeZone, thresholds } = context.settings;
       return { type: 'reminder.settings' as const, quietHours, timeZone, thresholds };
     }),
+    'give the cluster its levels': sendTo('cluster', ({ context }) => ({
+      type: 'cluster.levels' as const,
+      thresholds: context.settings.thresholds,
+    })),
     'give the cluster its peers': sendTo('cluster', ({ context }) => ({
       type: 'cluster.peers-given' as const,
       peers: context.settings.peers,

@@ -1,5 +1,5 @@
 import type { Colour } from '../common/colour';
-import { LEVEL_COLOURS, type Level, type LevelThresholds } from '../common/levels';
+import { LEVEL_COLOURS, sameThresholds, type Level, type LevelThresholds } from '../common/levels';
 import type { Peer, PeerTable } from './peer-table';
 
 /** A peer as observers see it: who, where, and what it last said. */
@@ -13,6 +13,8 @@ export interface PeerView {
   ours: boolean | null;
   /** The port of its page and API, when it serves one. */
   http: number | null;
+  /** When its levels begin, when it says (ours do by mDNS); null when not known. */
+  levels: LevelThresholds | null;
   /** It has told us its time since we last knew where it is. */
   answered: boolean;
   /** The time it last told us (ms since the epoch); null when it knows none, or has not said. */
@@ -43,6 +45,7 @@ function peerView(peer: Peer): PeerView {
     port: peer.port,
     ours: peer.ours,
     http: peer.http,
+    levels: peer.levels,
     answered: peer.said !== undefined,
     said: peer.said ?? null,
     silent: peer.dormant,
@@ -68,6 +71,8 @@ export function samePeerViews(a: readonly PeerView[], b: readonly PeerView[]): b
         view.port === other.port &&
         view.ours === other.ours &&
         view.http === other.http &&
+        (view.levels === other.levels ||
+          (view.levels !== null && other.levels !== null && sameThresholds(view.levels, other.levels))) &&
         view.answered === other.answered &&
         view.said === other.said &&
         view.silent === other.silent

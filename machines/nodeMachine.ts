@@ -128,6 +128,7 @@ export const nodeMachine = nodeWithHistory.createMachine({
             'take the settings',
             'tell the reminder the settings',
             'give the cluster its peers',
+            'give the cluster its levels',
             'publish the view',
           ],
         },

@@ -1,3 +1,4 @@
+import type { LevelThresholds } from '../common/levels';
 import { addressOf, peerKey, type DiscoveredPeer, type PeerAddress } from './cluster-events';
 
 /**
@@ -15,6 +16,8 @@ export interface Peer extends PeerAddress {
   ours: boolean | null;
   /** The port of its page and API, when mDNS says it serves one. */
   http: number | null;
+  /** Its levels, when mDNS says them. */
+  levels: LevelThresholds | null;
   /** A --peer given by host name: the IPv4 address it was last looked up at. */
   resolved: string | null;
   /** Times it was asked since it last sent us anything. */
@@ -54,6 +57,7 @@ export function staticPeers(addresses: readonly PeerAddress[]): PeerTable {
         static: true,
         ours: null,
         http: null,
+        levels: null,
         resolved: null,
         unanswered: 0,
         dormant: false,
@@ -95,7 +99,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer): PeerTab
       .filter(([key, peer]) => key === known?.key || peer.static || !isAt(peer, found))
       .map(([key, peer]) => [
         key,
-        peer === leftBehind ? { ...peer, name: null, ours: null, http: null, said: undefined } : peer,
+        peer === leftBehind ? { ...peer, name: null, ours: null, http: null, levels: null, said: undefined } : peer,
       ]),
   );
   const key = known?.key ?? discoveredKey(found.name);
@@ -109,6 +113,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer): PeerTab
     static: known?.static ?? false,
     ours: found.ours,
     http: found.http,
+    levels: found.levels ?? null,
     resolved: known?.resolved ?? null,
     unanswered: 0,
     dormant: false,
@@ -121,7 +126,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer): PeerTab
 export function withoutDiscovered(table: PeerTable, gone: DiscoveredPeer): PeerTable {
   const known = Object.values(table).find((peer) => sameName(peer, gone.name));
   if (!known) return table;
-  if (known.static) return { ...table, [known.key]: { ...known, name: null, http: null } };
+  if (known.static) return { ...table, [known.key]: { ...known, name: null, http: null, levels: null } };
   const { [known.key]: _gone, ...rest } = table;
   return rest;
 }

@@ -1,14 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
+import type { LevelThresholds } from '../common/levels';
 import type { DiscoveredPeer } from '../machines/cluster-events';
+import { formatLevels, parseLevels } from './config/levels-flag';
 
 /** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
 export const IMPL = 'cat-litter-reminder-ts';
 
-/** The TXT record of `_cat._udp`: ours, and where our page and API are (original nodes ignore TXT). */
-export function txtRecord(httpPort: number | null): Record<string, string> {
-  return { impl: IMPL, proto: '1', ...(httpPort === null ? {} : { http: String(httpPort) }) };
+/**
+ * The TXT record of `_cat._udp`: ours, where our page and API are, and our levels (a
+ * household's nodes may differ; their pages say so). Original nodes ignore TXT.
+ */
+export function txtRecord(httpPort: number | null, thresholds: LevelThresholds): Record<string, string> {
+  return {
+    impl: IMPL,
+    proto: '1',
+    ...(httpPort === null ? {} : { http: String(httpPort) }),
+    levels: formatLevels(thresholds),
+  };
+}
+
+/** The `levels=` TXT entry; null when missing or not levels. */
+function levelsOf(txt: unknown): LevelThresholds | null {
+  const value = txtValue(txt, 'levels');
+  try {
+    return value === undefined ? null : parseLevels(value);
+  } catch {
+    return null;
+  }
 }
 
 export type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
@@ -80,7 +100,14 @@ export function describePeer(
   // Names end up in logs and on terminals: no control characters from the network.
   // eslint-disable-next-line no-control-regex -- control characters are what it replaces
   const name = service.name.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return { name, address, port, ours, http: ours ? httpPortOf(service.txt) : null };
+  return {
+    name,
+    address,
+    port,
+    ours,
+    http: ours ? httpPortOf(service.txt) : null,
+    levels: ours ? levelsOf(service.txt) : null,
+  };
 }
 
 /** The `http=` TXT entry as a port; null when missing or not a port. */

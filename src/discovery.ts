@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
+import type { LevelThresholds } from '../common/levels';
 import type { DiscoveredPeer, DiscoveryCommand, DiscoveryEvent } from '../machines/cluster-events';
 import { advertisedName, candidateName, describePeer, pickAddress, sameName, txtRecord } from './discovery-helpers';
 import { watchOwnAddresses } from './own-addresses';
@@ -14,6 +15,8 @@ export interface DiscoveryOptions {
   port: number;
   /** The port of the page and API, advertised as `_http._tcp` and in the TXT record; null for none. */
   httpPort: number | null;
+  /** The node's levels, in the TXT record. */
+  thresholds: LevelThresholds;
   log: Logger;
 }
 
@@ -48,6 +51,8 @@ interface Found {
 export function discoveryActor(options: DiscoveryOptions) {
   return fromCallback<DiscoveryCommand>(({ sendBack, receive }) => {
     const { log, port, httpPort } = options;
+    let { thresholds } = options;
+    let published: Bonjour.Service[] = [];
     const send = (event: DiscoveryEvent): void => sendBack(event);
     const opened = openMdns(log);
     const { bonjour, mdns, onError } = opened;
@@ -153,7 +158,7 @@ export function discoveryActor(options: DiscoveryOptions) {
             type: SERVICE_TYPE,
             protocol: SERVICE_PROTOCOL,
             port,
-            txt: txtRecord(httpPort),
+            txt: txtRecord(httpPort, thresholds),
             probe: false,
           }),
           // A laptop's or a phone's browser lists the page under the node's name.
@@ -161,6 +166,7 @@ export function discoveryActor(options: DiscoveryOptions) {
             ? []
             : [bonjour.publish({ name, type: 'http', protocol: 'tcp', port: httpPort, probe: false })]),
         ];
+        published = services;
         for (const service of services) service.on('error', onError);
         services[0].once('up', () =>
           log.info(
@@ -215,7 +221,15 @@ export function discoveryActor(options: DiscoveryOptions) {
 
     receive((command) => {
       if (command.type === 'discovery.stop') shutDown(() => send({ type: 'discovery.stopped' }));
-      else if (!stopping) lookAgain(command.name);
+      else if (stopping) return;
+      else if (command.type === 'discovery.levels') {
+        thresholds = command.thresholds;
+        // Announced again with the new TXT record; not yet published: it will carry them.
+        if (published[0]) {
+          (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds);
+          announceAgain(opened, published, onError);
+        }
+      } else lookAgain(command.name);
     });
     publish(1);
     return () => shutDown(() => undefined);

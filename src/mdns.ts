@@ -119,7 +119,8 @@ export function announceAgain(
   onError: (error: Error) => void,
 ): void {
   const records = services.flatMap((service) => (service as unknown as { records(): ResourceRecord[] }).records());
-  opened.responder.unregister(records.filter((record) => record.type === 'A' || record.type === 'AAAA'));
+  // The addresses and the TXT record may have changed: the rest is registered as it was.
+  opened.responder.unregister(records.filter((record) => ['A', 'AAAA', 'TXT'].includes(record.type)));
   opened.responder.register(records);
   opened.mdns.respond({ answers: records }, (error) => {
     if (error) onError(error);

@@ -73,7 +73,13 @@ export function createNode(
         actors: {
           transport: transportActor(options.port, log),
           discovery: options.mdns
-            ? discoveryActor({ name, port: options.port, httpPort: options.httpPort, log })
+            ? discoveryActor({
+                name,
+                port: options.port,
+                httpPort: options.httpPort,
+                thresholds: options.thresholds,
+                log,
+              })
             : noDiscovery,
         },
       }),

@@ -1,7 +1,6 @@
-import type { Level } from '../../common/levels';
-import { LEVEL_COLOURS } from '../../common/levels';
+import { LEVEL_COLOURS, sameThresholds, type Level } from '../../common/levels';
 import { peerKey } from '../../machines/cluster-events';
-import type { LevelThresholds } from '../../common/levels';
+import { formatLevels } from '../config/levels-flag';
 import { levelAt } from '../../machines/levels';
 import type { NodeView } from '../../machines/node-view';
 import type { HouseholdEntry } from '../../common/page-text';
@@ -38,23 +37,21 @@ export function stateKey(view: NodeView): string {
 
 /** What changes the page's `household` event: a node appears, leaves, or says another time. */
 export function householdKey(view: NodeView): string {
-  return JSON.stringify([view.name, view.lastCleaned, view.level, view.peers]);
+  return JSON.stringify([view.name, view.lastCleaned, view.level, view.peers, view.thresholds]);
 }
 
 /**
  * `GET /api/household`: every node this one knows, itself first, as the objects of
  * `status --json`. A peer that has not answered, or is silent, is `unreachable`.
  */
-export function householdJson(
-  view: NodeView,
-  self: { address: string; port: number },
-  now: number,
-  thresholds: LevelThresholds,
-): HouseholdEntry[] {
+export function householdJson(view: NodeView, self: { address: string; port: number }, now: number): HouseholdEntry[] {
+  const ours = view.thresholds;
   const statuses: NodeStatus[] = [
     { name: view.name, ...self, answered: true, lastCleaned: view.lastCleaned, level: view.level, disagrees: false },
     ...view.peers.map((peer) => {
       const answered = peer.answered && !peer.silent;
+      // Each strip is its own: a peer's level is by its levels, when it says them.
+      const thresholds = peer.levels ?? ours;
       return {
         name: peer.name ?? peerKey(peer),
         address: peer.address,
@@ -66,5 +63,13 @@ export function householdJson(
       };
     }),
   ];
-  return statusObjects(statuses, now);
+  const differ = new Map(
+    view.peers
+      .filter((peer) => peer.levels !== null && !sameThresholds(peer.levels, ours))
+      .map((peer) => [peer.name ?? peerKey(peer), formatLevels(peer.levels ?? ours)]),
+  );
+  return statusObjects(statuses, now).map((entry) => {
+    const levels = differ.get(entry.name);
+    return levels ? { ...entry, levels } : entry;
+  });
 }

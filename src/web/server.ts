@@ -77,7 +77,7 @@ export function webServerActor(options: WebOptions) {
       now,
       timeZone: options.timeZone,
       household: (current: NodeView, address: string) =>
-        householdJson(current, { address, port: options.udpPort }, now(), current.thresholds),
+        householdJson(current, { address, port: options.udpPort }, now()),
       freshHousehold: () => {
         sendBack({ type: 'household.refresh' });
         return new Promise<void>((resolve) => setTimeout(resolve, HOUSEHOLD_WAIT_MS));
@@ -168,7 +168,7 @@ export function webServerActor(options: WebOptions) {
       if (before?.name !== current.name) assets = loadAssets(current.name);
       if (!before || stateKey(before) !== stateKey(current)) streams.send('state', () => stateJson(current, now()));
       const newLevels = before !== undefined && !sameThresholds(before.thresholds, current.thresholds);
-      if (!before || newLevels || householdKey(before) !== householdKey(current)) {
+      if (!before || householdKey(before) !== householdKey(current)) {
         streams.send('household', (address) => site.household(current, address));
       }
       // The chart's bands are the levels.

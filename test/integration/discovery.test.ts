@@ -81,7 +81,7 @@ const name = nodeIdentity(config.name, config.stateDir).name;
 const log = pino({ level: 'debug', base: undefined }, pino.destination({ dest: 2, sync: true }));
 const print = ({ event }) => process.stdout.write(JSON.stringify(event) + '\\n');
 const machine = createMachine({
-  invoke: { id: 'discovery', src: discoveryActor({ name, port: config.port, httpPort: null, log }) },
+  invoke: { id: 'discovery', src: discoveryActor({ name, port: config.port, httpPort: null, thresholds: { settled: 28800000, soon: 43200000, now: 86400000, overdue: 93600000 }, log }) },
   on: {
     'peer.found': { actions: print },
     'peer.lost': { actions: print },

@@ -29,6 +29,7 @@ export const peer = (parts: Partial<PeerView> = {}): PeerView => ({
   port: 5300,
   ours: true,
   http: 5380,
+  levels: null,
   answered: true,
   said: NOON - 3_600_000,
   silent: false,

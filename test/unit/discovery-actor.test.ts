@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { createActor, createMachine } from 'xstate';
@@ -12,6 +13,7 @@ interface FakeBonjour {
   registered: { name: string; type: string }[];
   browser: EventEmitter;
   published: { name: string; port: number; txt: unknown; probe: boolean }[];
+  services: { txt: Record<string, string> }[];
   unpublishCalls: number;
   destroyCalls: number;
   onError: (error: Error) => void;
@@ -61,6 +63,8 @@ jest.mock('bonjour-service', () => {
     };
     readonly browser = Object.assign(new Emitter(), { stop: () => undefined, update: () => undefined });
     readonly published: unknown[] = [];
+    /** The services as published: the actor may change their TXT record afterwards. */
+    readonly services: { txt: Record<string, string> }[] = [];
     unpublishCalls = 0;
     destroyCalls = 0;
     constructor(
@@ -77,6 +81,7 @@ jest.mock('bonjour-service', () => {
           { name: 'kitchen-host.local', type: 'A', data: mockWorld.ownAddress },
         ],
       });
+      this.services.push(service as unknown as { txt: Record<string, string> });
       setImmediate(() => service.emit('up'));
       return service;
     }
@@ -115,7 +120,10 @@ describe('discoveryActor (fake bonjour-service)', () => {
     );
     const parent = createActor(
       createMachine({
-        invoke: { id: 'discovery', src: discoveryActor({ name, port: 5301, httpPort: 5381, log }) },
+        invoke: {
+          id: 'discovery',
+          src: discoveryActor({ name, port: 5301, httpPort: 5381, thresholds: DEFAULT_THRESHOLDS, log }),
+        },
         on: { '*': { actions: ({ event }) => events.push(event as DiscoveryEvent) } },
       }),
     );
@@ -141,7 +149,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
       name: 'kitchen',
       port: 5301,
       probe: false,
-      txt: { impl: 'cat-litter-reminder-ts', proto: '1', http: '5381' },
+      txt: { impl: 'cat-litter-reminder-ts', proto: '1', http: '5381', levels: '8h,12h,24h,26h' },
     });
     // The page too, under the same name: a browser lists "kitchen".
     expect(fake.published[1]).toMatchObject({ name: 'kitchen', type: 'http', protocol: 'tcp', port: 5381 });
@@ -157,13 +165,28 @@ describe('discoveryActor (fake bonjour-service)', () => {
     fake.browser.emit('down', ours);
     fake.browser.emit('down', { ...ours, name: 'void', fqdn: 'void._cat._udp.local' });
     await until(() => events.length === 4, 'events');
-    const hall = { name: 'hall-1234', address: '10.0.0.2', port: 5302, ours: true, http: null };
+    const hall = { name: 'hall-1234', address: '10.0.0.2', port: 5302, ours: true, http: null, levels: null };
     expect(events).toEqual([
       { type: 'discovery.named', name: 'kitchen' },
       { type: 'peer.found', peer: hall },
-      { type: 'peer.found', peer: { name: 'attic', address: '10.0.0.3', port: 5301, ours: false, http: null } },
+      {
+        type: 'peer.found',
+        peer: { name: 'attic', address: '10.0.0.3', port: 5301, ours: false, http: null, levels: null },
+      },
       { type: 'peer.lost', peer: hall },
     ]);
+    parent.stop();
+  });
+
+  it('announces its new levels in its TXT record when they change', async () => {
+    const { fake, parent } = start();
+    await until(() => records.some((record) => record.event === 'mdns.advertised'), 'advertised');
+    const responses = fake.mdns.responses.length;
+    const HOUR = 3_600_000;
+    const thresholds = { settled: HOUR, soon: 2 * HOUR, now: 3 * HOUR, overdue: 4 * HOUR };
+    parent.getSnapshot().children.discovery?.send({ type: 'discovery.levels', thresholds });
+    await until(() => fake.mdns.responses.length > responses, 'the announcement');
+    expect(fake.services[0].txt.levels).toBe('1h,2h,3h,4h');
     parent.stop();
   });
 

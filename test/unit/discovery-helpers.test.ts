@@ -78,6 +78,7 @@ describe('peers', () => {
       port: 5301,
       ours: true,
       http: 5380,
+      levels: null,
     });
     for (const http of ['0', '65536', 'x', '']) {
       expect(describePeer({ ...service, txt: { ...txt, http } }, 5300, interfaces)?.http).toBeNull();
@@ -91,6 +92,7 @@ describe('peers', () => {
       port: 5300,
       ours: false,
       http: null,
+      levels: null,
     });
   });
 
