@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -240,8 +241,22 @@ suite('discovery over real mDNS between network namespaces', () => {
     expect(fs.readFileSync(path.join(tmp, A, 'instance-id'), 'utf8').trim()).toBe(nameA.slice(-4));
 
     const [seenByA, seenByB] = await Promise.all([a.event('peer.found', nameB), b.event('peer.found', nameA)]);
-    expect(seenByA.peer).toEqual({ name: nameB, address: '10.77.0.2', port: 5302, ours: true, http: null });
-    expect(seenByB.peer).toEqual({ name: nameA, address: '10.77.0.1', port: 5301, ours: true, http: null });
+    expect(seenByA.peer).toEqual({
+      name: nameB,
+      address: '10.77.0.2',
+      port: 5302,
+      ours: true,
+      http: null,
+      levels: DEFAULT_THRESHOLDS,
+    });
+    expect(seenByB.peer).toEqual({
+      name: nameA,
+      address: '10.77.0.1',
+      port: 5301,
+      ours: true,
+      http: null,
+      levels: DEFAULT_THRESHOLDS,
+    });
 
     const before = Date.now();
     b.terminate();
@@ -298,7 +313,14 @@ suite('discovery over real mDNS between network namespaces', () => {
     );
     try {
       const found = await a.event('peer.found', 'rusty');
-      expect(found.peer).toEqual({ name: 'rusty', address: '10.77.0.2', port: 5300, ours: false, http: null });
+      expect(found.peer).toEqual({
+        name: 'rusty',
+        address: '10.77.0.2',
+        port: 5300,
+        ours: false,
+        http: null,
+        levels: null,
+      });
     } finally {
       const exited = new Promise((resolve) => rust.once('exit', resolve));
       rust.kill('SIGKILL');
