@@ -104,6 +104,7 @@ export const nodeSetup = setup({
         quiet: context.quiet,
         peers: context.peers,
         thresholds: context.settings.thresholds,
+        timeZone: context.settings.timeZone,
       });
       enqueue.emit({ type: 'view.changed', view });
       enqueue.sendTo('web', { type: 'web.view', view } satisfies WebCommand);

@@ -36,6 +36,8 @@ export interface NodeView {
   peers: readonly PeerView[];
   /** When each level begins after a cleaning, here (a household's nodes may differ). */
   thresholds: LevelThresholds;
+  /** The node's time zone: its quiet hours, and the local times its page shows and takes. */
+  timeZone: string;
 }
 
 function peerView(peer: Peer): PeerView {

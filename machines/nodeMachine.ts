@@ -49,7 +49,8 @@ export const nodeMachine = nodeWithHistory.createMachine({
         // The loader reports what was wrong; the node runs on with an unknown time.
         onError: 'live',
       },
-      on: { SHUTDOWN: 'stopped' },
+      // A reload before the time is loaded: the children start with it.
+      on: { SHUTDOWN: 'stopped', 'settings.changed': { actions: 'take the settings' } },
     },
     live: {
       entry: ['publish the view', 'record the loaded time'],

@@ -224,6 +224,10 @@ export function withGivenPeers(table: PeerTable, addresses: readonly PeerAddress
     if (!peer.static || given.has(peer.key)) next[peer.key] = peer;
     else if (peer.name !== null) next[peer.key] = { ...peer, static: false };
   }
+  // One found by mDNS at a given address is that peer: given from now on, as at the start.
+  for (const peer of Object.values(next)) {
+    if (!peer.static && addresses.some((address) => isAt(peer, address))) next[peer.key] = { ...peer, static: true };
+  }
   const fresh = staticPeers(addresses.filter((address) => !Object.values(next).some((peer) => isAt(peer, address))));
   return { ...next, ...fresh };
 }

@@ -23,6 +23,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'run') {
+    // systemd may send a reload before the node is up: SIGHUP's default would end it, and
+    // systemd would take that for a clean exit and not start it again. The file is read now.
+    const early = (): void => undefined;
+    process.on('SIGHUP', early);
     const options = parseRunOptions(rest, process.env, Boolean(process.stdout.isTTY));
     if (!options) {
       process.stdout.write(RUN_HELP);

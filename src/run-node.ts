@@ -114,6 +114,9 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
     }
     for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
     process.on('SIGHUP', onReload);
+    // The early listener of cli.ts has done its part.
+    for (const listener of process.listeners('SIGHUP'))
+      if (listener !== onReload) process.removeListener('SIGHUP', listener);
     process.on('uncaughtException', onCrash);
     hardware.onQuit(() => shutDown('quit key'));
     node.subscribe({

@@ -163,6 +163,8 @@ export function runOptionsFrom(
   configFile: string | null,
   env: NodeJS.ProcessEnv,
   stdoutIsTty: boolean,
+  /** False for `config`: secrets' files are named, not read. */
+  readSecrets = true,
 ): RunOptions {
   const { read, whole, peers } = flagReader(flags);
   const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
@@ -200,7 +202,7 @@ export function runOptionsFrom(
       'nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT',
       parseInspectTarget,
     ),
-    mqtt: readMqttOptions(flags),
+    mqtt: readMqttOptions(flags, readSecrets),
     thresholds: read(
       'levels',
       DEFAULT_THRESHOLDS,

@@ -31,7 +31,7 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { key: 'name', flags: ['name'], value: (o) => o.name, note: 'the host name and the instance id' },
+  { key: 'name', flags: ['name'], value: (o) => o.name, note: 'the host name and four hex digits' },
   { key: 'port', flags: ['port'], value: (o) => o.port },
   { key: 'peers', flags: ['peer'], value: (o) => o.peers.map(peerKey) },
   { key: 'mdns', flags: ['no-mdns'], value: (o) => o.mdns },
@@ -62,11 +62,10 @@ function mqttUrl(mqtt: NonNullable<RunOptions['mqtt']>): string {
   return url.href.replace(/\/$/, '');
 }
 
-/** A YAML scalar: plain where that reads back the same, quoted where it would not. */
+/** A YAML scalar: plain where that surely reads back the same (a letter or / first), quoted elsewhere. */
 function scalar(value: unknown): string {
-  if (value === null) return 'null';
   if (typeof value !== 'string') return scalarText(value);
-  return /^[\w./@-]+$/.test(value) && !/^(true|false|null|off|on|yes|no|~|[\d.]+)$/i.test(value)
+  return /^[A-Za-z/][\w./@-]*$/.test(value) && !/^(true|false|null|off|on|yes|no|y|n)$/i.test(value)
     ? value
     : JSON.stringify(value);
 }
@@ -87,6 +86,11 @@ export function configListing(options: RunOptions, sources: Record<string, Setti
   for (const row of ROWS) {
     const value = row.value(options);
     if (value === null && row.key.startsWith('mqtt.')) continue;
+    // A default made at the start (the name): a comment, so that the output reads back.
+    if (value === null) {
+      lines.push(`# ${row.key}: (${sourceOf(row, sources)})`);
+      continue;
+    }
     const [head, tail] = row.key.split('.');
     if (tail !== undefined && head !== section) lines.push(`${head}:`);
     section = tail === undefined ? '' : head;
@@ -111,7 +115,7 @@ export function configCommand(argv: readonly string[]): number {
     return 0;
   }
   // Errors are UsageErrors: the caller prints the line and exits 2.
-  const options = runOptionsFrom(flags, file, process.env, false);
+  const options = runOptionsFrom(flags, file, process.env, false, false);
   if (check) {
     process.stdout.write(`${file ?? 'no configuration file'}: valid${file ? '' : ' (the flags and the defaults)'}\n`);
     return 0;

@@ -125,7 +125,7 @@ export function renderUnit(template: string, node: string, script: string, confi
   let unit = template
     .replace(PLACEHOLDER, () => `${execWord(node, 'program')} ${execWord(script, 'argument')}`)
     .replace(CONFIG_PLACEHOLDER, () => execWord(config, 'argument'));
-  const inHome = [node, script].some((file) => HOME_TREES.some((tree) => file.startsWith(`${tree}/`)));
+  const inHome = [node, script, config].some((file) => HOME_TREES.some((tree) => file.startsWith(`${tree}/`)));
   if (inHome) unit = unit.replace(/^ProtectHome=yes$/m, 'ProtectHome=read-only');
   return unit;
 }

@@ -7,6 +7,7 @@ import { fromCallback } from 'xstate';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { MqttCommand, MqttReport } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
+import { MAX_AHEAD_MS } from '../../machines/time-rules';
 import { PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
@@ -94,12 +95,16 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       // Otherwise mqtt-packet makes a buffer for each of the 65,536 numbers of two bytes, up
       // front: 6 MB resident for a few packets an hour.
       writeCache: false,
+      // A retained message of megabytes from anyone who may publish on our topics is refused.
+      properties: { maximumPacketSize: 16 * 1024 },
       will: { topic: topics.availability, payload: Buffer.from('offline'), retain: true, qos: 1 },
     };
-    const host = url.hostname;
+    // An IPv6 literal without its brackets; no SNI for an address.
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const servername = net.isIP(host) ? undefined : host;
     const port = Number(url.port);
     const socket = () =>
-      url.protocol === 'mqtts:' ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
+      url.protocol === 'mqtts:' ? tls.connect({ host, port, servername }) : net.connect({ host, port });
     const client: MqttClient = new Client(socket, clientOptions);
 
     const flush = (): void => {
@@ -180,8 +185,12 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       const ours = view?.lastCleaned ?? null;
       // Later: the node's rules decide (a time too far ahead is refused), and the view says
       // what came of it. Older: ours goes out.
-      if (ours === null || said > ours) report({ type: 'mqtt.time', lastCleaned: said, from: broker });
-      else {
+      if (ours === null || said > ours) {
+        // Adopted, it comes back as our view: no need to publish it again. One too far
+        // ahead is refused: ours then goes out over it.
+        if (said <= Date.now() + MAX_AHEAD_MS) household = said;
+        report({ type: 'mqtt.time', lastCleaned: said, from: broker });
+      } else {
         household = said;
         publishHouseholdTime();
       }
@@ -193,15 +202,28 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
         `${trouble ? 'connected again' : 'connected'} to the MQTT broker ${options.broker}`,
       );
       trouble = null;
-      retryMs = FIRST_RETRY_MS;
       household = null;
       client.publish(topics.availability, 'online', { retain: true, qos: 1 });
-      const subscriptions = [topics.household, topics.sharedClean, ...(topics.haStatus ? [topics.haStatus] : [])];
-      // No echo of our own household time (MQTT 5 "no local").
-      client.subscribe(subscriptions, { qos: 1, nl: true }, (error) => {
+      // No echo of our own household time (MQTT 5 "no local"), which a shared subscription may not ask for.
+      const subscriptions = {
+        [topics.household]: { qos: 1 as const, nl: true },
+        [topics.sharedClean]: { qos: 1 as const },
+        ...(topics.haStatus ? { [topics.haStatus]: { qos: 1 as const } } : {}),
+      };
+      client.subscribe(subscriptions, (error, granted) => {
         if (error) return warnOnce(`cannot subscribe: ${error.message}`, {});
+        // A topic the broker refuses (an ACL) is named; the rest works on.
+        const refused = (granted ?? []).filter((grant) => grant.qos >= 128).map((grant) => grant.topic);
+        if (refused.length > 0) {
+          log.warn(
+            { event: 'mqtt.unavailable', broker: options.broker, problem: `refused ${refused.join(', ')}` },
+            `MQTT broker ${options.broker} refused the subscription to ${refused.join(', ')}: what comes there is not heard`,
+          );
+        }
         later(RETAINED_GRACE_MS, () => {
           ready = true;
+          // Counted as back only once it works: a broker that drops us at once keeps the delay growing.
+          retryMs = FIRST_RETRY_MS;
           publishAll();
         });
       });

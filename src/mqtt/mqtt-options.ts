@@ -28,7 +28,9 @@ function parseBroker(value: string, label: string): { broker: string; username: 
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${label}: "${value}" is not a URL; expected mqtt://[user@]host[:port] or mqtts://…`);
+    // Never echoed whole: what stands before an @ may be a password.
+    const shown = value.replace(/\/\/[^/]*@/, '//…@');
+    throw new UsageError(`${label}: "${shown}" is not a URL; expected mqtt://[user@]host[:port] or mqtts://…`);
   }
   if (url.password !== '') {
     // Named without the password: the error lands in logs and shell histories.
@@ -53,7 +55,7 @@ function parseBroker(value: string, label: string): { broker: string; username: 
 }
 
 /** The password: the file's first line. A file that cannot be read stops the node before it starts. */
-function readPassword(file: string, label: string): string {
+function passwordOf(file: string, label: string): string {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -77,8 +79,12 @@ const prefix = (flags: RawFlags, name: string, fallback: string): string =>
     },
   );
 
-/** The MQTT flags of `run`, or null without --mqtt. */
-export function readMqttOptions(flags: RawFlags): MqttOptions | null {
+/**
+ * The MQTT flags of `run`, or null without --mqtt. `readPassword` false (`config`, `config
+ * check`): the password file is named but not read, as it may exist only for the service
+ * (systemd's credentials) or only for root.
+ */
+export function readMqttOptions(flags: RawFlags, readPassword = true): MqttOptions | null {
   const url = lastValue(flags, 'mqtt');
   const passwordFile = lastValue(flags, 'mqtt-password-file');
   if (url === undefined) {
@@ -92,7 +98,10 @@ export function readMqttOptions(flags: RawFlags): MqttOptions | null {
     lastValue(flags, 'ha-discovery') === 'off' ? null : prefix(flags, 'ha-discovery', DEFAULT_HA_DISCOVERY);
   return {
     ...parseBroker(url, flagLabel(flags, 'mqtt')),
-    password: passwordFile === undefined ? null : readPassword(passwordFile, flagLabel(flags, 'mqtt-password-file')),
+    password:
+      passwordFile === undefined || !readPassword
+        ? null
+        : passwordOf(passwordFile, flagLabel(flags, 'mqtt-password-file')),
     passwordFile: passwordFile ?? null,
     topic: prefix(flags, 'mqtt-topic', DEFAULT_MQTT_TOPIC),
     haDiscovery,

@@ -75,7 +75,10 @@ export function webServerActor(options: WebOptions) {
       view: () => view,
       names: () => ownNames(os.hostname(), view?.name ?? ''),
       now,
-      timeZone: options.timeZone,
+      // The view's: a reloaded configuration may change it.
+      get timeZone() {
+        return view?.timeZone ?? options.timeZone;
+      },
       household: (current: NodeView, address: string) =>
         householdJson(current, { address, port: options.udpPort }, now()),
       freshHousehold: () => {
@@ -108,8 +111,8 @@ export function webServerActor(options: WebOptions) {
           const report: CleaningReport = { type: 'cleaning.reported', source, ticket, ...(at ? { at } : {}) };
           sendBack(report);
         }),
-      localNow: () => formatLocal(now(), options.timeZone).replace(' ', 'T'),
-      localTime: (local: string) => localToEpoch(local, options.timeZone),
+      localNow: () => formatLocal(now(), site.timeZone).replace(' ', 'T'),
+      localTime: (local: string) => localToEpoch(local, site.timeZone),
       streams,
       asset: (path: string) => assets.get(path),
     };

@@ -150,6 +150,7 @@ describe('node: its view', () => {
         quiet: false,
         peers: [],
         thresholds: DEFAULT_THRESHOLDS,
+        timeZone: 'UTC',
       },
     ]);
   });

@@ -117,4 +117,26 @@ describe('the node, its configuration reloaded', () => {
     expect(view?.thresholds).toEqual(THREE_CATS);
     expect(view?.peers.map((peer) => peer.address)).toEqual(['10.0.0.3']);
   });
+
+  it('takes a peer mDNS found as given once the configuration lists it: its goodbye then keeps it', async () => {
+    const node = nodeHarness([]);
+    node.load.resolve?.(NOON - HOUR);
+    await settle();
+    const hall = { name: 'hall', address: '10.0.0.3', port: 5300, ours: true, http: 5380 };
+    node.found(hall);
+    node.actor.send({
+      type: 'settings.changed',
+      thresholds: DEFAULT_THRESHOLDS,
+      quietHours: null,
+      timeZone: 'UTC',
+      peers: [hall],
+    });
+    node.child('cluster').send({ type: 'peer.lost', peer: hall });
+    expect(
+      node
+        .views()
+        .at(-1)
+        ?.peers.map((peer) => peer.address),
+    ).toEqual(['10.0.0.3']);
+  });
 });

@@ -19,6 +19,7 @@ export function viewOf(parts: Partial<Omit<NodeView, 'colour'>> = {}): NodeView 
     quiet: false,
     peers: [],
     thresholds: DEFAULT_THRESHOLDS,
+    timeZone: 'UTC',
     ...parts,
   });
 }

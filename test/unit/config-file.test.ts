@@ -199,7 +199,13 @@ describe('the configuration file', () => {
     expect(listing).not.toContain('s3cret');
     const again = run('--config', file(listing, 'again.yaml'));
     expect({ ...again, configFile: null }).toEqual({ ...options, configFile: null });
-    expect(configListing(run(), {})).toMatch(/^port: 5300 +# default$/m);
+    const defaults = configListing(run(), {});
+    expect(defaults).toMatch(/^port: 5300 +# default$/m);
+    expect(defaults).toMatch(/^# name: \(default: the host name and four hex digits\)$/m);
+    expect({ ...run('--config', file(defaults, 'defaults.yaml')), configFile: null }).toEqual({
+      ...run(),
+      configFile: null,
+    });
   });
 });
 

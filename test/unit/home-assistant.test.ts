@@ -5,7 +5,15 @@ import { nodeView } from '../../machines/node-view';
 const topics = bridgeTopics({ topic: 'home/cats', haDiscovery: 'homeassistant' }, '3f2a');
 const identity = { id: '3f2a', name: 'kitchen-3f2a', version: '1.2.3', pageUrl: 'http://kitchen.local:5380/' };
 const view = (lastCleaned: number | null, level: Parameters<typeof nodeView>[0]['level']) =>
-  nodeView({ name: 'kitchen-3f2a', lastCleaned, level, quiet: false, peers: [], thresholds: DEFAULT_THRESHOLDS });
+  nodeView({
+    name: 'kitchen-3f2a',
+    lastCleaned,
+    level,
+    quiet: false,
+    peers: [],
+    thresholds: DEFAULT_THRESHOLDS,
+    timeZone: 'UTC',
+  });
 
 describe('Home Assistant discovery', () => {
   it('names the node’s topics under the prefix, and one shared subscription for the household’s button', () => {

@@ -59,6 +59,11 @@ describe('the MQTT flags of run', () => {
     const message = refusal('--mqtt', 'mqtt://cat:s3cret@h');
     expect(message).toMatch(/holds a password; give it in a file with --mqtt-password-file/);
     expect(message).not.toContain('s3cret');
+    // Not even in a URL that does not parse.
+    for (const url of ['mqtt://cat:s3cret@h:188300', 'mqtt://cat:s3c ret@h']) {
+      const broken = refusal('--mqtt', url);
+      expect(broken).not.toContain('s3c');
+    }
   });
 
   it('reads the password from the first line of its file, and names a file it cannot read', () => {
