@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { replaceFile } from './durable-file';
 import { validate } from 'superstruct';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from './timestamp';
 
@@ -100,37 +100,5 @@ function moveAside(file: string): string | null {
  * the caller writes one time at a time (the temporary file's name is the same).
  */
 export async function saveState(file: string, lastCleaned: number): Promise<void> {
-  const directory = path.dirname(file);
-  const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    const handle = await openCreatingDirectory(temporary);
-    try {
-      await handle.writeFile(formatRfc3339(lastCleaned));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(temporary, file);
-  } catch (error) {
-    // A full disk, or the state path taken by a directory: leave no temporary behind.
-    await fsp.rm(temporary, { force: true });
-    throw error;
-  }
-  const directoryHandle = await fsp.open(directory, 'r');
-  try {
-    await directoryHandle.sync();
-  } finally {
-    await directoryHandle.close();
-  }
-}
-
-/** The directory is made at the first save (and again if it was removed), not at every one. */
-async function openCreatingDirectory(temporary: string): Promise<fsp.FileHandle> {
-  try {
-    return await fsp.open(temporary, 'w', 0o644);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await fsp.mkdir(path.dirname(temporary), { recursive: true });
-    return await fsp.open(temporary, 'w', 0o644);
-  }
+  await replaceFile(file, formatRfc3339(lastCleaned));
 }

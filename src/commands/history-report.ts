@@ -1,9 +1,9 @@
 import { formatDuration } from '../../common/durations';
 import { SOURCE_WORDS, type Cleaning } from '../../common/history';
-import { LEVEL_COLOURS, LEVEL_NAMES, type LevelThresholds } from '../../common/levels';
-import { renderBlocks } from '../../hardware/terminal-text';
+import { LEVEL_NAMES, type LevelThresholds } from '../../common/levels';
 import { levelAt } from '../../machines/levels';
 import { formatLocal } from '../local-time';
+import { levelTable } from './level-table';
 
 /**
  * The newest `limit` of the cleanings (oldest first, one more before them when there is
@@ -35,17 +35,5 @@ export function historyTable(
     };
   });
   rows.reverse();
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row.cells[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  const noBlock = colour ? ' '.repeat(6) : '';
-  return [
-    `${noBlock}${line(header)}`,
-    ...rows.map(
-      (row) => `${colour && row.level ? `${renderBlocks(LEVEL_COLOURS[row.level], 2)}  ` : noBlock}${line(row.cells)}`,
-    ),
-  ].join('\n');
+  return levelTable(header, rows, colour);
 }

@@ -1,10 +1,10 @@
 import { peerKey } from '../../machines/cluster-events';
-import { LEVEL_COLOURS, type Level, type LevelThresholds } from '../../common/levels';
+import { type Level, type LevelThresholds } from '../../common/levels';
 import type { HouseholdEntry } from '../../common/page-text';
 import { levelAt } from '../../machines/levels';
 import { formatDuration } from '../../common/durations';
-import { renderBlocks } from '../../hardware/terminal-text';
 import { formatLocal } from '../local-time';
+import { levelTable } from './level-table';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
 
@@ -66,26 +66,20 @@ function ago(status: NodeStatus, now: number): string {
 /** The table a person reads at a glance; `colour` adds the strip's colour as blocks. */
 export function statusTable(statuses: NodeStatus[], now: number, timeZone: string, colour: boolean): string {
   const header = ['NAME', 'ADDRESS', 'LAST CLEANED', 'AGO', 'LEVEL', ''];
-  const rows = statuses.map((status) => [
-    status.name,
-    peerKey(status),
-    !status.answered
-      ? 'no answer'
-      : status.lastCleaned === null
-        ? 'unknown'
-        : formatLocal(status.lastCleaned, timeZone),
-    ago(status, now),
-    status.level,
-    status.disagrees ? '≠ newest' : '',
-  ]);
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  const noBlock = colour ? ' '.repeat(6) : '';
-  const block = (status: NodeStatus) =>
-    colour && status.level !== 'unreachable' ? `${renderBlocks(LEVEL_COLOURS[status.level], 2)}  ` : noBlock;
-  return [`${noBlock}${line(header)}`, ...statuses.map((status, i) => `${block(status)}${line(rows[i])}`)].join('\n');
+  const rows = statuses.map((status) => ({
+    level: status.level === 'unreachable' ? null : status.level,
+    cells: [
+      status.name,
+      peerKey(status),
+      !status.answered
+        ? 'no answer'
+        : status.lastCleaned === null
+          ? 'unknown'
+          : formatLocal(status.lastCleaned, timeZone),
+      ago(status, now),
+      status.level,
+      status.disagrees ? '≠ newest' : '',
+    ],
+  }));
+  return levelTable(header, rows, colour);
 }

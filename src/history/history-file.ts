@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Cleaning } from '../../common/history';
 import { mergeInto, type History } from '../../machines/history-set';
 import { cleaningFrom, entryOf } from './history-json';
+import { replaceFile, syncDirectory } from '../durable-file';
 
 /** The history's file, in the state file's directory. */
 export function historyFileBeside(stateFile: string): string {
@@ -97,21 +98,7 @@ export async function appendToHistoryFile(file: string, cleanings: readonly Clea
  * old file or the new one (a temporary file, fsync, rename, fsync of the directory).
  */
 export async function rewriteHistoryFile(file: string, history: History): Promise<void> {
-  const temporary = temporaryOf(file);
-  try {
-    const handle = await fsp.open(temporary, 'w', 0o644);
-    try {
-      await handle.writeFile(history.map(lineOf).join(''));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(temporary, file);
-  } catch (error) {
-    await fsp.rm(temporary, { force: true });
-    throw error;
-  }
-  await syncDirectory(path.dirname(file));
+  await replaceFile(file, history.map(lineOf).join(''));
 }
 
 /** A rewrite cut short by a crash leaves its temporary file: removed at the next start. */
@@ -121,17 +108,6 @@ export async function removeLeftoverRewrites(file: string): Promise<void> {
   for (const name of names) {
     if (name.startsWith(prefix) && name.endsWith('.tmp'))
       await fsp.rm(path.join(path.dirname(file), name), { force: true });
-  }
-}
-
-const temporaryOf = (file: string) => path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await fsp.open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -1,0 +1,50 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+
+/** The temporary file a replacement of `file` is written to first: beside it, hidden, of this process. */
+export const temporaryOf = (file: string): string =>
+  path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+
+export async function syncDirectory(directory: string): Promise<void> {
+  const handle = await fsp.open(directory, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The directory is made at the first write (and again if it was removed), not at every one. */
+async function openCreatingDirectory(temporary: string): Promise<fsp.FileHandle> {
+  try {
+    return await fsp.open(temporary, 'w', 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fsp.mkdir(path.dirname(temporary), { recursive: true });
+    return await fsp.open(temporary, 'w', 0o644);
+  }
+}
+
+/**
+ * Replaces `file` with `text` so that a crash or power cut at any moment leaves either the
+ * old file or the new one: a temporary file, fsync, rename over, fsync of the directory.
+ * The caller writes one replacement at a time (the temporary file's name is the same).
+ */
+export async function replaceFile(file: string, text: string): Promise<void> {
+  const temporary = temporaryOf(file);
+  try {
+    const handle = await openCreatingDirectory(temporary);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(temporary, file);
+  } catch (error) {
+    // A full disk, or the path taken by a directory: leave no temporary behind.
+    await fsp.rm(temporary, { force: true });
+    throw error;
+  }
+  await syncDirectory(path.dirname(file));
+}
