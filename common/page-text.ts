@@ -8,6 +8,18 @@ import { LEVEL_NAMES, type Level } from './levels.js';
  */
 
 /** One node of `GET /api/household` (the objects of `status --json`). */
+/** `GET /api/state`: this node, as its strip shows it. A contract for scripts and the page. */
+export interface StateJson {
+  name: string;
+  /** RFC 3339, or null while unknown. */
+  lastCleaned: string | null;
+  ageSeconds: number | null;
+  level: Level;
+  /** The level's `#rrggbb` as the LEDs are driven (steady red while overdue). */
+  colour: string;
+  quiet: boolean;
+}
+
 export interface HouseholdEntry {
   name: string;
   address: string;

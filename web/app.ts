@@ -1,21 +1,11 @@
 // The page, made live: the node renders it (it works without this script); this keeps it
 // current from the node's event stream, every minute, and records cleanings with fetch.
-import type { Level } from '../common/levels.js';
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../common/history-view.js';
-import { agoLine, householdItems, levelTitle, type HouseholdEntry } from '../common/page-text.js';
-
-interface State {
-  name: string;
-  lastCleaned: string | null;
-  ageSeconds: number | null;
-  level: Level;
-  colour: string;
-  quiet: boolean;
-}
+import { agoLine, householdItems, levelTitle, type HouseholdEntry, type StateJson } from '../common/page-text.js';
 
 const root = document.documentElement;
 const find = <T extends Element>(selector: string): T | null => document.querySelector<T>(selector);
-let state: State | null = null;
+let state: StateJson | null = null;
 let household: HouseholdEntry[] = [];
 let history: PageHistory | null = null;
 
@@ -46,7 +36,7 @@ function showHistory(): void {
   list.innerHTML = historyItems(history, now);
 }
 
-function showState(next: State): void {
+function showState(next: StateJson): void {
   state = next;
   root.dataset.level = next.level;
   root.dataset.lastCleaned = next.lastCleaned ?? '';
@@ -63,7 +53,7 @@ function showState(next: State): void {
 
 function follow(): void {
   const events = new EventSource('/api/events');
-  events.addEventListener('state', (event) => showState(JSON.parse((event as MessageEvent<string>).data) as State));
+  events.addEventListener('state', (event) => showState(JSON.parse((event as MessageEvent<string>).data) as StateJson));
   events.addEventListener('household', (event) => {
     household = JSON.parse((event as MessageEvent<string>).data) as HouseholdEntry[];
     showHousehold();
@@ -89,7 +79,7 @@ async function record(form: HTMLFormElement): Promise<void> {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(at ? { at: instant(at) } : {}),
   });
-  const body = (await response.json()) as State | { error: string };
+  const body = (await response.json()) as StateJson | { error: string };
   if ('error' in body) {
     say(`Not recorded: ${body.error}`);
     return;

@@ -1,23 +1,11 @@
-import { LEVEL_COLOURS, sameThresholds, type Level } from '../../common/levels';
+import { LEVEL_COLOURS, sameThresholds } from '../../common/levels';
 import { peerKey } from '../../machines/cluster-events';
 import { formatLevels } from '../config/levels-flag';
 import { levelAt } from '../../machines/levels';
 import type { NodeView } from '../../machines/node-view';
-import type { HouseholdEntry } from '../../common/page-text';
+import type { HouseholdEntry, StateJson } from '../../common/page-text';
 import { statusObjects, type NodeStatus } from '../commands/status-report';
 import { formatRfc3339 } from '../timestamp';
-
-/** `GET /api/state`: this node, as its strip shows it. A contract for scripts and the page. */
-export interface StateJson {
-  name: string;
-  /** RFC 3339, or null while unknown. */
-  lastCleaned: string | null;
-  ageSeconds: number | null;
-  level: Level;
-  /** The level's `#rrggbb` as the LEDs are driven (steady red while overdue). */
-  colour: string;
-  quiet: boolean;
-}
 
 export function stateJson(view: NodeView, now: number): StateJson {
   return {

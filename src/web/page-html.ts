@@ -1,6 +1,6 @@
 import { agoLine, escapeHtml as escape, householdItems, levelTitle, type HouseholdEntry } from '../../common/page-text';
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
-import type { StateJson } from './household-json';
+import type { StateJson } from '../../common/page-text';
 
 export interface PageModel {
   state: StateJson;
