@@ -1,38 +1,38 @@
 import type { RunOptions } from './cli/run-options';
 
-/** A key of the configuration file, and the part of the options it sets. */
+/** A key of the configuration file, and the option it sets. */
 interface Setting {
   key: string;
-  part: (options: RunOptions) => unknown;
+  field: keyof RunOptions;
 }
 
 /** What a running node takes on SIGHUP. */
 const LIVE: Setting[] = [
-  { key: 'levels', part: (o) => o.thresholds },
-  { key: 'quietHours', part: (o) => o.quietHours },
-  { key: 'timezone', part: (o) => o.timeZone },
-  { key: 'strip.brightness', part: (o) => o.brightness },
-  { key: 'log.level', part: (o) => o.logLevel },
-  { key: 'peers', part: (o) => o.peers },
+  { key: 'levels', field: 'thresholds' },
+  { key: 'quietHours', field: 'quietHours' },
+  { key: 'timezone', field: 'timeZone' },
+  { key: 'strip.brightness', field: 'brightness' },
+  { key: 'log.level', field: 'logLevel' },
+  { key: 'peers', field: 'peers' },
 ];
 
 /** What waits for a restart: sockets, devices and files opened at the start. */
 const AT_START: Setting[] = [
-  { key: 'name', part: (o) => o.name },
-  { key: 'port', part: (o) => o.port },
-  { key: 'mdns', part: (o) => o.mdns },
-  { key: 'stateFile', part: (o) => o.stateFile },
-  { key: 'hardware', part: (o) => o.hardware },
-  { key: 'strip.leds', part: (o) => o.leds },
-  { key: 'strip.pin', part: (o) => o.ledPin },
-  { key: 'button.pin', part: (o) => o.buttonPin },
-  { key: 'log.format', part: (o) => o.logFormat },
-  { key: 'http', part: (o) => o.httpPort },
-  { key: 'mqtt', part: (o) => o.mqtt },
+  { key: 'name', field: 'name' },
+  { key: 'port', field: 'port' },
+  { key: 'mdns', field: 'mdns' },
+  { key: 'stateFile', field: 'stateFile' },
+  { key: 'hardware', field: 'hardware' },
+  { key: 'strip.leds', field: 'leds' },
+  { key: 'strip.pin', field: 'ledPin' },
+  { key: 'button.pin', field: 'buttonPin' },
+  { key: 'log.format', field: 'logFormat' },
+  { key: 'http', field: 'httpPort' },
+  { key: 'mqtt', field: 'mqtt' },
 ];
 
 const changed = (before: RunOptions, after: RunOptions) => (setting: Setting) =>
-  JSON.stringify(setting.part(before)) !== JSON.stringify(setting.part(after));
+  JSON.stringify(before[setting.field]) !== JSON.stringify(after[setting.field]);
 
 export interface Reload {
   /** The keys that take effect now. */
@@ -47,14 +47,6 @@ export interface Reload {
 export function reloadOf(current: RunOptions, next: RunOptions): Reload {
   const applied = LIVE.filter(changed(current, next)).map((setting) => setting.key);
   const waiting = AT_START.filter(changed(current, next)).map((setting) => setting.key);
-  const options: RunOptions = {
-    ...current,
-    thresholds: next.thresholds,
-    quietHours: next.quietHours,
-    timeZone: next.timeZone,
-    brightness: next.brightness,
-    logLevel: next.logLevel,
-    peers: next.peers,
-  };
-  return { applied, waiting, options };
+  const live = Object.fromEntries(LIVE.map(({ field }) => [field, next[field]])) as Partial<RunOptions>;
+  return { applied, waiting, options: { ...current, ...live } };
 }
