@@ -1,4 +1,5 @@
 import type { LevelThresholds } from '../common/levels';
+import type { PeerView } from './node-view';
 
 /** Where a peer is reached over UDP: an IPv4 address, or a host name given with --peer. */
 export interface PeerAddress {
@@ -66,3 +67,30 @@ export function peerKey(peer: PeerAddress): string {
 export function addressOf(peer: PeerAddress): PeerAddress {
   return { address: peer.address, port: peer.port };
 }
+
+/** What the node tells its cluster. */
+export type ClusterCommand =
+  /** A time recorded here (and saved): every peer hears of it. */
+  | { type: 'cluster.share'; lastCleaned: number }
+  /** Ask every peer for its time now (someone is looking at the household). */
+  | { type: 'cluster.refresh' }
+  /** Say the mDNS goodbye; the cluster then stops. */
+  | { type: 'cluster.leave' }
+  /**
+   * A time from outside the UDP household (the MQTT broker): the same rules as a peer's,
+   * and a time adopted is pushed to every peer.
+   */
+  | { type: 'cluster.offered'; lastCleaned: number; from: PeerAddress }
+  /** The peers given anew (the configuration was reloaded): those new are asked at once. */
+  | { type: 'cluster.peers-given'; peers: readonly PeerAddress[] }
+  /** The node's levels changed: its mDNS record says so. */
+  | { type: 'cluster.levels'; thresholds: LevelThresholds };
+
+/** What the cluster tells the node. */
+export type ClusterReport =
+  /** A later time from a peer, already passed on: the node shows it and saves it. */
+  | { type: 'cluster.adopted'; lastCleaned: number; from: PeerAddress }
+  | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress }
+  | { type: 'cluster.silent'; peer: PeerView }
+  | { type: 'cluster.peers'; peers: PeerView[] }
+  | { type: 'cluster.named'; name: string };

@@ -1,14 +1,16 @@
 import { assertEvent, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
-import type { LevelThresholds } from '../common/levels';
 import type { WallClock } from './clock';
 import {
   addressOf,
+  type ClusterCommand,
+  type ClusterReport,
   type DiscoveryCommand,
   type DiscoveryEvent,
   type PeerAddress,
   type TransportCommand,
   type TransportEvent,
 } from './cluster-events';
+
 import { peerViews, samePeerViews, type PeerView } from './node-view';
 import {
   activePeers,
@@ -38,38 +40,14 @@ export interface ClusterInput {
 
 export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
   peers: PeerTable;
+  /** The peers as the node last heard of them. */
+  reported: readonly PeerView[];
   /** Repair rounds so far: whose turn it is to be asked. */
   round: number;
 }
 
-/** What the node tells its cluster. */
-export type ClusterCommand =
-  /** A time recorded here (and saved): every peer hears of it. */
-  | { type: 'cluster.share'; lastCleaned: number }
-  /** Ask every peer for its time now (someone is looking at the household). */
-  | { type: 'cluster.refresh' }
-  /** Say the mDNS goodbye; the cluster then stops. */
-  | { type: 'cluster.leave' }
-  /**
-   * A time from outside the UDP household (the MQTT broker): the same rules as a peer's,
-   * and a time adopted is pushed to every peer.
-   */
-  | { type: 'cluster.offered'; lastCleaned: number; from: PeerAddress }
-  /** The peers given anew (the configuration was reloaded): those new are asked at once. */
-  | { type: 'cluster.peers-given'; peers: readonly PeerAddress[] }
-  /** The node's levels changed: its mDNS record says so. */
-  | { type: 'cluster.levels'; thresholds: LevelThresholds };
-
-/** What the cluster tells the node. */
-export type ClusterReport =
-  /** A later time from a peer, already passed on: the node shows it and saves it. */
-  | { type: 'cluster.adopted'; lastCleaned: number; from: PeerAddress }
-  | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress }
-  | { type: 'cluster.silent'; peer: PeerView }
-  | { type: 'cluster.peers'; peers: PeerView[] }
-  | { type: 'cluster.named'; name: string };
-
-type ClusterEvent = ClusterCommand | TransportEvent | DiscoveryEvent | { type: 'cluster.changed' };
+type ClusterEvent =
+  ClusterCommand | TransportEvent | DiscoveryEvent | { type: 'cluster.changed' } | { type: 'cluster.peers-changed' };
 
 /** Every UpdateState says what its sender holds, whatever the merge rules make of it. */
 const noteWhatTheSenderSaid = {
@@ -149,10 +127,13 @@ export const clusterMachine = setup({
     'update the peers': enqueueActions(({ context, enqueue }, params: { peers: PeerTable }) => {
       if (params.peers === context.peers) return;
       enqueue.assign({ peers: params.peers });
-      const views = peerViews(params.peers);
-      if (!samePeerViews(peerViews(context.peers), views)) {
-        enqueue.sendParent({ type: 'cluster.peers', peers: views } as const);
-      }
+      enqueue.raise({ type: 'cluster.peers-changed' });
+    }),
+    'report the peers': enqueueActions(({ context, enqueue }) => {
+      const views = peerViews(context.peers);
+      if (samePeerViews(context.reported, views)) return;
+      enqueue.assign({ reported: views });
+      enqueue.sendParent({ type: 'cluster.peers', peers: views } satisfies ClusterReport);
     }),
     'ask the next peer': enqueueActions(({ context, enqueue }) => {
       const asked = peersToAsk(context.peers, context.round);
@@ -172,7 +153,7 @@ export const clusterMachine = setup({
         const view = views.find((candidate) => candidate.name === peer.name && candidate.port === peer.port);
         if (view) enqueue.sendParent({ type: 'cluster.silent', peer: view } as const);
       }
-      enqueue.sendParent({ type: 'cluster.peers', peers: views } as const);
+      enqueue.raise({ type: 'cluster.peers-changed' });
     }),
     'ask every peer': enqueueActions(({ context, enqueue }) => {
       for (const peer of activePeers(context.peers)) {
@@ -209,6 +190,9 @@ export const clusterMachine = setup({
     repairRound: ({ context }) => 2_000 + Math.floor(context.random() * 2_000),
     // Long enough for a new time to have gone round the household.
     confirmAfter: 1_000,
+    // A time going round the household changes what the peers said a few times within
+    // milliseconds: the node hears of it once, and the CPU goes to the datagrams meanwhile.
+    reportPeers: 20,
   },
 }).createMachine({
   id: 'cluster',
@@ -217,6 +201,7 @@ export const clusterMachine = setup({
     clock: input.clock,
     random: input.random,
     peers: staticPeers(input.peers),
+    reported: peerViews(staticPeers(input.peers)),
     round: 0,
   }),
   invoke: [
@@ -295,6 +280,13 @@ export const clusterMachine = setup({
               entry: 'ask the next peer',
               after: { repairRound: { target: 'waiting', reenter: true } },
             },
+          },
+        },
+        report: {
+          initial: 'current',
+          states: {
+            current: { on: { 'cluster.peers-changed': 'due' } },
+            due: { after: { reportPeers: { target: 'current', actions: 'report the peers' } } },
           },
         },
         // Once a new time has gone round, every peer is asked what it holds now: the

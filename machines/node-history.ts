@@ -1,7 +1,18 @@
 import { assertEvent, enqueueActions, sendTo } from 'xstate';
-import type { HistoryEvent } from './historyMachine';
+import { historyPeerKey, type HistoryEvent, type HistoryPeer } from './historyMachine';
 import { nodeSetup } from './node-setup';
 import type { WebCommand } from './node-types';
+import type { PeerView } from './node-view';
+
+/** The peers to exchange histories with: ours, with a page, answering. */
+const historyPeers = (peers: readonly PeerView[]): HistoryPeer[] =>
+  peers.flatMap((peer) =>
+    peer.http !== null && !peer.silent ? [{ name: peer.name, address: peer.address, port: peer.http }] : [],
+  );
+
+const sameHistoryPeers = (a: readonly HistoryPeer[], b: readonly HistoryPeer[]): boolean =>
+  a.length === b.length &&
+  a.every((peer, i) => historyPeerKey(peer) === historyPeerKey(b[i]) && peer.name === b[i].name);
 
 /**
  * What the node does for its history: it records every cleaning recorded here and every
@@ -27,12 +38,12 @@ export const nodeWithHistory = nodeSetup.extend({
       const cleaning = { at: context.lastCleaned, source: 'network', node: null } as const;
       enqueue.sendTo('history', { type: 'history.record', cleaning } satisfies HistoryEvent);
     }),
-    'tell the history its peers': sendTo('history', ({ event }): HistoryEvent => {
+    // Only who serves a history counts, not what each peer said: most reports change nothing here.
+    'tell the history its peers': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'cluster.peers');
-      const peers = event.peers.flatMap((peer) =>
-        peer.http !== null && !peer.silent ? [{ name: peer.name, address: peer.address, port: peer.http }] : [],
-      );
-      return { type: 'history.peers', peers };
+      const peers = historyPeers(event.peers);
+      if (!sameHistoryPeers(historyPeers(context.peers), peers))
+        enqueue.sendTo('history', { type: 'history.peers', peers } satisfies HistoryEvent);
     }),
     'pass on the offered history': sendTo('history', ({ event }) => {
       assertEvent(event, 'history.offered');

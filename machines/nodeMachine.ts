@@ -115,10 +115,11 @@ export const nodeMachine = nodeWithHistory.createMachine({
         'cluster.silent': { actions: 'pass on the silence' },
         'cluster.peers': {
           guard: 'changes the peers',
+          // The history first: it compares with the peers known so far.
           actions: [
+            'tell the history its peers',
             { type: 'remember', params: ({ event }) => ({ peers: event.peers }) },
             'publish the view',
-            'tell the history its peers',
           ],
         },
         'history.changed': { actions: 'show the history' },

@@ -1,4 +1,4 @@
-import { integer, literal, nullable, object, refine, type Struct } from 'superstruct';
+import { integer, refine, type Struct } from 'superstruct';
 
 /**
  * The original Rust node's `enum Message { RequestState, UpdateState(Option<DateTime<Utc>>) }`.
@@ -33,6 +33,3 @@ export const SecsStruct: Struct<number, null> = refine(
     (secs >= MIN_SECS && secs <= MAX_SECS) ||
     `secs ${secs} is not within ${MIN_SECS}..=${MAX_SECS}, the seconds chrono's DateTime<Utc> can represent`,
 );
-
-export const RequestStateStruct = object({ type: literal('RequestState') });
-export const UpdateStateStruct = object({ type: literal('UpdateState'), secs: nullable(SecsStruct) });

@@ -203,7 +203,7 @@ describe('cluster repair rounds and peers', () => {
   });
 
   it('follows a discovered peer to its new address, and asks it there at once', () => {
-    const { cluster, sent, reported } = clusterHarness(OURS);
+    const { cluster, clock, sent, reported } = clusterHarness(OURS);
     cluster.send({ type: 'peer.found', peer: hall });
     cluster.send({ type: 'state.received', from: HALL, lastCleaned: OURS });
     const moved = { ...hall, address: '10.0.0.33' };
@@ -214,6 +214,7 @@ describe('cluster repair rounds and peers', () => {
       expect.objectContaining({ name: 'hall', address: '10.0.0.33' }),
     ]);
     // Until it answers there, what it said at its old address no longer counts.
+    advance(clock, 20);
     expect(reported('cluster.peers').at(-1)?.peers).toEqual([
       expect.objectContaining({ name: 'hall', address: '10.0.0.33', answered: false }),
     ]);
@@ -272,6 +273,7 @@ describe('cluster repair rounds and peers', () => {
     const { cluster, clock, reported } = clusterHarness(OURS, [KITCHEN]);
     advance(clock, ROUND);
     cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    advance(clock, 20);
     expect(reported('cluster.peers')).toHaveLength(1);
     for (let round = 0; round < 3; round += 1) {
       advance(clock, ROUND);
@@ -280,7 +282,30 @@ describe('cluster repair rounds and peers', () => {
     }
     expect(reported('cluster.peers')).toHaveLength(1);
     cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON });
+    advance(clock, 20);
     expect(reported('cluster.peers').at(-1)?.peers).toEqual([expect.objectContaining({ said: NOON })]);
+  });
+
+  it('tells its parent once of what a time going round changed, 20 ms after the first change', () => {
+    const hall = { address: '10.0.0.3', port: 5300 };
+    const { cluster, clock, reported } = clusterHarness(OURS, [KITCHEN, hall]);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON });
+    advance(clock, 5);
+    cluster.send({ type: 'state.received', from: hall, lastCleaned: NOON });
+    advance(clock, 14);
+    expect(reported('cluster.peers')).toEqual([]);
+    advance(clock, 1);
+    expect(reported('cluster.peers')).toEqual([
+      {
+        type: 'cluster.peers',
+        peers: [
+          expect.objectContaining({ address: '10.0.0.2', said: NOON }),
+          expect.objectContaining({ address: '10.0.0.3', said: NOON }),
+        ],
+      },
+    ]);
+    advance(clock, 100);
+    expect(reported('cluster.peers')).toHaveLength(1);
   });
 
   it('passes on the name it advertises, and says goodbye before it stops', () => {

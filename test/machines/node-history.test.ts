@@ -24,6 +24,7 @@ describe('node: its history', () => {
   it('records a press once saved, with how and where, and offers it to every peer that serves one', async () => {
     const node = await runningNode(OURS);
     node.found(HALL);
+    advance(node.clock, 20);
     const before = node.exchanges.length;
     node.disk.slow = true;
     node.press();
@@ -39,6 +40,7 @@ describe('node: its history', () => {
   it('records a time adopted from a peer as come over the network, once saved, and offers it to nobody', async () => {
     const node = await runningNode(OURS);
     node.found(HALL);
+    advance(node.clock, 20);
     const before = node.exchanges.length;
     node.receive(KITCHEN, NOON - HOUR);
     expect(node.history()).toHaveLength(1);
@@ -67,6 +69,7 @@ describe('node: its history', () => {
   it('exchanges with a peer that serves a history as soon as mDNS finds it, and no more with one gone silent', async () => {
     const node = await runningNode(OURS);
     node.found(HALL);
+    advance(node.clock, 20);
     expect(node.exchanges.map((exchange) => exchange.peer.name)).toEqual(['hall-1234']);
     // Unanswered round after round, the hall is set aside: the history's rounds skip it.
     advance(node.clock, 60 * SECOND);

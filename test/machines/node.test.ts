@@ -174,6 +174,9 @@ describe('node: its view', () => {
     const node = await runningNode(OURS);
     node.receive(KITCHEN, OURS);
     node.receive(KITCHEN, OURS);
+    expect(node.views()).toHaveLength(1);
+    // What the peers said comes to the view together, within 20 ms.
+    advance(node.clock, 20);
     const views = node.views();
     expect(views).toHaveLength(2);
     expect(views[1].peers).toEqual([

@@ -113,6 +113,8 @@ describe('the node, its configuration reloaded', () => {
       timeZone: 'Europe/Vienna',
     });
     expect(node.sent).toContainEqual({ type: 'transport.request', to: peers[0] });
+    expect(node.views().at(-1)?.thresholds).toEqual(THREE_CATS);
+    advance(node.clock, 20);
     const view = node.views().at(-1);
     expect(view?.thresholds).toEqual(THREE_CATS);
     expect(view?.peers.map((peer) => peer.address)).toEqual(['10.0.0.3']);
@@ -132,6 +134,7 @@ describe('the node, its configuration reloaded', () => {
       peers: [hall],
     });
     node.child('cluster').send({ type: 'peer.lost', peer: hall });
+    advance(node.clock, 20);
     expect(
       node
         .views()
