@@ -1,5 +1,8 @@
 /** What follows the adoption of a time: the node it came from holds it durably. */
-const settled = ['save the adopted time', 'tell the reminder', 'publish the view'] as const;
+const settled = ['save the adopted time', 'tell the reminder'] as const;
+
+/** Announced, and in the view (the page, MQTT) at once: only the strip and the file wait. */
+const taken = ['take the adopted time', 'announce the time', 'publish the view'] as const;
 
 /**
  * A time adopted from a peer is announced, and passed on by the cluster, at once; the
@@ -12,12 +15,12 @@ export const adoption = {
   states: {
     shown: {
       on: {
-        'cluster.adopted': { target: 'settling', actions: ['take the adopted time', 'announce the time'] },
+        'cluster.adopted': { target: 'settling', actions: taken },
       },
     },
     settling: {
       on: {
-        'cluster.adopted': { actions: ['take the adopted time', 'announce the time'] },
+        'cluster.adopted': { actions: taken },
         SHUTDOWN: { target: 'shown', actions: settled },
       },
       after: {

@@ -90,8 +90,11 @@ describe('node machine, every simple path through its graph', () => {
           expect(node.recorded.at(-1)).toEqual({ at: time, source: 'button', node: 'kitchen-3f2a' });
         }
         if (type === 'cluster.adopted') {
-          // Announced at once; shown a moment later.
-          expect(node.emitted.at(-1)).toMatchObject({ type: 'time.changed', reason: 'adopted' });
+          // Announced and in the view at once; on the strip a moment later.
+          expect(node.emitted.slice(-2)).toEqual([
+            expect.objectContaining({ type: 'time.changed', reason: 'adopted' }),
+            { type: 'view.changed', view: expect.objectContaining({ lastCleaned: ADOPTED_TIME }) },
+          ]);
           expect(node.heard().at(-1)).not.toEqual({ type: 'time.changed', lastCleaned: ADOPTED_TIME });
         }
         if (delayName(type) === 'settle') {
