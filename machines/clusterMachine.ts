@@ -124,10 +124,11 @@ export const clusterMachine = setup({
       return { type: 'transport.request' as const, to: addressOf(event.peer) };
     }),
     // Most datagrams change nothing: the node hears only of what it would show.
+    // A report is due only for what shows: a timer per datagram would wake an idle node for nothing.
     'update the peers': enqueueActions(({ context, enqueue }, params: { peers: PeerTable }) => {
       if (params.peers === context.peers) return;
       enqueue.assign({ peers: params.peers });
-      enqueue.raise({ type: 'cluster.peers-changed' });
+      if (!samePeerViews(context.reported, peerViews(params.peers))) enqueue.raise({ type: 'cluster.peers-changed' });
     }),
     'report the peers': enqueueActions(({ context, enqueue }) => {
       const views = peerViews(context.peers);

@@ -279,6 +279,8 @@ describe('cluster repair rounds and peers', () => {
       advance(clock, ROUND);
       cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
       cluster.send({ type: 'peer.requested', from: KITCHEN });
+      // No report is even due: an idle node is not woken 20 ms after each datagram.
+      expect(cluster.getSnapshot().matches({ running: { report: 'current' } })).toBe(true);
     }
     expect(reported('cluster.peers')).toHaveLength(1);
     cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON });
