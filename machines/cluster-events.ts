@@ -1,4 +1,5 @@
 import type { LevelThresholds } from '../common/levels';
+import type { WallClock } from './clock';
 import type { PeerView } from './node-view';
 
 /** Where a peer is reached over UDP: an IPv4 address, or a host name given with --peer. */
@@ -66,6 +67,16 @@ export function peerKey(peer: PeerAddress): string {
 /** Only where to reach a peer, whatever else is known of it. */
 export function addressOf(peer: PeerAddress): PeerAddress {
   return { address: peer.address, port: peer.port };
+}
+
+export interface ClusterInput {
+  /** The time the node holds when the cluster starts (from its state file). */
+  lastCleaned: number | null;
+  /** Peers given on the command line. */
+  peers: readonly PeerAddress[];
+  clock: WallClock;
+  /** A number in [0, 1), to spread the repair rounds of the nodes of a house apart. */
+  random: () => number;
 }
 
 /** What the node tells its cluster. */

@@ -1,16 +1,14 @@
 import { assertEvent, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
-import type { WallClock } from './clock';
 import {
   addressOf,
   type ClusterCommand,
+  type ClusterInput,
   type ClusterReport,
   type DiscoveryCommand,
   type DiscoveryEvent,
-  type PeerAddress,
   type TransportCommand,
   type TransportEvent,
 } from './cluster-events';
-
 import { peerViews, samePeerViews, type PeerView } from './node-view';
 import {
   activePeers,
@@ -28,19 +26,9 @@ import {
 } from './peer-table';
 import { isAdoptable, isBehind, isTooFarAhead } from './time-rules';
 
-export interface ClusterInput {
-  /** The time the node holds when the cluster starts (from its state file). */
-  lastCleaned: number | null;
-  /** Peers given on the command line. */
-  peers: readonly PeerAddress[];
-  clock: WallClock;
-  /** A number in [0, 1), to spread the repair rounds of the nodes of a house apart. */
-  random: () => number;
-}
-
 export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
   peers: PeerTable;
-  /** The peers as the node last heard of them. */
+  /** The peers as the node last heard of them; at the start the ones given, which it hears of at a first change. */
   reported: readonly PeerView[];
   /** Repair rounds so far: whose turn it is to be asked. */
   round: number;
@@ -287,7 +275,8 @@ export const clusterMachine = setup({
           initial: 'current',
           states: {
             current: { on: { 'cluster.peers-changed': 'due' } },
-            due: { after: { reportPeers: { target: 'current', actions: 'report the peers' } } },
+            // Left early (the cluster leaves): the node hears of the last changes all the same.
+            due: { exit: 'report the peers', after: { reportPeers: 'current' } },
           },
         },
         // Once a new time has gone round, every peer is asked what it holds now: the

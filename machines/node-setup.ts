@@ -77,9 +77,12 @@ export const nodeSetup = setup({
         return event.lastCleaned;
       },
     }),
-    'take the adopted time': assign(({ event }) => {
+    // Its level with it: the view goes out at once, before the reminder hears of the time.
+    'take the adopted time': assign(({ context, event }) => {
       assertEvent(event, 'cluster.adopted');
-      return { lastCleaned: event.lastCleaned, adopted: { lastCleaned: event.lastCleaned, from: event.from } };
+      const { lastCleaned, from } = event;
+      const { clock, thresholds } = context.settings;
+      return { lastCleaned, adopted: { lastCleaned, from }, level: levelAt(lastCleaned, clock.now(), thresholds) };
     }),
     'tell the reminder': enqueueActions(({ context, enqueue }) => {
       if (context.lastCleaned !== null)

@@ -1,8 +1,7 @@
 import type { CleaningSource } from '../common/history';
 import type { Level } from '../common/levels';
 import type { WallClock } from './clock';
-import type { ClusterReport } from './cluster-events';
-import type { PeerAddress } from './cluster-events';
+import type { ClusterReport, PeerAddress } from './cluster-events';
 import type { History } from './history-set';
 import type { HistoryEvent, HistoryReport } from './historyMachine';
 import type { LevelThresholds } from '../common/levels';

@@ -310,6 +310,13 @@ describe('cluster repair rounds and peers', () => {
     expect(reported('cluster.peers')).toHaveLength(1);
   });
 
+  it('tells its parent of a change still due when it leaves the household', () => {
+    const { cluster, reported } = clusterHarness(OURS, [KITCHEN]);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: NOON });
+    cluster.send({ type: 'cluster.leave' });
+    expect(reported('cluster.peers').at(-1)?.peers).toEqual([expect.objectContaining({ said: NOON })]);
+  });
+
   it('passes on the name it advertises, and says goodbye before it stops', () => {
     const { cluster, goodbye, reported } = clusterHarness(OURS);
     cluster.send({ type: 'discovery.named', name: 'kitchen-2' });

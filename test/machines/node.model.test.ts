@@ -1,6 +1,7 @@
 import { getSimplePaths } from 'xstate/graph';
 import type { NodeEvent } from '../../machines/node-types';
 import { nodeMachine } from '../../machines/nodeMachine';
+import { DEFAULT_THRESHOLDS, levelAt } from '../../machines/levels';
 import { afterEvents, delayName, playDelay, standingClock, stateKey } from '../support/graph';
 import { NOON, nodeHarness, nodeInput, settle } from '../support/node-harness';
 
@@ -93,7 +94,14 @@ describe('node machine, every simple path through its graph', () => {
           // Announced and in the view at once; on the strip a moment later.
           expect(node.emitted.slice(-2)).toEqual([
             expect.objectContaining({ type: 'time.changed', reason: 'adopted' }),
-            { type: 'view.changed', view: expect.objectContaining({ lastCleaned: ADOPTED_TIME }) },
+            {
+              type: 'view.changed',
+              // With its own level, not the one of the time before: the reminder hears of it later.
+              view: expect.objectContaining({
+                lastCleaned: ADOPTED_TIME,
+                level: levelAt(ADOPTED_TIME, node.clock.now(), DEFAULT_THRESHOLDS),
+              }),
+            },
           ]);
           expect(node.heard().at(-1)).not.toEqual({ type: 'time.changed', lastCleaned: ADOPTED_TIME });
         }
