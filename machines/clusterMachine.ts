@@ -111,8 +111,8 @@ export const clusterMachine = setup({
       assertEvent(event, 'peer.found');
       return { type: 'transport.request' as const, to: addressOf(event.peer) };
     }),
-    // Most datagrams change nothing: the node hears only of what it would show.
-    // A report is due only for what shows: a timer per datagram would wake an idle node for nothing.
+    // Most datagrams change nothing the node would show: then no report is due, and no timer
+    // wakes an idle node for it.
     'update the peers': enqueueActions(({ context, enqueue }, params: { peers: PeerTable }) => {
       if (params.peers === context.peers) return;
       enqueue.assign({ peers: params.peers });
