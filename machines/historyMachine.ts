@@ -1,6 +1,8 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import type { Cleaning } from '../common/history';
-import { mergeInto, type History } from './history-set';
+import type { WallClock } from './clock';
+import { isAhead, takeIn, type History, type Offerer, type Refused } from './history-set';
+import { roomOf, spend, type Budgets } from './offer-budget';
 
 /** One of our nodes whose HTTP API serves its history. */
 export interface HistoryPeer {
@@ -12,11 +14,12 @@ export interface HistoryPeer {
 
 export const historyPeerKey = (peer: HistoryPeer): string => `${peer.address}:${peer.port}`;
 
-/** What the history asks of its file: append these (the whole history comes along, to compact from). */
+/** What the history asks of its file: append these; `kept` is all it holds, to compact from. */
 export interface AppendCommand {
   type: 'history-file.append';
   cleanings: readonly Cleaning[];
-  history: History;
+  /** The history and the cleanings kept aside, oldest first: what a rewrite of the file holds. */
+  kept: History;
   retry: boolean;
 }
 
@@ -30,21 +33,36 @@ export interface ExchangeCommand {
 }
 
 export type HistoryEvent =
-  /** A cleaning recorded here, or a time adopted from the household (`network`). */
-  | { type: 'history.record'; cleaning: Cleaning }
-  /** What a peer sent us (checked already), or what an exchange with one brought. */
-  | { type: 'history.offered'; cleanings: readonly Cleaning[] }
-  | { type: 'history.received'; cleanings: readonly Cleaning[] }
+  /**
+   * A cleaning recorded here, or a time adopted from the household (`network`); `from`, the
+   * address a time was adopted from: it counts against that sender's budget.
+   */
+  | { type: 'history.record'; cleaning: Cleaning; from?: { address: string } }
+  /** What an address sent us (checked already). */
+  | { type: 'history.offered'; cleanings: readonly Cleaning[]; from: { address: string } }
+  /** What an exchange with a peer brought. */
+  | { type: 'history.received'; cleanings: readonly Cleaning[]; from: HistoryPeer }
+  /** An exchange is over: `settled` when both histories were the same. */
+  | { type: 'history.exchanged'; peer: HistoryPeer; settled: boolean }
   /** The peers to exchange with: ours, with a page, answering. */
   | { type: 'history.peers'; peers: readonly HistoryPeer[] }
   /** Answered with `history.idle` once nothing taken in is left unwritten. */
   | { type: 'history.flush' }
   | AppendReport;
 
-export type HistoryReport = { type: 'history.changed'; history: History } | { type: 'history.idle' };
+export type HistoryReport =
+  | { type: 'history.changed'; history: History }
+  | { type: 'history.idle' }
+  /** What a sender offered that the history did not take, counted by reason. */
+  | { type: 'history.refused'; from: string; refused: Refused };
+
+/** Rounds of exchange a peer that never settles is left out of, at most: about an hour. */
+const MOST_ROUNDS_LEFT_OUT = 256;
 
 interface HistoryContext {
   history: History;
+  /** Own cleanings dated ahead of the clock: in the file, neither served nor exchanged until their time. */
+  aside: History;
   /** Taken in, and not yet appended to the file. */
   unwritten: readonly Cleaning[];
   /** Being appended now. */
@@ -54,19 +72,64 @@ interface HistoryContext {
   turn: number;
   flushing: boolean;
   random: () => number;
+  clock: WallClock;
+  /** What each sender may still add. */
+  budgets: Budgets;
+  /** Peers whose exchanges keep leaving their history unlike ours: how often in a row, and the turn before which they are not asked. */
+  unsettled: Readonly<Record<string, { streak: number; until: number }>>;
 }
+
+/** An offer's source: this node, or an address and the names of the peers there. */
+interface Source {
+  address: string | null;
+  names: readonly string[];
+}
+
+const OWN: Source = { address: null, names: [] };
+
+const sourceOf = (peers: readonly HistoryPeer[], address: string): Source => ({
+  address,
+  names: peers.flatMap((peer) => (peer.address === address && peer.name !== null ? [peer.name] : [])),
+});
+
+type Take<Type extends HistoryEvent['type']> = (args: {
+  context: HistoryContext;
+  event: Extract<HistoryEvent, { type: Type }>;
+}) => { cleanings: readonly Cleaning[]; from: Source; offer: boolean };
+
+/** A cleaning recorded here, or a time adopted from the address it came from (which pays for it). */
+const recorded =
+  (offer: boolean): Take<'history.record'> =>
+  ({ context, event }) => ({
+    cleanings: [event.cleaning],
+    from: event.from ? sourceOf(context.peers, event.from.address) : OWN,
+    offer: offer && event.cleaning.source !== 'network',
+  });
+
+const offered: Take<'history.offered'> = ({ context, event }) => ({
+  cleanings: event.cleanings,
+  from: sourceOf(context.peers, event.from.address),
+  offer: false,
+});
+
+const anyRefused = (refused: Refused): boolean => Object.values(refused).some((count) => count > 0);
+
+/** `a` and `b` (each oldest first, none in both), as one history. */
+const together = (a: History, b: History): History => [...a, ...b].sort((x, y) => x.at - y.at);
 
 /**
  * The household's history, as this node knows it: loaded from its file, grown by every
- * cleaning recorded here or adopted, and by what peers have. Each addition is appended to
- * the file, one append at a time; a cleaning recorded here is offered to every peer at
- * once, and a round every 10-20 s exchanges with one peer in turn (a new or returning peer
- * at once), so that the histories of the household come out the same.
+ * cleaning recorded here or adopted, and by what peers have, by the rules of history-set.ts.
+ * What one sender may add is bounded by its budget (offer-budget.ts). Each addition is
+ * appended to the file, one append at a time; a cleaning recorded here is offered to every
+ * peer at once, and a round every 10-20 s exchanges with one peer in turn (a new or
+ * returning peer at once), so that the histories of the household come out the same. A
+ * peer whose history never comes out like ours is asked less and less often.
  */
 export const historyMachine = setup({
   types: {
     context: {} as HistoryContext,
-    input: {} as { random: () => number },
+    input: {} as { random: () => number; clock: WallClock },
     events: {} as HistoryEvent,
     children: {} as { load: 'load'; file: 'file'; sync: 'sync' },
   },
@@ -80,22 +143,64 @@ export const historyMachine = setup({
   },
   actions: {
     'take the cleanings': enqueueActions(
-      ({ context, enqueue }, params: { cleanings: readonly Cleaning[]; offer: boolean }) => {
-        const { history, added } = mergeInto(context.history, params.cleanings);
-        if (history === context.history) return;
-        enqueue.assign({ history, unwritten: [...context.unwritten, ...added] });
-        enqueue.sendParent({ type: 'history.changed', history } satisfies HistoryReport);
-        if (!params.offer || added.length === 0) return;
+      ({ context, enqueue }, params: { cleanings: readonly Cleaning[]; from: Source; offer: boolean }) => {
+        const now = context.clock.now();
+        const { address, names } = params.from;
+        const offerer: Offerer =
+          address === null ? { own: true } : { own: false, names, room: roomOf(context.budgets, address, now) };
+        const intake = takeIn(context.history, params.cleanings, now, offerer);
+        const aside = intake.aside.filter((cleaning) => !context.aside.some((kept) => kept.at === cleaning.at));
+        if (address !== null) {
+          enqueue.assign({ budgets: spend(context.budgets, address, intake.taken, now) });
+          if (anyRefused(intake.refused)) {
+            enqueue.sendParent({
+              type: 'history.refused',
+              from: address,
+              refused: intake.refused,
+            } satisfies HistoryReport);
+          }
+        }
+        if (intake.history === context.history && aside.length === 0) return;
+        enqueue.assign({
+          history: intake.history,
+          aside: together(context.aside, aside),
+          unwritten: [...context.unwritten, ...aside, ...intake.added],
+        });
+        if (intake.history === context.history) return;
+        enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
+        if (!params.offer || intake.added.length === 0) return;
         for (const peer of context.peers) {
-          enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history } satisfies ExchangeCommand);
+          enqueue.sendTo('sync', {
+            type: 'history-sync.exchange',
+            peer,
+            history: intake.history,
+          } satisfies ExchangeCommand);
         }
       },
     ),
     // What the file holds comes first; what came meanwhile is appended when it adds anything.
     'take the loaded history': enqueueActions(({ context, enqueue }, params: { loaded: History }) => {
-      const { history, added } = mergeInto(params.loaded, context.history);
-      enqueue.assign({ history, unwritten: added });
-      enqueue.sendParent({ type: 'history.changed', history } satisfies HistoryReport);
+      const now = context.clock.now();
+      const loaded = takeIn([], params.loaded, now, { own: true });
+      const meanwhile = takeIn(loaded.history, context.history, now, { own: true });
+      const newAside = context.aside.filter((cleaning) => !loaded.aside.some((kept) => kept.at === cleaning.at));
+      enqueue.assign({
+        history: meanwhile.history,
+        aside: together(loaded.aside, newAside),
+        unwritten: [...newAside, ...meanwhile.added],
+      });
+      enqueue.sendParent({ type: 'history.changed', history: meanwhile.history } satisfies HistoryReport);
+    }),
+    // Cleanings kept aside whose time has come (the clock was set, say) join the history.
+    'take what is due': enqueueActions(({ context, enqueue }) => {
+      const now = context.clock.now();
+      const due = context.aside.filter((cleaning) => !isAhead(cleaning, now));
+      if (due.length === 0) return;
+      const intake = takeIn(context.history, due, now, { own: true });
+      enqueue.assign({ aside: context.aside.filter((cleaning) => isAhead(cleaning, now)) });
+      if (intake.history === context.history) return;
+      enqueue.assign({ history: intake.history });
+      enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
     }),
     // A peer that is new, or back after a silence, is asked at once: it may have what we missed.
     'take the peers': enqueueActions(({ context, enqueue }, params: { peers: readonly HistoryPeer[] }) => {
@@ -115,14 +220,25 @@ export const historyMachine = setup({
       if (context.peers.length === 0) return;
       const peer = context.peers[context.turn % context.peers.length];
       enqueue.assign({ turn: context.turn + 1 });
+      if ((context.unsettled[historyPeerKey(peer)]?.until ?? 0) > context.turn) return;
       enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
+    }),
+    // Each exchange in a row that leaves the peer unlike us doubles the rounds it is left out of.
+    'note how the exchange ended': assign(({ context }, params: { peer: HistoryPeer; settled: boolean }) => {
+      const key = historyPeerKey(params.peer);
+      const { [key]: before, ...others } = context.unsettled;
+      if (params.settled) return { unsettled: others };
+      const streak = (before?.streak ?? 0) + 1;
+      const rotations = Math.min(2 ** (streak - 1), MOST_ROUNDS_LEFT_OUT) - 1;
+      const until = context.turn + rotations * Math.max(1, context.peers.length);
+      return { unsettled: { ...others, [key]: { streak, until } } };
     }),
     'append the unwritten': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
       enqueue.assign({ writing: context.unwritten, unwritten: [] });
       enqueue.sendTo('file', {
         type: 'history-file.append',
         cleanings: context.unwritten,
-        history: context.history,
+        kept: together(context.history, context.aside),
         retry: params.retry,
       } satisfies AppendCommand);
     }),
@@ -150,12 +266,16 @@ export const historyMachine = setup({
   id: 'history',
   context: ({ input }) => ({
     history: [],
+    aside: [],
     unwritten: [],
     writing: [],
     peers: [],
     turn: 0,
     flushing: false,
     random: input.random,
+    clock: input.clock,
+    budgets: {},
+    unsettled: {},
   }),
   initial: 'loading',
   states: {
@@ -170,19 +290,10 @@ export const historyMachine = setup({
         // The loader reports what was wrong; the history starts from what comes.
         onError: 'ready',
       },
+      // Nothing is offered to the peers before the history is known.
       on: {
-        'history.record': {
-          actions: {
-            type: 'take the cleanings',
-            params: ({ event }) => ({ cleanings: [event.cleaning], offer: false }),
-          },
-        },
-        'history.offered': {
-          actions: {
-            type: 'take the cleanings',
-            params: ({ event }) => ({ cleanings: event.cleanings, offer: false }),
-          },
-        },
+        'history.record': { actions: { type: 'take the cleanings', params: recorded(false) } },
+        'history.offered': { actions: { type: 'take the cleanings', params: offered } },
         'history.peers': { actions: assign({ peers: ({ event }) => event.peers }) },
         'history.flush': { actions: 'report idle' },
       },
@@ -196,22 +307,23 @@ export const historyMachine = setup({
       // What this node missed while it was off.
       entry: { type: 'exchange with', params: ({ context }) => ({ peers: context.peers }) },
       on: {
-        'history.record': {
-          actions: {
-            type: 'take the cleanings',
-            params: ({ event }) => ({ cleanings: [event.cleaning], offer: event.cleaning.source !== 'network' }),
-          },
-        },
-        'history.offered': {
-          actions: {
-            type: 'take the cleanings',
-            params: ({ event }) => ({ cleanings: event.cleanings, offer: false }),
-          },
-        },
+        // A cleaning recorded here is offered to every peer at once.
+        'history.record': { actions: { type: 'take the cleanings', params: recorded(true) } },
+        'history.offered': { actions: { type: 'take the cleanings', params: offered } },
         'history.received': {
           actions: {
             type: 'take the cleanings',
-            params: ({ event }) => ({ cleanings: event.cleanings, offer: false }),
+            params: ({ event }) => ({
+              cleanings: event.cleanings,
+              from: { address: event.from.address, names: event.from.name === null ? [] : [event.from.name] },
+              offer: false,
+            }),
+          },
+        },
+        'history.exchanged': {
+          actions: {
+            type: 'note how the exchange ended',
+            params: ({ event }) => ({ peer: event.peer, settled: event.settled }),
           },
         },
         'history.peers': { actions: { type: 'take the peers', params: ({ event }) => ({ peers: event.peers }) } },
@@ -257,7 +369,13 @@ export const historyMachine = setup({
           initial: 'waiting',
           states: {
             waiting: {
-              after: { syncRound: { target: 'waiting', reenter: true, actions: 'exchange with the next peer' } },
+              after: {
+                syncRound: {
+                  target: 'waiting',
+                  reenter: true,
+                  actions: ['take what is due', 'exchange with the next peer'],
+                },
+              },
             },
           },
         },

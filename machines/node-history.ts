@@ -1,7 +1,7 @@
-import { assertEvent, enqueueActions, sendTo } from 'xstate';
+import { assertEvent, emit, enqueueActions, sendTo } from 'xstate';
 import { historyPeerKey, type HistoryEvent, type HistoryPeer } from './historyMachine';
 import { nodeSetup } from './node-setup';
-import type { WebCommand } from './node-types';
+import type { NodeEmitted, WebCommand } from './node-types';
 import type { PeerView } from './node-view';
 
 /** The peers to exchange histories with: ours, with a page, answering. */
@@ -30,13 +30,9 @@ export const nodeWithHistory = nodeSetup.extend({
       return {
         type: 'history.record',
         cleaning: { at, source: event.source ?? 'network', node: recordedHere ? context.name : null },
+        // An adopted time is the sender's offer: it counts against what that address may add.
+        ...(event.type !== 'cleaning.reported' && event.from ? { from: { address: event.from.address } } : {}),
       };
-    }),
-    // Kept from before the history was (an older version): there, with what is known of it.
-    'record the loaded time': enqueueActions(({ context, enqueue }) => {
-      if (context.lastCleaned === null) return;
-      const cleaning = { at: context.lastCleaned, source: 'network', node: null } as const;
-      enqueue.sendTo('history', { type: 'history.record', cleaning } satisfies HistoryEvent);
     }),
     // Only who serves a history counts, not what each peer said: most reports change nothing here.
     'tell the history its peers': enqueueActions(({ context, event, enqueue }) => {
@@ -54,5 +50,9 @@ export const nodeWithHistory = nodeSetup.extend({
       return { type: 'web.history', history: event.history };
     }),
     'finish the history': sendTo('history', { type: 'history.flush' }),
+    'pass on what the history refused': emit(({ event }): NodeEmitted => {
+      assertEvent(event, 'history.refused');
+      return event;
+    }),
   },
 });

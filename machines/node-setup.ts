@@ -8,6 +8,12 @@ import { reminderMachine } from './reminderMachine';
 import { storeMachine, type SaveCommand } from './storeMachine';
 import { pressTime } from './time-rules';
 
+/** The household's time, or a later one recorded here that is still being saved. */
+const latestHere = (context: NodeContext): number | null =>
+  context.pressed !== null && (context.lastCleaned === null || context.pressed > context.lastCleaned)
+    ? context.pressed
+    : context.lastCleaned;
+
 /**
  * The node's types, children and most of its actions and guards; the history's part is
  * added in node-history.ts, and the states are in nodeMachine.ts.
@@ -46,17 +52,21 @@ export const nodeSetup = setup({
       const { clock, thresholds } = context.settings;
       return { lastCleaned: params.lastCleaned, level: levelAt(params.lastCleaned, clock.now(), thresholds) };
     }),
-    'save the cleaning': sendTo('store', ({ context, event }): SaveCommand => {
+    // The guards let only a cleaning that is new through: an earlier one, or a press after the burst.
+    'save the cleaning': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'cleaning.reported');
-      const lastCleaned = event.at ?? pressTime(context.settings.clock.now(), context.lastCleaned);
-      return {
+      const pressed = pressTime(context.settings.clock.now(), latestHere(context));
+      const lastCleaned = event.at ?? pressed;
+      if (lastCleaned === null) return;
+      if (event.at === undefined) enqueue.assign({ pressed: lastCleaned });
+      enqueue.sendTo('store', {
         type: 'store.save',
         lastCleaned,
         reason: 'press',
         source: event.source,
         from: null,
         ticket: event.ticket ?? null,
-      };
+      } satisfies SaveCommand);
     }),
     // Announced and passed on already: the file follows.
     'save the adopted time': enqueueActions(({ context, enqueue }) => {
@@ -155,7 +165,11 @@ export const nodeSetup = setup({
     'finish saving': sendTo('store', { type: 'store.flush' }),
   },
   guards: {
-    // A cleaning "now" always counts; one recorded at an earlier time only when it is later than ours.
+    'is a press within a burst': ({ context, event }) => {
+      assertEvent(event, 'cleaning.reported');
+      return event.at === undefined && pressTime(context.settings.clock.now(), latestHere(context)) === null;
+    },
+    // A cleaning "now" counts (past the burst); one recorded at an earlier time only when it is later than ours.
     'is later than ours': ({ context, event }) => {
       assertEvent(event, 'cleaning.reported');
       return event.at === undefined || context.lastCleaned === null || event.at > context.lastCleaned;

@@ -34,14 +34,19 @@ export interface NodeContext {
   lastCleaned: number | null;
   /** The latest time adopted from a peer, while the strip and the file have yet to get it. */
   adopted: { lastCleaned: number; from: PeerAddress } | null;
+  /**
+   * The latest cleaning recorded here "now", from the moment it is asked to be saved: a
+   * press that follows it within a burst is the same cleaning, saved or not yet.
+   */
+  pressed: number | null;
   level: Level;
   quiet: boolean;
   peers: readonly PeerView[];
 }
 
 /**
- * A cleaning, from wherever it was recorded: now (by the button's rule: now, or a
- * second after the current time when that is later), or at an earlier time `at`
+ * A cleaning, from wherever it was recorded: now (by the press rule of time-rules.ts: a
+ * press soon after the household's time is that cleaning), or at an earlier time `at`
  * (ms since the epoch), as `reset --at` and the page's "cleaned earlier" say.
  */
 export interface CleaningReport {
@@ -103,4 +108,6 @@ export type NodeEmitted =
       from: PeerAddress | null;
     }
   | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
+  /** What an address offered the history that it did not take (see history-set.ts). */
+  | Extract<HistoryReport, { type: 'history.refused' }>
   | { type: 'peer.silent'; peer: PeerView };

@@ -34,7 +34,16 @@ export const nodeMachine = nodeWithHistory.createMachine({
   id: 'node',
   context: ({ input }) => {
     const { name, ...settings } = input;
-    return { settings, name, lastCleaned: null, adopted: null, level: 'unknown', quiet: false, peers: [] };
+    return {
+      settings,
+      name,
+      lastCleaned: null,
+      adopted: null,
+      pressed: null,
+      level: 'unknown',
+      quiet: false,
+      peers: [],
+    };
   },
   initial: 'starting',
   states: {
@@ -53,9 +62,15 @@ export const nodeMachine = nodeWithHistory.createMachine({
       on: { SHUTDOWN: 'stopped', 'settings.changed': { actions: 'take the settings' } },
     },
     live: {
-      entry: ['publish the view', 'record the loaded time'],
+      // The loaded time is not the history's: how it was recorded is not known (the history
+      // has it already, from when it was, or began after it: with an original node's file, say).
+      entry: 'publish the view',
       invoke: [
-        { id: 'history', src: 'history', input: ({ context }) => ({ random: context.settings.random }) },
+        {
+          id: 'history',
+          src: 'history',
+          input: ({ context }) => ({ random: context.settings.random, clock: context.settings.clock }),
+        },
         { id: 'store', src: 'store', input: ({ context }) => ({ saved: context.lastCleaned }) },
         // The page and its API: there while the node lives, to the end of the shutdown.
         { id: 'web', src: 'web' },
@@ -92,6 +107,8 @@ export const nodeMachine = nodeWithHistory.createMachine({
               invoke: { id: 'button', src: 'button' },
               on: {
                 'cleaning.reported': [
+                  // The cleaning the household holds already: whoever reported it hears at once.
+                  { guard: 'is a press within a burst', actions: 'answer the requester' },
                   { guard: 'is later than ours', actions: 'save the cleaning' },
                   // Older than ours: only the history takes it, and the page hears so at once.
                   { actions: ['record in the history', 'answer the requester'] },
@@ -123,6 +140,7 @@ export const nodeMachine = nodeWithHistory.createMachine({
           ],
         },
         'history.changed': { actions: 'show the history' },
+        'history.refused': { actions: 'pass on what the history refused' },
         'history.offered': { actions: 'pass on the offered history' },
         'mqtt.time': { actions: 'offer the broker’s time' },
         'settings.changed': {

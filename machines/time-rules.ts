@@ -1,13 +1,21 @@
 const SECOND = 1000;
 
 /**
- * The time a button press records: now, in whole seconds (what the wire carries),
- * but at least one second after the current time, so that a node whose clock is a
- * little behind the household's still moves the time forward.
+ * Presses this close after the household's time are the cleaning it already holds: a
+ * person who presses twice, the button and then the page, or a flood of requests, make
+ * one cleaning, not one a second.
  */
-export function pressTime(now: number, current: number | null): number {
+export const PRESS_BURST_MS = 10 * SECOND;
+
+/**
+ * The time a press ("cleaned now") records: now, in whole seconds (what the wire carries).
+ * Null when the household's time is no more than a burst before now, or ahead of our
+ * clock (a peer's clock runs fast): the press is that cleaning, and nothing new is
+ * recorded. So a press never sets a time beyond this node's clock, however many come.
+ */
+export function pressTime(now: number, current: number | null): number | null {
   const nowSeconds = Math.floor(now / SECOND) * SECOND;
-  return current === null ? nowSeconds : Math.max(nowSeconds, current + SECOND);
+  return current !== null && current >= nowSeconds - PRESS_BURST_MS ? null : nowSeconds;
 }
 
 /** How far ahead of our clock a peer's time may be: more is a broken clock, not a cleaning. */

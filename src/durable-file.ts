@@ -17,11 +17,11 @@ export async function syncDirectory(directory: string): Promise<void> {
 /** The directory is made at the first write (and again if it was removed), not at every one. */
 async function openCreatingDirectory(temporary: string): Promise<fsp.FileHandle> {
   try {
-    return await fsp.open(temporary, 'w', 0o644);
+    return await fsp.open(temporary, 'w+', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await fsp.mkdir(path.dirname(temporary), { recursive: true });
-    return await fsp.open(temporary, 'w', 0o644);
+    return await fsp.open(temporary, 'w+', 0o644);
   }
 }
 
@@ -35,8 +35,13 @@ export async function replaceFile(file: string, text: string): Promise<void> {
   try {
     const handle = await openCreatingDirectory(temporary);
     try {
-      await handle.writeFile(text);
+      const bytes = Buffer.from(text);
+      await handle.writeFile(bytes);
       await handle.sync();
+      // Saved means it reads back: a disk that took less than it said is found here, not at the next start.
+      const back = Buffer.alloc(bytes.length);
+      const { bytesRead } = await handle.read(back, 0, bytes.length, 0);
+      if (bytesRead !== bytes.length || !back.equals(bytes)) throw new Error(`${temporary} does not read back`);
     } finally {
       await handle.close();
     }

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { parseBoundedJson } from './bounded-json';
 
 /** Where one of our nodes serves its API: an address (or host name) and its HTTP port. */
 export interface HttpNode {
@@ -13,14 +14,42 @@ const TIMEOUT_MS = 5_000;
 /** An answer that is not what one of our nodes would send: refused, and the node named. */
 export class RefusedAnswer extends Error {}
 
+/** An answer longer than the bytes it was allowed: read no further. */
+export class AnswerTooLarge extends RefusedAnswer {}
+
 /**
  * One request to a node's API, its JSON answer parsed (not yet checked), all within 5 s.
  * Network trouble and an answer other than 2xx (an older node has no history) reject with
- * an Error; an answer that is no JSON, or too large, with a RefusedAnswer.
+ * an Error; an answer that is no JSON, too deep, or larger than `mostBytes`, with a
+ * RefusedAnswer: it is read no further than that.
  */
-export function requestJson(node: HttpNode, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+export async function requestJson(
+  node: HttpNode,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  mostBytes = MOST_ANSWER_BYTES,
+): Promise<unknown> {
+  return (await requestSizedJson(node, method, path, body, mostBytes)).value;
+}
+
+/** As requestJson, and how many bytes the answer took: for a caller that reads within a budget. */
+export function requestSizedJson(
+  node: HttpNode,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  mostBytes: number,
+): Promise<{ value: unknown; bytes: number }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    // The first outcome counts: an answer cut off for its size also ends, and errs, after.
+    let settled = false;
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
     const request = http.request(
       {
         host: node.address,
@@ -37,35 +66,39 @@ export function requestJson(node: HttpNode, method: 'GET' | 'POST', path: string
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MOST_ANSWER_BYTES) {
-            request.destroy(new RefusedAnswer(`${method} ${path} answered more than ${MOST_ANSWER_BYTES} bytes`));
+          if (size > mostBytes) {
+            fail(new AnswerTooLarge(`${method} ${path} answered more than ${mostBytes} bytes`));
+            request.destroy();
             return;
           }
           chunks.push(chunk);
         });
-        response.on('error', reject);
+        response.on('error', fail);
         response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          if (settled) return;
+          const bytes = Buffer.concat(chunks);
           const status = response.statusCode ?? 0;
           if (status < 200 || status > 299) {
-            reject(new Error(`${method} ${path} answered ${status}: ${text.slice(0, 120)}`));
+            fail(new Error(`${method} ${path} answered ${status}: ${bytes.toString('utf8', 0, 120)}`));
             return;
           }
-          try {
-            resolve(JSON.parse(text));
-          } catch {
-            reject(new RefusedAnswer(`${method} ${path} answered no JSON: ${JSON.stringify(text.slice(0, 60))}`));
+          const parsed = parseBoundedJson(bytes, { mostBytes });
+          if (!parsed.ok) {
+            fail(new RefusedAnswer(`${method} ${path} answered ${parsed.problem}`));
+            return;
           }
+          settled = true;
+          resolve({ value: parsed.value, bytes: bytes.length });
         });
       },
     );
     // The whole exchange, not only each silence: a peer that drips its answer is cut off too.
-    const timer = setTimeout(
-      () => request.destroy(new Error(`${method} ${path}: no whole answer within ${TIMEOUT_MS / 1000} s`)),
-      TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => {
+      fail(new Error(`${method} ${path}: no whole answer within ${TIMEOUT_MS / 1000} s`));
+      request.destroy();
+    }, TIMEOUT_MS);
     request.on('close', () => clearTimeout(timer));
-    request.on('error', reject);
+    request.on('error', fail);
     request.end(payload);
   });
 }

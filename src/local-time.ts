@@ -16,6 +16,13 @@ export function formatLocal(epochMs: number, timeZone: string, options: { second
   }).format(new Date(epochMs));
 }
 
+/** Date.UTC, but the years 0 to 99 are those years: Date.UTC reads them as 1900 to 1999. */
+function utc(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getTime();
+}
+
 /** How far `timeZone` is ahead of UTC at the instant `epochMs`, in ms. */
 function zoneOffset(epochMs: number, timeZone: string): number {
   const parts = dateFormat('en-US', {
@@ -29,14 +36,7 @@ function zoneOffset(epochMs: number, timeZone: string): number {
     second: 'numeric',
   }).formatToParts(new Date(epochMs));
   const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value);
-  const asUtc = Date.UTC(
-    field('year'),
-    field('month') - 1,
-    field('day'),
-    field('hour'),
-    field('minute'),
-    field('second'),
-  );
+  const asUtc = utc(field('year'), field('month'), field('day'), field('hour'), field('minute'), field('second'));
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
@@ -48,7 +48,7 @@ export function localToEpoch(local: string, timeZone: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
   if (!match) return null;
   const [year, month, day, hour, minute, second = 0] = match.slice(1).map((part) => Number(part ?? 0));
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  const asUtc = utc(year, month, day, hour, minute, second);
   const date = new Date(asUtc);
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return null;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Cleaning } from '../../common/history';
 import type { History } from '../../machines/history-set';
 import { formatRfc3339 } from '../timestamp';
+import { entryOf } from './history-json';
 
 /** The history is compared in periods of 30 days (counted from 1970): a difference costs one period's cleanings. */
 export const BUCKET_MS = 30 * 24 * 3_600_000;
@@ -22,7 +23,12 @@ export interface HistoryDigest {
 
 const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
-const lineOf = (cleaning: Cleaning): string => `${cleaning.at / 1000} ${cleaning.source} ${cleaning.node ?? ''}\n`;
+/**
+ * One JSON line per cleaning, as the file and the API write it: a node's name may hold a
+ * space or a newline, and only an encoding that cannot be misread gives two different
+ * histories two different hashes.
+ */
+const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;
 
 export const bucketStart = (at: number): number => Math.floor(at / BUCKET_MS) * BUCKET_MS;
 

@@ -1,9 +1,11 @@
 import * as fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
+import { formatRfc3339 } from '../timestamp';
 import type { History } from '../../machines/history-set';
 import type { AppendCommand, AppendReport } from '../../machines/historyMachine';
 import {
+  AppendFailed,
   appendToHistoryFile,
   loadHistoryFile,
   needsRewrite,
@@ -19,13 +21,13 @@ const MOST_LINES_NAMED = 10;
  * The history's file: read once at the start, then appended to. A file that could not be
  * read is never written to (what it holds is not known); the history is kept in memory.
  */
-export function historyFileActors(file: string, log: Logger) {
+export function historyFileActors(file: string, log: Logger, now: () => number = Date.now) {
   let unreadable: string | null = null;
   let lines = 0;
   let newLine = false;
 
   const loader = fromPromise<History>(async () => {
-    const loaded = await loadHistoryFile(file);
+    const loaded = await loadHistoryFile(file, now());
     if (loaded.kind === 'unreadable') unreadable = loaded.code;
     if (loaded.kind !== 'loaded') {
       report(loaded, file, log);
@@ -39,7 +41,8 @@ export function historyFileActors(file: string, log: Logger) {
       await fsp.truncate(file, loaded.tornAt);
       newLine = false;
     }
-    return loaded.history;
+    // The history machine sets aside what is ahead of its clock again: the file keeps it.
+    return [...loaded.history, ...loaded.ahead];
   });
 
   const writer = fromCallback<AppendCommand>(({ receive, sendBack }) => {
@@ -85,12 +88,19 @@ export function historyFileActors(file: string, log: Logger) {
   });
 
   async function append(command: AppendCommand): Promise<void> {
-    await appendToHistoryFile(file, command.cleanings, newLine);
+    try {
+      await appendToHistoryFile(file, command.cleanings, newLine);
+    } catch (error) {
+      // Part of a line may be left at the end (a full disk that could not be cut back): the
+      // retry starts on a line of its own, and the fragment is one bad line, skipped at start.
+      if (error instanceof AppendFailed && error.torn) newLine = true;
+      throw error;
+    }
     newLine = false;
     lines += command.cleanings.length;
-    if (needsRewrite(lines, command.history)) {
-      await rewriteHistoryFile(file, command.history);
-      lines = command.history.length;
+    if (needsRewrite(lines, command.kept)) {
+      await rewriteHistoryFile(file, command.kept);
+      lines = command.kept.length;
     }
   }
 
@@ -120,6 +130,14 @@ function report(loaded: LoadedHistory, file: string, log: Logger): void {
         log.warn(
           { event: 'history.bad-line', file, more: loaded.bad.length - MOST_LINES_NAMED },
           `${file}: ${loaded.bad.length - MOST_LINES_NAMED} more lines could not be read; skipped`,
+        );
+      }
+      if (loaded.ahead.length > 0) {
+        const first = formatRfc3339(loaded.ahead[0].at);
+        log.warn(
+          { event: 'history.ahead', file, cleanings: loaded.ahead.length, first },
+          `${file}: ${loaded.ahead.length} cleaning(s) dated ahead of this node's clock (the first ${first}); ` +
+            'kept in the file, neither shown nor shared until the clock gets there',
         );
       }
       log.info(

@@ -1,7 +1,9 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Cleaning } from '../../common/history';
-import { mergeInto, type History } from '../../machines/history-set';
+import { takeIn, type History } from '../../machines/history-set';
+import { parseBoundedJson } from '../bounded-json';
+import { readRegularFile } from '../bounded-file';
 import { cleaningFrom, entryOf } from './history-json';
 import { replaceFile, syncDirectory } from '../durable-file';
 
@@ -20,6 +22,8 @@ export type LoadedHistory =
   | {
       kind: 'loaded';
       history: History;
+      /** Lines dated ahead of the clock (a date of 2031): kept in the file, aside, never the window's anchor. */
+      ahead: History;
       /** Lines that could not be read, skipped (the last one torn, say, by a power cut). */
       bad: BadLine[];
       lines: number;
@@ -30,11 +34,22 @@ export type LoadedHistory =
     }
   | { kind: 'unreadable'; code: string; problem: string };
 
-/** Every line that can be read, whatever the others hold: one bad line never costs the rest. */
-export async function loadHistoryFile(file: string): Promise<LoadedHistory> {
+/**
+ * Far more than a history of 10,000 cleanings, with the lines the appends add before the
+ * file is written anew (about 2 MB): a file larger than this is no history of ours.
+ */
+export const MOST_FILE_BYTES = 8 * 1024 * 1024;
+/** One line of ours is about 80 bytes. */
+const MOST_LINE_BYTES = 1024;
+
+/**
+ * Every line that can be read, whatever the others hold: one bad line never costs the rest,
+ * and a line dated far ahead is kept aside (`now`: this node's clock).
+ */
+export async function loadHistoryFile(file: string, now: number): Promise<LoadedHistory> {
   let text: string;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    text = (await readRegularFile(file, MOST_FILE_BYTES)).toString('utf8');
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === 'ENOENT') return { kind: 'missing' };
@@ -49,44 +64,70 @@ export async function loadHistoryFile(file: string): Promise<LoadedHistory> {
   let tornAt: number | null = null;
   for (const [i, line] of lines.entries()) {
     if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
+    const parsed = parseBoundedJson(line, { mostBytes: MOST_LINE_BYTES, mostDepth: 2 });
+    if (!parsed.ok) {
       const torn = i === lines.length - 1 && !endsWithNewline;
       if (torn) tornAt = Buffer.byteLength(text) - Buffer.byteLength(line);
       bad.push({
         line: i + 1,
-        problem: torn ? 'cut short (a crash or power cut while it was written)' : `not JSON: ${line.slice(0, 60)}`,
+        problem: torn ? 'cut short (a crash or power cut while it was written)' : parsed.problem,
       });
       continue;
     }
-    const checked = cleaningFrom(value, null);
+    const checked = cleaningFrom(parsed.value, null);
     if (checked.ok) cleanings.push(checked.value);
     else bad.push({ line: i + 1, problem: checked.problem });
   }
-  const history = mergeInto([], cleanings).history;
-  return { kind: 'loaded', history, bad, lines: lines.length, endsWithNewline, tornAt };
+  const { history, aside } = takeIn([], cleanings, now, { own: true });
+  return { kind: 'loaded', history, ahead: aside, bad, lines: lines.length, endsWithNewline, tornAt };
 }
 
 const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;
 
-/** Appends the cleanings, one line each, and waits for the disk (fsync). Makes the directory if need be. */
+/** An append that failed, and whether it may have left part of a line at the end of the file. */
+export class AppendFailed extends Error {
+  constructor(
+    error: Error,
+    /** The file could not be cut back to where it ended: the next append must start a new line. */
+    readonly torn: boolean,
+  ) {
+    super(error.message, { cause: error });
+  }
+}
+
+/**
+ * Appends the cleanings, one line each, waits for the disk (fsync) and reads them back:
+ * saved means that they are there. When any of it fails (a full disk writes part of a
+ * line), the file is cut back to where it ended, so that a retry starts on a fresh line;
+ * throws an AppendFailed. Makes the directory if need be.
+ */
 export async function appendToHistoryFile(file: string, cleanings: readonly Cleaning[], newLine: boolean) {
-  const text = (newLine ? '\n' : '') + cleanings.map(lineOf).join('');
+  const bytes = Buffer.from((newLine ? '\n' : '') + cleanings.map(lineOf).join(''));
   let created = false;
   let handle: fsp.FileHandle;
   try {
-    handle = await fsp.open(file, 'a', 0o644);
+    handle = await fsp.open(file, 'a+', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await fsp.mkdir(path.dirname(file), { recursive: true });
-    handle = await fsp.open(file, 'a', 0o644);
+    handle = await fsp.open(file, 'a+', 0o644);
     created = true;
   }
   try {
-    await handle.writeFile(text);
-    await handle.sync();
+    const { size } = await handle.stat();
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+      const back = Buffer.alloc(bytes.length);
+      const { bytesRead } = await handle.read(back, 0, bytes.length, size);
+      if (bytesRead !== bytes.length || !back.equals(bytes)) throw new Error('what was written does not read back');
+    } catch (error) {
+      const torn = await handle.truncate(size).then(
+        () => false,
+        () => true,
+      );
+      throw new AppendFailed(error as Error, torn);
+    }
   } finally {
     await handle.close();
   }

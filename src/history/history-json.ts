@@ -1,10 +1,14 @@
-import { enums, nullable, object, size, string, type StructError, validate } from 'superstruct';
+import { enums, nullable, object, pattern, size, string, type StructError, validate } from 'superstruct';
 import { HISTORY_SOURCES, type Cleaning, type HistoryEntry } from '../../common/history';
 import { EARLIEST_MS, MAX_AHEAD_MS } from '../../machines/time-rules';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 
-/** An mDNS instance name is one DNS label: at most 63 bytes. */
-const NodeName = size(string(), 1, 63);
+/**
+ * An mDNS instance name is one DNS label: at most 63 bytes; and it is printed on terminals
+ * and pages, so no control characters (an escape sequence could rewrite a terminal).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const NodeName = pattern(size(string(), 1, 63), /^[^\u0000-\u001f\u007f-\u009f]*$/);
 
 const HistoryEntryStruct = object({ at: Rfc3339, source: enums(HISTORY_SOURCES), node: nullable(NodeName) });
 

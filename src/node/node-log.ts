@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { peerKey } from '../../machines/cluster-events';
 import type { Level } from '../../common/levels';
+import type { Refused } from '../../machines/history-set';
 import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import type { NodeActor } from './create-node';
@@ -11,6 +12,21 @@ const HOW: Readonly<Record<string, string>> = {
   reset: 'from `reset`',
   mqtt: 'from Home Assistant',
 };
+
+/** `3 dated ahead of the clock, 40 past what one address may add`: what an offer lost, and why. */
+export function refusedInWords(refused: Refused): string {
+  const words: [keyof Refused, string][] = [
+    ['ahead', 'dated ahead of the clock'],
+    ['crowded', 'on days that hold as many cleanings as a household makes'],
+    ['overBudget', 'past what one address may add for now'],
+    ['full', 'past the 10,000 the history holds'],
+    ['rewrite', 'describing held cleanings otherwise'],
+  ];
+  return words
+    .filter(([reason]) => refused[reason] > 0)
+    .map(([reason, text]) => `${refused[reason]} ${text}`)
+    .join(', ');
+}
 
 /** Logs what the node tells the outside world. */
 export function logNodeEvents(node: NodeActor, log: Logger): void {
@@ -37,6 +53,16 @@ export function logNodeEvents(node: NodeActor, log: Logger): void {
       { ...record, suppressed },
       text + (suppressed > 0 ? ` (and ${suppressed} more from it since the last warning)` : ''),
     );
+  });
+  // A stranger may offer the history again and again: named once every 10 minutes per address.
+  const historyRefusals = new PerSenderLimit(10 * 60_000);
+  node.on('history.refused', ({ from, refused }) => {
+    const problem = refusedInWords(refused);
+    const record = { event: 'history.refused', peer: from, problem };
+    const text = `did not take all the cleanings ${from} offered: ${problem}; what the history holds is unchanged`;
+    const warning = historyRefusals.take(from);
+    if (warning) log.warn({ ...record, suppressed: warning.suppressed }, text);
+    else log.debug(record, text);
   });
   node.on('peer.silent', ({ peer }) => {
     const where = peerKey(peer);

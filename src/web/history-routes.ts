@@ -10,9 +10,12 @@ import { historyStats } from '../../common/history-stats';
 import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { readBody, RequestError } from './cleaning-request';
 import { crossSiteProblem } from './guards';
+import { parseBoundedJson } from '../bounded-json';
 
-/** A peer's whole history fits (10,000 cleanings are about 1 MB). */
-export const MOST_HISTORY_BODY_BYTES = 2 * 1024 * 1024;
+/** A peer posts at most 2,000 cleanings at once (src/history/peer-exchange.ts): about 150 KiB. */
+export const MOST_HISTORY_BODY_BYTES = 256 * 1024;
+/** `[{"at": …}]`: a list of objects of strings; a little room. */
+const MOST_HISTORY_BODY_DEPTH = 4;
 
 /** What the history routes need of the server around them. */
 export interface HistorySite {
@@ -20,8 +23,8 @@ export interface HistorySite {
   now(): number;
   /** When each level begins after a cleaning (ms), as they are now. */
   thresholds(): LevelThresholds;
-  /** Cleanings a peer sent, checked: the node takes them in. */
-  offerHistory(cleanings: Cleaning[]): void;
+  /** Cleanings `from` (an address) sent, checked: the node takes in what the history's rules allow. */
+  offerHistory(cleanings: Cleaning[], from: string): void;
   /** A peer (or anyone) sent what no node of ours would: said in a warning, at most so often. */
   refused(from: string, problem: string): void;
 }
@@ -85,19 +88,19 @@ export async function offeredHistory(site: HistorySite, request: IncomingMessage
       `expected application/json, not ${JSON.stringify(request.headers['content-type'] ?? '')}`,
     );
   }
-  let body: unknown;
-  try {
-    body = JSON.parse((await readBody(request, MOST_HISTORY_BODY_BYTES)).toString('utf8'));
-  } catch (error) {
-    if (error instanceof RequestError) throw error;
-    site.refused(from, 'a body that is not JSON');
-    throw new RequestError(400, 'the body is not JSON');
+  const body = parseBoundedJson(await readBody(request, MOST_HISTORY_BODY_BYTES), {
+    mostBytes: MOST_HISTORY_BODY_BYTES,
+    mostDepth: MOST_HISTORY_BODY_DEPTH,
+  });
+  if (!body.ok) {
+    site.refused(from, `a body that is ${body.problem}`);
+    throw new RequestError(400, `refused, nothing was added: the body is ${body.problem}`);
   }
-  const checked = cleaningsFrom(body, site.now());
+  const checked = cleaningsFrom(body.value, site.now());
   if (!checked.ok) {
     site.refused(from, checked.problem);
     throw new RequestError(400, `refused, nothing was added: ${checked.problem}`);
   }
-  site.offerHistory(checked.value);
+  site.offerHistory(checked.value, from);
   return { accepted: checked.value.length };
 }

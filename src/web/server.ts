@@ -88,7 +88,8 @@ export function webServerActor(options: WebOptions) {
       history: () => history,
       // Those in force: a reloaded configuration may change them.
       thresholds: () => view?.thresholds ?? DEFAULT_THRESHOLDS,
-      offerHistory: (cleanings: Cleaning[]) => sendBack({ type: 'history.offered', cleanings } satisfies HistoryEvent),
+      offerHistory: (cleanings: Cleaning[], from: string) =>
+        sendBack({ type: 'history.offered', cleanings, from: { address: from } } satisfies HistoryEvent),
       refused: (from: string, problem: string) => {
         const warning = refusals.take(from);
         if (!warning) return;
@@ -108,7 +109,13 @@ export function webServerActor(options: WebOptions) {
             clearTimeout(timer);
             resolve();
           });
-          const report: CleaningReport = { type: 'cleaning.reported', source, ticket, ...(at ? { at } : {}) };
+          // 1970 is a time like any other (a falsy one).
+          const report: CleaningReport = {
+            type: 'cleaning.reported',
+            source,
+            ticket,
+            ...(at === undefined ? {} : { at }),
+          };
           sendBack(report);
         }),
       localNow: () => formatLocal(now(), site.timeZone).replace(' ', 'T'),

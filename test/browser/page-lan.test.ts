@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { hasChromium, launchChromium, SCREENSHOTS } from '../support/browser';
 import { canBuildHosts, Lan } from '../support/netns';
 import { NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
+import { pastTheBurst } from '../support/press-burst';
 
 const HOUR = 3_600_000;
 const LIGHT_GREEN = '#003c00';
@@ -89,7 +90,7 @@ if (!ready) console.warn('page browser tests skipped: they need root, iproute2, 
     const page = await open(1280, 800);
     await page.waitForFunction(() => document.querySelectorAll('.household li').length === 3);
     const loaded = await page.evaluate(() => performance.getEntriesByType('navigation').length);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await pastTheBurst();
     nodes[2].press();
     const pressedAt = Date.now();
     const pressed = await nodes[2].waitFor(

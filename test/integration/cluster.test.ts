@@ -5,6 +5,7 @@ import { formatRfc3339 } from '../../src/timestamp';
 import { canBuildHosts, Lan, type Host } from '../support/netns';
 import { type LogRecord, NodeProcess, readIfThere, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
+import { pastTheBurst } from '../support/press-burst';
 
 const HOUR = 3_600_000;
 const describeWithHosts = canBuildHosts() ? describe : describe.skip;
@@ -34,8 +35,10 @@ describeWithHosts('a household of nodes on a LAN of their own', () => {
     nodes[i] = node;
     return node;
   };
-  /** The time a press on node `i` recorded. */
+  /** The time a press on node `i` recorded: a new cleaning, once the burst of the last one is over. */
   const press = async (i: number): Promise<string> => {
+    const latest = nodes[i].records.filter((r) => r.event === 'time.changed').at(-1);
+    if (latest) await pastTheBurst(String(latest.lastCleaned));
     const pressed = fromNowOn(nodes[i], (r) => r.event === 'time.changed' && r.reason === 'press');
     nodes[i].press();
     const record = await nodes[i].waitFor(pressed, `a press on node ${i}`);

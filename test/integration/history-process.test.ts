@@ -4,22 +4,29 @@ import * as path from 'node:path';
 import { NodeProcess, freeTcpPort, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
 
-const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Twelve a day: half of what a day may hold. */
+const STEP = 2 * HOUR;
 
-/** A peer's POST of `count` cleanings a minute apart, ending `endsAgo` before now, recorded on `node`. */
-function postCleanings(port: number, count: number, endsAgo: number, node = 'hall-1234'): Promise<number> {
+/**
+ * A peer's POST of `count` cleanings two hours apart, ending `endsAgo` before now, recorded
+ * on `node`, from the loopback address `from` (each address may add 2,000 older cleanings).
+ */
+function postCleanings(port: number, count: number, endsAgo: number, node = 'hall-1234', from = '127.0.0.1') {
   const newest = Math.floor((Date.now() - endsAgo) / 1000) * 1000;
   const body = JSON.stringify(
     Array.from({ length: count }, (_, i) => ({
-      at: new Date(newest - i * MINUTE).toISOString().replace('.000Z', '+00:00'),
+      at: new Date(newest - i * STEP).toISOString().replace('.000Z', '+00:00'),
       source: 'web',
       node,
     })),
   );
-  return new Promise((resolve) => {
+  return new Promise<number>((resolve) => {
     const request = http.request(
       {
         host: '127.0.0.1',
+        localAddress: from,
         port,
         method: 'POST',
         path: '/api/history',
@@ -52,9 +59,13 @@ describe('the history file of a node killed while it appends', () => {
     nodes.push(first);
     await first.waitFor((record) => record.event === 'http.listening', 'the page server');
     // Batches of 200 cleanings, one after another, while the file grows: killed in the middle.
+    // Older than 30 days, from five addresses: what a real household's peers could send.
     let batch = 0;
     const posting = (async () => {
-      while (first.running() && batch < 45) await postCleanings(port, 200, (batch += 1) * 200 * MINUTE);
+      while (first.running() && batch < 45) {
+        const from = `127.0.0.${2 + Math.floor(batch / 10)}`;
+        await postCleanings(port, 200, 31 * DAY + (batch += 1) * 200 * STEP, 'hall-1234', from);
+      }
     })();
     await until(() => (fs.existsSync(historyFile) ? fs.statSync(historyFile).size : 0) > 200_000, 'appends under way');
     first.kill('SIGKILL');

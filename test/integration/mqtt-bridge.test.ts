@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { hasMosquitto, Mosquitto, Watcher } from '../support/mosquitto';
 import { freeUdpPort, NodeProcess, stopAll, tempDir, type LogRecord } from '../support/node-process';
+import { pastTheBurst } from '../support/press-burst';
 
 const HOUR = 3_600_000;
 
@@ -63,7 +64,7 @@ const HOUR = 3_600_000;
     expect(adopted.reason).toBe('adopted');
     await holds(shed, first.lastCleaned, 'the house’s press in the shed, over UDP from the garage');
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await pastTheBurst();
     const second = await pressOn(shed, Date.now());
     await holds(garage, second.lastCleaned, 'the shed’s press in the garage');
     await holds(house, second.lastCleaned, 'the shed’s press in the house, through the broker');

@@ -8,6 +8,8 @@ import {
   type HistoryPeer,
 } from '../../machines/historyMachine';
 import { advance, HOUR, SECOND } from '../support/time';
+
+const DAY = 24 * HOUR;
 import { underParent } from '../support/under-parent';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -24,7 +26,8 @@ const adopted = (at: number): Cleaning => ({ at, source: 'network', node: null }
  */
 function historyHarness() {
   const clock = new SimulatedClock();
-  clock.set(NOON);
+  // A day after the cleanings of the tests: none of them is ahead of the clock.
+  clock.set(NOON + DAY);
   const appends: AppendCommand[] = [];
   const exchanges: ExchangeCommand[] = [];
   const disk = { failing: false };
@@ -45,13 +48,14 @@ function historyHarness() {
       sync: fromCallback<ExchangeCommand>(({ receive }) => receive((command) => exchanges.push(command))),
     },
   });
-  const { child: history, reports } = underParent(machine, { random: () => 0.5 }, clock);
+  const { child: history, reports } = underParent(machine, { random: () => 0.5, clock }, clock);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
   const shown = () =>
     reports.filter((report: AnyEventObject) => report.type === 'history.changed').at(-1)?.history as History;
   const idle = () => reports.filter((report: AnyEventObject) => report.type === 'history.idle').length;
   const exchangedWith = () => exchanges.map((exchange) => exchange.peer.name);
   return {
+    reports,
     clock,
     history,
     appends,
@@ -82,7 +86,7 @@ describe('history machine: the file', () => {
     expect(h.appends.map((append) => append.cleanings)).toEqual([[pressed(NOON)]]);
     h.finish();
     expect(h.appends.map((append) => append.cleanings)).toEqual([[pressed(NOON)], [adopted(NOON + SECOND)]]);
-    expect(h.appends[1].history).toEqual([pressed(NOON - HOUR), pressed(NOON), adopted(NOON + SECOND)]);
+    expect(h.appends[1].kept).toEqual([pressed(NOON - HOUR), pressed(NOON), adopted(NOON + SECOND)]);
     h.finish();
     expect(h.appends).toHaveLength(2);
   });
@@ -93,9 +97,13 @@ describe('history machine: the file', () => {
     h.history.send({ type: 'history.record', cleaning: adopted(NOON) });
     expect(h.appends).toEqual([]);
     expect(h.shown()).toBe(shownBefore);
-    h.history.send({ type: 'history.offered', cleanings: [adopted(NOON + HOUR)] });
+    h.history.send({ type: 'history.offered', cleanings: [adopted(NOON + HOUR)], from: { address: '10.0.0.9' } });
     h.finish();
-    h.history.send({ type: 'history.received', cleanings: [{ ...adopted(NOON + HOUR), node: 'hall-1234' }] });
+    h.history.send({
+      type: 'history.received',
+      cleanings: [{ ...adopted(NOON + HOUR), node: 'hall-1234' }],
+      from: HALL,
+    });
     expect(h.appends.map((append) => append.cleanings)).toEqual([
       [adopted(NOON + HOUR)],
       [{ ...adopted(NOON + HOUR), node: 'hall-1234' }],
@@ -178,9 +186,90 @@ describe('history machine: peers', () => {
     expect(h.exchanges.at(-1)?.history).toEqual([adopted(NOON), pressed(NOON + HOUR)]);
   });
 
+  it('asks a peer whose history never comes out like ours less and less often, and as before once it does', async () => {
+    const h = await readyHarness();
+    h.history.send({ type: 'history.peers', peers: [KITCHEN] });
+    const asked = () => h.exchanges.length;
+    const roundsUntilAsked = () => {
+      const before = asked();
+      for (let rounds = 1; rounds <= 300; rounds += 1) {
+        advance(h.clock, 15 * SECOND);
+        if (asked() > before) return rounds;
+      }
+      return Infinity;
+    };
+    const unsettled = () => h.history.send({ type: 'history.exchanged', peer: KITCHEN, settled: false });
+    unsettled();
+    expect(roundsUntilAsked()).toBe(1);
+    unsettled();
+    expect(roundsUntilAsked()).toBe(2);
+    unsettled();
+    expect(roundsUntilAsked()).toBe(4);
+    for (let i = 0; i < 20; i += 1) unsettled();
+    // Never more than about an hour (256 rounds of 15 s).
+    expect(roundsUntilAsked()).toBe(256);
+    h.history.send({ type: 'history.exchanged', peer: KITCHEN, settled: true });
+    expect(roundsUntilAsked()).toBe(1);
+  });
+
   it('asks nobody when it knows no peer', async () => {
     const h = await readyHarness();
     advance(h.clock, 60 * SECOND);
     expect(h.exchanges).toEqual([]);
+  });
+});
+
+describe('history machine: what strangers may add', () => {
+  const STRANGER = { address: '10.0.0.66' };
+
+  it('takes from one address no more than its budget of recent cleanings, then a few a day, and says what it refused', async () => {
+    const h = await readyHarness();
+    const every = (hours: number, count: number, offset: number): Cleaning[] =>
+      Array.from({ length: count }, (_, i) => ({ at: NOON - i * hours * HOUR - offset, source: 'web', node: null }));
+    h.history.send({ type: 'history.offered', cleanings: every(12, 58, 0), from: STRANGER });
+    expect(h.shown()).toHaveLength(58);
+    // 42 more fit in its 100.
+    h.history.send({ type: 'history.offered', cleanings: every(7, 100, 30 * SECOND), from: STRANGER });
+    expect(h.shown()).toHaveLength(100);
+    expect(h.reports.filter((report) => report.type === 'history.refused').at(-1)).toEqual({
+      type: 'history.refused',
+      from: '10.0.0.66',
+      refused: expect.objectContaining({ overBudget: 58 }),
+    });
+    // A day later, 12 more; another address has a budget of its own.
+    advance(h.clock, DAY);
+    h.history.send({ type: 'history.offered', cleanings: every(5, 20, 50 * SECOND), from: STRANGER });
+    expect(h.shown()).toHaveLength(112);
+    h.history.send({ type: 'history.offered', cleanings: every(5, 20, 70 * SECOND), from: { address: '10.0.0.67' } });
+    expect(h.shown()).toHaveLength(132);
+  });
+
+  it('counts the times adopted from an address against it, as what it offers', async () => {
+    const h = await readyHarness();
+    for (let i = 0; i < 150; i += 1) {
+      h.history.send({ type: 'history.record', cleaning: adopted(NOON - i * 4 * HOUR), from: STRANGER });
+    }
+    expect(h.shown()).toHaveLength(100);
+  });
+
+  it('keeps a cleaning of its own dated ahead of its clock aside, in the file, and takes it in once its time comes', async () => {
+    const h = await readyHarness();
+    const ahead = pressed(NOON + DAY + HOUR);
+    h.history.send({ type: 'history.record', cleaning: ahead });
+    expect(h.shown()).toEqual([]);
+    expect(h.appends.at(-1)).toMatchObject({ cleanings: [ahead], kept: [ahead] });
+    h.finish();
+    advance(h.clock, HOUR);
+    expect(h.shown()).toEqual([ahead]);
+  });
+
+  it('starts from a file with a line dated years ahead without losing the others', async () => {
+    const good = Array.from({ length: 40 }, (_, i) => pressed(NOON - i * DAY));
+    const future = pressed(Date.UTC(2031, 0, 1));
+    const h = await readyHarness([...good, future]);
+    expect(h.shown()).toHaveLength(40);
+    h.history.send({ type: 'history.record', cleaning: pressed(NOON + HOUR) });
+    expect(h.shown()).toHaveLength(41);
+    expect(h.appends.at(-1)?.kept.at(-1)).toEqual(future);
   });
 });

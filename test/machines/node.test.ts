@@ -1,4 +1,5 @@
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { PRESS_BURST_MS } from '../../machines/time-rules';
 import { NOON, nodeHarness, settle } from '../support/node-harness';
 import { advance, HOUR, SECOND } from '../support/time';
 
@@ -38,10 +39,31 @@ describe('node: a cleaning recorded here', () => {
     expect(node.views().at(-1)).toEqual(expect.objectContaining({ lastCleaned: NOON }));
   });
 
-  it('is recorded one second after a time ahead of its own clock', async () => {
-    const node = await runningNode(NOON + 5 * SECOND);
+  it('is the cleaning the household holds when that time is ahead of the clock, or a burst before it', async () => {
+    for (const held of [NOON + 5 * SECOND, NOON, NOON - PRESS_BURST_MS]) {
+      const node = await runningNode(held);
+      node.press();
+      expect(node.written).toEqual([]);
+      expect(updates(node)).toEqual([]);
+      expect(node.emitted.filter((event) => event.type === 'time.changed')).toEqual([]);
+    }
+  });
+
+  it('is one cleaning for a burst of presses, however many come while the first is saved: never past the clock', async () => {
+    const node = await runningNode(OURS);
+    node.disk.slow = true;
+    for (let i = 0; i < 3000; i += 1) {
+      node.press();
+      // Three thousand requests over 9 s, all while the first save is under way.
+      node.clock.set(node.clock.now() + 3);
+    }
+    node.finishWrites();
+    expect(node.written).toEqual([NOON]);
+    expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON }]);
+    node.clock.set(NOON + PRESS_BURST_MS + SECOND);
     node.press();
-    expect(node.written).toEqual([NOON + 6 * SECOND]);
+    node.finishWrites();
+    expect(node.written).toEqual([NOON, NOON + PRESS_BURST_MS + SECOND]);
   });
 
   it('is old news when a later time is adopted while it is being saved', async () => {

@@ -35,11 +35,10 @@ describe('the history API', () => {
   describe('GET /api/history', () => {
     beforeEach(() =>
       web.showHistory(
-        historyOf([
-          cleaning(NOON - 2 * DAY, 'web', null),
-          cleaning(NOON - DAY, 'network', null),
-          cleaning(NOON - HOUR),
-        ]),
+        historyOf(
+          [cleaning(NOON - 2 * DAY, 'web', null), cleaning(NOON - DAY, 'network', null), cleaning(NOON - HOUR)],
+          NOON,
+        ),
       ),
     );
 
@@ -79,7 +78,7 @@ describe('the history API', () => {
     it('counts the cleanings of 7 and 30 days, the intervals, and the hours overdue', async () => {
       // Every day at noon for 20 days, then a wait of 30 h (4 h overdue), then now.
       const days = Array.from({ length: 20 }, (_, i) => cleaning(NOON - 30 * HOUR - (19 - i) * DAY));
-      web.showHistory(historyOf([...days, cleaning(NOON)]));
+      web.showHistory(historyOf([...days, cleaning(NOON)], NOON));
       const answer = await json(web.port, { path: '/api/history/stats' });
       expect(answer.json).toEqual({
         cleanings7Days: 7,
@@ -98,7 +97,11 @@ describe('the history API', () => {
       expect(answer.status).toBe(202);
       expect(answer.json).toEqual({ accepted: 1 });
       expect(offered()).toEqual([
-        { type: 'history.offered', cleanings: [cleaning(NOON - HOUR, 'reset', 'hall-1234')] },
+        {
+          type: 'history.offered',
+          cleanings: [cleaning(NOON - HOUR, 'reset', 'hall-1234')],
+          from: { address: '127.0.0.1' },
+        },
       ]);
     });
 

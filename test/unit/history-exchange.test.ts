@@ -50,35 +50,61 @@ describe('exchanging histories with a peer', () => {
 
   it('takes what the peer has and ours lacks, and sends it what it lacks, period by period', async () => {
     const shared = at(NOON - 40 * DAY, 'web', null);
-    const theirs = historyOf([shared, at(NOON - 2 * DAY, 'reset', 'hall-1234'), at(NOON - HOUR, 'network', null)]);
-    const ours = historyOf([shared, at(NOON - HOUR), at(NOON - 100 * DAY, 'web', 'attic-77aa')]);
+    const theirs = historyOf(
+      [shared, at(NOON - 2 * DAY, 'reset', 'hall-1234'), at(NOON - HOUR, 'network', null)],
+      NOON,
+    );
+    const ours = historyOf([shared, at(NOON - HOUR), at(NOON - 100 * DAY, 'web', 'attic-77aa')], NOON);
     web.showHistory(theirs);
-    const received = await exchangeWith(peerAt(web.port), ours, NOON);
+    const { received, settled } = await exchangeWith(peerAt(web.port), ours, NOON);
     // Theirs of the last days, and not the network one: ours says more of that second.
     expect(received).toEqual([at(NOON - 2 * DAY, 'reset', 'hall-1234')]);
+    expect(settled).toBe(false);
     expect(offered()).toEqual([at(NOON - 100 * DAY, 'web', 'attic-77aa'), at(NOON - HOUR)]);
   });
 
   it('sends nothing and takes nothing when the digests agree', async () => {
-    const same = historyOf([at(NOON - DAY), at(NOON - HOUR)]);
+    const same = historyOf([at(NOON - DAY), at(NOON - HOUR)], NOON);
     web.showHistory(same);
-    expect(await exchangeWith(peerAt(web.port), same, NOON)).toEqual([]);
+    expect(await exchangeWith(peerAt(web.port), same, NOON)).toEqual({ received: [], settled: true });
     expect(offered()).toEqual([]);
   });
 
   it('makes a new node whole: a peer of 10,000 cleanings sends them all', async () => {
-    const many = historyOf(Array.from({ length: 10_000 }, (_, i) => at(NOON - i * 2 * HOUR, 'button', 'hall-1234')));
+    const many = historyOf(
+      Array.from({ length: 10_000 }, (_, i) => at(NOON - i * 2 * HOUR, 'button', 'hall-1234')),
+      NOON,
+    );
     web.showHistory(many);
-    const received = await exchangeWith(peerAt(web.port), [], NOON);
-    expect(historyOf(received)).toEqual(many);
+    const { received } = await exchangeWith(peerAt(web.port), [], NOON);
+    expect(historyOf(received, NOON)).toEqual(many);
   });
 });
 
 describe('a peer that sends what none of ours would', () => {
   const digestWith = (history: History) => JSON.stringify(digestOf(history));
-  const future = historyOf([at(NOON + DAY)]);
+  const future: History = [at(NOON + DAY)];
+  /** A digest of `buckets` periods of 30 days before NOON, each claiming `count` cleanings. */
+  const digestOfPeriods = (buckets: number, count: number) =>
+    JSON.stringify({
+      count: buckets * count,
+      hash: 'x',
+      buckets: Array.from({ length: buckets }, (_, i) => ({
+        // The periods before the one of NOON: all their cleanings are past.
+        from: rfc(Math.floor(NOON / (30 * DAY) - i - 1) * 30 * DAY),
+        count,
+        hash: 'x',
+      })),
+    });
+  /** The cleanings a period asked for by `path` holds: `count` of them, 30 minutes apart from its start. */
+  const periodAnswer = (path: string, count: number) => {
+    const from = Date.parse(new URLSearchParams(path.split('?')[1]).get('from') ?? '');
+    return JSON.stringify(
+      Array.from({ length: count }, (_, i) => ({ at: rfc(from + i * 30 * 60_000), source: 'web', node: 'x' })),
+    );
+  };
   const cases: [string, (path: string) => { status?: number; body: string }, RegExp][] = [
-    ['no JSON', () => ({ body: '<html>hello</html>' }), /no JSON/],
+    ['no JSON', () => ({ body: '<html>hello</html>' }), /not JSON/],
     ['a digest of the wrong shape', () => ({ body: '{"count":"many"}' }), /digest is not one/],
     [
       'a digest of a thousand periods',
@@ -89,7 +115,7 @@ describe('a peer that sends what none of ours would', () => {
           buckets: Array.from({ length: 1000 }, (_, i) => ({ from: rfc(i * 30 * DAY), count: 1, hash: 'x' })),
         }),
       }),
-      /more than 3 years/,
+      /more than 3 years|more than 16384 bytes/,
     ],
     [
       'a cleaning in the future',
@@ -110,14 +136,42 @@ describe('a peer that sends what none of ours would', () => {
       (path) => ({
         body: path.startsWith('/api/history/digest') ? digestWith(future) : `["${'x'.repeat(3 * 1024 * 1024)}"]`,
       }),
-      /more than 2097152 bytes/,
+      /more than \d+ bytes/,
+    ],
+    [
+      'an answer nested a million levels deep',
+      (path) => ({
+        body: path.startsWith('/api/history/digest') ? `${'['.repeat(1e6)}${']'.repeat(1e6)}` : '[]',
+      }),
+      /more than \d+ bytes|nested more than/,
+    ],
+    [
+      'a period said to hold more cleanings than 30 days do',
+      (path) => ({ body: path.startsWith('/api/history/digest') ? digestOfPeriods(1, 5_000) : '[]' }),
+      /5000 cleanings from .*, more than 30 days hold/,
+    ],
+    [
+      'cleanings of another period than the one asked for',
+      (path) => ({
+        body: path.startsWith('/api/history/digest')
+          ? digestOfPeriods(1, 1)
+          : JSON.stringify([{ at: rfc(NOON - 400 * DAY), source: 'web', node: null }]),
+      }),
+      /asked for .*, it answered/,
+    ],
+    [
+      'more than an exchange reads, in plausible pieces: 40 periods of 700 cleanings each',
+      (path) => ({
+        body: path.startsWith('/api/history/digest') ? digestOfPeriods(36, 700) : periodAnswer(path, 700),
+      }),
+      /passed the 1048576 bytes an exchange reads/,
     ],
   ];
 
   it.each(cases)('is refused for %s, and nothing is sent to it', async (_, answer, problem) => {
     const fake = await fakePeer(answer);
     try {
-      const exchange = exchangeWith(fake.peer, historyOf([at(NOON - HOUR)]), NOON);
+      const exchange = exchangeWith(fake.peer, historyOf([at(NOON - HOUR)], NOON), NOON);
       await expect(exchange).rejects.toBeInstanceOf(RefusedAnswer);
       await expect(exchange).rejects.toThrow(problem);
       expect(fake.posts).toEqual([]);
@@ -149,7 +203,12 @@ describe('a peer that sends what none of ours would', () => {
         expect.objectContaining({ level: 20 }),
         expect.objectContaining({ level: 20 }),
       ]);
-      expect(reports).toEqual([]);
+      // Only that the exchanges ended unsettled: the history is asked to leave it be for a while.
+      expect(reports.map((report) => [report.type, report.settled])).toEqual([
+        ['history.exchanged', false],
+        ['history.exchanged', false],
+        ['history.exchanged', false],
+      ]);
     } finally {
       parent.stop();
       fake.close();

@@ -12,6 +12,7 @@ import { until } from '../support/until';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const line = (at: number, source = 'button', node: string | null = 'kitchen-3f2a') =>
   `${JSON.stringify({ at: new Date(at).toISOString().replace('.000Z', '+00:00'), source, node })}\n`;
 
@@ -32,7 +33,7 @@ async function fileActors(file: string) {
   ).start();
   const append = async (cleanings: Cleaning[], history: History = cleanings) => {
     const before = reports.length;
-    const command: AppendCommand = { type: 'history-file.append', cleanings, history, retry: false };
+    const command: AppendCommand = { type: 'history-file.append', cleanings, kept: history, retry: false };
     (parent.getSnapshot().children.writer as unknown as { send(c: AppendCommand): void }).send(command);
     await until(() => reports.length > before, 'the append');
     return reports.at(-1)?.type;
@@ -52,11 +53,11 @@ describe('the history file', () => {
 
   it('is missing at first, made with its directory at the first append, and read back the same', async () => {
     const file = fresh();
-    expect(await loadHistoryFile(file)).toEqual({ kind: 'missing' });
+    expect(await loadHistoryFile(file, NOON + DAY)).toEqual({ kind: 'missing' });
     await appendToHistoryFile(file, [{ at: NOON, source: 'web', node: null }], false);
     await appendToHistoryFile(file, [{ at: NOON + HOUR, source: 'button', node: 'hall-1234' }], false);
     expect(fs.readFileSync(file, 'utf8')).toBe(line(NOON, 'web', null) + line(NOON + HOUR, 'button', 'hall-1234'));
-    expect(await loadHistoryFile(file)).toMatchObject({
+    expect(await loadHistoryFile(file, NOON + DAY)).toMatchObject({
       kind: 'loaded',
       history: [
         { at: NOON, source: 'web', node: null },
@@ -96,7 +97,7 @@ describe('the history file', () => {
     expect(actors.records.find((r) => r.event === 'history.bad-line')).toMatchObject({ line: 2 });
     expect(await actors.append([{ at: NOON + HOUR, source: 'web', node: null }])).toBe('history-file.appended');
     expect(fs.readFileSync(file, 'utf8')).toBe(line(NOON - HOUR) + line(NOON + HOUR, 'web', null));
-    expect(await loadHistoryFile(file)).toMatchObject({ kind: 'loaded', bad: [] });
+    expect(await loadHistoryFile(file, NOON + DAY)).toMatchObject({ kind: 'loaded', bad: [] });
     actors.stop();
   });
 

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { DEFAULT_THRESHOLDS, levelAt, msUntilNextLevel } from '../../machines/levels';
 import { isQuietAt, msUntilLocalMinute } from '../../machines/quiet-hours';
-import { pressTime } from '../../machines/time-rules';
+import { PRESS_BURST_MS, pressTime } from '../../machines/time-rules';
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -66,10 +67,29 @@ describe('quiet hours', () => {
 });
 
 describe('press time', () => {
-  it('is now in whole seconds, or a second after a time that is ahead', () => {
+  it('is now in whole seconds after an older time, or none', () => {
     expect(pressTime(T + 999, null)).toBe(T);
     expect(pressTime(T, T - HOUR)).toBe(T);
-    expect(pressTime(T, T + 5000)).toBe(T + 6000);
-    expect(pressTime(T, T)).toBe(T + 1000);
+    expect(pressTime(T, T - PRESS_BURST_MS - 1000)).toBe(T);
+  });
+
+  it('is no new time within a burst after the household’s time, or when that time is ahead of our clock', () => {
+    expect(pressTime(T, T)).toBeNull();
+    expect(pressTime(T, T - PRESS_BURST_MS)).toBeNull();
+    expect(pressTime(T, T + 5000)).toBeNull();
+  });
+
+  it('never goes past the clock, however many presses come one after the other', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 * PRESS_BURST_MS }), { maxLength: 3000 }), (gaps) => {
+        let now = T;
+        let current: number | null = null;
+        for (const gap of gaps) {
+          now += gap;
+          current = pressTime(now, current) ?? current;
+          expect(current).toBeLessThanOrEqual(now);
+        }
+      }),
+    );
   });
 });

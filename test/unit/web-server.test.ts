@@ -123,6 +123,21 @@ describe('the page server, in this process', () => {
       }
     });
 
+    it('takes the first second of 1970 as a cleaning then, in JSON and as a form, not as one now', async () => {
+      const stop = answerCleanings(NOON - 2 * HOUR);
+      try {
+        for (const [type, body] of [
+          ['application/json', JSON.stringify({ at: '1970-01-01T00:00:00+00:00' })],
+          ['application/x-www-form-urlencoded', 'at=1970-01-01T00%3A00'],
+        ]) {
+          await request(web.port, { method: 'POST', path: '/api/cleaned', headers: { 'Content-Type': type }, body });
+        }
+        expect(cleanings().map((report) => report.at)).toEqual([0, 0]);
+      } finally {
+        stop();
+      }
+    });
+
     it('takes an earlier time as RFC 3339 in JSON, or as a form (RFC 3339, or the local time of a date picker)', async () => {
       const stop = answerCleanings(NOON - 2 * HOUR);
       try {
@@ -160,6 +175,9 @@ describe('the page server, in this process', () => {
       ['a time before 1970', 'application/json', '{"at": "1969-12-31T23:59:59+00:00"}', /before 1970/],
       ['another type of body', 'text/plain', 'cleaned', /expected application\/json or a form, not "text\/plain"/],
       ['a form with a bad time', 'application/x-www-form-urlencoded', 'at=yesterday', /"yesterday"/],
+      // A date picker's year 70 is the year 70, not 1970.
+      ['a form in the year 70', 'application/x-www-form-urlencoded', 'at=0070-06-01T08%3A00', /before 1970/],
+      ['a form in the year 99', 'application/x-www-form-urlencoded', 'at=0099-06-01T08%3A00', /before 1970/],
     ])('refuses %s with 400 and says what was wrong, recording nothing', async (_, type, body, message) => {
       const answer = await json(web.port, {
         method: 'POST',
