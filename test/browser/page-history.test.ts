@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SOURCE_WORDS, type HistorySource } from '../../common/history';
 import { formatRfc3339 } from '../../src/timestamp';
-import { hasChromium, launchChromium, SCREENSHOTS } from '../support/browser';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { freeTcpPort, freeUdpPort, NodeProcess, tempDir } from '../support/node-process';
+import { describeNeeding } from '../support/requirements';
 
 const HOUR = 3_600_000;
 /** Waits of the last 30 days and a bit, in hours, oldest first: each level at least once, two overdue. */
@@ -17,7 +18,7 @@ const WAITS = [
 const SOURCES: HistorySource[] = ['button', 'web', 'button', 'reset', 'mqtt', 'network'];
 const NODES = ['kitchen', 'hall', null];
 
-(hasChromium() ? describe : describe.skip)('the history on the page, in Chromium', () => {
+describeNeeding(['chromium'], 'the history on the page, in Chromium', () => {
   let temp: ReturnType<typeof tempDir>;
   let node: NodeProcess;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatRfc3339 } from '../../src/timestamp';
-import { canBuildHosts, Lan, type Host } from '../support/netns';
+import { Lan, type Host } from '../support/netns';
 import { NodeProcess, readIfThere, runCli, stopAll, tempDir } from '../support/node-process';
+import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
 
 /*
@@ -13,12 +14,6 @@ import { until } from '../support/until';
  */
 
 const HOUR = 3_600_000;
-const canRun = canBuildHosts();
-const describeWithHosts = canRun ? describe : describe.skip;
-if (!canRun) {
-  // Visible in the test output, so a skipped suite is never mistaken for a passing one.
-  console.warn('household LAN tests skipped: they need root, iproute2 and nftables to build their own hosts');
-}
 
 /** What `status --json` promises scripts, one object per node. */
 interface StatusRow {
@@ -49,7 +44,7 @@ function nft(host: Host, rule: string): void {
   execFileSync('ip', ['netns', 'exec', host.ns, 'nft', rule], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-describeWithHosts('status and reset from a laptop on the household LAN, by mDNS', () => {
+describeNeeding(LAN, 'status and reset from a laptop on the household LAN, by mDNS', () => {
   let lan: Lan;
   let temp: ReturnType<typeof tempDir>;
   let laptop: Host;

@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LEVELS } from '../../common/levels';
-import { hasMosquitto, Mosquitto, Watcher, type Received } from '../support/mosquitto';
+import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
 import { until } from '../support/until';
 import { freeUdpPort, NodeProcess, runCli, stopAll, tempDir, type LogRecord } from '../support/node-process';
-
-if (!hasMosquitto()) console.warn('MQTT tests skipped: they need Debian mosquitto');
+import { describeNeeding } from '../support/requirements';
 
 const configs = (watcher: Watcher, since = 0) =>
   watcher.messages.filter((m) => m.at >= since && m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config'));
@@ -13,7 +12,7 @@ const stateOf = (message: Received | undefined) =>
   message ? (JSON.parse(message.payload) as { lastCleaned: string | null; level: string; due: boolean }) : undefined;
 const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'press';
 
-(hasMosquitto() ? describe : describe.skip)('a node on a real Mosquitto, as Home Assistant sees it', () => {
+describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant sees it', () => {
   let temp: ReturnType<typeof tempDir>;
   let broker: Mosquitto;
   let watcher: Watcher;
@@ -210,7 +209,7 @@ const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'pr
   }, 30_000);
 });
 
-(hasMosquitto() ? describe : describe.skip)('a node and a broker that wants a password', () => {
+describeNeeding(['mosquitto'], 'a node and a broker that wants a password', () => {
   let temp: ReturnType<typeof tempDir>;
   let broker: Mosquitto;
   const nodes: NodeProcess[] = [];
