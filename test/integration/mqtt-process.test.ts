@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { LEVELS } from '../../common/levels';
 import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
@@ -207,6 +208,26 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
     expect(warnings).toHaveLength(1);
     expect(warnings[0].broker).toBe(broker.url);
   }, 30_000);
+
+  it('gives Home Assistant no link to a page when its page port is another program’s', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      const garage = start('garage', ['--http-port', String(port)]);
+      await garage.waitFor((r) => r.event === 'http.error', 'the page refused');
+      await connected(garage);
+      const id = idOf('garage');
+      await watcher.waitFor(() => configs(watcher).filter((m) => m.topic.includes(id)).length === 4, 'its discovery');
+      for (const message of configs(watcher).filter((m) => m.topic.includes(id))) {
+        const config = JSON.parse(message.payload) as { device: Record<string, unknown> };
+        expect(config.device.name).toBe('garage');
+        expect(config.device).not.toHaveProperty('configuration_url');
+      }
+    } finally {
+      taken.close();
+    }
+  });
 });
 
 describeNeeding(['mosquitto'], 'a node and a broker that wants a password', () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { LAN, missing } from './requirements';
+import { LAN, missing } from './needs';
 
 /** True where the tests can build their own hosts: root, with `ip` and `nft` (suites use `describeNeeding(LAN, …)`). */
 export function canBuildHosts(): boolean {
