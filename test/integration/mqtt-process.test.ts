@@ -82,6 +82,10 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
         origin: { name: 'cat-litter-reminder', sw_version: expect.any(String) },
       });
       if (config.command_topic === undefined) expect(config.state_topic).toBe(`cat-litter-reminder/${id}/state`);
+      // Home Assistant's current option (2025.10 on): the entity id with its domain; object_id is gone.
+      expect(config).not.toHaveProperty('object_id');
+      const component = first[payloads.indexOf(config)].topic.split('/')[1];
+      expect(config.default_entity_id).toMatch(new RegExp(`^${component}\\.kitchen_[a-z0-9_]+$`));
       // Every field a template reads is in the state.
       for (const [, field] of (typeof config.value_template === 'string' ? config.value_template : '').matchAll(
         /value_json\.(\w+)/g,
