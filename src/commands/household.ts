@@ -4,6 +4,7 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
+import type { LevelThresholds } from '../../common/levels';
 import { peerKey, type PeerAddress } from '../../machines/cluster-events';
 import { describePeer } from '../discovery-helpers';
 import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../mdns';
@@ -16,6 +17,8 @@ export interface HouseholdNode extends PeerAddress {
   name: string;
   /** The port of its page and API, as its TXT record says (one of ours found by mDNS); else null. */
   http: number | null;
+  /** Its levels, as its TXT record says (one of ours found by mDNS): its strip's colour is by them. Else null. */
+  levels: LevelThresholds | null;
 }
 
 /** How often `nodeWithPage` looks again while no node with a page is found. */
@@ -61,7 +64,10 @@ export class HouseholdProbe {
     (this.browser as unknown as NodeJS.EventEmitter).on('error', onError);
     this.browser.on('up', (service: Bonjour.Service) => {
       const peer = describePeer(service, this.options.clusterPort, os.networkInterfaces());
-      if (peer) this.add({ name: peer.name, address: peer.address, port: peer.port, http: peer.http });
+      if (peer) {
+        const { name, address, port, http } = peer;
+        this.add({ name, address, port, http, levels: peer.levels ?? null });
+      }
     });
   }
 
@@ -121,16 +127,16 @@ export class HouseholdProbe {
    */
   private async resolve(peer: PeerAddress): Promise<HouseholdNode> {
     const name = peerKey(peer);
-    if (net.isIPv4(peer.address)) return { ...peer, name, http: null };
+    if (net.isIPv4(peer.address)) return { ...peer, name, http: null, levels: null };
     try {
       const { address } = await dns.promises.lookup(peer.address, { family: 4 });
-      return { address, port: peer.port, name, http: null };
+      return { address, port: peer.port, name, http: null, levels: null };
     } catch (error) {
       this.options.log.warn(
         { event: 'probe.unresolved', peer: name, err: error },
         `--peer ${name}: ${(error as Error).message}; it is listed as unreachable`,
       );
-      return { ...peer, name, http: null };
+      return { ...peer, name, http: null, levels: null };
     }
   }
 

@@ -10,13 +10,16 @@ export const STATUS_HELP = `Usage: cat-litter-reminder status [flags]
 
 Finds every node on the LAN by mDNS (original Rust nodes too) and any --peer, asks
 each for its time, and prints name, address, last cleaned (local time), how long
-ago, level, and the strip colour. Nodes that disagree with the newest time are
-marked "≠ newest".
+ago, level, and the strip colour. Each node's level is by its own levels, as its
+strip shows it (ours say them by mDNS; others by --levels): one whose levels
+differ from these is marked with them. Nodes that disagree with the newest time
+are marked "≠ newest".
 
 Flags:
   --json                a JSON array, one object per node: {"name", "address",
                         "port", "lastCleaned" (RFC 3339 or null), "ageSeconds",
-                        "level"}; a node that did not answer has level "unreachable"
+                        "level"}, and "levels" for a node whose levels differ;
+                        a node that did not answer has level "unreachable"
 ${LEVEL_HELP}
 ${PROBE_HELP}
 
@@ -39,9 +42,10 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   const now = Date.now();
   const statuses = nodeStatuses(probe.nodes.values(), probe.answers, now, thresholds);
   if (flags.json) {
-    process.stdout.write(`${statusJson(statuses, now)}\n`);
+    process.stdout.write(`${statusJson(statuses, now, thresholds)}\n`);
   } else if (statuses.length > 0) {
-    process.stdout.write(`${statusTable(statuses, now, systemTimeZone(), Boolean(process.stdout.isTTY))}\n`);
+    const table = statusTable(statuses, now, thresholds, systemTimeZone(), Boolean(process.stdout.isTTY));
+    process.stdout.write(`${table}\n`);
   }
   if (probe.answers.size > 0) return 0;
   const seconds = options.timeoutMs / 1000;
