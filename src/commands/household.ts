@@ -29,6 +29,21 @@ export type Answers = Map<string, number | null>;
 
 const RESEND_MS = 400;
 
+/** `1 node`, `3 nodes`. */
+export const nodesWord = (count: number): string => `${count} node${count === 1 ? '' : 's'}`;
+
+/** What to do about a --peer whose name does not resolve: give its address (a `.local` name needs mDNS). */
+function unresolvedProblem(given: string, host: string, error: NodeJS.ErrnoException): string {
+  const why = error.code ?? error.message;
+  const viaMdns = /\.local\.?$/i.test(host)
+    ? '; a .local name is found by mDNS, which may be what is blocked here'
+    : '';
+  return (
+    `--peer ${given}: ${host} does not resolve (${why})${viaMdns}: give the node's IP address instead, ` +
+    `such as --peer 192.168.1.23:${given.slice(given.lastIndexOf(':') + 1)} (its page, its log or your router shows it)`
+  );
+}
+
 /**
  * Looks at the household from outside: browses `_cat._udp` (unless `mdns` is off)
  * and asks every node found, and every static peer, for its time, over one UDP
@@ -39,6 +54,8 @@ const RESEND_MS = 400;
 export class HouseholdProbe {
   readonly nodes = new Map<string, HouseholdNode>();
   readonly answers: Answers = new Map();
+  /** Each --peer whose host name did not resolve (by its `peerKey`): what to do about it, in a line. */
+  readonly unresolved = new Map<string, string>();
   private readonly socket = dgram.createSocket('udp4');
   private bonjour: Bonjour | undefined;
   private browser: Bonjour.Browser | undefined;
@@ -132,10 +149,7 @@ export class HouseholdProbe {
       const { address } = await dns.promises.lookup(peer.address, { family: 4 });
       return { address, port: peer.port, name, http: null, levels: null };
     } catch (error) {
-      this.options.log.warn(
-        { event: 'probe.unresolved', peer: name, err: error },
-        `--peer ${name}: ${(error as Error).message}; it is listed as unreachable`,
-      );
+      this.unresolved.set(name, unresolvedProblem(name, peer.address, error as NodeJS.ErrnoException));
       return { ...peer, name, http: null, levels: null };
     }
   }

@@ -177,4 +177,20 @@ describeNeeding(LAN, 'status and reset from a laptop on the household LAN, by mD
     );
     for (const row of rows) expect(row.ageSeconds).toBeLessThan(60);
   });
+
+  it('reset --at an earlier time records it, says the household keeps its later time, and exits 0', async () => {
+    const at = formatRfc3339(Math.floor((Date.now() - 2 * HOUR) / 1000) * 1000);
+    const result = await runCli(['reset', '--at', at], laptop.ns);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^recorded on node\d: the household's history says reset, there$/m);
+    expect(result.stdout).toMatch(/^recorded as an earlier cleaning; the household keeps its later time, .+$/m);
+    expect(result.status).toBe(0);
+    // In the history of the node that recorded it, as a reset.
+    const recordedOn = NODES.findIndex((expected) => result.stdout.includes(`recorded on ${expected.name}:`));
+    const history = path.join(path.dirname(stateFile(recordedOn)), 'history.jsonl');
+    await until(
+      () => (readIfThere(history) ?? '').includes(`{"at":"${at}","source":"reset"`),
+      `${NODES[recordedOn].name}'s history holding ${at}`,
+    );
+  });
 });
