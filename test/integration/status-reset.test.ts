@@ -121,6 +121,16 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
     ]);
   });
 
+  it('history --node at the address status shows (the UDP port) says it wants the page’s port', async () => {
+    const result = await runCli(['history', '--node', `127.0.0.1:${ports[0]}`, '--timeout', '1']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ECONNREFUSED');
+    expect(result.stderr).toContain(
+      `; --node wants the port of the node's page (5380 unless it runs with --http-port), not the UDP port status ` +
+        `shows (5300): try --node 127.0.0.1:5380, or --node 127.0.0.1\n`,
+    );
+  });
+
   it('says at once that --no-mdns without --peer leaves nobody to ask', async () => {
     for (const command of ['status', 'reset']) {
       const started = Date.now();
