@@ -82,6 +82,12 @@ describeNeeding(['chromium'], 'the history on the page, in Chromium', () => {
     );
     const tallest = drawn.reduce((a, b) => (b.height > a.height ? b : a));
     expect(tallest.level).toBe('level-overdue');
+    // Every bar within the chart, as the phone draws it: none past the end of its axis (the wait since, at
+    // "today", was half out of it).
+    const edges = await page.$$eval('svg.chart rect.bar', (rects) => rects.map((r) => r.getBoundingClientRect().right));
+    const axisEnd = await page.$eval('svg.chart line.axis', (line) => line.getBoundingClientRect().right);
+    for (const right of edges) expect(right).toBeLessThanOrEqual(axisEnd + 0.01);
+    await page.locator('svg.chart').screenshot({ path: path.join(SCREENSHOTS, 'history-chart-phone.png') });
     await expect(page.$$eval('svg.chart rect.band', (rects) => rects.length)).resolves.toBe(5);
 
     // The list: newest first, with where and how.
