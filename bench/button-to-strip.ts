@@ -7,6 +7,8 @@ import { createLogger } from '../src/logger';
 import { createNode } from '../src/node/create-node';
 import { StripOutput } from '../src/strip-output';
 import { formatRfc3339 } from '../src/timestamp';
+import { openTransportSocket } from '../src/transport';
+import { openPageServer } from '../src/web/server';
 import { freeUdpPort, tempDir } from '../test/support/node-process';
 
 const HOUR = 3_600_000;
@@ -68,7 +70,11 @@ async function oneRound(stateFile: string): Promise<number> {
   const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() });
   const hardware = plainHardware({ kind: 'sim', strip, button, logStream: nowhere });
   const log = createLogger('json', 'info', nowhere, false);
-  const node = createNode(options, hardware, new StripOutput(strip, log), log, undefined);
+  const ports = {
+    socket: await openTransportSocket(options.port),
+    page: options.httpPort === null ? null : await openPageServer(options.httpPort, log),
+  };
+  const node = createNode(options, ports, hardware, new StripOutput(strip, log), log, undefined);
   const stopped = new Promise<void>((resolve) => node.subscribe({ complete: resolve }));
   const orange = strip.next(ORANGE);
   node.start();

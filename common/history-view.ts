@@ -131,7 +131,10 @@ export function historyChart(history: PageHistory, now: number, timeZone?: strin
   for (const wait of waits) {
     const h = (wait.to - wait.from) / HOUR;
     const level = levelAfter(wait.to - wait.from, history.thresholds);
-    const barX = round(Math.min(x(wait.to), left + plotWidth) - barWidth / 2);
+    // Centred on when it ended, but never past the chart's right edge (the wait since, ending now, would be
+    // half out); the open one is outlined (a stroke of 1.5, half of it outside): its box keeps 1 clear.
+    const rightmost = left + plotWidth - barWidth - (wait.ongoing ? 1 : 0);
+    const barX = round(Math.min(x(wait.to) - barWidth / 2, rightmost));
     const title = wait.ongoing
       ? `since ${clockTime(wait.from, now, timeZone)}: ${formatDuration(wait.to - wait.from)} so far`
       : `${clockTime(wait.to, now, timeZone)}: after ${formatDuration(wait.to - wait.from)} (${LEVEL_NAMES[level]})`;

@@ -28,8 +28,8 @@ export interface HouseholdEntry {
   ageSeconds: number | null;
   level: Level | 'unreachable';
   /**
-   * Only on the page's household (not `status --json`): a node whose levels differ from
-   * this node's, as `--levels` takes them. Its level is by its own.
+   * A node whose levels differ from the asker's (the page's node, or the machine that ran
+   * `status`), as `--levels` takes them. Its level is by its own.
    */
   levels?: string;
 }

@@ -131,7 +131,8 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
       input.pause();
       pressListeners.clear();
       quitListeners.length = 0;
-      write((hidCursor ? SHOW_CURSOR : '') + '\n');
+      // The drawing goes with the node: the log stays above, and the prompt comes where the strip was.
+      write(erase() + (hidCursor ? SHOW_CURSOR : ''));
     },
   };
 }

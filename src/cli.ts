@@ -7,7 +7,7 @@ import { historyCommand } from './commands/history';
 import { installServiceCommand } from './commands/install-service';
 import { resetCommand } from './commands/reset';
 import { statusCommand } from './commands/status';
-import { runNode } from './run-node';
+import { CannotStart, runNode } from './run-node';
 import { version } from '../package.json';
 
 const USAGE_ERROR = 2;
@@ -50,6 +50,10 @@ main(process.argv.slice(2)).then(
     if (error instanceof UsageError) {
       process.stderr.write(`cat-litter-reminder: ${error.message}\n`);
       process.exit(USAGE_ERROR);
+    }
+    if (error instanceof CannotStart) {
+      process.stderr.write(`cat-litter-reminder: ${error.message}\n`);
+      process.exit(1);
     }
     process.stderr.write(`cat-litter-reminder: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);

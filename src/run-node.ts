@@ -8,8 +8,26 @@ import { createNode, type NodeActor } from './node/create-node';
 import { logNodeEvents } from './node/node-log';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
+import { openTransportSocket } from './transport';
+import { openPageServer } from './web/server';
+import { portProblem } from './port-holder';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
+
+/** The node cannot start: its message is the one line the command prints, and it exits 1. */
+export class CannotStart extends Error {}
+
+/**
+ * The household's UDP port, bound before anything else starts (the strip, the page, mDNS): a
+ * node that cannot have it has no reason to run, and must not advertise a port that is another's.
+ */
+async function claimUdpPort(port: number) {
+  try {
+    return await openTransportSocket(port);
+  } catch (error) {
+    throw new CannotStart(`${portProblem('udp', port, error as NodeJS.ErrnoException)}: not started`);
+  }
+}
 
 /** The terminal's words under the strip follow the node's view. */
 function describeOnHardware(node: NodeActor, hardware: Hardware): void {
@@ -24,6 +42,7 @@ function describeOnHardware(node: NodeActor, hardware: Hardware): void {
 export async function runNode(options: RunOptions, io: Console, reread?: () => RunOptions): Promise<number> {
   // A reader that went away (`run | head`) must not end the node: the log is lost, the strip is not.
   io.stdout.on('error', () => undefined);
+  const socket = await claimUdpPort(options.port);
   const { hardware, warning } = openHardware(options.hardware, options, io);
   const log = createLogger(options.logFormat, options.logLevel, hardware.logStream, Boolean(io.stdout.isTTY));
   if (warning) log.warn({ event: warning.event }, warning.message);
@@ -33,7 +52,9 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
     inspection = await startInspection(options.inspect, log);
     log.info({ event: 'inspect', where: inspection.where }, `inspector: ${inspection.where}`);
   }
-  const node = createNode(options, hardware, output, log, inspection);
+  // Without it (--no-http, or its port taken: `http.error` says so), the node runs without a page.
+  const page = options.httpPort === null ? null : await openPageServer(options.httpPort, log);
+  const node = createNode(options, { socket, page }, hardware, output, log, inspection);
   describeOnHardware(node, hardware);
   logNodeEvents(node, log);
 

@@ -47,31 +47,43 @@ const literalFirstLookup = (
 };
 
 /**
- * The cluster's UDP socket on all IPv4 interfaces. Datagrams become events for the
- * node; anything malformed is dropped and counted, never a crash and never a change.
+ * The cluster's UDP socket, bound to `port` on all IPv4 interfaces; rejects with the bind's
+ * error. Bound before the node starts: a node that cannot have its port must not run, nor
+ * advertise a port that is another's.
  */
-export function transportActor(port: number, log: Logger) {
+export function openTransportSocket(port: number): Promise<dgram.Socket> {
+  const socket = dgram.createSocket({ type: 'udp4', lookup: literalFirstLookup });
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error): void => {
+      socket.close();
+      reject(error);
+    };
+    socket.once('error', failed);
+    socket.bind(port, () => {
+      socket.removeListener('error', failed);
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * The cluster's UDP socket (bound by `openTransportSocket`). Datagrams become events for
+ * the node; anything malformed is dropped and counted, never a crash and never a change.
+ */
+export function transportActor(socket: dgram.Socket, log: Logger) {
   return fromCallback<TransportCommand>(({ sendBack, receive }) => {
     const malformed = new MalformedCounter(log);
     const sendFailures = new PerSenderLimit(ONCE_A_MINUTE_MS);
-    const socket = dgram.createSocket({ type: 'udp4', lookup: literalFirstLookup });
-    let listening = false;
+    const { port } = socket.address();
     // What RequestState is answered with: the cluster says so before anyone can ask.
     let answer = updateState(null);
-    // A socket that could not bind its port stays silent: a send would bind it to a
-    // random port, where the cluster's answers would not come back as they should.
-    let unbound = false;
     socket.on('error', (error) => {
-      if (!listening) unbound = true;
       log.error(
         { event: 'transport.error', port, err: error },
         `UDP socket on port ${port}: ${error.message}; this node runs on without the cluster`,
       );
     });
-    socket.on('listening', () => {
-      listening = true;
-      log.info({ event: 'transport.listening', port }, `listening on UDP port ${port}`);
-    });
+    log.info({ event: 'transport.listening', port }, `listening on UDP port ${port}`);
     socket.on('message', (bytes, remote) => {
       const from = { address: remote.address, port: remote.port };
       const decoded = decode(bytes);
@@ -90,7 +102,6 @@ export function transportActor(port: number, log: Logger) {
       }
       sendBack(toEvent(decoded.message, from));
     });
-    socket.bind(port);
     // Where each --peer given by host name was last found: the node hears when it changes.
     const resolved = new Map<string, string>();
     receive((command) => {
@@ -98,7 +109,6 @@ export function transportActor(port: number, log: Logger) {
         answer = updateState(command.lastCleaned);
         return;
       }
-      if (unbound) return;
       const message =
         command.type === 'transport.request' ? { type: 'RequestState' as const } : updateState(command.lastCleaned);
       const failed = (error: Error): void => {

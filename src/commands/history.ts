@@ -25,8 +25,8 @@ Flags:
                         "source" (button|web|reset|mqtt|network), "node" (its name,
                         or null)}], as GET /api/history gives them
   --limit N             how many cleanings, 1-10000 (default 20)
-  --node HOST[:PORT]    ask this node (its page's port; default 5380) instead of
-                        the first found by mDNS
+  --node HOST[:PORT]    ask this node at its page's port (default 5380; not the
+                        UDP port status shows) instead of the first found by mDNS
   --timeout SECONDS     bounds the whole command (default 3)
 ${LEVEL_HELP}
   --help                show this help
@@ -62,6 +62,17 @@ function readNode(flags: RawFlags): HttpNode | null {
     const [address, port = String(DEFAULT_HTTP_PORT)] = text.split(':');
     return { address, port: create(Number(port), min(max(number(), 65535), 1)) };
   });
+}
+
+/**
+ * Nothing listens at the --node given: most likely the address `status` shows, whose port is
+ * the household's UDP port, not the page's.
+ */
+function pagePortHint(node: HttpNode): string {
+  return (
+    `; --node wants the port of the node's page (${DEFAULT_HTTP_PORT} unless it runs with --http-port), not the ` +
+    `UDP port status shows (5300): try --node ${node.address}:${DEFAULT_HTTP_PORT}, or --node ${node.address}`
+  );
 }
 
 /** The node to ask: the one named, or the first of ours that mDNS finds before `deadline`. */
@@ -104,7 +115,10 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
     cleanings = answer.value;
     stats = create(await requestJson(node, 'GET', '/api/history/stats'), StatsAnswer);
   } catch (error) {
-    process.stderr.write(`cat-litter-reminder: ${where} did not give its history: ${(error as Error).message}\n`);
+    const problem = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' && named ? pagePortHint(named) : '';
+    process.stderr.write(
+      `cat-litter-reminder: ${where} did not give its history: ${(error as Error).message}${problem}\n`,
+    );
     return 1;
   }
   const oldestFirst = [...cleanings].reverse();

@@ -4,6 +4,7 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
+import type { LevelThresholds } from '../../common/levels';
 import { peerKey, type PeerAddress } from '../../machines/cluster-events';
 import { describePeer } from '../discovery-helpers';
 import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../mdns';
@@ -16,6 +17,8 @@ export interface HouseholdNode extends PeerAddress {
   name: string;
   /** The port of its page and API, as its TXT record says (one of ours found by mDNS); else null. */
   http: number | null;
+  /** Its levels, as its TXT record says (one of ours found by mDNS): its strip's colour is by them. Else null. */
+  levels: LevelThresholds | null;
 }
 
 /** How often `nodeWithPage` looks again while no node with a page is found. */
@@ -25,6 +28,21 @@ const LOOK_AGAIN_MS = 50;
 export type Answers = Map<string, number | null>;
 
 const RESEND_MS = 400;
+
+/** `1 node`, `3 nodes`. */
+export const nodesWord = (count: number): string => `${count} node${count === 1 ? '' : 's'}`;
+
+/** What to do about a --peer whose name does not resolve: give its address (a `.local` name needs mDNS). */
+function unresolvedProblem(given: string, host: string, error: NodeJS.ErrnoException): string {
+  const why = error.code ?? error.message;
+  const viaMdns = /\.local\.?$/i.test(host)
+    ? '; a .local name is found by mDNS, which may be what is blocked here'
+    : '';
+  return (
+    `--peer ${given}: ${host} does not resolve (${why})${viaMdns}: give the node's IP address instead, ` +
+    `such as --peer 192.168.1.23:${given.slice(given.lastIndexOf(':') + 1)} (its page, its log or your router shows it)`
+  );
+}
 
 /**
  * Looks at the household from outside: browses `_cat._udp` (unless `mdns` is off)
@@ -36,6 +54,8 @@ const RESEND_MS = 400;
 export class HouseholdProbe {
   readonly nodes = new Map<string, HouseholdNode>();
   readonly answers: Answers = new Map();
+  /** Each --peer whose host name did not resolve (by its `peerKey`): what to do about it, in a line. */
+  readonly unresolved = new Map<string, string>();
   private readonly socket = dgram.createSocket('udp4');
   private bonjour: Bonjour | undefined;
   private browser: Bonjour.Browser | undefined;
@@ -61,7 +81,10 @@ export class HouseholdProbe {
     (this.browser as unknown as NodeJS.EventEmitter).on('error', onError);
     this.browser.on('up', (service: Bonjour.Service) => {
       const peer = describePeer(service, this.options.clusterPort, os.networkInterfaces());
-      if (peer) this.add({ name: peer.name, address: peer.address, port: peer.port, http: peer.http });
+      if (peer) {
+        const { name, address, port, http } = peer;
+        this.add({ name, address, port, http, levels: peer.levels ?? null });
+      }
     });
   }
 
@@ -121,16 +144,13 @@ export class HouseholdProbe {
    */
   private async resolve(peer: PeerAddress): Promise<HouseholdNode> {
     const name = peerKey(peer);
-    if (net.isIPv4(peer.address)) return { ...peer, name, http: null };
+    if (net.isIPv4(peer.address)) return { ...peer, name, http: null, levels: null };
     try {
       const { address } = await dns.promises.lookup(peer.address, { family: 4 });
-      return { address, port: peer.port, name, http: null };
+      return { address, port: peer.port, name, http: null, levels: null };
     } catch (error) {
-      this.options.log.warn(
-        { event: 'probe.unresolved', peer: name, err: error },
-        `--peer ${name}: ${(error as Error).message}; it is listed as unreachable`,
-      );
-      return { ...peer, name, http: null };
+      this.unresolved.set(name, unresolvedProblem(name, peer.address, error as NodeJS.ErrnoException));
+      return { ...peer, name, http: null, levels: null };
     }
   }
 

@@ -1,6 +1,6 @@
 import { coerce, create, max, min, number, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
-import type { FlagSpecs, RawFlags } from '../cli/args';
+import { UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
 
 /** Flags of the commands that look at the household from outside: `status` and `reset`. */
@@ -31,17 +31,22 @@ export function readTimeoutMs(flags: RawFlags): number {
 
 export function readProbeOptions(flags: RawFlags): ProbeOptions {
   const { whole, peers } = flagReader(flags);
-  return {
+  const options = {
     timeoutMs: readTimeoutMs(flags),
     peers: peers(),
     mdns: !flags['no-mdns'],
     clusterPort: whole('port', 5300, 1, 65535),
   };
+  // Said at once: waiting out --timeout first would only hide that nobody is to be asked.
+  if (!options.mdns && options.peers.length === 0) {
+    throw new UsageError('--no-mdns and no --peer: there is no node to ask (give one: --peer 192.168.1.23:5300)');
+  }
+  return options;
 }
 
 /** Help lines for the flags above. */
 export const PROBE_HELP = `  --timeout SECONDS     bounds the whole command (default 3)
   --peer HOST:PORT      a node to ask besides those found by mDNS; repeatable
-  --no-mdns             do not browse: only the --peer nodes
+  --no-mdns             do not browse: only the --peer nodes (one at least)
   --port N              the cluster port, where original nodes are reached (default 5300)
   --help                show this help`;

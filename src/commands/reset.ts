@@ -8,7 +8,7 @@ import { systemTimeZone } from '../cli/run-options';
 import { formatLocal } from '../local-time';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { requestJson } from '../http-json';
-import { HouseholdProbe, type HouseholdNode } from './household';
+import { HouseholdProbe, nodesWord, type HouseholdNode } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 
 export const RESET_HELP = `Usage: cat-litter-reminder reset [flags]
@@ -25,8 +25,10 @@ Flags:
                         before 1970). Nodes that hold a later time keep it.
 ${PROBE_HELP}
 
-Exit status: 0 when every node found holds the new time, 1 otherwise (or when no
-node was found), 2 on bad flags.
+Exit status: 0 when every node found holds the new time or a later one (an
+earlier cleaning the household's later time overtakes is recorded, and that is
+all), 1 otherwise (or when no node was found), 2 on bad flags (--no-mdns with
+no --peer among them).
 `;
 
 const RESET_FLAGS: FlagSpecs = { ...PROBE_FLAGS, at: { value: true } };
@@ -63,11 +65,17 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
   await probe.exchange({ type: 'RequestState' }, deadline, 0);
   await probe.close();
 
-  const nodes = [...probe.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const problem of probe.unresolved.values()) process.stderr.write(`cat-litter-reminder: ${problem}\n`);
+  const nodes = [...probe.nodes.values()]
+    .filter((node) => !probe.unresolved.has(peerKey(node)))
+    .sort((a, b) => a.name.localeCompare(b.name));
   if (nodes.length === 0) {
-    process.stderr.write(
-      `cat-litter-reminder: no node found within ${options.timeoutMs / 1000} s; nothing was reset\n`,
-    );
+    if (probe.unresolved.size === 0) {
+      process.stderr.write(
+        `cat-litter-reminder: no node found by mDNS within ${options.timeoutMs / 1000} s; nothing was reset ` +
+          '(is mDNS blocked? then give each node by its address: --peer 192.168.1.23:5300)\n',
+      );
+    }
     return 1;
   }
   const timeZone = systemTimeZone();
@@ -78,9 +86,9 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
       ? `recorded on ${recorded.node.name}: the household's history says reset, there\n`
       : 'no node of ours found by mDNS recorded it: the history says it came over the network\n',
   );
-  let holding = 0;
-  for (const node of nodes) {
-    const answer = probe.answers.get(peerKey(node));
+  const answers = nodes.map((node) => probe.answers.get(peerKey(node)));
+  for (const [i, node] of nodes.entries()) {
+    const answer = answers[i];
     const outcome =
       answer === undefined
         ? 'did not answer'
@@ -89,11 +97,28 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
           : answer !== null && answer > time
             ? `kept a later time, ${local(answer)}`
             : `still holds ${answer === null ? 'no time' : local(answer)}`;
-    if (answer === time) holding += 1;
     process.stdout.write(`  ${node.name.padEnd(24)} ${peerKey(node).padEnd(21)} ${outcome}\n`);
   }
-  process.stdout.write(`${holding} of ${nodes.length} nodes hold the new time\n`);
-  return holding === nodes.length ? 0 : 1;
+  const holding = answers.filter((answer) => answer === time).length;
+  const later = answers.filter((answer): answer is number => answer !== undefined && answer !== null && answer > time);
+  // Every node holds the new time, or a later one: what a reset is for. An earlier cleaning that
+  // the household's later time overtakes is recorded in the history, and that is all it should do.
+  const done = holding + later.length === nodes.length;
+  const holds = `${holding} of ${nodesWord(nodes.length)} ${holding === 1 ? 'holds' : 'hold'} the new time`;
+  if (!done || later.length === 0) {
+    process.stdout.write(`${holds}\n`);
+  } else if (holding === 0) {
+    const what =
+      at === null
+        ? 'no node took it'
+        : recorded
+          ? 'recorded as an earlier cleaning'
+          : 'an earlier cleaning, which no node of ours recorded';
+    process.stdout.write(`${what}; the household keeps its later time, ${local(Math.max(...later))}\n`);
+  } else {
+    process.stdout.write(`${holds}; the others keep a later one, ${local(Math.max(...later))}\n`);
+  }
+  return done ? 0 : 1;
 }
 
 const StateAnswer = type({ lastCleaned: nullable(Rfc3339) });

@@ -1,10 +1,11 @@
 import { peerKey } from '../../machines/cluster-events';
-import { type Level, type LevelThresholds } from '../../common/levels';
+import { sameThresholds, type Level, type LevelThresholds } from '../../common/levels';
 import type { HouseholdEntry } from '../../common/page-text';
 import { levelAt } from '../../machines/levels';
 import { formatDuration } from '../../common/durations';
 import { formatLocal } from '../local-time';
 import { levelTable } from './level-table';
+import { formatLevels } from '../config/levels-flag';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
 
@@ -16,6 +17,10 @@ export interface NodeStatus extends Omit<HouseholdNode, 'http'> {
   disagrees: boolean;
 }
 
+/**
+ * Each node as it answered, its level by its own levels (as its strip shows it) when it says
+ * them, else by `thresholds` (the asker's).
+ */
 export function nodeStatuses(
   nodes: Iterable<HouseholdNode>,
   answers: Answers,
@@ -33,28 +38,46 @@ export function nodeStatuses(
         ...node,
         answered,
         lastCleaned,
-        level: answered ? levelAt(lastCleaned, now, thresholds) : ('unreachable' as const),
+        level: answered ? levelAt(lastCleaned, now, node.levels ?? thresholds) : ('unreachable' as const),
         disagrees: answered && lastCleaned !== newest,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** One object per node, as `status --json` and `GET /api/household` give them: a contract for scripts. */
-export function statusObjects(statuses: readonly NodeStatus[], now: number): HouseholdEntry[] {
-  return statuses.map((status) => ({
-    name: status.name,
-    address: status.address,
-    port: status.port,
-    lastCleaned: status.lastCleaned === null ? null : formatRfc3339(status.lastCleaned),
-    ageSeconds: status.lastCleaned === null ? null : Math.floor((now - status.lastCleaned) / 1000),
-    level: status.level,
-  }));
+/** A node's levels as `--levels` takes them, when they differ from `ours`; else null. */
+function otherLevels(status: NodeStatus, ours: LevelThresholds): string | null {
+  return status.levels === null || sameThresholds(status.levels, ours) ? null : formatLevels(status.levels);
+}
+
+/**
+ * One object per node, as `status --json` and `GET /api/household` give them: a contract for
+ * scripts. A node whose levels differ from `ours` says them (`levels`): its level is by them.
+ */
+export function statusObjects(statuses: readonly NodeStatus[], now: number, ours: LevelThresholds): HouseholdEntry[] {
+  return statuses.map((status) => {
+    const levels = otherLevels(status, ours);
+    return {
+      name: status.name,
+      address: status.address,
+      port: status.port,
+      lastCleaned: status.lastCleaned === null ? null : formatRfc3339(status.lastCleaned),
+      ageSeconds: status.lastCleaned === null ? null : Math.floor((now - status.lastCleaned) / 1000),
+      level: status.level,
+      ...(levels === null ? {} : { levels }),
+    };
+  });
 }
 
 /** The `--json` form: one object per node. */
-export function statusJson(statuses: NodeStatus[], now: number): string {
-  return JSON.stringify(statusObjects(statuses, now), null, 2);
+export function statusJson(statuses: NodeStatus[], now: number, ours: LevelThresholds): string {
+  return JSON.stringify(statusObjects(statuses, now, ours), null, 2);
+}
+
+/** `its levels: 1m, 2m, 3m, 4m`, as the page marks a node whose levels differ; else empty. */
+function levelsMark(status: NodeStatus, ours: LevelThresholds): string {
+  const levels = otherLevels(status, ours);
+  return levels === null ? '' : `its levels: ${levels.split(',').join(', ')}`;
 }
 
 function ago(status: NodeStatus, now: number): string {
@@ -63,8 +86,17 @@ function ago(status: NodeStatus, now: number): string {
   return age < 60_000 ? 'just now' : `${formatDuration(age)} ago`;
 }
 
-/** The table a person reads at a glance; `colour` adds the strip's colour as blocks. */
-export function statusTable(statuses: NodeStatus[], now: number, timeZone: string, colour: boolean): string {
+/**
+ * The table a person reads at a glance; `colour` adds the strip's colour as blocks. A node
+ * whose levels differ from `ours` is marked with them: its level and colour are by its own.
+ */
+export function statusTable(
+  statuses: NodeStatus[],
+  now: number,
+  ours: LevelThresholds,
+  timeZone: string,
+  colour: boolean,
+): string {
   const header = ['NAME', 'ADDRESS', 'LAST CLEANED', 'AGO', 'LEVEL', ''];
   const rows = statuses.map((status) => ({
     level: status.level === 'unreachable' ? null : status.level,
@@ -78,7 +110,7 @@ export function statusTable(statuses: NodeStatus[], now: number, timeZone: strin
           : formatLocal(status.lastCleaned, timeZone),
       ago(status, now),
       status.level,
-      status.disagrees ? '≠ newest' : '',
+      [status.disagrees ? '≠ newest' : '', levelsMark(status, ours)].filter(Boolean).join(' · '),
     ],
   }));
   return levelTable(header, rows, colour);

@@ -2,7 +2,8 @@ import pino from 'pino';
 import { commandFlags, type FlagSpecs } from '../cli/args';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
 import { systemTimeZone } from '../cli/run-options';
-import { HouseholdProbe } from './household';
+import { peerKey } from '../../machines/cluster-events';
+import { HouseholdProbe, nodesWord } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { nodeStatuses, statusJson, statusTable } from './status-report';
 
@@ -10,13 +11,16 @@ export const STATUS_HELP = `Usage: cat-litter-reminder status [flags]
 
 Finds every node on the LAN by mDNS (original Rust nodes too) and any --peer, asks
 each for its time, and prints name, address, last cleaned (local time), how long
-ago, level, and the strip colour. Nodes that disagree with the newest time are
-marked "≠ newest".
+ago, level, and the strip colour. Each node's level is by its own levels, as its
+strip shows it (ours say them by mDNS; others by --levels): one whose levels
+differ from these is marked with them. Nodes that disagree with the newest time
+are marked "≠ newest".
 
 Flags:
   --json                a JSON array, one object per node: {"name", "address",
                         "port", "lastCleaned" (RFC 3339 or null), "ageSeconds",
-                        "level"}; a node that did not answer has level "unreachable"
+                        "level"}, and "levels" for a node whose levels differ;
+                        a node that did not answer has level "unreachable"
 ${LEVEL_HELP}
 ${PROBE_HELP}
 
@@ -38,17 +42,26 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   await probe.close();
   const now = Date.now();
   const statuses = nodeStatuses(probe.nodes.values(), probe.answers, now, thresholds);
+  for (const problem of probe.unresolved.values()) process.stderr.write(`cat-litter-reminder: ${problem}\n`);
+  // Scripts get every node (one that did not resolve is unreachable); the table, the ones asked.
+  const asked = statuses.filter((status) => !probe.unresolved.has(peerKey(status)));
   if (flags.json) {
-    process.stdout.write(`${statusJson(statuses, now)}\n`);
-  } else if (statuses.length > 0) {
-    process.stdout.write(`${statusTable(statuses, now, systemTimeZone(), Boolean(process.stdout.isTTY))}\n`);
+    process.stdout.write(`${statusJson(statuses, now, thresholds)}\n`);
+  } else if (asked.length > 0) {
+    const table = statusTable(asked, now, thresholds, systemTimeZone(), Boolean(process.stdout.isTTY));
+    process.stdout.write(`${table}\n`);
   }
   if (probe.answers.size > 0) return 0;
   const seconds = options.timeoutMs / 1000;
-  process.stderr.write(
-    statuses.length === 0
-      ? `cat-litter-reminder: no node found within ${seconds} s (is mDNS blocked? try --peer HOST:PORT)\n`
-      : `cat-litter-reminder: none of the ${statuses.length} nodes found answered within ${seconds} s\n`,
-  );
+  if (statuses.length === 0) {
+    process.stderr.write(
+      `cat-litter-reminder: no node found by mDNS within ${seconds} s (is mDNS blocked? ` +
+        'then give each node by its address: --peer 192.168.1.23:5300)\n',
+    );
+  } else if (asked.length > 0) {
+    process.stderr.write(
+      `cat-litter-reminder: no answer from the ${nodesWord(asked.length)} asked within ${seconds} s\n`,
+    );
+  }
   return 1;
 }

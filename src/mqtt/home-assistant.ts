@@ -6,7 +6,9 @@ import type { MqttOptions } from './mqtt-options';
 /*
  * What the node says on the broker, as Home Assistant's MQTT discovery reads it: one
  * device per node, four entities on one JSON state topic, an availability topic with a
- * last will, and the household's topics every node shares.
+ * last will, and the household's topics every node shares. One discovery message per
+ * entity (single-component discovery, which Home Assistant keeps beside device-based
+ * discovery), as its documentation of 2025.10 and later describes them: docs/home-assistant.md.
  */
 
 /** The node's topics, and the household's. */
@@ -55,6 +57,13 @@ export function bridgeTopics(options: Pick<MqttOptions, 'topic' | 'haDiscovery'>
 }
 
 const DUE_FROM = new Set(['soon', 'now', 'overdue']);
+
+/** `kitchen-3f2a Litter box due` → `kitchen_3f2a_litter_box_due`: the part of an entity id after its domain. */
+const slug = (words: string): string =>
+  words
+    .replace(/[^a-zA-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
 
 /** The state topic's JSON: what the entities' templates read. It changes only when the time, level or quiet hours do. */
 export function statePayload(view: NodeView): string {
@@ -147,8 +156,9 @@ export function discoveryMessages(
       JSON.stringify({
         ...entity.config,
         unique_id: `cat-litter-reminder-${identity.id}-${entity.key.replace(/_/g, '-')}`,
-        // The entity id Home Assistant gives it: binary_sensor.kitchen_3f2a_litter_box_due.
-        object_id: `${identity.name} ${String(entity.config.name)}`.replace(/[^a-zA-Z0-9]+/g, '_').toLowerCase(),
+        // The entity id Home Assistant gives it when it first sees it: binary_sensor.kitchen_3f2a_litter_box_due.
+        // A whole entity id, its domain first (`object_id`, the slug alone, was deprecated in 2025.10).
+        default_entity_id: `${entity.component}.${slug(`${identity.name} ${String(entity.config.name)}`)}`,
         availability_topic: topics.availability,
         payload_available: 'online',
         payload_not_available: 'offline',

@@ -1,3 +1,5 @@
+import type * as dgram from 'node:dgram';
+import type * as http from 'node:http';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { createActor } from 'xstate';
@@ -27,27 +29,36 @@ const wallClock = { now: () => Date.now() };
 
 export type NodeActor = ReturnType<typeof createNode>;
 
+/** The ports the node holds before it starts: its UDP socket, and its page's server (null: no page). */
+export interface ClaimedPorts {
+  socket: dgram.Socket;
+  page: http.Server | null;
+}
+
 /** The root actor of one node with its real actors, not started. */
 export function createNode(
   options: RunOptions,
+  ports: ClaimedPorts,
   hardware: Hardware,
   output: StripOutput,
   log: Logger,
   inspection: Inspection | undefined,
 ) {
   const { id, name } = nodeIdentity(options.name, path.dirname(options.stateFile), log);
+  // Only a page that listens is told of: mDNS and Home Assistant must never point at a port that is another's.
+  const httpPort = ports.page === null ? null : options.httpPort;
   const stateFile = stateFileActors(options.stateFile, log, wallClock.now);
   const historyFile = historyFileActors(historyFileBeside(options.stateFile), log);
   const machine = nodeMachine.provide({
     actors: {
       loadState: stateFile.loader,
       button: buttonActor(hardware.button, log),
-      // Without --no-http; the machine's own web actor does nothing.
-      ...(options.httpPort === null
+      // With a page (not --no-http, its port not taken); the machine's own web actor does nothing.
+      ...(ports.page === null
         ? {}
         : {
             web: webServerActor({
-              port: options.httpPort,
+              server: ports.page,
               udpPort: options.port,
               timeZone: options.timeZone,
               log,
@@ -61,7 +72,7 @@ export function createNode(
               options: options.mqtt,
               id,
               version,
-              pageUrl: options.httpPort === null ? null : pageUrl(options.httpPort),
+              pageUrl: httpPort === null ? null : pageUrl(httpPort),
               log,
             }),
           }),
@@ -71,12 +82,12 @@ export function createNode(
       }),
       cluster: clusterMachine.provide({
         actors: {
-          transport: transportActor(options.port, log),
+          transport: transportActor(ports.socket, log),
           discovery: options.mdns
             ? discoveryActor({
                 name,
                 port: options.port,
-                httpPort: options.httpPort,
+                httpPort,
                 thresholds: options.thresholds,
                 log,
               })

@@ -1,6 +1,5 @@
-import { LEVEL_COLOURS, sameThresholds } from '../../common/levels';
+import { LEVEL_COLOURS } from '../../common/levels';
 import { peerKey } from '../../machines/cluster-events';
-import { formatLevels } from '../config/levels-flag';
 import { levelAt } from '../../machines/levels';
 import type { NodeView } from '../../machines/node-view';
 import type { HouseholdEntry, StateJson } from '../../common/page-text';
@@ -35,7 +34,15 @@ export function householdKey(view: NodeView): string {
 export function householdJson(view: NodeView, self: { address: string; port: number }, now: number): HouseholdEntry[] {
   const ours = view.thresholds;
   const statuses: NodeStatus[] = [
-    { name: view.name, ...self, answered: true, lastCleaned: view.lastCleaned, level: view.level, disagrees: false },
+    {
+      name: view.name,
+      ...self,
+      levels: null,
+      answered: true,
+      lastCleaned: view.lastCleaned,
+      level: view.level,
+      disagrees: false,
+    },
     ...view.peers.map((peer) => {
       const answered = peer.answered && !peer.silent;
       // Each strip is its own: a peer's level is by its levels, when it says them.
@@ -44,6 +51,7 @@ export function householdJson(view: NodeView, self: { address: string; port: num
         name: peer.name ?? peerKey(peer),
         address: peer.address,
         port: peer.port,
+        levels: peer.levels,
         answered,
         lastCleaned: answered ? peer.said : null,
         level: answered ? levelAt(peer.said, now, thresholds) : ('unreachable' as const),
@@ -51,13 +59,5 @@ export function householdJson(view: NodeView, self: { address: string; port: num
       };
     }),
   ];
-  const differ = new Map(
-    view.peers
-      .filter((peer) => peer.levels !== null && !sameThresholds(peer.levels, ours))
-      .map((peer) => [peer.name ?? peerKey(peer), formatLevels(peer.levels ?? ours)]),
-  );
-  return statusObjects(statuses, now).map((entry) => {
-    const levels = differ.get(entry.name);
-    return levels ? { ...entry, levels } : entry;
-  });
+  return statusObjects(statuses, now, ours);
 }

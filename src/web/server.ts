@@ -19,12 +19,14 @@ import { householdJson, householdKey, stateJson, stateKey } from './household-js
 import { RequestError, type CleaningRequest } from './cleaning-request';
 import { pageHistory } from './history-routes';
 import { pageUrl } from './page-url';
+import { portProblem } from '../port-holder';
 import { handle } from './routes';
 import { sameThresholds } from '../../common/levels';
 import type { Asset } from './assets';
 
 export interface WebOptions {
-  port: number;
+  /** Listening already (`openPageServer`): the actor answers its requests. */
+  server: http.Server;
   /** The cluster's UDP port: this node's entry in the household. */
   udpPort: number;
   timeZone: string;
@@ -55,14 +57,63 @@ function refuse(socket: Duplex, status: number, message: string): void {
   socket.destroy();
 }
 
+/** A request that comes before the node has started its page: answered, never left hanging. */
+function notYet(_request: http.IncomingMessage, response: http.ServerResponse): void {
+  const body = JSON.stringify({ error: 'the node is starting: try again in a moment' });
+  response.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '1' }).end(body);
+}
+
 /**
- * The page and its JSON API on every IPv4 interface. It shows the node's view, which the
- * node sends it, and reports cleanings and requests to look at the household. A port
- * that is taken is logged, and the node runs on without its page.
+ * The page's HTTP server, listening on `port` of every IPv4 interface before the node starts,
+ * so that the node advertises its page (mDNS, Home Assistant) only when it has it. Resolves
+ * with null, once `http.error` says who holds the port, when it cannot listen: the node then
+ * runs on without its page.
+ */
+export function openPageServer(port: number, log: Logger): Promise<http.Server | null> {
+  // The timeouts are looked at every 5 s (Node's default is 30 s): a client that never finishes
+  // its headers is gone within 10 s. Each look wakes an idle node, so not every second.
+  const server = http.createServer({
+    headersTimeout: 5_000,
+    requestTimeout: 10_000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 5_000,
+    // Refused by the routes instead, as JSON, as every other name it does not answer to.
+    requireHostHeader: false,
+    // A browser sends about a kilobyte here (no cookies): more is a client to refuse (431).
+    maxHeaderSize: 8192,
+  });
+  server.maxConnections = MOST_CONNECTIONS;
+  server.maxHeadersCount = 100;
+  server.on('request', notYet);
+  return new Promise((resolve) => {
+    const failed = (error: NodeJS.ErrnoException): void => {
+      const problem = portProblem('tcp', port, error);
+      log.error(
+        { event: 'http.error', port, err: error },
+        `the page on TCP port ${port}: ${problem}; the node runs on without its page, and advertises none`,
+      );
+      server.close();
+      resolve(null);
+    };
+    server.once('error', failed);
+    server.listen(port, '0.0.0.0', () => {
+      server.removeListener('error', failed);
+      server.on('error', (error: Error) =>
+        log.error({ event: 'http.error', port, err: error }, `the page on TCP port ${port}: ${error.message}`),
+      );
+      log.info({ event: 'http.listening', port }, `the page is at ${pageUrl(port)}`);
+      resolve(server);
+    });
+  });
+}
+
+/**
+ * The page and its JSON API, on the server `openPageServer` opened. It shows the node's
+ * view, which the node sends it, and reports cleanings and requests to look at the household.
  */
 export function webServerActor(options: WebOptions) {
   return fromCallback<WebCommand>(({ receive, sendBack }) => {
-    const { log, port } = options;
+    const { log, server } = options;
     const now = options.now ?? Date.now;
     let view: NodeView | undefined;
     let history: History = [];
@@ -124,20 +175,7 @@ export function webServerActor(options: WebOptions) {
       asset: (path: string) => assets.get(path),
     };
 
-    // The timeouts are looked at every 5 s (Node's default is 30 s): a client that never finishes
-    // its headers is gone within 10 s. Each look wakes an idle node, so not every second.
-    const server = http.createServer({
-      headersTimeout: 5_000,
-      requestTimeout: 10_000,
-      keepAliveTimeout: 5_000,
-      connectionsCheckingInterval: 5_000,
-      // Refused by the routes instead, as JSON, as every other name it does not answer to.
-      requireHostHeader: false,
-      // A browser sends about a kilobyte here (no cookies): more is a client to refuse (431).
-      maxHeaderSize: 8192,
-    });
-    server.maxConnections = MOST_CONNECTIONS;
-    server.maxHeadersCount = 100;
+    server.removeListener('request', notYet);
     server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
       // The answer (500) is sent already: what went wrong is for the log.
       handle(site, request, response).catch((error: unknown) =>
@@ -151,16 +189,6 @@ export function webServerActor(options: WebOptions) {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       refuse(socket, status, status === 431 ? 'the headers are too large' : 'that is not HTTP this node reads');
     });
-    server.on('error', (error: NodeJS.ErrnoException) =>
-      log.error(
-        { event: 'http.error', port, err: error },
-        `the page on TCP port ${port}: ${error.message}; the node runs on without its page`,
-      ),
-    );
-    server.listen(port, '0.0.0.0', () =>
-      log.info({ event: 'http.listening', port }, `the page is at ${pageUrl(port)}`),
-    );
-
     receive((command) => {
       if (command.type === 'web.answer') {
         waiting.get(command.ticket)?.();

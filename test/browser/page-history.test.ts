@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SOURCE_WORDS, type HistorySource } from '../../common/history';
 import { formatRfc3339 } from '../../src/timestamp';
-import { hasChromium, launchChromium, SCREENSHOTS } from '../support/browser';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { freeTcpPort, freeUdpPort, NodeProcess, tempDir } from '../support/node-process';
+import { describeNeeding } from '../support/requirements';
 
 const HOUR = 3_600_000;
 /** Waits of the last 30 days and a bit, in hours, oldest first: each level at least once, two overdue. */
@@ -17,7 +18,7 @@ const WAITS = [
 const SOURCES: HistorySource[] = ['button', 'web', 'button', 'reset', 'mqtt', 'network'];
 const NODES = ['kitchen', 'hall', null];
 
-(hasChromium() ? describe : describe.skip)('the history on the page, in Chromium', () => {
+describeNeeding(['chromium'], 'the history on the page, in Chromium', () => {
   let temp: ReturnType<typeof tempDir>;
   let node: NodeProcess;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
@@ -81,6 +82,12 @@ const NODES = ['kitchen', 'hall', null];
     );
     const tallest = drawn.reduce((a, b) => (b.height > a.height ? b : a));
     expect(tallest.level).toBe('level-overdue');
+    // Every bar within the chart, as the phone draws it: none past the end of its axis (the wait since, at
+    // "today", was half out of it).
+    const edges = await page.$$eval('svg.chart rect.bar', (rects) => rects.map((r) => r.getBoundingClientRect().right));
+    const axisEnd = await page.$eval('svg.chart line.axis', (line) => line.getBoundingClientRect().right);
+    for (const right of edges) expect(right).toBeLessThanOrEqual(axisEnd + 0.01);
+    await page.locator('svg.chart').screenshot({ path: path.join(SCREENSHOTS, 'history-chart-phone.png') });
     await expect(page.$$eval('svg.chart rect.band', (rects) => rects.length)).resolves.toBe(5);
 
     // The list: newest first, with where and how.

@@ -3,17 +3,15 @@
 /// <reference lib="dom.iterable" />
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchChromium, SCREENSHOTS } from '../support/browser';
-import { canBuildHosts, Lan } from '../support/netns';
+import { launchChromium, SCREENSHOTS } from '../support/browser';
+import { Lan } from '../support/netns';
 import { NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
+import { LAN, describeNeeding } from '../support/requirements';
 
 const HOUR = 3_600_000;
 const LIGHT_GREEN = '#003c00';
-const ready = canBuildHosts() && hasChromium();
-if (!ready) console.warn('page browser tests skipped: they need root, iproute2, nftables and Debian chromium');
-
-(ready ? describe : describe.skip)('the page in Chromium, on a LAN of three nodes and a phone', () => {
+describeNeeding([...LAN, 'chromium'], 'the page in Chromium, on a LAN of three nodes and a phone', () => {
   let lan: Lan;
   let temp: ReturnType<typeof tempDir>;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;

@@ -26,6 +26,33 @@ function open(): { hw: Hardware; input: PassThrough; output: () => string } {
   return { hw, input, output: () => written };
 }
 
+/**
+ * What a terminal shows after `output`: the lines on screen, the cursor's last. It reads what the
+ * drawing writes: text, \r, \n, cursor up (ESC[nA), erase below (ESC[J); colours and the cursor's
+ * visibility change nothing here.
+ */
+function screen(output: string): string[] {
+  const rows = [''];
+  let [row, col] = [0, 0];
+  // eslint-disable-next-line no-control-regex -- escape sequences are what it reads
+  for (const [token, up, command] of output.matchAll(/\x1b\[\??([\d;]*)([A-Za-z])|\r|\n|[^\x1b\r\n]+/g)) {
+    if (token === '\r') col = 0;
+    else if (token === '\n') {
+      row += 1;
+      col = 0;
+      rows[row] ??= '';
+    } else if (command === 'A') row = Math.max(0, row - Number(up || 1));
+    else if (command === 'J') {
+      rows[row] = rows[row].slice(0, col);
+      rows.length = row + 1;
+    } else if (command === undefined) {
+      rows[row] = rows[row].slice(0, col).padEnd(col) + token + rows[row].slice(col + token.length);
+      col += token.length;
+    }
+  }
+  return rows;
+}
+
 // Data events are delivered on a later tick.
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -109,16 +136,27 @@ describe('terminal hardware', () => {
     expect(out).not.toContain('48;2;0;255;0');
   });
 
-  it('closes twice safely, stops reading keys and leaves the cursor on a fresh line', async () => {
+  it('closes twice safely, stops reading keys, and takes its drawing away: the log stays, the prompt follows it', async () => {
     const onPress = jest.fn();
     opened.hw.button.watch(onPress);
+    opened.hw.logStream.write('first\n');
+    opened.hw.strip.show('#ff0000');
+    opened.hw.logStream.write('second\n');
+    expect(screen(opened.output())).toEqual([
+      'first',
+      'second',
+      expect.stringContaining('never recorded'),
+      'space = cleaned now · q = quit',
+    ]);
     opened.hw.close();
     opened.hw.close();
     opened.input.write(' ');
     opened.hw.describe({ level: 'now', lastCleaned: NOW });
+    opened.hw.logStream.write('stopped\n');
     await settle();
     expect(onPress).not.toHaveBeenCalled();
-    expect(opened.output().endsWith('quit\x1b[0m\n')).toBe(true);
+    // No last frame and no key line above the prompt: the log, and the cursor on the line after it.
+    expect(screen(opened.output())).toEqual(['first', 'second', 'stopped', '']);
     expect(opened.input.isPaused()).toBe(true);
   });
 });

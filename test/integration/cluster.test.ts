@@ -2,17 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { formatRfc3339 } from '../../src/timestamp';
-import { canBuildHosts, Lan, type Host } from '../support/netns';
+import { Lan, type Host } from '../support/netns';
 import { type LogRecord, NodeProcess, readIfThere, stopAll, tempDir } from '../support/node-process';
+import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
 import { pastTheBurst } from '../support/press-burst';
 
 const HOUR = 3_600_000;
-const describeWithHosts = canBuildHosts() ? describe : describe.skip;
-if (!canBuildHosts()) {
-  // Visible in the test output, so a skipped suite is never mistaken for a passing one.
-  console.warn('cluster tests skipped: they need root, iproute2 and nftables to build their own hosts');
-}
 
 const adopted = (time: string) => (record: LogRecord) =>
   record.event === 'time.changed' && record.reason === 'adopted' && record.lastCleaned === time;
@@ -23,7 +19,7 @@ const fromNowOn = (node: NodeProcess, test: (record: LogRecord) => boolean) => {
   return (record: LogRecord) => node.records.indexOf(record) >= before && test(record);
 };
 
-describeWithHosts('a household of nodes on a LAN of their own', () => {
+describeNeeding(LAN, 'a household of nodes on a LAN of their own', () => {
   let lan: Lan;
   let temp: ReturnType<typeof tempDir>;
   const nodes: NodeProcess[] = [];

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultInstanceName } from '../../src/discovery-helpers';
+import { describeNeeding } from '../support/requirements';
 
 /*
  * Real mDNS between two network namespaces joined by a veth pair, so that
@@ -13,26 +14,6 @@ import { defaultInstanceName } from '../../src/discovery-helpers';
 const ROOT = path.join(__dirname, '..', '..');
 const DISCOVERY = path.join(ROOT, 'dist', 'src', 'discovery.js');
 const IDENTITY = path.join(ROOT, 'dist', 'src', 'instance-name.js');
-
-function hasIp(): boolean {
-  try {
-    execFileSync('ip', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const whyNot =
-  process.getuid?.() !== 0
-    ? 'not root'
-    : !hasIp()
-      ? 'the `ip` command (iproute2) is missing'
-      : !fs.existsSync(DISCOVERY)
-        ? `${DISCOVERY} is missing (run npm run build)`
-        : null;
-if (whyNot) console.warn(`discovery integration tests skipped: ${whyNot}; they need root and network namespaces`);
-const suite = whyNot ? describe.skip : describe;
 
 const A = `cat-a-${process.pid}`;
 const B = `cat-b-${process.pid}`;
@@ -201,7 +182,7 @@ class Probe {
   }
 }
 
-suite('discovery over real mDNS between network namespaces', () => {
+describeNeeding(['root', 'iproute2', 'build'], 'discovery over real mDNS between network namespaces', () => {
   const probes: Probe[] = [];
   let tmp = '';
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatRfc3339 } from '../../src/timestamp';
 import { freeTcpPort, NodeProcess, stopAll, tempDir } from '../support/node-process';
+import { describeNeeding } from '../support/requirements';
 
 /*
  * Issue #19, point 3: on a full disk, a cleaning must not be lost while the node says it was
@@ -13,8 +14,6 @@ import { freeTcpPort, NodeProcess, stopAll, tempDir } from '../support/node-proc
 
 const HOUR = 3_600_000;
 const PAGE = 4096;
-const canMount = process.getuid?.() === 0;
-if (!canMount) console.warn('full-disk tests skipped: they need root to mount a tmpfs of their own');
 
 function post(port: number, body: unknown): Promise<number> {
   return fetch(`http://127.0.0.1:${port}/api/cleaned`, {
@@ -36,7 +35,7 @@ function fill(file: string): void {
   }
 }
 
-(canMount ? describe : describe.skip)('a node whose disk is full', () => {
+describeNeeding(['root', 'build'], 'a node whose disk is full', () => {
   const temp = tempDir();
   const disk = path.join(temp.dir, 'disk');
   const nodes: NodeProcess[] = [];

@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryEntry } from '../../common/history';
 import { formatRfc3339 } from '../../src/timestamp';
-import { canBuildHosts, Lan, type Host } from '../support/netns';
+import { Lan, type Host } from '../support/netns';
 import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
+import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
 import { pastTheBurst } from '../support/press-burst';
 
@@ -16,8 +17,6 @@ import { pastTheBurst } from '../support/press-burst';
  */
 
 const HOUR = 3_600_000;
-const canRun = canBuildHosts();
-if (!canRun) console.warn('history LAN tests skipped: they need root, iproute2 and nftables to build their own hosts');
 
 /** One HTTP request from `host` (the laptop), as a browser there would send it. */
 function httpFrom(host: Host, method: string, url: string, body?: unknown): Promise<{ status: number; body: string }> {
@@ -36,7 +35,7 @@ function httpFrom(host: Host, method: string, url: string, body?: unknown): Prom
 /** A history as a set that compares whatever the order. */
 const asSet = (entries: HistoryEntry[]) => entries.map((entry) => JSON.stringify(entry)).sort();
 
-(canRun ? describe : describe.skip)('the history on a LAN of our nodes', () => {
+describeNeeding(LAN, 'the history on a LAN of our nodes', () => {
   let lan: Lan;
   let temp: ReturnType<typeof tempDir>;
   let laptop: Host;

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatRfc3339 } from '../../src/timestamp';
-import { canBuildHosts, Lan, type Host } from '../support/netns';
+import { Lan, type Host } from '../support/netns';
 import { NodeProcess, readIfThere, runCli, stopAll, tempDir } from '../support/node-process';
+import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
 
 /*
@@ -13,12 +14,6 @@ import { until } from '../support/until';
  */
 
 const HOUR = 3_600_000;
-const canRun = canBuildHosts();
-const describeWithHosts = canRun ? describe : describe.skip;
-if (!canRun) {
-  // Visible in the test output, so a skipped suite is never mistaken for a passing one.
-  console.warn('household LAN tests skipped: they need root, iproute2 and nftables to build their own hosts');
-}
 
 /** What `status --json` promises scripts, one object per node. */
 interface StatusRow {
@@ -49,7 +44,7 @@ function nft(host: Host, rule: string): void {
   execFileSync('ip', ['netns', 'exec', host.ns, 'nft', rule], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-describeWithHosts('status and reset from a laptop on the household LAN, by mDNS', () => {
+describeNeeding(LAN, 'status and reset from a laptop on the household LAN, by mDNS', () => {
   let lan: Lan;
   let temp: ReturnType<typeof tempDir>;
   let laptop: Host;
@@ -181,5 +176,21 @@ describeWithHosts('status and reset from a laptop on the household LAN, by mDNS'
       ),
     );
     for (const row of rows) expect(row.ageSeconds).toBeLessThan(60);
+  });
+
+  it('reset --at an earlier time records it, says the household keeps its later time, and exits 0', async () => {
+    const at = formatRfc3339(Math.floor((Date.now() - 2 * HOUR) / 1000) * 1000);
+    const result = await runCli(['reset', '--at', at], laptop.ns);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^recorded on node\d: the household's history says reset, there$/m);
+    expect(result.stdout).toMatch(/^recorded as an earlier cleaning; the household keeps its later time, .+$/m);
+    expect(result.status).toBe(0);
+    // In the history of the node that recorded it, as a reset.
+    const recordedOn = NODES.findIndex((expected) => result.stdout.includes(`recorded on ${expected.name}:`));
+    const history = path.join(path.dirname(stateFile(recordedOn)), 'history.jsonl');
+    await until(
+      () => (readIfThere(history) ?? '').includes(`{"at":"${at}","source":"reset"`),
+      `${NODES[recordedOn].name}'s history holding ${at}`,
+    );
   });
 });

@@ -1,13 +1,11 @@
 import * as path from 'node:path';
-import { canBuildHosts, Lan } from '../support/netns';
+import { Lan } from '../support/netns';
 import { type LogRecord, NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
-
-const describeWithHosts = canBuildHosts() ? describe : describe.skip;
-if (!canBuildHosts()) console.warn('moving-node tests skipped: they need root, iproute2 and nftables');
+import { LAN, describeNeeding } from '../support/requirements';
 
 const HOUR = 3_600_000;
 
-describeWithHosts('a node whose address changes without a goodbye (a new DHCP lease)', () => {
+describeNeeding(LAN, 'a node whose address changes without a goodbye (a new DHCP lease)', () => {
   let lan: Lan;
   let temp: ReturnType<typeof tempDir>;
   const nodes: NodeProcess[] = [];

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { hasMosquitto, Mosquitto, Watcher } from '../support/mosquitto';
+import { Mosquitto, Watcher } from '../support/mosquitto';
 import { freeUdpPort, NodeProcess, stopAll, tempDir, type LogRecord } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
+import { describeNeeding } from '../support/requirements';
 
 const HOUR = 3_600_000;
 
@@ -9,7 +10,7 @@ const HOUR = 3_600_000;
  * Nodes that UDP cannot join (--no-mdns, no --peer: another VLAN, a garage on its own
  * Wi-Fi) agree through the broker alone; a node behind one of them, on UDP only, follows.
  */
-(hasMosquitto() ? describe : describe.skip)('the broker as a bridge between networks', () => {
+describeNeeding(['mosquitto'], 'the broker as a bridge between networks', () => {
   let temp: ReturnType<typeof tempDir>;
   let broker: Mosquitto;
   const nodes: NodeProcess[] = [];

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { LEVELS } from '../../common/levels';
-import { hasMosquitto, Mosquitto, Watcher, type Received } from '../support/mosquitto';
+import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
 import { until } from '../support/until';
 import { freeUdpPort, NodeProcess, runCli, stopAll, tempDir, type LogRecord } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
-
-if (!hasMosquitto()) console.warn('MQTT tests skipped: they need Debian mosquitto');
+import { describeNeeding } from '../support/requirements';
 
 const configs = (watcher: Watcher, since = 0) =>
   watcher.messages.filter((m) => m.at >= since && m.topic.startsWith('homeassistant/') && m.topic.endsWith('/config'));
@@ -14,7 +14,7 @@ const stateOf = (message: Received | undefined) =>
   message ? (JSON.parse(message.payload) as { lastCleaned: string | null; level: string; due: boolean }) : undefined;
 const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'press';
 
-(hasMosquitto() ? describe : describe.skip)('a node on a real Mosquitto, as Home Assistant sees it', () => {
+describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant sees it', () => {
   let temp: ReturnType<typeof tempDir>;
   let broker: Mosquitto;
   let watcher: Watcher;
@@ -83,6 +83,10 @@ const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'pr
         origin: { name: 'cat-litter-reminder', sw_version: expect.any(String) },
       });
       if (config.command_topic === undefined) expect(config.state_topic).toBe(`cat-litter-reminder/${id}/state`);
+      // Home Assistant's current option (2025.10 on): the entity id with its domain; object_id is gone.
+      expect(config).not.toHaveProperty('object_id');
+      const component = first[payloads.indexOf(config)].topic.split('/')[1];
+      expect(config.default_entity_id).toMatch(new RegExp(`^${component}\\.kitchen_[a-z0-9_]+$`));
       // Every field a template reads is in the state.
       for (const [, field] of (typeof config.value_template === 'string' ? config.value_template : '').matchAll(
         /value_json\.(\w+)/g,
@@ -211,9 +215,29 @@ const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'pr
     expect(warnings).toHaveLength(1);
     expect(warnings[0].broker).toBe(broker.url);
   }, 30_000);
+
+  it('gives Home Assistant no link to a page when its page port is another program’s', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      const garage = start('garage', ['--http-port', String(port)]);
+      await garage.waitFor((r) => r.event === 'http.error', 'the page refused');
+      await connected(garage);
+      const id = idOf('garage');
+      await watcher.waitFor(() => configs(watcher).filter((m) => m.topic.includes(id)).length === 4, 'its discovery');
+      for (const message of configs(watcher).filter((m) => m.topic.includes(id))) {
+        const config = JSON.parse(message.payload) as { device: Record<string, unknown> };
+        expect(config.device.name).toBe('garage');
+        expect(config.device).not.toHaveProperty('configuration_url');
+      }
+    } finally {
+      taken.close();
+    }
+  });
 });
 
-(hasMosquitto() ? describe : describe.skip)('a node and a broker that wants a password', () => {
+describeNeeding(['mosquitto'], 'a node and a broker that wants a password', () => {
   let temp: ReturnType<typeof tempDir>;
   let broker: Mosquitto;
   const nodes: NodeProcess[] = [];

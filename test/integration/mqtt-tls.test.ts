@@ -1,18 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hasMosquitto, Mosquitto } from '../support/mosquitto';
+import { Mosquitto } from '../support/mosquitto';
 import { NodeProcess, stopAll, tempDir } from '../support/node-process';
-
-const hasOpenssl = (() => {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasOpenssl) console.warn('the MQTT over TLS test skipped: it needs openssl to make certificates');
+import { describeNeeding } from '../support/requirements';
 
 /** A CA of the household's own, and a certificate it signed for localhost. */
 function certificates(dir: string): { ca: string; cert: string; key: string } {
@@ -66,7 +57,7 @@ function certificates(dir: string): { ca: string; cert: string; key: string } {
   return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
 }
 
-(hasMosquitto() && hasOpenssl ? describe : describe.skip)('a node and a broker over TLS (mqtts://)', () => {
+describeNeeding(['mosquitto', 'openssl'], 'a node and a broker over TLS (mqtts://)', () => {
   let temp: ReturnType<typeof tempDir>;
   let broker: Mosquitto;
   let ca: string;

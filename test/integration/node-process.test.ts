@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import * as dgram from 'node:dgram';
 import { rpiAvailable } from '../../hardware/rpi-available';
 import { CLI, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
@@ -184,32 +183,20 @@ describe('a node with nothing to do', () => {
     },
   );
 
-  it('runs on without the cluster when its port is taken, and sends nothing from another port', async () => {
-    const taken = dgram.createSocket('udp4');
-    const peer = dgram.createSocket('udp4');
-    const heard: Buffer[] = [];
-    peer.on('message', (bytes) => heard.push(bytes));
-    await new Promise<void>((resolve) => taken.bind(0, '0.0.0.0', resolve));
-    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
-    const node = start([
-      '--state-file',
-      path.join(temp.dir, 'state'),
-      '--port',
-      String(taken.address().port),
-      '--peer',
-      `127.0.0.1:${peer.address().port}`,
-    ]);
-    try {
-      const error = await node.waitFor((record) => record.event === 'transport.error', 'the transport error');
-      expect(error.level).toBe(50);
-      // The first repair round asks its peer at once: give that datagram time to arrive.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(heard).toEqual([]);
-      expect(node.running()).toBe(true);
-    } finally {
-      taken.close();
-      peer.close();
-    }
+  it('does not start on a UDP port another node holds: one line names the port and its holder, exit 1', async () => {
+    const first = start(['--state-file', path.join(temp.dir, 'first', 'state')]);
+    const udp = Number((await first.waitFor((r) => r.event === 'transport.listening', 'the first node')).port);
+    const second = start(['--state-file', path.join(temp.dir, 'second', 'state'), '--port', String(udp)]);
+    expect((await second.exited).code).toBe(1);
+    const stderr = second.stderr.join('');
+    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).toMatch(
+      new RegExp(`^cat-litter-reminder: process ${first.pid} \\(.*cli\\.js run.*\\) holds UDP port ${udp} `),
+    );
+    expect(stderr).toContain('`sudo systemctl stop cat-litter-reminder`, or --port another port');
+    // Nothing started: no strip, no page, no record at all.
+    expect(second.records).toEqual([]);
+    expect(first.running()).toBe(true);
   });
 
   it('shuts down cleanly when the reader of its log goes away', async () => {

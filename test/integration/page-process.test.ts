@@ -46,7 +46,9 @@ describe('the page of a node run as a process', () => {
       ]);
       const error = await node.waitFor((record) => record.event === 'http.error', 'the error');
       expect(error.level).toBe(50);
-      expect(String(error.msg)).toContain('the node runs on without its page');
+      // The holder is this test's process, named so that whoever reads the log knows what to stop.
+      expect(String(error.msg)).toContain(`process ${process.pid} (`);
+      expect(String(error.msg)).toContain('the node runs on without its page, and advertises none');
       expect(await askOverUdp(udp)).not.toBeNull();
       expect(node.running()).toBe(true);
     } finally {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,18 +5,11 @@ import { encode } from '../../src/protocol/codec';
 import { formatRfc3339 } from '../../src/timestamp';
 import { freeUdpPort, readIfThere, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
+import { itNeeding } from '../support/requirements';
 import { until } from '../support/until';
 
 const HOUR = 3_600_000;
 const NOBODY = 65534;
-
-const canSwitchUser = (() => {
-  try {
-    return process.getuid?.() === 0 && execFileSync('setpriv', ['--version'], { encoding: 'utf8' }).length > 0;
-  } catch {
-    return false;
-  }
-})();
 
 describe('a node and its state file, as a process', () => {
   const { start, temp } = nodesPerTest();
@@ -90,7 +82,8 @@ describe('a node and its state file, as a process', () => {
     expect(fs.readFileSync(path.join(file, 'inside'), 'utf8')).toBe('kept');
   });
 
-  (canSwitchUser ? it : it.skip)(
+  itNeeding(
+    ['root', 'setpriv'],
     'leaves a state file it may not read (EACCES) as it is, even where it could rename over it',
     async () => {
       // The directory is the node's (as /var/lib/cat-litter-reminder is the service's); the file is not.

@@ -85,19 +85,62 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
     }
   });
 
-  it('reset --at an earlier time is kept out by nodes that hold a later one', async () => {
+  it('reset --at an earlier time: the household keeps its later one, and that is no failure', async () => {
     const at = new Date(Date.now() - 2 * HOUR).toISOString();
     const result = await runCli(['reset', '--no-mdns', '--at', at, ...peers()]);
-    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('');
     expect(result.stdout).toContain('kept a later time');
-    expect(result.stdout).toContain('0 of 2 nodes hold the new time');
+    expect(result.stdout).toMatch(
+      /^an earlier cleaning, which no node of ours recorded; the household keeps its later time, .+$/m,
+    );
+    expect(result.stdout).not.toContain('hold the new time');
+    expect(result.status).toBe(0);
   });
 
   it('reports a node that does not answer, and exits 1 when none does', async () => {
     const result = await runCli(['status', '--no-mdns', '--timeout', '0.5', '--peer', '127.0.0.1:9']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('none of the 1 nodes found answered within 0.5 s');
+    expect(result.stderr).toBe('cat-litter-reminder: no answer from the 1 node asked within 0.5 s\n');
     expect(result.stdout).toContain('no answer');
+  });
+
+  it('says in one line that a --peer name does not resolve, and what to give instead', async () => {
+    // `.invalid` never resolves (RFC 6761), as a `.local` name does not where mDNS is blocked.
+    const result = await runCli(['status', '--no-mdns', '--timeout', '0.5', '--peer', 'kitchen.invalid:5300']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^cat-litter-reminder: --peer kitchen\.invalid:5300: kitchen\.invalid does not resolve \(\w+\): give the node's IP address instead, such as --peer 192\.168\.1\.23:5300/,
+    );
+    // Scripts still get it, as unreachable.
+    const json = await runCli(['status', '--json', '--no-mdns', '--timeout', '0.5', '--peer', 'kitchen.invalid:5300']);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ name: 'kitchen.invalid:5300', level: 'unreachable' }),
+    ]);
+  });
+
+  it('history --node at the address status shows (the UDP port) says it wants the page’s port', async () => {
+    const result = await runCli(['history', '--node', `127.0.0.1:${ports[0]}`, '--timeout', '1']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ECONNREFUSED');
+    expect(result.stderr).toContain(
+      `; --node wants the port of the node's page (5380 unless it runs with --http-port), not the UDP port status ` +
+        `shows (5300): try --node 127.0.0.1:5380, or --node 127.0.0.1\n`,
+    );
+  });
+
+  it('says at once that --no-mdns without --peer leaves nobody to ask', async () => {
+    for (const command of ['status', 'reset']) {
+      const started = Date.now();
+      const result = await runCli([command, '--no-mdns']);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        'cat-litter-reminder: --no-mdns and no --peer: there is no node to ask (give one: --peer 192.168.1.23:5300)\n',
+      );
+    }
   });
 
   it.each([

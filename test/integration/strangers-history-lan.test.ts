@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { HistoryEntry } from '../../common/history';
 import { MOST_PER_DAY } from '../../machines/history-set';
 import { formatRfc3339 } from '../../src/timestamp';
-import { canBuildHosts, Lan, type Host } from '../support/netns';
+import { Lan, type Host } from '../support/netns';
+import { describeNeeding, LAN } from '../support/requirements';
 import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
 
@@ -17,8 +18,6 @@ import { until } from '../support/until';
 
 const SECOND = 1000;
 const HOUR = 3_600_000;
-const canRun = canBuildHosts();
-if (!canRun) console.warn('stranger LAN tests skipped: they need root, iproute2 and nftables to build their own hosts');
 
 /** Runs `script` (written to a file in `dir`: it may be large) with node on `host`, and resolves with what it printed. */
 function runOn(host: Host, dir: string, script: string): Promise<string> {
@@ -48,7 +47,7 @@ const parallelPosts = (url: string, body: string, count: number) => `
     process.stdout.write(JSON.stringify(counts));
   });`;
 
-(canRun ? describe : describe.skip)('a stranger on the LAN against the household’s record', () => {
+describeNeeding([...LAN, 'build'], 'a stranger on the LAN against the household’s record', () => {
   let lan: Lan;
   let temp: ReturnType<typeof tempDir>;
   let stranger: Host;

@@ -2,11 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-
-/** Debian's chromium: the tests never download a browser. */
-export const CHROMIUM = '/usr/bin/chromium';
-
-export const hasChromium = (): boolean => fs.existsSync(CHROMIUM);
+import { CHROMIUM } from './needs';
 
 /** Where the tests leave their screenshots (not committed): look at them. */
 export const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'artifacts', 'screenshots');

@@ -1,15 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { LAN, missing } from './needs';
 
-/** True where the cluster tests can build their own hosts: root, with `ip` and `nft`. */
+/** True where the tests can build their own hosts: root, with `ip` and `nft` (suites use `describeNeeding(LAN, …)`). */
 export function canBuildHosts(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    execFileSync('ip', ['-V'], { stdio: 'ignore' });
-    execFileSync('nft', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return missing(LAN).length === 0;
 }
 
 function ip(...args: string[]): void {

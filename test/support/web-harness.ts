@@ -5,7 +5,7 @@ import type { History } from '../../machines/history-set';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { WebCommand } from '../../machines/node-types';
 import { nodeView, type NodeView, type PeerView } from '../../machines/node-view';
-import { webServerActor } from '../../src/web/server';
+import { openPageServer, webServerActor } from '../../src/web/server';
 import { capturingLogger } from './capturing-logger';
 import { freeTcpPort } from './node-process';
 
@@ -41,11 +41,13 @@ export const peer = (parts: Partial<PeerView> = {}): PeerView => ({
 export async function webHarness() {
   const port = freeTcpPort();
   const { log, records } = capturingLogger();
+  const server = await openPageServer(port, log);
+  if (!server) throw new Error(`the page server could not listen on ${port}`);
   const reports: AnyEventObject[] = [];
   const parent = setup({
     actors: {
       web: webServerActor({
-        port,
+        server,
         udpPort: 5300,
         timeZone: 'UTC',
         log,
@@ -61,10 +63,6 @@ export async function webHarness() {
   const show = (view: NodeView) => web.send({ type: 'web.view', view });
   const showHistory = (history: History) => web.send({ type: 'web.history', history });
   show(viewOf());
-  for (let i = 0; !records.some((r) => r.event === 'http.listening' || r.event === 'http.error'); i += 1) {
-    if (i > 200) throw new Error('the page server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
   return { port, actor, web, show, showHistory, reports, records, stop: () => actor.stop() };
 }
 

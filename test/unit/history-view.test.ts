@@ -43,6 +43,32 @@ describe('the history on the page', () => {
     expect(svg).toMatch(/^<svg class="chart" viewBox="0 0 360 180" role="img" aria-label="[^"]+">/);
   });
 
+  it('keeps every bar within the chart, the open one too, however overdue', () => {
+    // The last cleaning 80 h ago: the open wait is overdue and taller than the chart; another just now.
+    const at = (times: number[]): PageHistory => ({
+      ...history,
+      cleanings: times.map((time) => ({ at: rfc(time), source: 'button', node: null })),
+    });
+    const charts: PageHistory[] = [
+      at([NOON - 80 * HOUR, NOON - 100 * HOUR, NOON - 120 * HOUR]),
+      history,
+      at([NOON, NOON - 26 * HOUR, NOON - 50 * HOUR]),
+    ];
+    for (const chart of charts) {
+      const svg = historyChart(chart, NOON, 'UTC');
+      const edge = Number(/<line class="axis" x1="[\d.]+" y1="[\d.]+" x2="([\d.]+)"/.exec(svg)?.[1]);
+      const top = Number(/<rect class="band level-overdue" x="[\d.]+" y="([\d.]+)"/.exec(svg)?.[1]);
+      const bars = [...svg.matchAll(/<rect class="bar [^"]*?( ongoing)?" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"/g)];
+      expect(bars.length).toBeGreaterThan(0);
+      for (const [, ongoing, x, y, width] of bars) {
+        // An outlined bar's stroke (1.5) reaches 0.75 beyond its box.
+        const stroke = ongoing ? 0.75 : 0;
+        expect(Number(x) + Number(width) + stroke).toBeLessThanOrEqual(edge);
+        expect(Number(y)).toBeGreaterThanOrEqual(top);
+      }
+    }
+  });
+
   it('lists the last cleanings with when, after how long, how and where, escaped', () => {
     const items = historyItems(
       { ...history, cleanings: [{ at: rfc(NOON), source: 'web', node: '<b>' }, ...history.cleanings] },

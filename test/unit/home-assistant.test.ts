@@ -61,6 +61,22 @@ describe('Home Assistant discovery', () => {
       unique_id: 'cat-litter-reminder-3f2a-clean',
       device: { identifiers: ['cat-litter-reminder-3f2a'], name: 'kitchen-3f2a', configuration_url: identity.pageUrl },
     });
+    // Home Assistant 2025.10 deprecated object_id (2026.4 drops it): a whole entity id, its domain first, instead.
+    const payloads = [...messages].map(([topic, payload]) => ({
+      component: topic.split('/')[1],
+      config: JSON.parse(payload) as Record<string, unknown>,
+    }));
+    for (const { config } of payloads) expect(config).not.toHaveProperty('object_id');
+    expect(
+      Object.fromEntries(
+        payloads.map(({ component, config }) => [component + ' ' + String(config.name), config.default_entity_id]),
+      ),
+    ).toEqual({
+      'sensor Last cleaned': 'sensor.kitchen_3f2a_last_cleaned',
+      'sensor Level': 'sensor.kitchen_3f2a_level',
+      'binary_sensor Litter box due': 'binary_sensor.kitchen_3f2a_litter_box_due',
+      'button Cleaned now': 'button.kitchen_3f2a_cleaned_now',
+    });
     // A rename changes the device's name, never the ids Home Assistant keeps.
     const renamed = discoveryMessages('homeassistant', topics, { ...identity, name: 'kitchen-3f2a-2', pageUrl: null });
     for (const [topic, payload] of renamed) {

@@ -3,17 +3,18 @@ import pino from 'pino';
 import { assign, createActor, sendTo, setup } from 'xstate';
 import type { TransportCommand, TransportEvent } from '../../machines/cluster-events';
 import { decode, encode } from '../../src/protocol/codec';
-import { transportActor } from '../../src/transport';
+import { openTransportSocket, transportActor } from '../../src/transport';
 import { freeUdpPort } from '../support/node-process';
 import { until } from '../support/until';
 
 const NOON_SECS = 1_795_521_600;
 
 /** A parent that hands commands to the transport and keeps what it is told. */
-function harness(port: number) {
+async function harness(port: number) {
+  const socket = await openTransportSocket(port);
   const machine = setup({
     types: { context: {} as { heard: TransportEvent[] }, events: {} as TransportEvent | TransportCommand },
-    actors: { transport: transportActor(port, pino({ level: 'silent' })) },
+    actors: { transport: transportActor(socket, pino({ level: 'silent' })) },
   }).createMachine({
     context: { heard: [] },
     invoke: { id: 'transport', src: 'transport' },
@@ -41,7 +42,7 @@ async function answeringPeer() {
 describe('the transport actor', () => {
   it('answers RequestState at once with what it was told to, and tells of the request after', async () => {
     const port = freeUdpPort();
-    const node = harness(port);
+    const node = await harness(port);
     const asker = dgram.createSocket('udp4');
     const answers: unknown[] = [];
     asker.on('message', (bytes) => answers.push(decode(bytes)));
@@ -68,7 +69,7 @@ describe('the transport actor', () => {
 
   it('looks up a peer given by host name, and says where it found it once, before the answer comes', async () => {
     const peer = await answeringPeer();
-    const node = harness(freeUdpPort());
+    const node = await harness(freeUdpPort());
     const port = peer.address().port;
     const heard = () => node.getSnapshot().context.heard;
     try {
