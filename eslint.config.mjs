@@ -12,7 +12,7 @@ const notTestsOrBench = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/reference/target/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/reference/target/**', 'coverage/**', '.arm64/**'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -9,7 +9,7 @@ export interface GpiodButtonOptions {
 }
 
 /**
- * Where the libgpiod 2 command-line tools are (Debian's `gpiod` package puts them on
+ * Where the libgpiod command-line tools are (Debian's `gpiod` package puts them on
  * PATH), and util-linux's `setpriv`, which ends `gpiomon` with the node even when the
  * node is killed outright: a `gpiomon` left behind would hold the line, and the next
  * start would find the pin busy.
@@ -28,24 +28,19 @@ interface DetectedChip extends GpioChipEntry {
 }
 
 /**
- * The button on the GPIO character device, for kernels without sysfs GPIO (Raspberry
- * Pi OS based on Debian 13): `gpiomon` from libgpiod 2 watches the line, with the
- * pull-up and the debounce set on the line itself, and prints one word per edge.
- * Nothing native to build: the tools come from Debian's `gpiod` package.
+ * How one generation of gpiomon is asked to watch a pin, and which of its lines are
+ * presses. `isPress` is made once a watch, as it may remember the edges before.
  */
-export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools = DEFAULT_TOOLS): ButtonDriver {
-  const { buttonPin } = options;
-  const debounceMs = options.debounceMs ?? 50;
-  checkVersion(tools.gpiomon);
-  const chip = headerChip(tools.gpiodetect);
-  if (!Number.isInteger(buttonPin) || buttonPin < 0 || buttonPin >= chip.lines) {
-    throw new Error(
-      `GPIO ${buttonPin} is not a pin of ${chip.label} (${chip.name} has BCM 0–${chip.lines - 1}); set --button-pin to a BCM number`,
-    );
-  }
-  const monitorArgs = [
+interface Dialect {
+  args(chip: string, pin: number, debounceMs: number): string[];
+  pressFilter(debounceMs: number): (line: string) => boolean;
+}
+
+/** libgpiod 2 (Debian 13): the kernel debounces the line and reports falling edges only. */
+const LIBGPIOD_2: Dialect = {
+  args: (chip, pin, debounceMs) => [
     '--chip',
-    chip.name,
+    chip,
     '--bias',
     'pull-up',
     '--edges',
@@ -54,8 +49,50 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
     `${debounceMs}ms`,
     '--format',
     '%E',
-    String(buttonPin),
-  ];
+    String(pin),
+  ],
+  // The button shorts the pin to ground: each falling edge is a press.
+  pressFilter: () => (line) => line === 'falling',
+};
+
+/**
+ * libgpiod 1.6 (Debian 11 and 12) cannot debounce: it reports every edge with its
+ * kernel timestamp ("0" falling, "1" rising), and a falling edge is a press when the
+ * line had been still for the debounce time before it. So a bouncing contact makes one
+ * press, and the bounces of a release (rising, falling, rising) make none.
+ */
+const LIBGPIOD_1: Dialect = {
+  args: (chip, pin) => ['--bias=pull-up', '--line-buffered', '--format=%e %s %n', chip, String(pin)],
+  pressFilter: (debounceMs) => {
+    let lastEdgeMs = -Infinity;
+    return (line) => {
+      const match = /^([01]) (\d+) (\d+)$/.exec(line);
+      if (!match) return false;
+      const atMs = Number(match[2]) * 1000 + Number(match[3]) / 1e6;
+      const still = atMs - lastEdgeMs >= debounceMs;
+      lastEdgeMs = atMs;
+      return match[1] === '0' && still;
+    };
+  },
+};
+
+/**
+ * The button on the GPIO character device, which every current kernel has (and the
+ * only way on Raspberry Pi OS based on Debian 13, without sysfs GPIO): `gpiomon` from
+ * libgpiod watches the line with the pull-up set on the line itself and prints one
+ * line per edge. Nothing native to build: the tools come from Debian's `gpiod` package.
+ */
+export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools = DEFAULT_TOOLS): ButtonDriver {
+  const { buttonPin } = options;
+  const debounceMs = options.debounceMs ?? 50;
+  const dialect = dialectOf(tools.gpiomon);
+  const chip = headerChip(tools.gpiodetect);
+  if (!Number.isInteger(buttonPin) || buttonPin < 0 || buttonPin >= chip.lines) {
+    throw new Error(
+      `GPIO ${buttonPin} is not a pin of ${chip.label} (${chip.name} has BCM 0–${chip.lines - 1}); set --button-pin to a BCM number`,
+    );
+  }
+  const monitorArgs = dialect.args(chip.name, buttonPin, debounceMs);
   const [command, ...args] = available(tools.setpriv)
     ? [tools.setpriv, '--pdeathsig', 'TERM', tools.gpiomon, ...monitorArgs]
     : [tools.gpiomon, ...monitorArgs];
@@ -64,6 +101,7 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
       // A process group of its own: Ctrl-C in a terminal reaches the node, which then
       // stops gpiomon itself, instead of gpiomon ending first and looking like a fault.
       const monitor = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const isPress = dialect.pressFilter(debounceMs);
       let stopped = false;
       let stderr = '';
       let partial = '';
@@ -75,8 +113,7 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
       monitor.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         const lines = (partial + chunk).split('\n');
         partial = lines.pop() ?? '';
-        // The button shorts the pin to ground: each falling edge is a press.
-        for (const line of lines) if (!stopped && line.trim() === 'falling') onPress();
+        for (const line of lines) if (!stopped && isPress(line.trim())) onPress();
       });
       monitor.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       monitor.on('error', (error) => fail(`${command} could not be started (${error.message})`));
@@ -108,13 +145,13 @@ function run(command: string, args: string[], partial = false): string {
   }
 }
 
-/** libgpiod 1 (Debian 12) has other flags; its systems still have sysfs GPIO, which comes first. */
-function checkVersion(gpiomon: string): void {
+/** libgpiod 2, or 1.6 and later (their flags differ; 1.6 added --line-buffered). */
+function dialectOf(gpiomon: string): Dialect {
   const version = run(gpiomon, ['--version']);
-  const major = /v(\d+)\./.exec(version)?.[1];
-  if (major === undefined || Number(major) < 2) {
-    throw new Error(`${gpiomon} says "${version.split('\n')[0].trim()}", but the button needs libgpiod 2 or later`);
-  }
+  const [major, minor] = (/v(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  if (major >= 2) return LIBGPIOD_2;
+  if (major === 1 && minor >= 6) return LIBGPIOD_1;
+  throw new Error(`${gpiomon} says "${version.split('\n')[0].trim()}", but the button needs libgpiod 1.6 or later`);
 }
 
 function headerChip(gpiodetect: string): DetectedChip {

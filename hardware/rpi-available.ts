@@ -1,42 +1,30 @@
-import * as fs from 'node:fs';
-import { SPI_MOSI_PIN } from './spi-strip';
+import { readBoard, type Board } from './board';
+import { chooseStrip, type StripWiring } from './strip-choice';
 
-export const DEFAULT_MODEL_FILE = '/proc/device-tree/model';
+const STRIP_PACKAGES = { spi: 'spi-device', pwm: 'rpi-ws281x-native' } as const;
 
 /**
  * Whether the Raspberry Pi driver can be tried here, without loading anything native:
- * the board says it is a Pi, and the package of the strip driver for `ledPin` is
- * installed (optional dependencies, skipped where their native parts do not build). Whether it works shows
- * when the driver opens; the button may still be missing then, which is not fatal.
+ * the board says it is a Pi, and the strip's driver is there: the overlay's device
+ * needs no package, SPI and PWM need theirs (optional dependencies, skipped where their
+ * native parts do not build). Whether it works shows when the driver opens; the button
+ * may still be missing then, which is not fatal.
  */
 export function rpiAvailable(
-  ledPin: number,
-  modelFile = DEFAULT_MODEL_FILE,
+  wiring: StripWiring,
+  board: Board = readBoard(),
   resolve: (name: string) => string = require.resolve,
+  exists?: (file: string) => boolean,
 ): { ok: true } | { ok: false; reason: string } {
-  const reasons: string[] = [];
-  const model = readModel(modelFile);
-  if (!model.includes('Raspberry Pi')) {
-    reasons.push(
-      model
-        ? `${modelFile} names "${model}", not a Raspberry Pi`
-        : `${modelFile} is missing, so this is not a Raspberry Pi`,
-    );
-  }
-  const stripPackage = ledPin === SPI_MOSI_PIN ? 'spi-device' : 'rpi-ws281x-native';
-  try {
-    resolve(stripPackage);
-  } catch {
-    reasons.push(`the ${stripPackage} package is not installed`);
+  const reasons: string[] = board.notAPi ? [board.notAPi] : [];
+  const choice = chooseStrip(wiring, board, exists);
+  if (choice.kind !== 'pio') {
+    const stripPackage = STRIP_PACKAGES[choice.kind];
+    try {
+      resolve(stripPackage);
+    } catch {
+      reasons.push(`the ${stripPackage} package is not installed`);
+    }
   }
   return reasons.length === 0 ? { ok: true } : { ok: false, reason: reasons.join('; ') };
-}
-
-function readModel(file: string): string {
-  try {
-    // The device tree ends its strings with a NUL.
-    return fs.readFileSync(file, 'utf8').replace(/\0+$/, '').trim();
-  } catch {
-    return '';
-  }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { messageOf } from './errors';
+import { messageOf, NATIVE_BUILD_ADVICE } from './errors';
 import { pickHeaderChip } from './gpio-chips';
 import type { ButtonDriver } from './types';
 
@@ -60,10 +60,7 @@ export function openRpiButton(
   try {
     Gpio = (deps.loadGpio ?? loadGpio)();
   } catch (error) {
-    throw new Error(
-      `onoff could not be loaded (${messageOf(error)}): install it on the Pi with \`npm install\` there, or use --hardware terminal|sim`,
-      { cause: error },
-    );
+    throw new Error(`onoff could not be loaded (${messageOf(error)}): ${NATIVE_BUILD_ADVICE}`, { cause: error });
   }
 
   let gpio: GpioPin;

@@ -1,4 +1,4 @@
-import { messageOf } from './errors';
+import { messageOf, NATIVE_BUILD_ADVICE } from './errors';
 import { checkStripOptions, guardedStrip, type StripOptions } from './strip-guard';
 import type { StripDriver } from './types';
 
@@ -27,9 +27,14 @@ export interface Ws281xModule {
 // kernels and corrupts the card; 10 is the channel the C library recommends.
 const SAFE_DMA = 10;
 
+export interface RpiStripOptions extends StripOptions {
+  /** The board as the device tree names it, for the advice when the library refuses it. */
+  model?: string;
+}
+
 /** Opens the WS2812 strip through `rpi-ws281x-native`, which is only required here so
  * that machines without it can still import this file. */
-export function openRpiStrip(options: StripOptions, deps: { loadWs281x?: () => Ws281xModule } = {}): StripDriver {
+export function openRpiStrip(options: RpiStripOptions, deps: { loadWs281x?: () => Ws281xModule } = {}): StripDriver {
   const { leds, ledPin, brightness } = options;
   checkStripOptions(options);
   // Without root the module quietly hands back a stub that shows nothing, which would
@@ -46,11 +51,9 @@ export function openRpiStrip(options: StripOptions, deps: { loadWs281x?: () => W
   try {
     ws281x = (deps.loadWs281x ?? loadWs281x)();
   } catch (error) {
-    throw new Error(
-      `rpi-ws281x-native could not be loaded (${messageOf(error)}): install it on the Pi with ` +
-        '`npm install` there, where its native part is built, or use --hardware terminal|sim',
-      { cause: error },
-    );
+    throw new Error(`rpi-ws281x-native could not be loaded (${messageOf(error)}): ${NATIVE_BUILD_ADVICE}`, {
+      cause: error,
+    });
   }
 
   let channel: Ws281xChannel;
@@ -59,7 +62,7 @@ export function openRpiStrip(options: StripOptions, deps: { loadWs281x?: () => W
   } catch (error) {
     throw new Error(
       `the LED strip on GPIO ${ledPin} (${leds} LEDs, DMA ${SAFE_DMA}) did not start: ` +
-        `${messageOf(error)}; ${initAdvice(messageOf(error))}`,
+        `${messageOf(error)}; ${initAdvice(messageOf(error), options.model)}`,
       { cause: error },
     );
   }
@@ -81,14 +84,18 @@ function loadWs281x(): Ws281xModule {
   return require('rpi-ws281x-native') as Ws281xModule;
 }
 
-/** What to do about the errors the bundled C library (rpi_ws281x 1.1.0) reports. */
-function initAdvice(message: string): string {
+/**
+ * What to do about the errors the bundled C library (rpi_ws281x 1.1.0) reports. It
+ * knows boards by their revision codes, and none made after it: the Pi Zero 2 W, the
+ * Pi 4 rev 1.5, the Pi 3B+ rev 1.4 (a020d4), the Pi 3A+ rev 1.1 (9020e1), the Pi 5.
+ */
+function initAdvice(message: string, model = ''): string {
   if (message.includes('Hardware revision is not supported')) {
+    const board = model ? `this board, ${model}` : 'this board (see Revision in /proc/cpuinfo)';
     return (
-      'the C library bundled with rpi-ws281x-native 1.0.4 does not know this board ' +
-      '(it predates the Pi Zero 2 W, the Pi 4 rev 1.5 and the Pi 5; see Revision in /proc/cpuinfo): ' +
-      'wire the data line to GPIO 10 and run with --led-pin 10 (the SPI driver, which needs no root and ' +
-      'knows every board), or use --hardware terminal|sim on this board'
+      `the C library bundled with rpi-ws281x-native 1.0.4 does not know ${board}: it predates the Pi Zero 2 W, ` +
+      'the Pi 4 rev 1.5, the Pi 3B+ rev 1.4, the Pi 3A+ rev 1.1 and the Pi 5. Wire the data line to GPIO 10 and ' +
+      'run with --led-pin 10 (the SPI driver, which needs no root and knows every board)'
     );
   }
   if (message.includes('Selected GPIO not possible')) {

@@ -1,13 +1,16 @@
+import * as fs from 'node:fs';
+import { readBoard, type Board } from './board';
 import { messageOf } from './errors';
 import { openGpiodButton } from './gpiod-button';
+import { openPioStrip } from './pio-strip';
 import { openRpiButton } from './rpi-button';
 import { openRpiStrip } from './rpi-strip';
 import { openSpiStrip, SPI_MOSI_PIN } from './spi-strip';
-import { plainHardware, type ButtonDriver, type Hardware } from './types';
+import { chooseStrip, type StripWiring } from './strip-choice';
+import { plainHardware, type ButtonDriver, type Hardware, type StripDriver } from './types';
 
-export interface RpiOptions {
+export interface RpiOptions extends StripWiring {
   leds: number;
-  ledPin: number;
   brightness: number;
   buttonPin: number;
 }
@@ -20,33 +23,58 @@ export interface RpiHardware {
 
 const NO_BUTTON: ButtonDriver = { watch: () => () => undefined };
 
+/** The drivers and what is read of the system; tests replace any of them. */
 interface Openers {
   openStrip?: typeof openRpiStrip;
   openSpiStrip?: typeof openSpiStrip;
+  openPioStrip?: typeof openPioStrip;
   openButton?: typeof openRpiButton;
   openGpiodButton?: typeof openGpiodButton;
+  board?: Board;
+  exists?: (file: string) => boolean;
+  /** Whether the GPIO character device (/dev/gpiochipN) is there. */
+  hasGpioChips?: () => boolean;
 }
 
 // SPI0 takes CE1, CE0, MISO, MOSI and SCLK once it is on.
 const SPI0_PINS = [7, 8, 9, 10, 11];
 
 /**
- * The real strip and button of a Raspberry Pi: the strip through SPI when it is wired
- * to GPIO 10 (MOSI), else through rpi-ws281x-native (PWM or PCM, root and DMA).
- * Throws, saying what to do, when the strip cannot be opened. The button is tried
- * through sysfs (onoff), then through the GPIO character device (libgpiod's gpiomon);
- * one that cannot be opened either way leaves a strip that still shows the
- * household's time, which beats none.
+ * The real strip and button of a Raspberry Pi. The strip: through the Pi 5's
+ * `ws2812-pio` overlay device, through SPI when it is wired to GPIO 10 (MOSI), else
+ * through rpi-ws281x-native (PWM or PCM, root and DMA); see `chooseStrip`. Throws,
+ * saying what to do, on a machine that is not a Pi and when the strip cannot be opened.
+ * The button: through libgpiod's gpiomon where the GPIO character device exists, else
+ * (or when that fails) through sysfs (onoff). One that cannot be opened either way
+ * leaves a strip that still shows the household's time, which beats none.
  */
 export function openRpiHardware(
   options: RpiOptions,
   logStream: NodeJS.WritableStream,
   openers: Openers = {},
 ): RpiHardware {
-  const spi = options.ledPin === SPI_MOSI_PIN;
-  const strip = spi ? (openers.openSpiStrip ?? openSpiStrip)(options) : (openers.openStrip ?? openRpiStrip)(options);
+  const board = openers.board ?? readBoard();
+  if (board.notAPi) {
+    throw new Error(
+      `${board.notAPi}: the rpi hardware drives the strip and button of a Raspberry Pi; ` +
+        'use --hardware terminal or sim on this machine',
+    );
+  }
+  const choice = chooseStrip(options, board, openers.exists);
+  let strip: StripDriver;
+  switch (choice.kind) {
+    case 'pio':
+      strip = (openers.openPioStrip ?? openPioStrip)({ ...options, device: choice.device });
+      break;
+    case 'spi':
+      strip = (openers.openSpiStrip ?? openSpiStrip)(options);
+      break;
+    case 'pwm':
+      strip = (openers.openStrip ?? openRpiStrip)({ ...options, model: board.model });
+      break;
+  }
   const { button, buttonProblem } =
-    spi && SPI0_PINS.includes(options.buttonPin)
+    choice.kind === 'spi' && SPI0_PINS.includes(options.buttonPin)
       ? {
           button: NO_BUTTON,
           buttonProblem:
@@ -57,18 +85,31 @@ export function openRpiHardware(
   return { hardware: plainHardware({ kind: 'rpi', strip, button, logStream }), buttonProblem };
 }
 
-/** Through sysfs (onoff), then, on kernels without it (Debian 13), libgpiod's gpiomon. */
-function openButton(buttonPin: number, openers: Openers): { button: ButtonDriver; buttonProblem: string | null } {
+/** Whether the kernel offers the GPIO character device, on which gpiomon watches a line. */
+export function hasGpioChips(devDir = '/dev'): boolean {
   try {
-    return { button: (openers.openButton ?? openRpiButton)({ buttonPin }), buttonProblem: null };
-  } catch (sysfsError) {
+    return fs.readdirSync(devDir).some((name) => /^gpiochip\d+$/.test(name));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * gpiomon first where the GPIO character device exists (every current kernel): nothing
+ * native, and it sets the pull-up itself. Sysfs (onoff, whose epoll is built natively)
+ * where there is none, and where gpiomon is missing or older than libgpiod 1.6.
+ */
+function openButton(buttonPin: number, openers: Openers): { button: ButtonDriver; buttonProblem: string | null } {
+  const gpiod = { name: 'GPIO character device', open: openers.openGpiodButton ?? openGpiodButton };
+  const sysfs = { name: 'sysfs GPIO', open: openers.openButton ?? openRpiButton };
+  const ways = (openers.hasGpioChips ?? hasGpioChips)() ? [gpiod, sysfs] : [sysfs, gpiod];
+  const problems: string[] = [];
+  for (const way of ways) {
     try {
-      return { button: (openers.openGpiodButton ?? openGpiodButton)({ buttonPin }), buttonProblem: null };
-    } catch (gpiodError) {
-      return {
-        button: NO_BUTTON,
-        buttonProblem: `sysfs GPIO: ${messageOf(sysfsError)}; GPIO character device: ${messageOf(gpiodError)}`,
-      };
+      return { button: way.open({ buttonPin }), buttonProblem: null };
+    } catch (error) {
+      problems.push(`${way.name}: ${messageOf(error)}`);
     }
   }
+  return { button: NO_BUTTON, buttonProblem: problems.join('; ') };
 }

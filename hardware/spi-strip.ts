@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import { messageOf } from './errors';
-import { checkStripOptions, guardedStrip, type StripOptions } from './strip-guard';
+import { messageOf, NATIVE_BUILD_ADVICE } from './errors';
+import { checkStripOptions, dimmedChannels, guardedStrip, type StripOptions } from './strip-guard';
 import type { StripDriver } from './types';
 
 /** One transfer, as `spi-device` 3.1 takes it. */
@@ -40,8 +40,8 @@ const DEFAULT_BUFSIZ = 4096;
  * 100 (a 0: 0.42 µs high).
  */
 export function encodeFrame(rgb: number, leds: number, brightness: number): Buffer {
-  const scale = (shift: number): number => Math.round((((rgb >> shift) & 0xff) * brightness) / 255);
-  const grb = (scale(8) << 16) | (scale(16) << 8) | scale(0);
+  const [red, green, blue] = dimmedChannels(rgb, brightness);
+  const grb = (green << 16) | (red << 8) | blue;
   const led = Buffer.alloc(BYTES_PER_LED);
   for (let bit = 0; bit < 24; bit += 1) {
     const symbol = (grb >> (23 - bit)) & 1 ? 0b110 : 0b100;
@@ -80,7 +80,7 @@ export function openSpiStrip(
   if (bytes > bufsiz) {
     throw new Error(
       `${leds} LEDs take ${bytes} bytes per SPI transfer, more than the ${bufsiz} of spidev's buffer (${bufsizFile}): ` +
-        `add spidev.bufsiz=${bytes} to /boot/firmware/cmdline.txt and reboot, or use fewer LEDs`,
+        `add spidev.bufsiz=${bytes} to /boot/firmware/cmdline.txt (/boot/cmdline.txt before Bookworm) and reboot, or use fewer LEDs`,
     );
   }
 
@@ -88,11 +88,7 @@ export function openSpiStrip(
   try {
     spi = (deps.loadSpi ?? loadSpi)();
   } catch (error) {
-    throw new Error(
-      `spi-device could not be loaded (${messageOf(error)}): install it on the Pi with ` +
-        '`npm install` there, where its native part is built, or use --hardware terminal|sim',
-      { cause: error },
-    );
+    throw new Error(`spi-device could not be loaded (${messageOf(error)}): ${NATIVE_BUILD_ADVICE}`, { cause: error });
   }
 
   let device: SpiDevice;
@@ -135,7 +131,7 @@ function openAdvice(error: unknown): string {
   if (code === 'ENOENT') {
     return (
       'it does not exist, so SPI is off: turn it on with `sudo raspi-config nonint do_spi 0` ' +
-      '(or dtparam=spi=on in /boot/firmware/config.txt) and reboot'
+      '(or dtparam=spi=on in /boot/firmware/config.txt, /boot/config.txt before Bookworm) and reboot'
     );
   }
   if (code === 'EACCES' || code === 'EPERM') {

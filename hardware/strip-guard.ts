@@ -83,6 +83,12 @@ export function checkStripOptions({ leds, ledPin, brightness }: StripOptions): v
   }
 }
 
+/** Red, green and blue of 0xRRGGBB, each scaled by `brightness` (0–255), as the LEDs get them. */
+export function dimmedChannels(rgb: number, brightness: number): [number, number, number] {
+  const scale = (shift: number): number => Math.round((((rgb >> shift) & 0xff) * brightness) / 255);
+  return [scale(16), scale(8), scale(0)];
+}
+
 /** `#rrggbb` as 0xRRGGBB. */
 function parseColour(colour: Colour): number {
   if (!/^#[0-9a-fA-F]{6}$/.test(colour)) {

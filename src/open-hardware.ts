@@ -43,7 +43,7 @@ export function openHardware(
         warning: null,
       };
     case 'auto':
-      if (!rpiAvailable(options.ledPin).ok) return { hardware: local(), warning: null };
+      if (!rpiAvailable(options).ok) return { hardware: local(), warning: null };
       break;
     case 'rpi':
       break;

@@ -25,6 +25,7 @@ const AT_START: Setting[] = [
   { key: 'hardware', field: 'hardware' },
   { key: 'strip.leds', field: 'leds' },
   { key: 'strip.pin', field: 'ledPin' },
+  { key: 'strip.device', field: 'ledDevice' },
   { key: 'button.pin', field: 'buttonPin' },
   { key: 'log.format', field: 'logFormat' },
   { key: 'http', field: 'httpPort' },

@@ -57,6 +57,8 @@ Flags (a flag given twice: the last one wins):
   --leds N              number of LEDs on the strip, 1-1000 (default 10)
   --led-pin N           BCM GPIO of the strip's data line (default 18: PWM, needs
                         root); 10 drives it through SPI (/dev/spidev0.0, no root)
+  --led-device PATH     the strip device of a Pi 5's ws2812-pio overlay (default:
+                        /dev/leds0 where it exists, which then drives the strip)
   --button-pin N        BCM GPIO of the button, wired to ground (default 5; not 7-11
                         with --led-pin 10, which SPI0 takes)
   --brightness N        strip brightness 0-255 (default 255)

@@ -22,6 +22,8 @@ export interface RunOptions {
   timeZone: string;
   leds: number;
   ledPin: number;
+  /** The Pi 5 overlay's strip device when named (`--led-device`), else null: /dev/leds0 where it exists. */
+  ledDevice: string | null;
   buttonPin: number;
   brightness: number;
   logFormat: (typeof LOG_FORMATS)[number];
@@ -50,6 +52,7 @@ export const RUN_FLAGS: FlagSpecs = {
   timezone: { value: true },
   leds: { value: true },
   'led-pin': { value: true },
+  'led-device': { value: true },
   'button-pin': { value: true },
   brightness: { value: true },
   'log-format': { value: true },
@@ -185,6 +188,9 @@ export function runOptionsFrom(
     ),
     leds: whole('leds', 10, 1, 1000),
     ledPin: whole('led-pin', 18, 0, 27),
+    ledDevice: read<string | null>('led-device', null, 'a device path such as /dev/leds0', (value) =>
+      create(value, pattern(string(), /\S/)),
+    ),
     buttonPin: whole('button-pin', 5, 0, 27),
     brightness: whole('brightness', 255, 0, 255),
     logFormat: oneOf('log-format', stdoutIsTty ? 'pretty' : 'json', LOG_FORMATS),

@@ -41,6 +41,12 @@ const ROWS: Row[] = [
   { key: 'timezone', flags: ['timezone'], value: (o) => o.timeZone },
   { key: 'strip.leds', flags: ['leds'], value: (o) => o.leds },
   { key: 'strip.pin', flags: ['led-pin'], value: (o) => o.ledPin },
+  {
+    key: 'strip.device',
+    flags: ['led-device'],
+    value: (o) => o.ledDevice,
+    note: '/dev/leds0 where the ws2812-pio overlay made it',
+  },
   { key: 'strip.brightness', flags: ['brightness'], value: (o) => o.brightness },
   { key: 'button.pin', flags: ['button-pin'], value: (o) => o.buttonPin },
   { key: 'log.format', flags: ['log-format'], value: (o) => o.logFormat },

@@ -46,6 +46,7 @@ export const CONFIG_KEYS: Section = {
   strip: {
     leds: { flag: 'leds', kind: 'number' },
     pin: { flag: 'led-pin', kind: 'number' },
+    device: { flag: 'led-device', kind: 'path' },
     brightness: { flag: 'brightness', kind: 'number' },
   },
   button: { pin: { flag: 'button-pin', kind: 'number' } },

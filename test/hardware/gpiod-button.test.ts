@@ -139,10 +139,35 @@ describe('the libgpiod button', () => {
     );
   });
 
-  it('needs libgpiod 2: the flags of libgpiod 1 differ', () => {
-    const tools = fakeTools({ version: 'gpiomon (libgpiod) v1.6.3', monitor: PRESSES_THEN_WAIT });
+  it('speaks libgpiod 1.6 (Debian 12): both edges with their times, a falling one after the line was still is a press', async () => {
+    // A press that bounces, its release that bounces, a second press 0.8 s later: two presses.
+    const edges = [
+      '0 100 0',
+      '1 100 2000000',
+      '0 100 3000000',
+      '1 100 300000000',
+      '0 100 301000000',
+      '1 100 302000000',
+    ];
+    const monitor = `printf '${[...edges, '0 101 100000000', ''].join('\\n')}'\nexec sleep 60`;
+    let presses = 0;
+    const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ version: 'gpiomon (libgpiod) v1.6.3', monitor })).watch(
+      () => (presses += 1),
+    );
+    try {
+      // One write, one chunk: by the second press every line has been read.
+      await until(() => presses >= 2, 'two presses');
+      expect(presses).toBe(2);
+    } finally {
+      stop();
+    }
+    expect(read('args')).toBe('--bias=pull-up --line-buffered --format=%e %s %n gpiochip0 5');
+  });
+
+  it('needs libgpiod 1.6 or later: older gpiomon cannot set the pull-up or flush its lines', () => {
+    const tools = fakeTools({ version: 'gpiomon (libgpiod) v1.4.1', monitor: PRESSES_THEN_WAIT });
     expect(() => openGpiodButton({ buttonPin: 5 }, tools)).toThrow(
-      `${tools.gpiomon} says "gpiomon (libgpiod) v1.6.3", but the button needs libgpiod 2 or later`,
+      `${tools.gpiomon} says "gpiomon (libgpiod) v1.4.1", but the button needs libgpiod 1.6 or later`,
     );
   });
 

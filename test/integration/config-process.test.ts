@@ -124,7 +124,7 @@ describe('the configuration file, as the node and the command read it', () => {
     const refused = await runCli(['config', 'check', '--config', bad]);
     expect(refused).toMatchObject({ status: 2, stdout: '' });
     expect(refused.stderr).toBe(
-      `cat-litter-reminder: ${bad} line 3: strip.led: unknown key (a typo?); the keys here are leds, pin, brightness\n`,
+      `cat-litter-reminder: ${bad} line 3: strip.led: unknown key (a typo?); the keys here are leds, pin, device, brightness\n`,
     );
     const run = await runCli([
       'run',

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { rpiAvailable } from '../../hardware/rpi-available';
+import { readBoard } from '../../hardware/board';
 import { CLI, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
 
@@ -170,15 +170,18 @@ describe('a node with nothing to do', () => {
     expect(node.leds()).toEqual(['#000014', '#000000']);
   });
 
-  // On a Pi with its drivers installed the strip would open (and light): nothing to fall back from.
-  const onPi = rpiAvailable(18).ok;
-  (onPi ? it.skip : it)(
-    'falls back from --hardware rpi with a warning that says why, where there is no Pi',
+  // On a Pi the strip would open (and light): nothing to fall back from.
+  const { notAPi } = readBoard();
+  (notAPi ? it : it.skip)(
+    'falls back from --hardware rpi with a warning that says this is not a Raspberry Pi, where there is none',
     async () => {
       const node = start(['--hardware', 'rpi', '--state-file', path.join(temp.dir, 'state')]);
       const warning = await node.waitFor((record) => record.event === 'hardware.fallback', 'a fallback warning');
       expect(warning.level).toBe(40);
-      expect(String(warning.msg)).toMatch(/Raspberry Pi hardware could not be used: .+; using the sim driver instead/);
+      expect(String(warning.msg)).toBe(
+        `Raspberry Pi hardware could not be used: ${notAPi}: the rpi hardware drives the strip and button of a ` +
+          'Raspberry Pi; use --hardware terminal or sim on this machine; using the sim driver instead',
+      );
       await node.waitFor((record) => record.event === 'starting' && record.hardware === 'sim', 'a start on sim');
     },
   );

@@ -51,6 +51,7 @@ timezone: Europe/Vienna
 strip:
   leds: 30
   pin: 10
+  device: /dev/leds1
   brightness: 128
 button:
   pin: 6
@@ -90,6 +91,7 @@ describe('the configuration file', () => {
       timeZone: 'Europe/Vienna',
       leds: 30,
       ledPin: 10,
+      ledDevice: '/dev/leds1',
       brightness: 128,
       buttonPin: 6,
       logFormat: 'pretty',
@@ -144,7 +146,7 @@ describe('the configuration file', () => {
 
   it('names an unknown key (a typo) with the file and its line', () => {
     expect(refusal('name: a\n\nstrip:\n  led: 3\n')).toBe(
-      'FILE line 4: strip.led: unknown key (a typo?); the keys here are leds, pin, brightness',
+      'FILE line 4: strip.led: unknown key (a typo?); the keys here are leds, pin, device, brightness',
     );
     expect(refusal('colour: red\n')).toMatch(
       /^FILE line 1: colour: unknown key \(a typo\?\); the keys here are name, /,
@@ -160,7 +162,7 @@ describe('the configuration file', () => {
     );
     expect(refusal('port: "5300"\n')).toBe('FILE line 1: port: expected a number, not "5300"');
     expect(refusal('mdns: maybe\n')).toBe('FILE line 1: mdns: expected true or false, not "maybe"');
-    expect(refusal('strip: 30\n')).toBe('FILE line 1: strip: expected keys (leds, pin, brightness), not 30');
+    expect(refusal('strip: 30\n')).toBe('FILE line 1: strip: expected keys (leds, pin, device, brightness), not 30');
     expect(refusal('quietHours: "25:00-01:00"\n')).toMatch(/^FILE line 1: quietHours: "25:00-01:00" is not valid; /);
     expect(refusal('levels:\n  soon: 12\n')).toBe(
       'FILE line 2: levels.soon: "12" is not a duration; expected one such as 8h, 90m or 1h30m',
@@ -202,6 +204,8 @@ describe('the configuration file', () => {
     const defaults = configListing(run(), {});
     expect(defaults).toMatch(/^port: 5300 +# default$/m);
     expect(defaults).toMatch(/^# name: \(default: the host name and four hex digits\)$/m);
+    expect(defaults).toMatch(/^# strip\.device: \(default: \/dev\/leds0 where the ws2812-pio overlay made it\)$/m);
+    expect(listing).toMatch(/^ {2}device: \/dev\/leds1 +# .* line 15$/m);
     expect({ ...run('--config', file(defaults, 'defaults.yaml')), configFile: null }).toEqual({
       ...run(),
       configFile: null,

@@ -11,6 +11,7 @@ describe('run options', () => {
       quietHours: { start: 22 * 60, end: 7 * 60 },
       leds: 10,
       ledPin: 18,
+      ledDevice: null,
       buttonPin: 5,
       brightness: 255,
       logFormat: 'json',
