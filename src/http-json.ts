@@ -1,4 +1,6 @@
 import * as http from 'node:http';
+import { BoundedBody } from './bounded-body';
+import { parseBoundedJson } from './bounded-json';
 
 /** Where one of our nodes serves its API: an address (or host name) and its HTTP port. */
 export interface HttpNode {
@@ -16,7 +18,8 @@ export class RefusedAnswer extends Error {}
 /**
  * One request to a node's API, its JSON answer parsed (not yet checked), all within 5 s.
  * Network trouble and an answer other than 2xx (an older node has no history) reject with
- * an Error; an answer that is no JSON, or too large, with a RefusedAnswer.
+ * an Error; an answer that is no JSON, too large or nested too deep, with a RefusedAnswer,
+ * as soon as it is known (the rest is not read).
  */
 export function requestJson(node: HttpNode, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -33,29 +36,26 @@ export function requestJson(node: HttpNode, method: 'GET' | 'POST', path: string
         },
       },
       (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
+        const refuse = (problem: string) => request.destroy(new RefusedAnswer(`${method} ${path} answered ${problem}`));
+        const declared = BoundedBody.declared(response.headers['content-length'], MOST_ANSWER_BYTES);
+        if (declared) return refuse(`more than ${MOST_ANSWER_BYTES} bytes`);
+        const status = response.statusCode ?? 0;
+        const ok = status >= 200 && status <= 299;
+        // What is answered is JSON, whatever a stranger's Content-Type says: its depth is watched as it comes.
+        const body = new BoundedBody(MOST_ANSWER_BYTES, ok);
         response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MOST_ANSWER_BYTES) {
-            request.destroy(new RefusedAnswer(`${method} ${path} answered more than ${MOST_ANSWER_BYTES} bytes`));
-            return;
-          }
-          chunks.push(chunk);
+          const refusal = body.add(chunk);
+          if (refusal) refuse(refusal.tooLarge ? `more than ${MOST_ANSWER_BYTES} bytes` : `JSON ${refusal.problem}`);
         });
         response.on('error', reject);
         response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = response.statusCode ?? 0;
-          if (status < 200 || status > 299) {
-            reject(new Error(`${method} ${path} answered ${status}: ${text.slice(0, 120)}`));
+          if (!ok) {
+            reject(new Error(`${method} ${path} answered ${status}: ${body.bytes.toString('utf8').slice(0, 120)}`));
             return;
           }
-          try {
-            resolve(JSON.parse(text));
-          } catch {
-            reject(new RefusedAnswer(`${method} ${path} answered no JSON: ${JSON.stringify(text.slice(0, 60))}`));
-          }
+          const parsed = parseBoundedJson(body.bytes, { mostBytes: MOST_ANSWER_BYTES });
+          if (parsed.ok) resolve(parsed.value);
+          else reject(new RefusedAnswer(`${method} ${path} answered what is ${parsed.problem}`));
         });
       },
     );

@@ -165,6 +165,11 @@ async function route(
  * `{"error": "..."}` with their status; nothing from the network can throw past here.
  */
 export async function handle(site: Site, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  // A body left unread (refused, or never asked for) is not read on to keep the connection
+  // for another request: the connection ends with the answer.
+  response.once('finish', () => {
+    if (!request.complete) request.socket.destroySoon();
+  });
   try {
     if (!isOwnHost(request.headers.host, site.names())) {
       sendError(response, 403, `this node does not answer to the name ${JSON.stringify(request.headers.host ?? '')}`);
@@ -187,8 +192,10 @@ export async function handle(site: Site, request: IncomingMessage, response: Ser
     if (response.headersSent) {
       response.destroy();
     } else if (error instanceof RequestError) {
-      sendError(response, error.status, error.message, error.status === 413 ? { Connection: 'close' } : {});
-      if (error.status === 413) request.socket.destroySoon();
+      sendError(response, error.status, error.message, {
+        ...error.headers,
+        ...(request.complete ? {} : { Connection: 'close' }),
+      });
     } else {
       sendError(response, 500, 'the node could not answer this request');
       throw error;

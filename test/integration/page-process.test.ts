@@ -1,31 +1,11 @@
-import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { decode, encode } from '../../src/protocol/codec';
 import { freeTcpPort, freeUdpPort, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
+import { askOverUdp } from '../support/udp-probe';
 import { raw, request } from '../support/web-harness';
 
 const HOUR = 3_600_000;
-
-/** One RequestState to 127.0.0.1:`port`; resolves with the time answered, or rejects after a second. */
-function askOverUdp(port: number): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    const timer = setTimeout(() => {
-      socket.close();
-      reject(new Error('no UpdateState within a second'));
-    }, 1000);
-    socket.on('message', (bytes) => {
-      const decoded = decode(bytes);
-      if (!decoded.ok || decoded.message.type !== 'UpdateState') return;
-      clearTimeout(timer);
-      socket.close();
-      resolve(decoded.message.secs);
-    });
-    socket.send(encode({ type: 'RequestState' }), port, '127.0.0.1');
-  });
-}
 
 describe('the page of a node run as a process', () => {
   const { start, temp } = nodesPerTest();

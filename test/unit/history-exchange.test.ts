@@ -78,7 +78,7 @@ describe('a peer that sends what none of ours would', () => {
   const digestWith = (history: History) => JSON.stringify(digestOf(history));
   const future = historyOf([at(NOON + DAY)]);
   const cases: [string, (path: string) => { status?: number; body: string }, RegExp][] = [
-    ['no JSON', () => ({ body: '<html>hello</html>' }), /no JSON/],
+    ['no JSON', () => ({ body: '<html>hello</html>' }), /not JSON/],
     ['a digest of the wrong shape', () => ({ body: '{"count":"many"}' }), /digest is not one/],
     [
       'a digest of a thousand periods',
