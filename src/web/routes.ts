@@ -132,7 +132,8 @@ async function route(
     return sendJson(response, 200, site.household(site.view() ?? view, address));
   }
   if (path === '/api/events') {
-    if (site.streams.full) return sendError(response, 503, 'too many pages are open on this node: close one');
+    const refused = site.streams.refusal(request.socket.remoteAddress ?? '');
+    if (refused) return sendError(response, 503, refused);
     site.streams.open(request, response, [
       ['state', () => stateJson(view, now)],
       ['household', (local) => site.household(view, local)],

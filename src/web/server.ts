@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as os from 'node:os';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
@@ -12,6 +13,7 @@ import type { CleaningReport, WebCommand } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
 import { formatLocal, localToEpoch } from '../local-time';
 import { PerSenderLimit } from '../per-sender-limit';
+import { AddressCounts } from './address-counts';
 import { loadAssets } from './assets';
 import { EventStreams } from './event-stream';
 import { ownNames } from './guards';
@@ -36,8 +38,18 @@ export interface WebOptions {
 const REFUSALS_EVERY_MS = 10 * 60_000;
 /** Pages open at once, at the most; past it, 503. */
 const MOST_STREAMS = 32;
+/**
+ * Pages open at once from one address: a browser holds at most 6 connections to a host
+ * (HTTP/1.1), so 8 leaves room for two on one machine, and a host cannot take every stream.
+ */
+const MOST_STREAMS_PER_ADDRESS = 8;
 /** Connections at once: slow or idle clients cannot hold more, and never stall the node. */
 const MOST_CONNECTIONS = 256;
+/**
+ * Connections at once from one address: a browser's 6, `status` and the peers' exchanges
+ * need a few; one host that opens hundreds leaves the others 224 at least.
+ */
+const MOST_CONNECTIONS_PER_ADDRESS = 32;
 /** How long `GET /api/household` waits for the peers it asks; within the second it promises. */
 const HOUSEHOLD_WAIT_MS = 250;
 /** A cleaning the node has not answered for by then is answered with 503. */
@@ -68,7 +80,8 @@ export function webServerActor(options: WebOptions) {
     let history: History = [];
     const refusals = new PerSenderLimit(REFUSALS_EVERY_MS);
     const waiting = new Map<string, () => void>();
-    const streams = new EventStreams(MOST_STREAMS);
+    const streams = new EventStreams(MOST_STREAMS, MOST_STREAMS_PER_ADDRESS);
+    const connections = new AddressCounts(MOST_CONNECTIONS_PER_ADDRESS);
     // Named after the node (the manifest): made again when the node gets its name.
     let assets = new Map<string, Asset>();
     const site = {
@@ -130,6 +143,14 @@ export function webServerActor(options: WebOptions) {
       maxHeaderSize: 8192,
     });
     server.maxConnections = MOST_CONNECTIONS;
+    server.on('connection', (socket: Socket) => {
+      const release = connections.take(socket.remoteAddress ?? '');
+      if (!release) {
+        refuse(socket, 503, `${MOST_CONNECTIONS_PER_ADDRESS} connections are open from your address already`);
+        return;
+      }
+      socket.once('close', release);
+    });
     server.maxHeadersCount = 100;
     server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
       // The answer (500) is sent already: what went wrong is for the log.

@@ -1,4 +1,6 @@
-import { raw, webHarness } from '../support/web-harness';
+import * as net from 'node:net';
+import { until } from '../support/until';
+import { raw, request, stream, webHarness } from '../support/web-harness';
 
 type Harness = Awaited<ReturnType<typeof webHarness>>;
 
@@ -6,6 +8,34 @@ type Harness = Awaited<ReturnType<typeof webHarness>>;
 const chunkedHead = (path: string) =>
   `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
 const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+
+/**
+ * One host that holds `count` connections to the node from `from`, each opened again as
+ * soon as it is dropped, until `stop` (a request's headers begun and never finished).
+ */
+function connectionFlood(port: number, from: string, count: number) {
+  let stopped = false;
+  const open = new Set<net.Socket>();
+  const connect = (): void => {
+    if (stopped) return;
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
+    open.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('connect', () => socket.write('GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '));
+    socket.on('close', () => {
+      open.delete(socket);
+      setImmediate(connect);
+    });
+  };
+  for (let i = 0; i < count; i += 1) connect();
+  return {
+    open: () => open.size,
+    stop: () => {
+      stopped = true;
+      for (const socket of open) socket.destroy();
+    },
+  };
+}
 
 describe('the page server against one host that asks too much', () => {
   let web: Harness;
@@ -47,6 +77,44 @@ describe('the page server against one host that asks too much', () => {
         5_000,
       );
       expect(kept.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
+    });
+  });
+
+  describe('one host and the others', () => {
+    const streams: ReturnType<typeof stream>[] = [];
+    afterEach(() => {
+      for (const open of streams.splice(0)) open.close();
+    });
+
+    it('answers everyone else while one address holds 300 connections, reopened as soon as dropped', async () => {
+      const flood = connectionFlood(web.port, '127.0.0.2', 300);
+      try {
+        await until(() => flood.open() >= 300, 'the flood to be under way');
+        // Long enough for the flood to have been refused and to have come back many times.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        for (let i = 0; i < 10; i += 1) expect((await request(web.port, { from: '127.0.0.1' })).status).toBe(200);
+        const refused = await request(web.port, { from: '127.0.0.2' }).catch(() => null);
+        // Refused, or never answered: either way not served to the flooding host.
+        expect(refused?.status ?? 503).toBe(503);
+      } finally {
+        flood.stop();
+      }
+    });
+
+    it('serves 8 pages to one address that asks for 40, answers the rest with 503, and still serves the others', async () => {
+      for (let i = 0; i < 40; i += 1) streams.push(stream(web.port, undefined, '127.0.0.2'));
+      await until(() => streams.every((open) => open.status() !== 0), 'the streams to be answered');
+      expect(streams.map((open) => open.status()).sort()).toEqual([...Array(8).fill(200), ...Array(32).fill(503)]);
+      const other = stream(web.port, undefined, '127.0.0.1');
+      streams.push(other);
+      await until(() => other.status() !== 0, 'the other address to be answered');
+      expect(other.status()).toBe(200);
+      // A stream closed gives its address its place again.
+      streams[0].close();
+      const again = stream(web.port, undefined, '127.0.0.2');
+      streams.push(again);
+      await until(() => again.status() !== 0, 'the new stream to be answered');
+      expect(again.status()).toBe(200);
     });
   });
 });
