@@ -33,6 +33,8 @@ export interface Site extends HistorySite {
   localTime(local: string): number | null;
   streams: EventStreams;
   asset(path: string): Asset | undefined;
+  /** Null when a POST to `path` from `from` may go on; else the seconds it must wait (too many from it). */
+  postLimited(path: string, from: string): number | null;
 }
 
 const SECURITY_HEADERS = {
@@ -186,6 +188,19 @@ export async function handle(site: Site, request: IncomingMessage, response: Ser
     if (!methods.includes(request.method ?? '')) {
       sendError(response, 405, `${request.method} is not allowed on ${path}`, { Allow: methods.join(', ') });
       return;
+    }
+    if (request.method === 'POST') {
+      const from = request.socket.remoteAddress ?? '';
+      const wait = site.postLimited(path, from);
+      if (wait !== null) {
+        throw new RequestError(
+          429,
+          `too many requests to ${path} from ${from}: try again in ${wait} s; nothing was changed`,
+          {
+            'Retry-After': String(wait),
+          },
+        );
+      }
     }
     if (asset) sendAsset(request, response, asset);
     else await route(site, request, response, path, new URLSearchParams(query));

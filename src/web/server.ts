@@ -15,6 +15,7 @@ import { formatLocal, localToEpoch } from '../local-time';
 import { PerSenderLimit } from '../per-sender-limit';
 import { AddressCounts } from './address-counts';
 import { loadAssets } from './assets';
+import { RateLimit, type Rate } from './rate-limit';
 import { EventStreams } from './event-stream';
 import { ownNames } from './guards';
 import { householdJson, householdKey, stateJson, stateKey } from './household-json';
@@ -50,6 +51,16 @@ const MOST_CONNECTIONS = 256;
  * need a few; one host that opens hundreds leaves the others 224 at least.
  */
 const MOST_CONNECTIONS_PER_ADDRESS = 32;
+/**
+ * How many POSTs one address may send, by route. A household presses a few times a day,
+ * `reset` once, and a test suite a few times a second: 20 at once and 2 a second more let
+ * them all through, and leave a flood of 3,000 parallel presses 20. A peer posts the
+ * history a few times a minute (10,000 cleanings are 5 posts).
+ */
+const POST_RATES: Readonly<Record<string, Rate>> = {
+  '/api/cleaned': { burst: 20, perSecond: 2 },
+  '/api/history': { burst: 10, perSecond: 1 },
+};
 /** How long `GET /api/household` waits for the peers it asks; within the second it promises. */
 const HOUSEHOLD_WAIT_MS = 250;
 /** A cleaning the node has not answered for by then is answered with 503. */
@@ -79,6 +90,8 @@ export function webServerActor(options: WebOptions) {
     let view: NodeView | undefined;
     let history: History = [];
     const refusals = new PerSenderLimit(REFUSALS_EVERY_MS);
+    const limitedWarnings = new PerSenderLimit(REFUSALS_EVERY_MS);
+    const postLimits = new Map(Object.entries(POST_RATES).map(([path, rate]) => [path, new RateLimit(rate, now)]));
     const waiting = new Map<string, () => void>();
     const streams = new EventStreams(MOST_STREAMS, MOST_STREAMS_PER_ADDRESS);
     const connections = new AddressCounts(MOST_CONNECTIONS_PER_ADDRESS);
@@ -128,6 +141,19 @@ export function webServerActor(options: WebOptions) {
       localTime: (local: string) => localToEpoch(local, site.timeZone),
       streams,
       asset: (path: string) => assets.get(path),
+      postLimited: (path: string, from: string) => {
+        const limit = postLimits.get(path);
+        const wait = limit?.take(from) ?? null;
+        const warning = wait === null ? null : limitedWarnings.take(from);
+        if (limit && warning) {
+          const { burst, perSecond } = limit.rate;
+          log.warn(
+            { event: 'http.limited', from, path, suppressed: warning.suppressed },
+            `refused POST ${path} from ${from} (429): more than ${burst} at once and ${perSecond} a second`,
+          );
+        }
+        return wait;
+      },
     };
 
     // The timeouts are looked at every 5 s (Node's default is 30 s): a client that never finishes

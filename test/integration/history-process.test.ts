@@ -6,8 +6,14 @@ import { until } from '../support/until';
 
 const MINUTE = 60_000;
 
-/** A peer's POST of `count` cleanings a minute apart, ending `endsAgo` before now, recorded on `node`. */
+let posts = 0;
+
+/**
+ * A peer's POST of `count` cleanings a minute apart, ending `endsAgo` before now, recorded on `node`. Each from
+ * an address of its own in 127/8: one address may post 10 at once (docs/page.md).
+ */
 function postCleanings(port: number, count: number, endsAgo: number, node = 'hall-1234'): Promise<number> {
+  posts += 1;
   const newest = Math.floor((Date.now() - endsAgo) / 1000) * 1000;
   const body = JSON.stringify(
     Array.from({ length: count }, (_, i) => ({
@@ -24,6 +30,7 @@ function postCleanings(port: number, count: number, endsAgo: number, node = 'hal
         method: 'POST',
         path: '/api/history',
         headers: { 'Content-Type': 'application/json' },
+        localAddress: `127.0.0.${2 + (posts % 200)}`,
       },
       (response) => {
         response.resume();

@@ -107,10 +107,10 @@ export function request(
   });
 }
 
-/** Raw bytes on a TCP connection; resolves with everything the server sent before it closed. */
-export function raw(port: number, bytes: string | Buffer, waitMs = 10_000): Promise<string> {
+/** Raw bytes on a TCP connection (from `from` when given); resolves with everything the server sent before it closed. */
+export function raw(port: number, bytes: string | Buffer, waitMs = 10_000, from?: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
     let got = '';
     const timer = setTimeout(() => socket.destroy(), waitMs);
     socket.setEncoding('utf8').on('data', (chunk: string) => (got += chunk));

@@ -117,4 +117,47 @@ describe('the page server against one host that asks too much', () => {
       expect(again.status()).toBe(200);
     });
   });
+
+  describe('POSTs from one address', () => {
+    const press = (from: string) =>
+      request(web.port, {
+        method: 'POST',
+        path: '/api/cleaned',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+        from,
+      }).catch(() => null);
+    const reported = () => web.reports.filter((report) => report.type === 'cleaning.reported');
+
+    it('takes 20 presses at once from one address, answers the rest 429 with Retry-After, and serves the others', async () => {
+      // The node answers none until 20 are taken: all 30 are under way at once.
+      const answers = Array.from({ length: 30 }, () => press('127.0.0.1'));
+      await until(() => reported().length === 20, 'the 20 presses taken');
+      for (const report of reported()) web.web.send({ type: 'web.answer', ticket: String(report.ticket) });
+      const limited = (await Promise.all(answers)).filter((answer) => answer?.status === 429);
+      expect(limited).toHaveLength(10);
+      expect(limited[0]?.headers['retry-after']).toBe('1');
+      expect(JSON.parse(limited[0]?.body ?? '{}')).toEqual({
+        error: 'too many requests to /api/cleaned from 127.0.0.1: try again in 1 s; nothing was changed',
+      });
+      void press('127.0.0.2');
+      await until(() => reported().length === 21, 'the press of another address');
+      expect(web.records.filter((record) => record.event === 'http.limited')).toEqual([
+        expect.objectContaining({ from: '127.0.0.1', path: '/api/cleaned', suppressed: 0 }),
+      ]);
+    });
+
+    it('refuses history posts past 10 at once from one address (429)', async () => {
+      const post = () =>
+        raw(
+          web.port,
+          'POST /api/history HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+            'Content-Length: 2\r\nConnection: close\r\n\r\n[]',
+          5_000,
+        );
+      const answers = [];
+      for (let i = 0; i < 15; i += 1) answers.push(await post());
+      expect(answers.map((answer) => answer.slice(9, 12))).toEqual([...Array(10).fill('202'), ...Array(5).fill('429')]);
+    });
+  });
 });
