@@ -8,7 +8,7 @@ import type { PeerAddress } from '../../machines/cluster-events';
 import type { MqttCommand, MqttReport } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
 import { MAX_AHEAD_MS } from '../../machines/time-rules';
-import { PerSenderLimit } from '../per-sender-limit';
+import { heldBack, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
 import type { MqttOptions } from './mqtt-options';
@@ -173,7 +173,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       const text = `ignored a message on ${topic} from ${options.broker}: ${problem}`;
       const record = { event: 'mqtt.ignored', topic, problem };
       const warning = warnings.take(topic);
-      if (warning) log.warn({ ...record, suppressed: warning.suppressed }, text);
+      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
       else log.debug(record, text);
     };
 

@@ -12,7 +12,7 @@ import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { CleaningReport, WebCommand } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
 import { formatLocal, localToEpoch } from '../local-time';
-import { PerSenderLimit } from '../per-sender-limit';
+import { heldBack, PerSenderLimit } from '../per-sender-limit';
 import { AddressCounts } from './address-counts';
 import { loadAssets } from './assets';
 import { RateLimit, type Rate } from './rate-limit';
@@ -119,8 +119,8 @@ export function webServerActor(options: WebOptions) {
         const warning = refusals.take(from);
         if (!warning) return;
         log.warn(
-          { event: 'history.refused', peer: from, problem, suppressed: warning.suppressed },
-          `refused the cleanings ${from} sent: ${problem}; the history is unchanged`,
+          { event: 'history.refused', peer: from, problem, ...warning },
+          `refused the cleanings ${from} sent: ${problem}; the history is unchanged${heldBack(warning)}`,
         );
       },
       recordCleaning: ({ at, source }: CleaningRequest) =>
@@ -148,8 +148,8 @@ export function webServerActor(options: WebOptions) {
         if (limit && warning) {
           const { burst, perSecond } = limit.rate;
           log.warn(
-            { event: 'http.limited', from, path, suppressed: warning.suppressed },
-            `refused POST ${path} from ${from} (429): more than ${burst} at once and ${perSecond} a second`,
+            { event: 'http.limited', from, path, ...warning },
+            `refused POST ${path} from ${from} (429): more than ${burst} at once and ${perSecond} a second${heldBack(warning)}`,
           );
         }
         return wait;
