@@ -50,7 +50,12 @@ export function requestJson(node: HttpNode, method: 'GET' | 'POST', path: string
         response.on('error', reject);
         response.on('end', () => {
           if (!ok) {
-            reject(new Error(`${method} ${path} answered ${status}: ${body.bytes.toString('utf8').slice(0, 120)}`));
+            // Quoted: what a stranger answers reaches logs and terminals.
+            reject(
+              new Error(
+                `${method} ${path} answered ${status}: ${JSON.stringify(body.bytes.toString('utf8').slice(0, 120))}`,
+              ),
+            );
             return;
           }
           const parsed = parseBoundedJson(body.bytes, { mostBytes: MOST_ANSWER_BYTES });

@@ -9,6 +9,7 @@ import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { requestJson, type HttpNode } from '../http-json';
 import { statsLine } from '../../common/history-view';
 import { historyTable } from './history-report';
+import { printable } from './printable';
 import { HouseholdProbe } from './household';
 import { readTimeoutMs } from './probe-options';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
@@ -104,7 +105,9 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
     cleanings = answer.value;
     stats = create(await requestJson(node, 'GET', '/api/history/stats'), StatsAnswer);
   } catch (error) {
-    process.stderr.write(`cat-litter-reminder: ${where} did not give its history: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `cat-litter-reminder: ${where} did not give its history: ${printable((error as Error).message)}\n`,
+    );
     return 1;
   }
   const oldestFirst = [...cleanings].reverse();

@@ -8,6 +8,7 @@ import { systemTimeZone } from '../cli/run-options';
 import { formatLocal } from '../local-time';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { requestJson } from '../http-json';
+import { printable } from './printable';
 import { HouseholdProbe, type HouseholdNode } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 
@@ -75,7 +76,7 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
   process.stdout.write(`reset to ${local(time)} (${formatRfc3339(time)})\n`);
   process.stdout.write(
     recorded
-      ? `recorded on ${recorded.node.name}: the household's history says reset, there\n`
+      ? `recorded on ${printable(recorded.node.name)}: the household's history says reset, there\n`
       : 'no node of ours found by mDNS recorded it: the history says it came over the network\n',
   );
   let holding = 0;
@@ -90,7 +91,7 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
             ? `kept a later time, ${local(answer)}`
             : `still holds ${answer === null ? 'no time' : local(answer)}`;
     if (answer === time) holding += 1;
-    process.stdout.write(`  ${node.name.padEnd(24)} ${peerKey(node).padEnd(21)} ${outcome}\n`);
+    process.stdout.write(`  ${printable(node.name).padEnd(24)} ${peerKey(node).padEnd(21)} ${outcome}\n`);
   }
   process.stdout.write(`${holding} of ${nodes.length} nodes hold the new time\n`);
   return holding === nodes.length ? 0 : 1;
@@ -119,8 +120,8 @@ async function recordOnANode(
     return { node, lastCleaned: state.lastCleaned === null ? null : parseRfc3339Seconds(state.lastCleaned) };
   } catch (error) {
     process.stderr.write(
-      `cat-litter-reminder: ${node.name} (http://${node.address}:${node.http}) did not record the cleaning: ` +
-        `${(error as Error).message}; sending the time over UDP only\n`,
+      `cat-litter-reminder: ${printable(node.name)} (http://${node.address}:${node.http}) did not record the cleaning: ` +
+        `${printable((error as Error).message)}; sending the time over UDP only\n`,
     );
     return null;
   }
