@@ -2,15 +2,15 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { validate } from 'superstruct';
 import { fromCallback } from 'xstate';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { MqttCommand, MqttReport } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
-import { MAX_AHEAD_MS } from '../../machines/time-rules';
 import { heldBack, PerSenderLimit } from '../per-sender-limit';
-import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { formatRfc3339 } from '../timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
+import { householdVerdict, MOST_MESSAGE_BYTES } from './household-time';
+import { Reassertion } from './reassertion';
 import type { MqttOptions } from './mqtt-options';
 
 /** Reconnecting waits this long first, twice as long each time after, up to a minute. */
@@ -23,6 +23,15 @@ const BIRTH_DELAY_MS = { least: 500, spread: 2_000 };
 /** Bytes the socket may hold unsent; past it, publishing waits (one latest message per topic, nothing more). */
 const MOST_UNSENT_BYTES = 64 * 1024;
 const WARN_EVERY_MS = 10 * 60_000;
+/** Our own value goes out over someone else's at once, then at most this often per topic. */
+const REASSERT_EVERY_MS = 5_000;
+/**
+ * The largest message the broker may send us. Ours are under 16 KiB, and a larger one on
+ * our topics is refused (MOST_MESSAGE_BYTES); but one the broker may not deliver is one
+ * we never hear of, and so never publish over: a retained household time of 20 KiB would
+ * stand for good. Past this, what stays unheard is a message no broker keeps by default.
+ */
+const MOST_PACKET_BYTES = 256 * 1024;
 
 export interface MqttBridgeSettings extends Omit<BridgeIdentity, 'name'> {
   options: MqttOptions;
@@ -61,6 +70,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
     const { default: Client } = require('mqtt/lib/client') as { default: typeof import('mqtt').MqttClient };
     const report = (event: MqttReport) => sendBack(event);
     const warnings = new PerSenderLimit(WARN_EVERY_MS);
+    const overwrites = new PerSenderLimit(WARN_EVERY_MS);
     let view: NodeView | null = null;
     /** The latest time the household topic said, or our own once published. */
     let household: number | null = null;
@@ -95,8 +105,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       // Otherwise mqtt-packet makes a buffer for each of the 65,536 numbers of two bytes, up
       // front: 6 MB resident for a few packets an hour.
       writeCache: false,
-      // A retained message of megabytes from anyone who may publish on our topics is refused.
-      properties: { maximumPacketSize: 16 * 1024 },
+      properties: { maximumPacketSize: MOST_PACKET_BYTES },
       will: { topic: topics.availability, payload: Buffer.from('offline'), retain: true, qos: 1 },
     };
     // An IPv6 literal without its brackets; no SNI for an address.
@@ -146,6 +155,21 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       const identity = { ...settings, name: view.name };
       for (const [topic, payload] of discoveryMessages(options.haDiscovery, topics, identity)) offer(topic, payload);
     };
+    /** What this node says on one of its topics now; null while it has nothing to say. */
+    const ownValue = (topic: string): string | null => {
+      if (topic === topics.availability) return 'online';
+      if (!view) return null;
+      if (topic === topics.state) return statePayload(view);
+      return view.lastCleaned === null ? null : formatRfc3339(view.lastCleaned);
+    };
+    // Sent whatever this connection sent before: what is on the broker now is not ours.
+    const reassertion = new Reassertion(REASSERT_EVERY_MS, (topic) => {
+      const payload = ownValue(topic);
+      if (!ready || payload === null) return;
+      if (topic === topics.household) household = view?.lastCleaned ?? null;
+      published.delete(topic);
+      offer(topic, payload);
+    });
     const publishAll = (): void => {
       published.clear();
       publishDiscovery();
@@ -177,23 +201,26 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       else log.debug(record, text);
     };
 
-    const householdTime = (topic: string, text: string) => {
-      if (text === '') return; // the retained time cleared by hand
-      const [error] = validate(text, Rfc3339);
-      if (error) return refuse(`"${text.slice(0, 40)}" is not an RFC 3339 time`, topic);
-      const said = parseRfc3339Seconds(text);
-      const ours = view?.lastCleaned ?? null;
-      // Later: the node's rules decide (a time too far ahead is refused), and the view says
-      // what came of it. Older: ours goes out.
-      if (ours === null || said > ours) {
-        // Adopted, it comes back as our view: no need to publish it again. One too far
-        // ahead is refused: ours then goes out over it.
-        if (said <= Date.now() + MAX_AHEAD_MS) household = said;
-        report({ type: 'mqtt.time', lastCleaned: said, from: broker });
-      } else {
-        household = said;
-        publishHouseholdTime();
-      }
+    const householdTime = (topic: string, payload: Buffer) => {
+      const verdict = householdVerdict(payload, view?.lastCleaned ?? null, Date.now());
+      if (verdict.problem) refuse(`${verdict.problem}${verdict.answer ? '; published ours over it' : ''}`, topic);
+      if (verdict.believed !== undefined) household = verdict.believed;
+      // Taken, it comes back as our view: no need to publish it again.
+      if (verdict.offer !== undefined) report({ type: 'mqtt.time', lastCleaned: verdict.offer, from: broker });
+      if (verdict.answer) reassertion.request(topics.household);
+    };
+    /** Our availability or state, as someone else published it: ours goes out over it. */
+    const ownTopic = (topic: string, payload: Buffer) => {
+      const ours = ownValue(topic);
+      // Before `ready`, the broker's retained value is our last run's: everything is published at `ready`.
+      if (!ready || ours === null || payload.equals(Buffer.from(ours))) return;
+      const shown = JSON.stringify(payload.subarray(0, 40).toString('utf8'));
+      const text = `someone else published ${shown} on ${topic}, this node's own topic: published ours over it`;
+      const record = { event: 'mqtt.overwritten', topic, payload: shown };
+      const warning = overwrites.take(topic);
+      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
+      else log.debug(record, text);
+      reassertion.request(topic);
     };
 
     client.on('connect', () => {
@@ -205,8 +232,11 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       household = null;
       client.publish(topics.availability, 'online', { retain: true, qos: 1 });
       // No echo of our own household time (MQTT 5 "no local"), which a shared subscription may not ask for.
+      // Our own topics too: someone else's value there is answered with ours.
       const subscriptions = {
         [topics.household]: { qos: 1 as const, nl: true },
+        [topics.availability]: { qos: 1 as const, nl: true },
+        [topics.state]: { qos: 1 as const, nl: true },
         [topics.sharedClean]: { qos: 1 as const },
         ...(topics.haStatus ? { [topics.haStatus]: { qos: 1 as const } } : {}),
       };
@@ -229,9 +259,13 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       });
     });
     client.on('message', (topic, payload) => {
+      if (topic === topics.household) return householdTime(topic, payload);
+      if (topic === topics.availability || topic === topics.state) return ownTopic(topic, payload);
+      if (payload.length > MOST_MESSAGE_BYTES) {
+        return refuse(`${payload.length} bytes, more than the ${MOST_MESSAGE_BYTES} taken`, topic);
+      }
       const text = payload.toString('utf8');
-      if (topic === topics.household) householdTime(topic, text);
-      else if (topic === topics.clean) {
+      if (topic === topics.clean) {
         if (text === PRESS) report({ type: 'cleaning.reported', source: 'mqtt' });
         else refuse(`"${text.slice(0, 40)}" is not ${PRESS}`, topic);
       } else if (topic === topics.haStatus && text === 'online') {
@@ -259,6 +293,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
 
     return () => {
       stopped = true;
+      reassertion.stop();
       for (const timer of timers) clearTimeout(timer);
       if (flushing) clearImmediate(flushing);
       // "Disconnect with will": the broker tells Home Assistant that the node went.
