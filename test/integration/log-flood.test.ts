@@ -1,4 +1,5 @@
 import * as dgram from 'node:dgram';
+import * as path from 'node:path';
 import { freeUdpPort } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
 import { askOverUdp } from '../support/udp-probe';
@@ -25,11 +26,11 @@ async function flood(port: number, count: number, from: (i: number) => string): 
 }
 
 describe('a flood of malformed datagrams', () => {
-  const { start } = nodesPerTest();
+  const { start, temp } = nodesPerTest();
 
   it('gives one warning per address whatever its ports, ten a minute in all', async () => {
     const udp = freeUdpPort();
-    const node = start(['--port', String(udp), '--log-level', 'debug']);
+    const node = start(['--port', String(udp), '--log-level', 'debug', '--state-file', path.join(temp.dir, 'state')]);
     await node.waitFor((record) => record.event === 'transport.listening', 'the transport');
     const warnings = () =>
       node.records.filter((record) => record.event === 'datagram.malformed' && record.level === 40);
