@@ -4,10 +4,14 @@ import * as path from 'node:path';
 /** Another node runs on the folder: `run` says so in one line and exits with status 1 before anything starts. */
 export class StateLockError extends Error {}
 
-/** What the lock file holds: the node's pid, and the boot it runs in (a pid of an earlier boot is no one's). */
+/**
+ * What the lock file holds: the node's pid, the boot it runs in (a pid of an earlier boot
+ * is no one's), and the folder it locks (a lock copied with its folder locks nothing).
+ */
 interface Holder {
   pid: number;
   boot: string;
+  folder: string;
 }
 
 const BOOT_ID = '/proc/sys/kernel/random/boot_id';
@@ -21,16 +25,16 @@ function currentBoot(): string {
 }
 
 function holderOf(text: string): Holder | null {
-  const [pid, boot = ''] = text.split('\n');
-  return /^\d+$/.test(pid) ? { pid: Number(pid), boot } : null;
+  const [pid, boot = '', folder = ''] = text.split('\n');
+  return /^\d+$/.test(pid) ? { pid: Number(pid), boot, folder } : null;
 }
 
 /**
  * Whether the node that wrote the lock still runs: a live process of this boot whose
  * command line is ours (after a power cut, its pid may be anyone's).
  */
-function isRunning(holder: Holder, boot: string): boolean {
-  if (holder.boot !== boot || holder.pid === process.pid) return false;
+function isRunning(holder: Holder, boot: string, folder: string): boolean {
+  if (holder.boot !== boot || holder.folder !== folder || holder.pid === process.pid) return false;
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
@@ -49,32 +53,40 @@ function isRunning(holder: Holder, boot: string): boolean {
  * Takes the lock of the folder of `stateFile` (its file `lock`, holding our pid), so that
  * two nodes never run on one folder: they would share an instance id, its MQTT topics and
  * `history.jsonl`. A lock whose node no longer runs (killed, or of an earlier boot) is
- * taken over. Throws a StateLockError naming the node that holds it. A folder where no
- * lock can be written (read-only, not a folder) is run on without one, as the node runs
- * on with a state file it cannot write: `problem` says why. `release` removes the lock
- * while it is still ours.
+ * taken over, and so is one copied with its folder. Throws a StateLockError naming the
+ * node that holds it. A folder where no lock can be written (read-only, not a folder) is
+ * run on without one, as the node runs on with a state file it cannot write: `problem`
+ * says why. `release` removes the lock while it is still ours.
  */
 export function lockStateFolder(stateFile: string): { release: () => void; problem: string | null } {
-  const folder = path.dirname(path.resolve(stateFile));
+  const given = path.dirname(path.resolve(stateFile));
+  const unlocked = (error: unknown) => ({
+    release: () => undefined,
+    problem: `could not lock ${given} (${(error as NodeJS.ErrnoException).code ?? 'an error'}): running without the lock`,
+  });
+  let folder: string;
+  try {
+    fs.mkdirSync(given, { recursive: true });
+    // By its real path: one folder reached through a symlink is still one folder.
+    folder = fs.realpathSync(given);
+  } catch (error) {
+    return unlocked(error);
+  }
   const lock = path.join(folder, 'lock');
   const boot = currentBoot();
-  const ours = `${process.pid}\n${boot}\n`;
+  const ours = `${process.pid}\n${boot}\n${folder}\n`;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      fs.mkdirSync(folder, { recursive: true });
       fs.writeFileSync(lock, ours, { flag: 'wx' });
       break;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-      if (code !== 'EEXIST' || attempt > 3) {
-        return { release: () => undefined, problem: `could not lock ${folder} (${code}): running without the lock` };
-      }
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 3) return unlocked(error);
     }
     const held = readOrEmpty(lock);
     const holder = holderOf(held);
-    if (holder && isRunning(holder, boot)) {
+    if (holder && isRunning(holder, boot, folder)) {
       throw new StateLockError(
-        `another node (pid ${holder.pid}) runs on the state folder ${folder}: one node a folder; ` +
+        `another node (pid ${holder.pid}) runs on the state folder ${given}: one node a folder; ` +
           'give this one a --state-file in a folder of its own',
       );
     }

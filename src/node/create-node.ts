@@ -19,6 +19,7 @@ import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-a
 import type { StripOutput } from '../strip-output';
 import { transportActor } from '../transport';
 import { mqttBridgeActor } from '../mqtt/mqtt-bridge';
+import { instanceFingerprint } from '../mqtt/session';
 import { pageUrl } from '../web/page-url';
 import { webServerActor } from '../web/server';
 import { version } from '../../package.json';
@@ -35,7 +36,9 @@ export function createNode(
   log: Logger,
   inspection: Inspection | undefined,
 ) {
-  const { id, name } = nodeIdentity(options.name, path.dirname(options.stateFile), log);
+  const stateDir = path.dirname(options.stateFile);
+  const identity = nodeIdentity(options.name, stateDir, log);
+  const { name } = identity;
   const stateFile = stateFileActors(options.stateFile, log, wallClock.now);
   const historyFile = historyFileActors(historyFileBeside(options.stateFile), log);
   const machine = nodeMachine.provide({
@@ -59,7 +62,8 @@ export function createNode(
         : {
             mqtt: mqttBridgeActor({
               options: options.mqtt,
-              id,
+              identity,
+              fingerprint: instanceFingerprint(stateDir),
               version,
               pageUrl: options.httpPort === null ? null : pageUrl(options.httpPort),
               log,
