@@ -10,7 +10,8 @@ export class SmallFileError extends Error {
   }
 }
 
-function kindOf(stats: fs.Stats): string {
+/** What a path that is no regular file is, in words. */
+export function kindOf(stats: fs.Stats): string {
   if (stats.isFIFO()) return 'a FIFO';
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';
