@@ -18,29 +18,46 @@ const CLOSE_BRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/**
+ * How deep JSON nests its arrays and objects, read a piece at a time as it arrives (a
+ * request's body, chunk by chunk): a reader can stop at the first piece that goes too
+ * deep, before the rest is even received. No bracket inside a string counts.
+ */
+export class JsonDepthScanner {
+  /** The deepest nesting seen so far. */
+  deepest = 0;
+  private depth = 0;
+  private inString = false;
+  // A backslash may end one piece and the character it escapes begin the next.
+  private escaped = false;
+
+  /** Reads the next piece; stops early once `deepest` passes `most`. Returns `deepest`. */
+  scan(bytes: Uint8Array, most = Infinity): number {
+    for (const byte of bytes) {
+      if (this.escaped) {
+        this.escaped = false;
+      } else if (this.inString) {
+        if (byte === BACKSLASH) this.escaped = true;
+        else if (byte === QUOTE) this.inString = false;
+      } else if (byte === QUOTE) {
+        this.inString = true;
+      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+        this.depth += 1;
+        if (this.depth > this.deepest) {
+          this.deepest = this.depth;
+          if (this.deepest > most) return this.deepest;
+        }
+      } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+        this.depth -= 1;
+      }
+    }
+    return this.deepest;
+  }
+}
+
 /** How deep `bytes` nests its arrays and objects, counting no bracket inside a string; stops past `most`. */
 export function jsonDepth(bytes: Uint8Array, most = Infinity): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const byte = bytes[i];
-    if (inString) {
-      if (byte === BACKSLASH) i += 1;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
-    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      depth += 1;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > most) return deepest;
-      }
-    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-      depth -= 1;
-    }
-  }
-  return deepest;
+  return new JsonDepthScanner().scan(bytes, most);
 }
 
 /**

@@ -8,6 +8,7 @@ import { installServiceCommand } from './commands/install-service';
 import { resetCommand } from './commands/reset';
 import { statusCommand } from './commands/status';
 import { CannotStart, runNode } from './run-node';
+import { lockStateFolder, StateLockError } from './state-lock';
 import { version } from '../package.json';
 
 const USAGE_ERROR = 2;
@@ -32,9 +33,16 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(RUN_HELP);
       return 0;
     }
+    // One node a state folder, before anything starts: not even the strip.
+    const { release, problem } = lockStateFolder(options.stateFile);
+    if (problem) process.stderr.write(`cat-litter-reminder: ${problem}\n`);
     // SIGHUP reads the same command line and file again.
     const reread = () => parseRunOptions(rest, process.env, Boolean(process.stdout.isTTY)) ?? options;
-    return runNode(options, { stdin: process.stdin, stdout: process.stdout }, reread);
+    try {
+      return await runNode(options, { stdin: process.stdin, stdout: process.stdout }, reread);
+    } finally {
+      release();
+    }
   }
   if (command === 'status') return statusCommand(rest);
   if (command === 'reset') return resetCommand(rest);
@@ -47,9 +55,9 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (status) => process.exit(status),
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof StateLockError) {
       process.stderr.write(`cat-litter-reminder: ${error.message}\n`);
-      process.exit(USAGE_ERROR);
+      process.exit(error instanceof UsageError ? USAGE_ERROR : 1);
     }
     if (error instanceof CannotStart) {
       process.stderr.write(`cat-litter-reminder: ${error.message}\n`);

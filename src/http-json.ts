@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { BoundedBody } from './bounded-body';
 import { parseBoundedJson } from './bounded-json';
 
 /** Where one of our nodes serves its API: an address (or host name) and its HTTP port. */
@@ -20,8 +21,8 @@ export class AnswerTooLarge extends RefusedAnswer {}
 /**
  * One request to a node's API, its JSON answer parsed (not yet checked), all within 5 s.
  * Network trouble and an answer other than 2xx (an older node has no history) reject with
- * an Error; an answer that is no JSON, too deep, or larger than `mostBytes`, with a
- * RefusedAnswer: it is read no further than that.
+ * an Error; an answer that is no JSON, nested too deep, or larger than `mostBytes`, with a
+ * RefusedAnswer, as soon as it is known (the rest is not read).
  */
 export async function requestJson(
   node: HttpNode,
@@ -62,29 +63,39 @@ export function requestSizedJson(
         },
       },
       (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
+        const refuse = (error: RefusedAnswer): void => {
+          fail(error);
+          request.destroy();
+        };
+        const tooLarge = () => new AnswerTooLarge(`${method} ${path} answered more than ${mostBytes} bytes`);
+        if (BoundedBody.declared(response.headers['content-length'], mostBytes)) return refuse(tooLarge());
+        const status = response.statusCode ?? 0;
+        const ok = status >= 200 && status <= 299;
+        // What is answered is JSON, whatever a stranger's Content-Type says: its depth is watched as it comes.
+        const answer = new BoundedBody(mostBytes, ok);
         response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > mostBytes) {
-            fail(new AnswerTooLarge(`${method} ${path} answered more than ${mostBytes} bytes`));
-            request.destroy();
-            return;
-          }
-          chunks.push(chunk);
+          const refusal = answer.add(chunk);
+          if (!refusal) return;
+          refuse(
+            refusal.tooLarge ? tooLarge() : new RefusedAnswer(`${method} ${path} answered JSON ${refusal.problem}`),
+          );
         });
         response.on('error', fail);
         response.on('end', () => {
           if (settled) return;
-          const bytes = Buffer.concat(chunks);
-          const status = response.statusCode ?? 0;
-          if (status < 200 || status > 299) {
-            fail(new Error(`${method} ${path} answered ${status}: ${bytes.toString('utf8', 0, 120)}`));
+          const bytes = answer.bytes;
+          if (!ok) {
+            // Quoted: what a stranger answers reaches logs and terminals.
+            fail(
+              new Error(
+                `${method} ${path} answered ${status}: ${JSON.stringify(bytes.toString('utf8').slice(0, 120))}`,
+              ),
+            );
             return;
           }
           const parsed = parseBoundedJson(bytes, { mostBytes });
           if (!parsed.ok) {
-            fail(new RefusedAnswer(`${method} ${path} answered ${parsed.problem}`));
+            fail(new RefusedAnswer(`${method} ${path} answered what is ${parsed.problem}`));
             return;
           }
           settled = true;

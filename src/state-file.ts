@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { replaceFile } from './durable-file';
+import { kindOf } from './small-file';
 import { validate } from 'superstruct';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from './timestamp';
 
@@ -18,7 +19,7 @@ export type LoadedState =
   | { kind: 'missing' }
   | { kind: 'loaded'; lastCleaned: number }
   | { kind: 'corrupt'; problem: string; movedTo: string | null }
-  /** The path is there but could not be read (EACCES, EIO, a directory): left as it is. */
+  /** The path is there but could not be read (EACCES, EIO, a directory, a FIFO: ENOTREG): left as it is. */
   | { kind: 'unreadable'; code: string; problem: string };
 
 /**
@@ -73,8 +74,14 @@ export function removeLeftoverTemporaries(file: string): void {
 const MOST_BYTES_READ = 256;
 
 function readStart(file: string): string {
-  const fd = fs.openSync(file, 'r');
+  // Opened without waiting: a FIFO at the path would stop the node here for good, waiting for a writer.
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
+    const stats = fs.fstatSync(fd);
+    // Read, it would wait for a writer all the same (a device is read no further than the start, as a file is).
+    if (stats.isFIFO()) {
+      throw Object.assign(new Error(`${file} is ${kindOf(stats)}, not a regular file`), { code: 'ENOTREG' });
+    }
     const buffer = Buffer.alloc(MOST_BYTES_READ);
     return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, MOST_BYTES_READ, 0));
   } finally {

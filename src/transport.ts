@@ -11,7 +11,7 @@ import {
   type TransportEvent,
 } from '../machines/cluster-events';
 import { decode } from './protocol/codec';
-import { ONCE_A_MINUTE_MS, PerSenderLimit } from './per-sender-limit';
+import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from './per-sender-limit';
 import { MalformedCounter } from './protocol/malformed-counter';
 import type { Message } from './protocol/message';
 import { sendMessage } from './protocol/send';
@@ -88,7 +88,7 @@ export function transportActor(socket: dgram.Socket, log: Logger) {
       const from = { address: remote.address, port: remote.port };
       const decoded = decode(bytes);
       if (!decoded.ok) {
-        malformed.record(peerKey(from), decoded.reason, bytes.length);
+        malformed.record(from, decoded.reason, bytes.length);
         return;
       }
       // Every datagram comes this way: its record is made only when someone reads it.
@@ -114,9 +114,9 @@ export function transportActor(socket: dgram.Socket, log: Logger) {
       const failed = (error: Error): void => {
         const to = peerKey(command.to);
         const text = `could not send ${message.type} to ${to}: ${error.message}; the next repair round tries again`;
-        // A peer that cannot be reached fails every round: warn once a minute about it.
-        const warning = sendFailures.take(to);
-        if (warning) log.warn({ event: 'transport.send-failed', to, err: error, suppressed: warning.suppressed }, text);
+        // A peer that cannot be reached fails every round: warn once a minute about its address.
+        const warning = sendFailures.take(command.to.address);
+        if (warning) log.warn({ event: 'transport.send-failed', to, err: error, ...warning }, text + heldBack(warning));
         else log.debug({ event: 'transport.send-failed', to, err: error }, text);
       };
       if (net.isIPv4(command.to.address)) {

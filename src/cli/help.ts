@@ -93,5 +93,6 @@ Flags (a flag given twice: the last one wins):
   --help                show this help
 
 Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.
-Exit status: 0 after a shutdown, 1 on a crash, 2 on a bad flag.
+Exit status: 0 after a shutdown, 1 on a crash or when another node runs on the
+state file's folder (one node a folder), 2 on a bad flag.
 `;

@@ -9,6 +9,7 @@ import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { requestJson, type HttpNode } from '../http-json';
 import { statsLine } from '../../common/history-view';
 import { historyTable } from './history-report';
+import { printable } from './printable';
 import { HouseholdProbe } from './household';
 import { readTimeoutMs } from './probe-options';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
@@ -117,7 +118,7 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const problem = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' && named ? pagePortHint(named) : '';
     process.stderr.write(
-      `cat-litter-reminder: ${where} did not give its history: ${(error as Error).message}${problem}\n`,
+      `cat-litter-reminder: ${where} did not give its history: ${printable((error as Error).message)}${problem}\n`,
     );
     return 1;
   }

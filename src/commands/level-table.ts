@@ -1,5 +1,6 @@
 import { LEVEL_COLOURS, type Level } from '../../common/levels';
 import { renderBlocks } from '../../hardware/terminal-text';
+import { printable } from './printable';
 
 /** One row of a table a person reads at a glance: its cells, and the level its colour blocks show (null: none). */
 export interface LevelRow {
@@ -10,8 +11,10 @@ export interface LevelRow {
 /**
  * Columns padded to their widest cell, two spaces apart; with `colour`, each row begins
  * with its level's colour as two blocks (the header and a row without a level, with room).
+ * Cells come from the network (names): their control characters are printed escaped.
  */
-export function levelTable(header: string[], rows: readonly LevelRow[], colour: boolean): string {
+export function levelTable(header: string[], unsafeRows: readonly LevelRow[], colour: boolean): string {
+  const rows = unsafeRows.map((row) => ({ ...row, cells: row.cells.map(printable) }));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row.cells[i].length)));
   const line = (cells: string[]) =>
     cells

@@ -8,6 +8,7 @@ import { systemTimeZone } from '../cli/run-options';
 import { formatLocal } from '../local-time';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 import { requestJson } from '../http-json';
+import { printable } from './printable';
 import { HouseholdProbe, nodesWord, type HouseholdNode } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 
@@ -83,7 +84,7 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
   process.stdout.write(`reset to ${local(time)} (${formatRfc3339(time)})\n`);
   process.stdout.write(
     recorded
-      ? `recorded on ${recorded.node.name}: the household's history says reset, there\n`
+      ? `recorded on ${printable(recorded.node.name)}: the household's history says reset, there\n`
       : 'no node of ours found by mDNS recorded it: the history says it came over the network\n',
   );
   const answers = nodes.map((node) => probe.answers.get(peerKey(node)));
@@ -97,7 +98,7 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
           : answer !== null && answer > time
             ? `kept a later time, ${local(answer)}`
             : `still holds ${answer === null ? 'no time' : local(answer)}`;
-    process.stdout.write(`  ${node.name.padEnd(24)} ${peerKey(node).padEnd(21)} ${outcome}\n`);
+    process.stdout.write(`  ${printable(node.name).padEnd(24)} ${peerKey(node).padEnd(21)} ${outcome}\n`);
   }
   const holding = answers.filter((answer) => answer === time).length;
   const later = answers.filter((answer): answer is number => answer !== undefined && answer !== null && answer > time);
@@ -144,8 +145,8 @@ async function recordOnANode(
     return { node, lastCleaned: state.lastCleaned === null ? null : parseRfc3339Seconds(state.lastCleaned) };
   } catch (error) {
     process.stderr.write(
-      `cat-litter-reminder: ${node.name} (http://${node.address}:${node.http}) did not record the cleaning: ` +
-        `${(error as Error).message}; sending the time over UDP only\n`,
+      `cat-litter-reminder: ${printable(node.name)} (http://${node.address}:${node.http}) did not record the cleaning: ` +
+        `${printable((error as Error).message)}; sending the time over UDP only\n`,
     );
     return null;
   }

@@ -62,7 +62,8 @@ export function statusObjects(statuses: readonly NodeStatus[], now: number, ours
       address: status.address,
       port: status.port,
       lastCleaned: status.lastCleaned === null ? null : formatRfc3339(status.lastCleaned),
-      ageSeconds: status.lastCleaned === null ? null : Math.floor((now - status.lastCleaned) / 1000),
+      // A peer whose clock is ahead of ours said a time after our now: not an age below zero.
+      ageSeconds: status.lastCleaned === null ? null : Math.max(0, Math.floor((now - status.lastCleaned) / 1000)),
       level: status.level,
       ...(levels === null ? {} : { levels }),
     };

@@ -5,6 +5,7 @@ import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import { UsageError, type RawFlags } from '../cli/args';
 import { DEFAULT_LEVELS, LEVEL_KEYS } from './levels-flag';
 import { formatDurationKey, parseDuration } from './durations';
+import { readSmallFile } from '../small-file';
 
 /** Where a setting came from in the file: for errors, and for `config`. */
 export interface FileOrigin {
@@ -116,7 +117,8 @@ class Reader {
         this.levels(pair.value, key);
         continue;
       }
-      const child = spec[name] as Leaf | Section | undefined;
+      // By the spec's own keys only: `__proto__` and `constructor` are on every object.
+      const child = Object.hasOwn(spec, name) ? spec[name] : undefined;
       if (!child) {
         const known = [...Object.keys(spec), ...(prefix ? [] : ['levels'])].join(', ');
         this.fail(pair.key, key, `unknown key (a typo?); the keys here are ${known}`);
@@ -206,13 +208,16 @@ function describe(node: Node | null | undefined): string {
   return typeof value === 'string' ? `"${value}"` : scalarText(value);
 }
 
+/** The file with every key and a comment for each is 3 KB: 64 KiB is a file no person wrote. */
+export const MOST_CONFIG_BYTES = 64 * 1024;
+
 /** Reads and checks the file. Throws a ConfigError (one line: the file, the line, what is wrong). */
 export function loadConfig(file: string): LoadedConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readSmallFile(file, MOST_CONFIG_BYTES);
   } catch (error) {
-    throw new ConfigError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'an error'})`);
+    throw new ConfigError(`${file}: ${(error as Error).message}`);
   }
   // Loaded here: a node without a file never loads the library.
   const yaml = require('yaml') as typeof import('yaml');

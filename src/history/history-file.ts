@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Cleaning } from '../../common/history';
 import { takeIn, type History } from '../../machines/history-set';
 import { parseBoundedJson } from '../bounded-json';
-import { readRegularFile } from '../bounded-file';
+import { readSmallFileAsync, type SmallFileError } from '../small-file';
 import { cleaningFrom, entryOf } from './history-json';
 import { replaceFile, syncDirectory } from '../durable-file';
 
@@ -49,11 +49,12 @@ const MOST_LINE_BYTES = 1024;
 export async function loadHistoryFile(file: string, now: number): Promise<LoadedHistory> {
   let text: string;
   try {
-    text = (await readRegularFile(file, MOST_FILE_BYTES)).toString('utf8');
+    text = (await readSmallFileAsync(file, MOST_FILE_BYTES)).toString('utf8');
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
+    const { code, message } = error as SmallFileError;
     if (code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'unreadable', code: code ?? 'EIO', problem: message };
+    // Not a regular file, or larger than a history of ours: what it holds is not known.
+    return { kind: 'unreadable', code: code ?? 'ENOTREG', problem: `${file} ${message}` };
   }
   const cleanings: Cleaning[] = [];
   const bad: BadLine[] = [];

@@ -10,7 +10,7 @@ import {
   type HistoryEvent,
   type HistoryPeer,
 } from '../../machines/historyMachine';
-import { PerSenderLimit } from '../per-sender-limit';
+import { heldBack, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';
 import { cleaningsFrom, entryOf } from './history-json';
@@ -155,7 +155,7 @@ export function historySyncActor(log: Logger, now: () => number = Date.now) {
         ? `refused the history of ${where}: ${error.message}; ours is unchanged`
         : `could not compare histories with ${where}: ${error.message}; trying again in a later round`;
       const warning = warnings.take(historyPeerKey(peer));
-      if (warning) log.warn({ ...record, suppressed: warning.suppressed }, text);
+      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
       else log.debug(record, text);
     };
 

@@ -17,6 +17,8 @@ export interface BridgeTopics {
   availability: string;
   /** The node's state as JSON, retained. */
   state: string;
+  /** Where the node that holds the id runs, and since when (JSON, retained): a copy of it knows itself by it. */
+  session: string;
   /** The household's latest cleaning, RFC 3339, retained: every node reads it and keeps it current. */
   household: string;
   /** Home Assistant's "Cleaned now" buttons publish here; the nodes share one subscription to it. */
@@ -49,6 +51,7 @@ export function bridgeTopics(options: Pick<MqttOptions, 'topic' | 'haDiscovery'>
   return {
     availability: `${node}/availability`,
     state: `${node}/state`,
+    session: `${node}/session`,
     household: `${options.topic}/household/last_cleaned`,
     clean,
     sharedClean: `$share/${groupOf(options.topic)}/${clean}`,

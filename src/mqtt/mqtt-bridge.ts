@@ -1,16 +1,17 @@
-import * as net from 'node:net';
-import * as tls from 'node:tls';
-import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { validate } from 'superstruct';
 import { fromCallback } from 'xstate';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { MqttCommand, MqttReport } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
-import { MAX_AHEAD_MS } from '../../machines/time-rules';
-import { PerSenderLimit } from '../per-sender-limit';
-import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { heldBack, PerSenderLimit } from '../per-sender-limit';
+import { formatRfc3339 } from '../timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
+import { householdVerdict, MOST_MESSAGE_BYTES } from './household-time';
+import { bridgeClient, problemOf, renameClient } from './mqtt-client';
+import { Reassertion } from './reassertion';
+import { RetainedPublisher } from './retained-publisher';
+import { sessionPayload, SessionWatch } from './session';
+import type { NodeIdentity } from '../instance-name';
 import type { MqttOptions } from './mqtt-options';
 
 /** Reconnecting waits this long first, twice as long each time after, up to a minute. */
@@ -20,22 +21,17 @@ const LAST_RETRY_MS = 60_000;
 const RETAINED_GRACE_MS = 300;
 /** Home Assistant's birth: everything again after 0.5 to 2.5 s, so that a house of nodes does not answer at once. */
 const BIRTH_DELAY_MS = { least: 500, spread: 2_000 };
-/** Bytes the socket may hold unsent; past it, publishing waits (one latest message per topic, nothing more). */
-const MOST_UNSENT_BYTES = 64 * 1024;
 const WARN_EVERY_MS = 10 * 60_000;
-
-export interface MqttBridgeSettings extends Omit<BridgeIdentity, 'name'> {
+/** Our own value goes out over someone else's at once, then at most this often per topic. */
+const REASSERT_EVERY_MS = 5_000;
+export interface MqttBridgeSettings extends Omit<BridgeIdentity, 'name' | 'id'> {
   options: MqttOptions;
   log: Logger;
+  /** The node's id, which the bridge renews when it finds itself a copy, and which mDNS may renew. */
+  identity: Pick<NodeIdentity, 'id' | 'renew' | 'onRenewed'>;
+  /** Where this node runs (instanceFingerprint): its session on the broker says so. */
+  fingerprint: string;
   random?: () => number;
-}
-
-/** Why the broker cannot be used, in words: never with the password. */
-function problemOf(error: Error & { code?: string | number }): string {
-  if (error.code === 134 || error.code === 135 || error.code === 4 || error.code === 5) {
-    return `it refused our credentials (${error.message})`;
-  }
-  return error.message;
 }
 
 /**
@@ -49,29 +45,26 @@ function problemOf(error: Error & { code?: string | number }): string {
 export function mqttBridgeActor(settings: MqttBridgeSettings) {
   const { options, log } = settings;
   const random = settings.random ?? Math.random;
-  const topics = bridgeTopics(options, settings.id);
+  const { identity } = settings;
+  let topics = bridgeTopics(options, identity.id);
   const url = new URL(options.broker);
   // The broker as the node's rules name the sender of a time.
   const broker: PeerAddress = { address: `${url.protocol}//${url.hostname}`, port: Number(url.port) };
 
   return fromCallback<MqttCommand>(({ receive, sendBack }) => {
-    // Loaded here: a node without --mqtt never loads the library. Its client alone, over
-    // our own socket: MQTT.js's `connect` would also load WebSocket and SOCKS support
-    // (30 modules, a megabyte and a half resident) that a node never uses.
-    const { default: Client } = require('mqtt/lib/client') as { default: typeof import('mqtt').MqttClient };
     const report = (event: MqttReport) => sendBack(event);
     const warnings = new PerSenderLimit(WARN_EVERY_MS);
+    const overwrites = new PerSenderLimit(WARN_EVERY_MS);
+    const session = new SessionWatch({ fingerprint: settings.fingerprint, started: new Date().toISOString() });
     let view: NodeView | null = null;
     /** The latest time the household topic said, or our own once published. */
     let household: number | null = null;
-    /** The latest message of each topic not sent yet. */
-    const unsent = new Map<string, string>();
-    /** What this connection has published, by topic: sent again only when it changes. */
-    const published = new Map<string, string>();
     let ready = false;
     let trouble: string | null = null;
     let retryMs = FIRST_RETRY_MS;
     let stopped = false;
+    /** Between leaving the broker under an id found to be another node's and coming back under the new one. */
+    let switching = false;
     const timers = new Set<NodeJS.Timeout>();
     const later = (ms: number, run: () => void) => {
       const timer = setTimeout(() => {
@@ -81,54 +74,10 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       timers.add(timer);
     };
 
-    const clientOptions: IClientOptions = {
-      protocolVersion: 5,
-      clientId: `cat-litter-reminder-${settings.id}-${Math.floor(random() * 0xffff).toString(16)}`,
-      username: options.username ?? undefined,
-      password: options.password ?? undefined,
-      clean: true,
-      keepalive: 30,
-      connectTimeout: 10_000,
-      // Reconnecting is ours, with a growing delay.
-      reconnectPeriod: 0,
-      queueQoSZero: false,
-      // Otherwise mqtt-packet makes a buffer for each of the 65,536 numbers of two bytes, up
-      // front: 6 MB resident for a few packets an hour.
-      writeCache: false,
-      // A retained message of megabytes from anyone who may publish on our topics is refused.
-      properties: { maximumPacketSize: 16 * 1024 },
-      will: { topic: topics.availability, payload: Buffer.from('offline'), retain: true, qos: 1 },
-    };
-    // An IPv6 literal without its brackets; no SNI for an address.
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const servername = net.isIP(host) ? undefined : host;
-    const port = Number(url.port);
-    const socket = () =>
-      url.protocol === 'mqtts:' ? tls.connect({ host, port, servername }) : net.connect({ host, port });
-    const client: MqttClient = new Client(socket, clientOptions);
+    const client = bridgeClient(options, identity.id, topics.availability, random);
 
-    const flush = (): void => {
-      if (!ready) return;
-      for (const [topic, payload] of unsent) {
-        if ((client.stream?.writableLength ?? 0) > MOST_UNSENT_BYTES) {
-          later(100, flush);
-          return;
-        }
-        unsent.delete(topic);
-        if (published.get(topic) === payload) continue;
-        published.set(topic, payload);
-        client.publish(topic, payload, { retain: true, qos: 0 });
-      }
-    };
-    // What changes in one step of the node (a new time, then its level) goes out as one message.
-    let flushing: NodeJS.Immediate | null = null;
-    const offer = (topic: string, payload: string) => {
-      unsent.set(topic, payload);
-      flushing ??= setImmediate(() => {
-        flushing = null;
-        flush();
-      });
-    };
+    const publisher = new RetainedPublisher(client, () => ready);
+    const offer = (topic: string, payload: string) => publisher.offer(topic, payload);
 
     const publishHouseholdTime = (): void => {
       const ours = view?.lastCleaned ?? null;
@@ -143,11 +92,27 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
     };
     const publishDiscovery = (): void => {
       if (!view || options.haDiscovery === null) return;
-      const identity = { ...settings, name: view.name };
-      for (const [topic, payload] of discoveryMessages(options.haDiscovery, topics, identity)) offer(topic, payload);
+      const device = { ...settings, id: identity.id, name: view.name };
+      for (const [topic, payload] of discoveryMessages(options.haDiscovery, topics, device)) offer(topic, payload);
     };
+    /** What this node says on one of its topics now; null while it has nothing to say. */
+    const ownValue = (topic: string): string | null => {
+      if (topic === topics.availability) return 'online';
+      if (topic === topics.session) return sessionPayload(session.ours);
+      if (topic === topics.state) return view && statePayload(view);
+      if (topic === topics.household && view?.lastCleaned != null) return formatRfc3339(view.lastCleaned);
+      return null;
+    };
+    // Sent whatever this connection sent before: what is on the broker now is not ours.
+    const reassertion = new Reassertion(REASSERT_EVERY_MS, (topic) => {
+      const payload = ownValue(topic);
+      if (!ready || payload === null) return;
+      if (topic === topics.household) household = view?.lastCleaned ?? null;
+      publisher.force(topic, payload);
+    });
     const publishAll = (): void => {
-      published.clear();
+      publisher.forget();
+      offer(topics.session, sessionPayload(session.ours));
       publishDiscovery();
       publishView();
     };
@@ -173,28 +138,59 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       const text = `ignored a message on ${topic} from ${options.broker}: ${problem}`;
       const record = { event: 'mqtt.ignored', topic, problem };
       const warning = warnings.take(topic);
-      if (warning) log.warn({ ...record, suppressed: warning.suppressed }, text);
+      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
       else log.debug(record, text);
     };
 
-    const householdTime = (topic: string, text: string) => {
-      if (text === '') return; // the retained time cleared by hand
-      const [error] = validate(text, Rfc3339);
-      if (error) return refuse(`"${text.slice(0, 40)}" is not an RFC 3339 time`, topic);
-      const said = parseRfc3339Seconds(text);
-      const ours = view?.lastCleaned ?? null;
-      // Later: the node's rules decide (a time too far ahead is refused), and the view says
-      // what came of it. Older: ours goes out.
-      if (ours === null || said > ours) {
-        // Adopted, it comes back as our view: no need to publish it again. One too far
-        // ahead is refused: ours then goes out over it.
-        if (said <= Date.now() + MAX_AHEAD_MS) household = said;
-        report({ type: 'mqtt.time', lastCleaned: said, from: broker });
-      } else {
-        household = said;
-        publishHouseholdTime();
-      }
+    const householdTime = (topic: string, payload: Buffer) => {
+      const verdict = householdVerdict(payload, view?.lastCleaned ?? null, Date.now());
+      if (verdict.problem) refuse(`${verdict.problem}${verdict.answer ? '; published ours over it' : ''}`, topic);
+      if (verdict.believed !== undefined) household = verdict.believed;
+      // Taken, it comes back as our view: no need to publish it again.
+      if (verdict.offer !== undefined) report({ type: 'mqtt.time', lastCleaned: verdict.offer, from: broker });
+      if (verdict.answer) reassertion.request(topics.household);
     };
+    /** Our availability or state, as someone else published it: ours goes out over it. */
+    const ownTopic = (topic: string, payload: Buffer) => {
+      if (!ready && topic === topics.availability) session.heardAvailability(payload);
+      const ours = ownValue(topic);
+      // Before `ready`, the broker's retained value is our last run's: everything is published at `ready`.
+      if (!ready || ours === null || payload.equals(Buffer.from(ours))) return;
+      const shown = JSON.stringify(payload.subarray(0, 40).toString('utf8'));
+      const text = `someone else published ${shown} on ${topic}, this node's own topic: published ours over it`;
+      const record = { event: 'mqtt.overwritten', topic, payload: shown };
+      const warning = overwrites.take(topic);
+      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
+      else log.debug(record, text);
+      reassertion.request(topic);
+    };
+
+    /** A session on our id's topic: ours goes back over a foreign or broken one, or we are the copy. */
+    const sessionHeard = (topic: string, payload: Buffer) => {
+      const { verdict, problem } = session.heard(payload, ready);
+      if (problem) refuse(`${problem}${verdict === 'reassert' ? '; published ours over it' : ''}`, topic);
+      if (verdict === 'reassert') reassertion.request(topic);
+      if (verdict === 'copy') identity.renew('another node started earlier under it, elsewhere, and is on the broker');
+    };
+    /**
+     * Leaves the broker under the old id and comes back under the new one. The old id's will
+     * names the original's availability: a normal disconnect (reason 0) makes the broker drop it.
+     */
+    const stopRenewals = identity.onRenewed(({ to }) => {
+      const renew = () => {
+        topics = bridgeTopics(options, to);
+        renameClient(client, to, topics.availability, random);
+        publisher.forget(true);
+      };
+      ready = false;
+      if (!client.connected) return renew();
+      switching = true;
+      client.end(false, { reasonCode: 0 }, () => {
+        renew();
+        switching = false;
+        if (!stopped) client.reconnect();
+      });
+    });
 
     client.on('connect', () => {
       log.info(
@@ -203,10 +199,15 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       );
       trouble = null;
       household = null;
-      client.publish(topics.availability, 'online', { retain: true, qos: 1 });
+      session.connected();
       // No echo of our own household time (MQTT 5 "no local"), which a shared subscription may not ask for.
+      // Our own topics too: someone else's value there is answered with ours, and another node's session
+      // under our id says that one of us is a copy.
       const subscriptions = {
         [topics.household]: { qos: 1 as const, nl: true },
+        [topics.availability]: { qos: 1 as const, nl: true },
+        [topics.state]: { qos: 1 as const, nl: true },
+        [topics.session]: { qos: 1 as const, nl: true },
         [topics.sharedClean]: { qos: 1 as const },
         ...(topics.haStatus ? { [topics.haStatus]: { qos: 1 as const } } : {}),
       };
@@ -221,17 +222,30 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
           );
         }
         later(RETAINED_GRACE_MS, () => {
+          // A copy says nothing under the original's id: it leaves, and comes back under a new one.
+          if (
+            session.copyAtStart &&
+            identity.renew('another node holds it: its session is on the broker, from elsewhere, and it is online')
+          ) {
+            return;
+          }
           ready = true;
           // Counted as back only once it works: a broker that drops us at once keeps the delay growing.
           retryMs = FIRST_RETRY_MS;
+          client.publish(topics.availability, 'online', { retain: true, qos: 1 });
           publishAll();
         });
       });
     });
     client.on('message', (topic, payload) => {
+      if (topic === topics.household) return householdTime(topic, payload);
+      if (topic === topics.availability || topic === topics.state) return ownTopic(topic, payload);
+      if (topic === topics.session) return sessionHeard(topic, payload);
+      if (payload.length > MOST_MESSAGE_BYTES) {
+        return refuse(`${payload.length} bytes, more than the ${MOST_MESSAGE_BYTES} taken`, topic);
+      }
       const text = payload.toString('utf8');
-      if (topic === topics.household) householdTime(topic, text);
-      else if (topic === topics.clean) {
+      if (topic === topics.clean) {
         if (text === PRESS) report({ type: 'cleaning.reported', source: 'mqtt' });
         else refuse(`"${text.slice(0, 40)}" is not ${PRESS}`, topic);
       } else if (topic === topics.haStatus && text === 'online') {
@@ -242,7 +256,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
     client.on('error', (error) => warnOnce(problemOf(error), { code: (error as { code?: unknown }).code }));
     client.on('close', () => {
       ready = false;
-      if (stopped) return;
+      if (stopped || switching) return;
       if (!trouble) warnOnce('the connection was lost', {});
       later(retryMs, () => client.reconnect());
       retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
@@ -259,8 +273,10 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
 
     return () => {
       stopped = true;
+      stopRenewals();
+      reassertion.stop();
       for (const timer of timers) clearTimeout(timer);
-      if (flushing) clearImmediate(flushing);
+      publisher.stop();
       // "Disconnect with will": the broker tells Home Assistant that the node went.
       client.end(false, { reasonCode: 4 });
     };

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { readSmallFile, type SmallFileError } from '../small-file';
 import { checkFlag, flagLabel, lastValue, UsageError, type RawFlags } from '../cli/args';
 
 /** How the node reaches the broker, and under which topics it speaks there. */
@@ -54,14 +54,18 @@ function parseBroker(value: string, label: string): { broker: string; username: 
   };
 }
 
+/** A password file holds one line: 4 KiB is more than any broker takes. */
+const MOST_PASSWORD_BYTES = 4096;
+
 /** The password: the file's first line. A file that cannot be read stops the node before it starts. */
 function passwordOf(file: string, label: string): string {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readSmallFile(file, MOST_PASSWORD_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw new UsageError(`${label}: cannot read ${file} (${code}); nothing was started`);
+    const { code, message } = error as SmallFileError;
+    const problem = code ? `cannot read ${file} (${code})` : `${file} ${message}`;
+    throw new UsageError(`${label}: ${problem}; nothing was started`);
   }
   const password = text.split(/\r?\n/)[0];
   if (password === '') throw new UsageError(`${label}: ${file} is empty; expected the password`);

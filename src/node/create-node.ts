@@ -21,6 +21,7 @@ import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-a
 import type { StripOutput } from '../strip-output';
 import { transportActor } from '../transport';
 import { mqttBridgeActor } from '../mqtt/mqtt-bridge';
+import { instanceFingerprint } from '../mqtt/session';
 import { pageUrl } from '../web/page-url';
 import { webServerActor } from '../web/server';
 import { version } from '../../package.json';
@@ -44,7 +45,9 @@ export function createNode(
   log: Logger,
   inspection: Inspection | undefined,
 ) {
-  const { id, name } = nodeIdentity(options.name, path.dirname(options.stateFile), log);
+  const stateDir = path.dirname(options.stateFile);
+  const identity = nodeIdentity(options.name, stateDir, log);
+  const { name } = identity;
   // Only a page that listens is told of: mDNS and Home Assistant must never point at a port that is another's.
   const httpPort = ports.page === null ? null : options.httpPort;
   const stateFile = stateFileActors(options.stateFile, log, wallClock.now);
@@ -70,7 +73,8 @@ export function createNode(
         : {
             mqtt: mqttBridgeActor({
               options: options.mqtt,
-              id,
+              identity,
+              fingerprint: instanceFingerprint(stateDir),
               version,
               pageUrl: httpPort === null ? null : pageUrl(httpPort),
               log,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { peerKey } from '../../machines/cluster-events';
 import type { Level } from '../../common/levels';
 import type { Refused } from '../../machines/history-set';
-import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
+import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import type { NodeActor } from './create-node';
 
@@ -36,23 +36,16 @@ export function logNodeEvents(node: NodeActor, log: Logger): void {
       `last cleaned: ${formatRfc3339(lastCleaned)} (${source ? HOW[source] : `from ${from ? peerKey(from) : 'a peer'}`})`,
     ),
   );
-  // A peer whose clock runs ahead offers its time at every repair round: warn about it
-  // once a minute, with how many were refused meanwhile.
+  // A peer whose clock runs ahead offers its time at every repair round: warn about its
+  // address once a minute, with how many were refused meanwhile.
   const refusals = new PerSenderLimit(ONCE_A_MINUTE_MS);
   node.on('time.refused', ({ from, lastCleaned }) => {
     const sender = peerKey(from);
     const record = { event: 'time.refused', from: sender, lastCleaned: formatRfc3339(lastCleaned) };
     const text = `refused ${formatRfc3339(lastCleaned)} from ${sender}: more than 10 minutes ahead of our clock; kept our time`;
-    const warning = refusals.take(sender);
-    if (!warning) {
-      log.debug(record, text);
-      return;
-    }
-    const { suppressed } = warning;
-    log.warn(
-      { ...record, suppressed },
-      text + (suppressed > 0 ? ` (and ${suppressed} more from it since the last warning)` : ''),
-    );
+    const warning = refusals.take(from.address);
+    if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
+    else log.debug(record, text);
   });
   // A stranger may offer the history again and again: named once every 10 minutes per address.
   const historyRefusals = new PerSenderLimit(10 * 60_000);
@@ -61,7 +54,7 @@ export function logNodeEvents(node: NodeActor, log: Logger): void {
     const record = { event: 'history.refused', peer: from, problem };
     const text = `did not take all the cleanings ${from} offered: ${problem}; what the history holds is unchanged`;
     const warning = historyRefusals.take(from);
-    if (warning) log.warn({ ...record, suppressed: warning.suppressed }, text);
+    if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
     else log.debug(record, text);
   });
   node.on('peer.silent', ({ peer }) => {

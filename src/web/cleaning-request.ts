@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { create, enums, object, optional, string, StructError, type Infer } from 'superstruct';
 import { EARLIEST_MS } from '../../machines/time-rules';
+import { BoundedBody } from '../bounded-body';
+import { parseBoundedJson, type ParsedJson } from '../bounded-json';
 import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
 
 /** Bodies larger than this are refused with 413, read no further. */
@@ -10,27 +12,39 @@ export class RequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Headers the answer carries besides (Retry-After with a 429). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
 }
 
-/** The body, or a 413 once it passes `most` bytes (the rest is not read). */
+/** Whether a request says its body is JSON. */
+const isJson = (request: IncomingMessage): boolean =>
+  (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+
+/**
+ * The body, read no further than it is needed: a 413 once it passes `most` bytes (at once
+ * when its Content-Length says so), and a JSON body a 400 at the first piece nested deeper
+ * than any of ours. The rest is not read: the server closes such a connection once it has
+ * answered.
+ */
 export function readBody(request: IncomingMessage, most = MOST_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const declared = BoundedBody.declared(request.headers['content-length'], most);
+    if (declared) {
+      reject(new RequestError(413, `the body is ${declared.problem}`));
+      return;
+    }
+    const body = new BoundedBody(most, isJson(request));
     request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > most) {
-        request.removeAllListeners('data');
-        request.pause();
-        reject(new RequestError(413, `the body is larger than ${most} bytes`));
-        return;
-      }
-      chunks.push(chunk);
+      const refusal = body.add(chunk);
+      if (!refusal) return;
+      request.removeAllListeners('data');
+      request.pause();
+      reject(new RequestError(refusal.tooLarge ? 413 : 400, `the body is ${refusal.problem}`));
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('end', () => resolve(body.bytes));
     request.on('error', reject);
   });
 }
@@ -73,14 +87,11 @@ export function cleaningRequest(
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   let fields: CleaningBody;
   if (type === 'application/json') {
-    let parsed: unknown;
+    const parsed: ParsedJson =
+      body.length === 0 ? { ok: true, value: {} } : parseBoundedJson(body, { mostBytes: MOST_BODY_BYTES });
+    if (!parsed.ok) throw new RequestError(400, `the body is ${parsed.problem}`);
     try {
-      parsed = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new RequestError(400, `the body is not JSON: ${JSON.stringify(body.toString('utf8').slice(0, 60))}`);
-    }
-    try {
-      fields = create(parsed, CleaningBody);
+      fields = create(parsed.value, CleaningBody);
     } catch (error) {
       const why = error instanceof StructError ? ` (${error.message})` : '';
       throw new RequestError(400, `the body must be {} or {"at": "<RFC 3339 time>"}, "source" "web" or "reset"${why}`);

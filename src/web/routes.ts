@@ -33,6 +33,8 @@ export interface Site extends HistorySite {
   localTime(local: string): number | null;
   streams: EventStreams;
   asset(path: string): Asset | undefined;
+  /** Null when a POST to `path` from `from` may go on; else the seconds it must wait (too many from it). */
+  postLimited(path: string, from: string): number | null;
 }
 
 const SECURITY_HEADERS = {
@@ -132,7 +134,8 @@ async function route(
     return sendJson(response, 200, site.household(site.view() ?? view, address));
   }
   if (path === '/api/events') {
-    if (site.streams.full) return sendError(response, 503, 'too many pages are open on this node: close one');
+    const refused = site.streams.refusal(request.socket.remoteAddress ?? '');
+    if (refused) return sendError(response, 503, refused);
     site.streams.open(request, response, [
       ['state', () => stateJson(view, now)],
       ['household', (local) => site.household(view, local)],
@@ -165,6 +168,11 @@ async function route(
  * `{"error": "..."}` with their status; nothing from the network can throw past here.
  */
 export async function handle(site: Site, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  // A body left unread (refused, or never asked for) is not read on to keep the connection
+  // for another request: the connection ends with the answer.
+  response.once('finish', () => {
+    if (!request.complete) request.socket.destroySoon();
+  });
   try {
     if (!isOwnHost(request.headers.host, site.names())) {
       sendError(response, 403, `this node does not answer to the name ${JSON.stringify(request.headers.host ?? '')}`);
@@ -181,14 +189,29 @@ export async function handle(site: Site, request: IncomingMessage, response: Ser
       sendError(response, 405, `${request.method} is not allowed on ${path}`, { Allow: methods.join(', ') });
       return;
     }
+    if (request.method === 'POST') {
+      const from = request.socket.remoteAddress ?? '';
+      const wait = site.postLimited(path, from);
+      if (wait !== null) {
+        throw new RequestError(
+          429,
+          `too many requests to ${path} from ${from}: try again in ${wait} s; nothing was changed`,
+          {
+            'Retry-After': String(wait),
+          },
+        );
+      }
+    }
     if (asset) sendAsset(request, response, asset);
     else await route(site, request, response, path, new URLSearchParams(query));
   } catch (error) {
     if (response.headersSent) {
       response.destroy();
     } else if (error instanceof RequestError) {
-      sendError(response, error.status, error.message, error.status === 413 ? { Connection: 'close' } : {});
-      if (error.status === 413) request.socket.destroySoon();
+      sendError(response, error.status, error.message, {
+        ...error.headers,
+        ...(request.complete ? {} : { Connection: 'close' }),
+      });
     } else {
       sendError(response, 500, 'the node could not answer this request');
       throw error;

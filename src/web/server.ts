@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as os from 'node:os';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
@@ -11,8 +12,10 @@ import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { CleaningReport, WebCommand } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
 import { formatLocal, localToEpoch } from '../local-time';
-import { PerSenderLimit } from '../per-sender-limit';
+import { heldBack, PerSenderLimit } from '../per-sender-limit';
+import { AddressCounts } from './address-counts';
 import { loadAssets } from './assets';
+import { RateLimit, type Rate } from './rate-limit';
 import { EventStreams } from './event-stream';
 import { ownNames } from './guards';
 import { householdJson, householdKey, stateJson, stateKey } from './household-json';
@@ -38,8 +41,28 @@ export interface WebOptions {
 const REFUSALS_EVERY_MS = 10 * 60_000;
 /** Pages open at once, at the most; past it, 503. */
 const MOST_STREAMS = 32;
+/**
+ * Pages open at once from one address: a browser holds at most 6 connections to a host
+ * (HTTP/1.1), so 8 leaves room for two on one machine, and a host cannot take every stream.
+ */
+const MOST_STREAMS_PER_ADDRESS = 8;
 /** Connections at once: slow or idle clients cannot hold more, and never stall the node. */
 const MOST_CONNECTIONS = 256;
+/**
+ * Connections at once from one address: a browser's 6, `status` and the peers' exchanges
+ * need a few; one host that opens hundreds leaves the others 224 at least.
+ */
+const MOST_CONNECTIONS_PER_ADDRESS = 32;
+/**
+ * How many POSTs one address may send, by route. A household presses a few times a day,
+ * `reset` once, and a test suite a few times a second: 20 at once and 2 a second more let
+ * them all through, and leave a flood of 3,000 parallel presses 20. A peer posts the
+ * history a few times a minute (10,000 cleanings are 5 posts).
+ */
+const POST_RATES: Readonly<Record<string, Rate>> = {
+  '/api/cleaned': { burst: 20, perSecond: 2 },
+  '/api/history': { burst: 10, perSecond: 1 },
+};
 /** How long `GET /api/household` waits for the peers it asks; within the second it promises. */
 const HOUSEHOLD_WAIT_MS = 250;
 /** A cleaning the node has not answered for by then is answered with 503. */
@@ -118,8 +141,11 @@ export function webServerActor(options: WebOptions) {
     let view: NodeView | undefined;
     let history: History = [];
     const refusals = new PerSenderLimit(REFUSALS_EVERY_MS);
+    const limitedWarnings = new PerSenderLimit(REFUSALS_EVERY_MS);
+    const postLimits = new Map(Object.entries(POST_RATES).map(([path, rate]) => [path, new RateLimit(rate, now)]));
     const waiting = new Map<string, () => void>();
-    const streams = new EventStreams(MOST_STREAMS);
+    const streams = new EventStreams(MOST_STREAMS, MOST_STREAMS_PER_ADDRESS);
+    const connections = new AddressCounts(MOST_CONNECTIONS_PER_ADDRESS);
     // Named after the node (the manifest): made again when the node gets its name.
     let assets = new Map<string, Asset>();
     const site = {
@@ -145,8 +171,8 @@ export function webServerActor(options: WebOptions) {
         const warning = refusals.take(from);
         if (!warning) return;
         log.warn(
-          { event: 'history.refused', peer: from, problem, suppressed: warning.suppressed },
-          `refused the cleanings ${from} sent: ${problem}; the history is unchanged`,
+          { event: 'history.refused', peer: from, problem, ...warning },
+          `refused the cleanings ${from} sent: ${problem}; the history is unchanged${heldBack(warning)}`,
         );
       },
       recordCleaning: ({ at, source }: CleaningRequest) =>
@@ -173,9 +199,30 @@ export function webServerActor(options: WebOptions) {
       localTime: (local: string) => localToEpoch(local, site.timeZone),
       streams,
       asset: (path: string) => assets.get(path),
+      postLimited: (path: string, from: string) => {
+        const limit = postLimits.get(path);
+        const wait = limit?.take(from) ?? null;
+        const warning = wait === null ? null : limitedWarnings.take(from);
+        if (limit && warning) {
+          const { burst, perSecond } = limit.rate;
+          log.warn(
+            { event: 'http.limited', from, path, ...warning },
+            `refused POST ${path} from ${from} (429): more than ${burst} at once and ${perSecond} a second${heldBack(warning)}`,
+          );
+        }
+        return wait;
+      },
     };
 
     server.removeListener('request', notYet);
+    server.on('connection', (socket: Socket) => {
+      const release = connections.take(socket.remoteAddress ?? '');
+      if (!release) {
+        refuse(socket, 503, `${MOST_CONNECTIONS_PER_ADDRESS} connections are open from your address already`);
+        return;
+      }
+      socket.once('close', release);
+    });
     server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
       // The answer (500) is sent already: what went wrong is for the log.
       handle(site, request, response).catch((error: unknown) =>

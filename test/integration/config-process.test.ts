@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatRfc3339 } from '../../src/timestamp';
@@ -144,4 +145,31 @@ describe('the configuration file, as the node and the command read it', () => {
     expect(listing.stdout).toMatch(/^ {2}leds: 12 +# --leds$/m);
     expect(listing.stdout).toMatch(/^hardware: auto +# .*good\.yaml line \d+$/m);
   });
+
+  it.each([
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
+    ['/dev/zero', (file: string) => fs.symlinkSync('/dev/zero', file)],
+  ])(
+    'refuses a reload through a symlink to %s, keeps its configuration, and still stops on SIGTERM',
+    async (_, make) => {
+      const real = write('real.yaml', 'quietHours: off\n');
+      const config = path.join(temp.dir, 'config.yaml');
+      fs.symlinkSync(real, config);
+      const node = start(HOUR, config);
+      await node.waitFor((r) => r.event === 'led', 'the first frame');
+      // The link now leads elsewhere, as a stranger with write access to its folder could make it.
+      const target = path.join(temp.dir, 'target');
+      make(target);
+      fs.rmSync(config);
+      fs.symlinkSync(target, config);
+      node.kill('SIGHUP');
+      const refused = await node.waitFor((r) => r.event === 'config.refused', 'the refusal', 5_000);
+      expect(refused.problem).toMatch(/is a (FIFO|character device), not a regular file$/);
+      node.kill('SIGTERM');
+      await expect(Promise.race([node.exited, new Promise((resolve) => setTimeout(resolve, 5_000))])).resolves.toEqual({
+        code: 0,
+        signal: null,
+      });
+    },
+  );
 });

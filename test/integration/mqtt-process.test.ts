@@ -261,13 +261,19 @@ describeNeeding(['mosquitto'], 'a node and a broker that wants a password', () =
   const url = () => broker.url.replace('//', '//cat@');
 
   it('connects with the password from its file', async () => {
-    const node = new NodeProcess(['--mqtt', url(), '--mqtt-password-file', passwordFile('right-password')]);
+    const node = new NodeProcess([
+      ...['--mqtt', url(), '--mqtt-password-file', passwordFile('right-password')],
+      ...['--state-file', path.join(temp.dir, 'right', 'state')],
+    ]);
     nodes.push(node);
     await node.waitFor((r) => r.event === 'mqtt.connected', 'connected');
   });
 
   it('says once that the credentials were refused, never the password, and runs on', async () => {
-    const node = new NodeProcess(['--mqtt', url(), '--mqtt-password-file', passwordFile('wrong-password')]);
+    const node = new NodeProcess([
+      ...['--mqtt', url(), '--mqtt-password-file', passwordFile('wrong-password')],
+      ...['--state-file', path.join(temp.dir, 'wrong', 'state')],
+    ]);
     nodes.push(node);
     const warning = await node.waitFor((r) => r.event === 'mqtt.unavailable', 'the warning');
     expect(String(warning.problem)).toMatch(/refused our credentials/);

@@ -77,13 +77,15 @@ describeNeeding(['mosquitto', 'openssl'], 'a node and a broker over TLS (mqtts:/
   });
 
   it('connects to a broker whose certificate the system trusts (here: the CA given by NODE_EXTRA_CA_CERTS)', async () => {
-    const node = new NodeProcess(['--mqtt', broker.url], { env: { NODE_EXTRA_CA_CERTS: ca } });
+    const node = new NodeProcess(['--mqtt', broker.url, '--state-file', path.join(temp.dir, 'trusted', 'state')], {
+      env: { NODE_EXTRA_CA_CERTS: ca },
+    });
     nodes.push(node);
     await node.waitFor((r) => r.event === 'mqtt.connected', 'connected over TLS');
   });
 
   it('refuses a certificate it cannot check, with one warning that says so, and runs on', async () => {
-    const node = new NodeProcess(['--mqtt', broker.url]);
+    const node = new NodeProcess(['--mqtt', broker.url, '--state-file', path.join(temp.dir, 'untrusted', 'state')]);
     nodes.push(node);
     const warning = await node.waitFor((r) => r.event === 'mqtt.unavailable', 'the warning');
     expect(String(warning.problem)).toMatch(/certificate/);

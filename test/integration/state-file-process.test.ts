@@ -78,7 +78,7 @@ describe('a node and its state file, as a process', () => {
     await node.waitForLed('#003c00');
     const refused = await node.waitFor((record) => record.event === 'state.save-failed', 'the refused save');
     expect(String(refused.msg)).toContain('not written over');
-    expect(fs.readdirSync(temp.dir)).toEqual(['instance-id', 'state']);
+    expect(fs.readdirSync(temp.dir)).toEqual(['instance-id', 'lock', 'state']);
     expect(fs.readFileSync(path.join(file, 'inside'), 'utf8')).toBe('kept');
   });
 
@@ -108,7 +108,9 @@ describe('a node and its state file, as a process', () => {
   it('holds one whole time after kill -9 during adoptions, and learns the newest back from the household', async () => {
     const file = stateFileAged(path.join(temp.dir, 'state'), 30 * HOUR);
     const original = fs.readFileSync(file, 'utf8');
-    const peerFile = path.join(temp.dir, 'peer-state');
+    // A folder of its own: one node a folder.
+    const peerFile = path.join(temp.dir, 'peer', 'state');
+    fs.mkdirSync(path.dirname(peerFile));
     fs.copyFileSync(file, peerFile);
     const [port, peerPort] = [freeUdpPort(), freeUdpPort()];
     const peer = start(['--state-file', peerFile, '--quiet-hours', 'off', '--port', String(peerPort)]);

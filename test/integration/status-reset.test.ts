@@ -11,7 +11,8 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
   beforeAll(async () => {
     temp = tempDir();
     for (let i = 0; i < 2; i += 1) {
-      const file = path.join(temp.dir, `state${i}`);
+      // A folder each: one node a folder.
+      const file = path.join(temp.dir, `node${i}`, 'state');
       if (i === 0) stateFileAged(file, 13 * HOUR);
       const node = new NodeProcess(['--state-file', file, '--quiet-hours', 'off']);
       nodes.push(node);

@@ -72,10 +72,16 @@ export interface Answer {
   body: string;
 }
 
-/** One HTTP request to 127.0.0.1:`port` with the headers given (Host too: no default). */
+/** One HTTP request to 127.0.0.1:`port` with the headers given (Host too: no default), from `from` when given (127/8). */
 export function request(
   port: number,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    from?: string;
+  } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -86,6 +92,7 @@ export function request(
         path: options.path ?? '/api/state',
         headers: { Host: `127.0.0.1:${port}`, ...options.headers },
         agent: false,
+        localAddress: options.from,
       },
       (res) => {
         let body = '';
@@ -98,10 +105,10 @@ export function request(
   });
 }
 
-/** Raw bytes on a TCP connection; resolves with everything the server sent before it closed. */
-export function raw(port: number, bytes: string | Buffer, waitMs = 10_000): Promise<string> {
+/** Raw bytes on a TCP connection (from `from` when given); resolves with everything the server sent before it closed. */
+export function raw(port: number, bytes: string | Buffer, waitMs = 10_000, from?: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
     let got = '';
     const timer = setTimeout(() => socket.destroy(), waitMs);
     socket.setEncoding('utf8').on('data', (chunk: string) => (got += chunk));
@@ -114,13 +121,13 @@ export function raw(port: number, bytes: string | Buffer, waitMs = 10_000): Prom
   });
 }
 
-/** An event stream: the events it has had, by name, parsed. */
-export function stream(port: number, host = `127.0.0.1:${port}`) {
+/** An event stream: the events it has had, by name, parsed; from `from` when given (an address of 127/8). */
+export function stream(port: number, host = `127.0.0.1:${port}`, from?: string) {
   const events: { event: string; data: unknown }[] = [];
   let status = 0;
   let buffer = '';
   const req = http.get(
-    { host: '127.0.0.1', port, path: '/api/events', headers: { Host: host }, agent: false },
+    { host: '127.0.0.1', port, path: '/api/events', headers: { Host: host }, agent: false, localAddress: from },
     (res) => {
       status = res.statusCode ?? 0;
       res.setEncoding('utf8').on('data', (chunk: string) => {

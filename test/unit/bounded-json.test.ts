@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { jsonDepth, MOST_JSON_DEPTH, parseBoundedJson } from '../../src/bounded-json';
+import { jsonDepth, JsonDepthScanner, MOST_JSON_DEPTH, parseBoundedJson } from '../../src/bounded-json';
 
 describe('JSON from outside, bounded before it is parsed', () => {
   it('parses what is small and shallow enough', () => {
@@ -36,5 +36,23 @@ describe('JSON from outside, bounded before it is parsed', () => {
         ? 1 + Math.max(0, ...Object.values(value as Record<string, unknown>).map(depthOf))
         : 0;
     fc.assert(fc.property(fc.jsonValue(), (value) => jsonDepth(Buffer.from(JSON.stringify(value))) === depthOf(value)));
+  });
+
+  it('reads the same depth a piece at a time, wherever the pieces are cut', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat(), (value, cutAt) => {
+        const bytes = Buffer.from(JSON.stringify(value));
+        const cut = bytes.length === 0 ? 0 : cutAt % bytes.length;
+        const scanner = new JsonDepthScanner();
+        scanner.scan(bytes.subarray(0, cut));
+        return scanner.scan(bytes.subarray(cut)) === jsonDepth(bytes);
+      }),
+    );
+  });
+
+  it('carries an escape across pieces: a quote escaped at the cut stays in its string', () => {
+    const scanner = new JsonDepthScanner();
+    scanner.scan(Buffer.from('["a\\'));
+    expect(scanner.scan(Buffer.from('"[[[[", 1]'))).toBe(1);
   });
 });

@@ -181,6 +181,27 @@ describe('the configuration file', () => {
     expect(refusal('name: a\nname: b\n')).toMatch(/^FILE line 2, column 1: Map keys must be unique/);
   });
 
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'refuses %s as the unknown key it is, at the top and in a section',
+    (key) => {
+      expect(refusal(`${key}: {}\n`)).toMatch(new RegExp(`^FILE line 1: ${key}: unknown key \\(a typo\\?\\)`));
+      expect(refusal(`strip:\n  ${key}:\n    leds: 3\n`)).toMatch(
+        new RegExp(`^FILE line 2: strip.${key}: unknown key`),
+      );
+    },
+  );
+
+  it('reads only a regular file of at most 64 KiB, after its symlinks, and refuses anything else unread', () => {
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero.yaml'));
+    expect(() => run('--config', path.join(dir, 'zero.yaml'))).toThrow(
+      `${path.join(dir, 'zero.yaml')}: is a character device, not a regular file`,
+    );
+    const large = file(`# ${'x'.repeat(70_000)}\n`, 'large.yaml');
+    expect(() => run('--config', large)).toThrow(`${large}: is 70003 bytes, more than the 65536 taken`);
+    fs.symlinkSync(file('port: 5301\n', 'real.yaml'), path.join(dir, 'link.yaml'));
+    expect(run('--config', path.join(dir, 'link.yaml')).port).toBe(5301);
+  });
+
   it('names a file that cannot be read, and takes an empty one as no settings', () => {
     expect(() => run('--config', path.join(dir, 'none.yaml'))).toThrow(
       `${path.join(dir, 'none.yaml')}: cannot be read (ENOENT)`,

@@ -20,6 +20,7 @@ describe('Home Assistant discovery', () => {
     expect(topics).toEqual({
       availability: 'home/cats/3f2a/availability',
       state: 'home/cats/3f2a/state',
+      session: 'home/cats/3f2a/session',
       household: 'home/cats/household/last_cleaned',
       clean: 'home/cats/household/clean',
       sharedClean: '$share/home_cats/home/cats/household/clean',

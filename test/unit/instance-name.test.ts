@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultInstanceName } from '../../src/discovery-helpers';
-import { nodeIdentity } from '../../src/instance-name';
+import { nameTakenAtStart, nodeIdentity, type Renewal } from '../../src/instance-name';
 
 describe('nodeIdentity', () => {
   let dir: string;
@@ -38,5 +38,35 @@ describe('nodeIdentity', () => {
     const warn = jest.fn();
     expect(nodeIdentity(null, path.join(file, 'state'), { warn }).name).toMatch(/-[0-9a-f]{4}$/);
     expect(warn).toHaveBeenCalledWith(expect.objectContaining({ event: 'mdns.instance-id' }), expect.any(String));
+  });
+
+  it('takes a new id once when mDNS finds its default name taken at start, saves it and says so', () => {
+    const warn = jest.fn();
+    const identity = nodeIdentity(null, dir, { warn });
+    const before = identity.id;
+    const renewals: Renewal[] = [];
+    identity.onRenewed((renewal) => renewals.push(renewal));
+    nameTakenAtStart(`${identity.name}-2`);
+    expect(identity.id).toBe(before);
+    nameTakenAtStart(identity.name);
+    expect(identity.id).not.toBe(before);
+    expect(renewals).toEqual([
+      { from: before, to: identity.id, reason: `its default name ${identity.name} is taken on the network` },
+    ]);
+    expect(fs.readFileSync(path.join(dir, 'instance-id'), 'utf8')).toBe(`${identity.id}\n`);
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ event: 'identity.renewed', from: before, to: identity.id }),
+      expect.any(String),
+    );
+    // Once a run: someone who keeps taking our names changes nothing more.
+    expect(identity.renew('again')).toBe(false);
+    expect(renewals).toHaveLength(1);
+  });
+
+  it('keeps its id when the name taken is one given with --name', () => {
+    const identity = nodeIdentity('kitchen', dir);
+    const before = identity.id;
+    nameTakenAtStart('kitchen');
+    expect(identity.id).toBe(before);
   });
 });

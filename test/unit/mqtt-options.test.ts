@@ -80,6 +80,9 @@ describe('the MQTT flags of run', () => {
         `--mqtt-password-file: cannot read ${path.join(dir, 'none')} (ENOENT); nothing was started`,
       );
       expect(refusal('--mqtt', 'mqtt://h', '--mqtt-password-file', dir)).toMatch(/\(EISDIR\)/);
+      expect(refusal('--mqtt', 'mqtt://h', '--mqtt-password-file', '/dev/zero')).toBe(
+        '--mqtt-password-file: /dev/zero is a character device, not a regular file; nothing was started',
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { PerSenderLimit } from '../../src/per-sender-limit';
+import { heldBack, PerSenderLimit } from '../../src/per-sender-limit';
 
 describe('one warning per sender per period', () => {
   let now = 0;
@@ -24,12 +24,24 @@ describe('one warning per sender per period', () => {
   });
 
   it('remembers at most 1024 senders, forgetting the oldest, so that spoofed ones cannot grow it for ever', () => {
-    const senders = limit();
+    const senders = new PerSenderLimit(60_000, () => now, Infinity);
     for (let i = 0; i < 1024; i += 1) senders.take(`10.0.${i >> 8}.${i & 255}:5300`);
     expect(senders.take('10.0.0.0:5300')).toBeNull();
     expect(senders.take('10.9.9.9:5300')).toEqual({ suppressed: 0 });
     // The oldest made room: it is let through again, the next oldest is still held back.
     expect(senders.take('10.0.0.1:5300')).toBeNull();
     expect(senders.take('10.0.0.0:5300')).toEqual({ suppressed: 0 });
+  });
+
+  it('lets 10 senders a period through in all, and says how many were held back in the next warning', () => {
+    const senders = limit();
+    const warned = Array.from({ length: 500 }, (_, i) => senders.take(`10.0.${i >> 8}.${i & 255}`));
+    expect(warned.filter((warning) => warning !== null)).toHaveLength(10);
+    // One sender held back by the budget, then back once it is renewed: the 490 others are said.
+    now += 60_000;
+    const next = senders.take('10.9.9.9');
+    expect(next).toEqual({ suppressed: 0, suppressedOverall: 490 });
+    expect(heldBack(next!)).toBe(' (held back since the last warning: 490 from every sender, too many to warn of)');
+    expect(senders.take('10.9.9.8')).toEqual({ suppressed: 0 });
   });
 });

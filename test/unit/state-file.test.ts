@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultStatePath, loadState, removeLeftoverTemporaries, saveState } from '../../src/state-file';
@@ -107,6 +108,17 @@ describe('state file', () => {
     expect(loadState(file)).toEqual({ kind: 'unreadable', code: 'EISDIR', problem: expect.stringContaining('EISDIR') });
     expect(fs.readdirSync(temp.dir)).toEqual(['state']);
     expect(fs.readFileSync(path.join(file, 'inside'), 'utf8')).toBe('kept');
+  });
+
+  it('reports a FIFO as unreadable at once (ENOTREG), not waiting for a writer, and leaves it as it is', () => {
+    const file = path.join(temp.dir, 'state');
+    execFileSync('mkfifo', [file]);
+    expect(loadState(file)).toEqual({
+      kind: 'unreadable',
+      code: 'ENOTREG',
+      problem: `${file} is a FIFO, not a regular file`,
+    });
+    expect(fs.statSync(file).isFIFO()).toBe(true);
   });
 
   it('reports a path under a file as unreadable, not as missing', () => {
