@@ -10,6 +10,8 @@
  *   events HOST PORT             follows the page's event stream; prints "ready" once open,
  *                                then {"lastCleaned":"...","arrivedNs":"..."} for each `state`
  *   get HOST PORT COUNT          GET /api/state COUNT times, one at a time; prints {"samplesUs":[...]}
+ *   clean PORT AT HOST…          records a cleaning at AT (RFC 3339) on each HOST in turn, a second
+ *                                apart, as a household's page does (POST /api/cleaned); prints "done"
  */
 import * as dgram from 'node:dgram';
 import * as http from 'node:http';
@@ -123,6 +125,19 @@ function get(host: string, port: number, count: number): void {
   next();
 }
 
+/** Earlier cleanings, one a host: each is recorded there and offered to the others, as in a house. */
+async function clean(port: number, at: string[], hosts: string[]): Promise<void> {
+  for (const [i, host] of hosts.entries()) {
+    await fetch(`http://${host}:${port}/api/cleaned`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ at: at[i] }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  process.stdout.write('done\n');
+}
+
 const [command, ...args] = process.argv.slice(2);
 const numbers = args.slice(1).map(Number);
 if (command === 'rtt') rtt(args[0], args[1].split(',').map(Number), numbers[1], numbers[2]);
@@ -130,7 +145,10 @@ else if (command === 'respond') respond(Number(args[0]));
 else if (command === 'update') update(args[0], numbers[0]);
 else if (command === 'events') events(args[0], numbers[0]);
 else if (command === 'get') get(args[0], numbers[0], numbers[1]);
-else {
+else if (command === 'clean') {
+  const [at, ...hosts] = args.slice(1);
+  void clean(Number(args[0]), at.split(','), hosts);
+} else {
   process.stderr.write(`bench agent: unknown command "${command}"\n`);
   process.exit(2);
 }

@@ -6,6 +6,8 @@ import type { Host } from '../test/support/netns';
 import { NodeProcess } from '../test/support/node-process';
 
 export const PORT = '5300';
+/** Where our nodes serve their page and API. */
+export const HTTP_PORT = '5380';
 export const HOUR = 3_600_000;
 
 /** What every measurement on the LAN needs: where the agent is, where state files go, and a

@@ -1,6 +1,18 @@
+import * as fs from 'node:fs';
+import { formatRfc3339 } from '../src/timestamp';
 import { CLI, type NodeProcess, type LogRecord } from '../test/support/node-process';
 import type { Host } from '../test/support/netns';
-import { HOUR, HostProcess, pause, PORT, startNode, stateFileOf, stopNode, type LanBench } from './host-process';
+import {
+  HOUR,
+  HostProcess,
+  HTTP_PORT,
+  pause,
+  PORT,
+  startNode,
+  stateFileOf,
+  stopNode,
+  type LanBench,
+} from './host-process';
 import { openPage } from './page-figures';
 import { meterProcess } from './process-meter';
 
@@ -26,6 +38,8 @@ const peersFound = (node: NodeProcess): number =>
 
 export interface IdleFigures {
   idleCpuMsPerS: number;
+  /** The same window by schedstat, all threads: a check on the cgroup's figure. */
+  idleScheduledMsPerS: number;
   residentMb: number;
   anonymousMb: number;
   cpuSource: string;
@@ -57,7 +71,13 @@ export async function measurePropagation(
 /**
  * Five nodes that find each other by mDNS, the first one run as the systemd unit runs
  * it (readable log lines, which load pino-pretty); it idles with its four peers and is
- * measured from `fromMs` after their start, for `ms`.
+ * measured from `fromMs` after their start, for `ms`. Before, 11 cleanings are recorded on
+ * the five in turn and pass round, as in a house: every history holds them, and the
+ * histories are compared round after round as they are in a house. The window lies
+ * between two of mDNS's queries at start-up (every node asks at 1, 2, 4 … 128 s), which a
+ * node in a house makes every 15 minutes: so it measures what an idle node spends for
+ * hours, not its first minutes. The CPU time is of every thread of the process, by its
+ * cgroup and by /proc/PID/task/*\/schedstat: the two agree.
  */
 export async function measureIdle(
   bench: LanBench,
@@ -73,14 +93,19 @@ export async function measureIdle(
     await allFound(peers, hosts.length - 1);
     // Its page open on a phone all the while.
     page = await openPage(bench, viewer, hosts[0]);
+    await passCleaningsRound(bench, viewer, hosts, 11, start - HOUR);
     await pause(Math.max(0, start + window.fromMs - Date.now()));
-    const meter = meterProcess(measured.child.pid ?? -1);
+    const pid = measured.child.pid ?? -1;
+    const meter = meterProcess(pid);
     try {
       const before = meter.cpuNs();
+      const scheduledBefore = scheduledNs(pid);
       await pause(window.ms);
       if (measured.child.exitCode !== null) throw new Error('the node run as the service ended during the window');
+      const perSecond = (ns: number) => ns / 1e6 / (window.ms / 1000);
       return {
-        idleCpuMsPerS: (meter.cpuNs() - before) / 1e6 / (window.ms / 1000),
+        idleCpuMsPerS: perSecond(meter.cpuNs() - before),
+        idleScheduledMsPerS: perSecond(scheduledNs(pid) - scheduledBefore),
         residentMb: meter.rssMb(),
         anonymousMb: meter.anonymousMb(),
         cpuSource: meter.source,
@@ -91,6 +116,27 @@ export async function measureIdle(
   } finally {
     await Promise.all([page?.stop(), measured.stop(), ...peers.map(stopNode)]);
   }
+}
+
+/** `count` earlier cleanings, a minute apart from `first`, recorded on the hosts in turn; once they are all in. */
+async function passCleaningsRound(bench: LanBench, from: Host, hosts: Host[], count: number, first: number) {
+  const at = Array.from({ length: count }, (_, i) => formatRfc3339(first + i * 60_000)).join(',');
+  const targets = Array.from({ length: count }, (_, i) => hosts[i % hosts.length].address);
+  const agent = new HostProcess(bench, from, [process.execPath, bench.agent, 'clean', HTTP_PORT, at, ...targets]);
+  try {
+    if ((await agent.nextLine()) !== 'done') throw new Error('the cleanings were not all recorded');
+  } finally {
+    await agent.stop();
+  }
+}
+
+/** CPU time of every thread of `pid` so far (the first field of each task's schedstat), ns. */
+function scheduledNs(pid: number): number {
+  let total = 0;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    total += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+  }
+  return total;
 }
 
 async function allFound(nodes: NodeProcess[], others: number): Promise<void> {

@@ -4,6 +4,7 @@ import { Mosquitto } from '../test/support/mosquitto';
 import { NodeProcess } from '../test/support/node-process';
 import { HOUR, pause, stateFileOf, stopNode, type LanBench } from './host-process';
 import { meterProcess } from './process-meter';
+import { pastTheBurst } from '../test/support/press-burst';
 
 export interface MqttFigures {
   /** From a press to the node's new state arriving at a subscriber of the broker (Home Assistant), ms. */
@@ -47,7 +48,8 @@ export async function measureMqtt(bench: LanBench, rounds: number, cpu: number):
     try {
       await node.waitFor((record) => record.event === 'mqtt.connected', 'the broker');
       for (let round = 0; round < rounds + 2; round += 1) {
-        await pause(1_100);
+        // Each round's press is a new cleaning, not one of the last one's burst.
+        await pastTheBurst();
         const before = node.records.length;
         const pressedNs = process.hrtime.bigint();
         node.press();
@@ -67,7 +69,8 @@ export async function measureMqtt(bench: LanBench, rounds: number, cpu: number):
     try {
       await plain.waitFor((record) => record.event === 'http.listening', 'the node');
       for (let round = 0; round < rounds + 2; round += 1) {
-        await pause(1_100);
+        // Each round's press is a new cleaning, not one of the last one's burst.
+        await pastTheBurst();
         plain.press();
       }
       return { pressToBrokerMs, mqttResidentMb, plainResidentMb: await residentAfterSettling(plain) };

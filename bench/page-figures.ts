@@ -1,7 +1,6 @@
 import type { Host } from '../test/support/netns';
-import { HOUR, HostProcess, pause, startNode, stopNode, type LanBench } from './host-process';
-
-const HTTP_PORT = '5380';
+import { HOUR, HostProcess, HTTP_PORT, startNode, stopNode, type LanBench } from './host-process';
+import { pastTheBurst } from '../test/support/press-burst';
 
 export interface PageFigures {
   /** From a press on one node to the `state` event about it on a page open on another, ms. */
@@ -37,8 +36,8 @@ export async function measurePage(
     await page.nextLine();
     const pressToPageMs: number[] = [];
     for (let round = 0; round < rounds + 2; round += 1) {
-      // A second apart: each press records a new second.
-      await pause(1_100);
+      // Each round's press is a new cleaning, not one of the last one's burst.
+      await pastTheBurst();
       const before = nodes[1].records.length;
       const pressedNs = process.hrtime.bigint();
       nodes[1].press();

@@ -60,12 +60,14 @@ export function judge(figures: Figures): JudgedFigure[] {
     }),
     roundTripRow('GET /api/state, one at a time', { samplesUs: figures.stateRequestUs, lost: 0 }),
     {
-      figure: 'idle CPU, 4 peers, run as the service, its page open',
-      measured: `${figures.idleCpuMsPerS.toFixed(2)} ms per s (${figures.cpuSource})`,
+      figure: 'idle CPU, 4 peers, 11 cleanings in the history, run as the service, its page open',
+      measured:
+        `${figures.idleCpuMsPerS.toFixed(2)} ms per s (${figures.cpuSource}; ` +
+        `${figures.idleScheduledMsPerS.toFixed(2)} by schedstat)`,
       target: '≤ 1 ms per s',
       original: '–',
       met: figures.idleCpuMsPerS <= 1,
-      values: { msPerS: figures.idleCpuMsPerS },
+      values: { msPerS: figures.idleCpuMsPerS, scheduledMsPerS: figures.idleScheduledMsPerS },
     },
     {
       figure: 'resident memory, 4 peers, run as the service, its page on and open',
