@@ -1,7 +1,7 @@
 import type { CleaningSource } from '../common/history';
 import type { Level } from '../common/levels';
 import type { WallClock } from './clock';
-import type { ClusterReport, PeerAddress } from './cluster-events';
+import type { ClusterReport, PeerAddress, PeerDecision } from './cluster-events';
 import type { History } from './history-set';
 import type { HistoryEvent, HistoryReport } from './historyMachine';
 import type { LevelThresholds } from '../common/levels';
@@ -103,4 +103,6 @@ export type NodeEmitted =
       from: PeerAddress | null;
     }
   | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
-  | { type: 'peer.silent'; peer: PeerView };
+  | { type: 'peer.silent'; peer: PeerView }
+  /** What the cluster made of what mDNS said of a peer (see `PeerDecision`). */
+  | ({ type: 'peer.decided' } & PeerDecision);
