@@ -51,6 +51,7 @@ export function createNode(
               udpPort: options.port,
               timeZone: options.timeZone,
               log,
+              ...(options.mdns ? { mdnsName: name } : {}),
             }),
           }),
       // With --mqtt; the machine's own mqtt actor does nothing.
@@ -61,7 +62,7 @@ export function createNode(
               options: options.mqtt,
               id,
               version,
-              pageUrl: options.httpPort === null ? null : pageUrl(options.httpPort),
+              pageUrl: options.httpPort === null ? null : pageUrl(options.httpPort, options.mdns ? name : null),
               log,
             }),
           }),

@@ -30,6 +30,8 @@ export interface WebOptions {
   timeZone: string;
   log: Logger;
   now?: () => number;
+  /** The name the node advertises by mDNS, whose host name the page is at; absent without mDNS. */
+  mdnsName?: string;
 }
 
 /** How often cleanings refused from one address may be warned about. */
@@ -150,9 +152,15 @@ export function webServerActor(options: WebOptions) {
         `the page on TCP port ${port}: ${error.message}; the node runs on without its page`,
       ),
     );
-    server.listen(port, '0.0.0.0', () =>
-      log.info({ event: 'http.listening', port }, `the page is at ${pageUrl(port)}`),
-    );
+    // The node's name, once it holds it (another node may have had it first), says where the page is.
+    const urlOf = (current: NodeView | undefined): string =>
+      pageUrl(port, options.mdnsName === undefined ? null : (current?.name ?? options.mdnsName));
+    let listening = false;
+    server.listen(port, '0.0.0.0', () => {
+      listening = true;
+      const url = urlOf(view);
+      log.info({ event: 'http.listening', port, url }, `the page is at ${url}`);
+    });
 
     receive((command) => {
       if (command.type === 'web.answer') {
@@ -169,6 +177,10 @@ export function webServerActor(options: WebOptions) {
       const current = command.view;
       view = current;
       if (before?.name !== current.name) assets = loadAssets(current.name);
+      if (listening && before && urlOf(before) !== urlOf(current)) {
+        const url = urlOf(current);
+        log.info({ event: 'http.url', url }, `the page is now at ${url}: the node's name was taken on the network`);
+      }
       if (!before || stateKey(before) !== stateKey(current)) streams.send('state', () => stateJson(current, now()));
       const newLevels = before !== undefined && !sameThresholds(before.thresholds, current.thresholds);
       if (!before || householdKey(before) !== householdKey(current)) {
