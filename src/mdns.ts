@@ -137,12 +137,21 @@ export const recordsOf = (packet: MdnsPacket): ResourceRecord[] => [
 const PROBES = 3;
 const PROBE_INTERVAL_MS = 250;
 
+/** An address record (A, AAAA) for one of this machine's own addresses. */
+function isThisMachine(record: ResourceRecord): boolean {
+  if ((record.type !== 'A' && record.type !== 'AAAA') || typeof record.data !== 'string') return false;
+  const address = record.data.toLowerCase();
+  return Object.values(networkInterfaces()).some((infos) => infos?.some((info) => info.address === address));
+}
+
 /**
  * bonjour-service's own probe, on a conflict, stops the service, which sends
  * goodbyes for the very name it lost: every browser then drops the node that
  * owns it. So the probe is done here and the service published without one.
  * Each name is probed (RFC 6762 §8.1: three queries 250 ms apart); any answer
- * naming one of them means they are taken.
+ * naming one of them means they are taken, but for an address of this machine:
+ * its own responder (avahi on a Pi) answers for the machine's host name, which a
+ * node named like its machine shares, and that is no other host's claim.
  */
 export function probeNames(
   mdns: Mdns,
@@ -161,7 +170,8 @@ export function probeNames(
     done(taken);
   };
   const onResponse = (packet: MdnsPacket): void => {
-    if (recordsOf(packet).some((record) => names.some((name) => sameName(record.name, name)))) finish(true);
+    const claims = recordsOf(packet).filter((record) => names.some((name) => sameName(record.name, name)));
+    if (claims.some((record) => !isThisMachine(record))) finish(true);
   };
   const send = (): void => {
     for (const name of names) {

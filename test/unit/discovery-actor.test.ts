@@ -23,6 +23,8 @@ const mockWorld = {
   unpublishCallsBack: true,
   destroyThrows: false,
   taken: new Set<string>(),
+  /** What the network answers for a name, beyond its name. */
+  answers: new Map<string, { type: string; data: string }>(),
   ownAddress: '10.0.0.1',
   /** What the actor's watch on this machine's addresses would be told of a change. */
   addressesChanged: undefined as ((before: string[], after: string[]) => void) | undefined,
@@ -43,8 +45,9 @@ jest.mock('bonjour-service', () => {
       responses: [] as unknown[],
       query: (name: string, type: string) => {
         this.mdns.queries.push(type === 'ANY' ? name : `${name} ${type}`);
-        if (mockWorld.taken.has(name))
-          setImmediate(() => this.mdns.emit('response', { answers: [{ name }], additionals: [] }));
+        const answer = mockWorld.answers.get(name);
+        if (mockWorld.taken.has(name) || answer)
+          setImmediate(() => this.mdns.emit('response', { answers: [{ name, ...answer }], additionals: [] }));
       },
       unicast: [] as { packet: unknown; to: unknown }[],
       respond: (packet: unknown, to: unknown) => {
@@ -158,6 +161,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
     mockWorld.unpublishCallsBack = true;
     mockWorld.destroyThrows = false;
     mockWorld.taken = new Set();
+    mockWorld.answers = new Map();
   });
 
   const found = () =>
@@ -288,6 +292,22 @@ describe('discoveryActor (fake bonjour-service)', () => {
     parent.getSnapshot().children.discovery?.send({ type: 'discovery.levels', thresholds });
     await until(() => fake.mdns.responses.length > responses, 'the announcement');
     expect(fake.services[0].txt.levels).toBe('1h,2h,3h,4h');
+    parent.stop();
+  });
+
+  it("keeps a host name that this machine's own responder answers for (a node named like its machine)", async () => {
+    mockWorld.answers = new Map([['kitchen.local', { type: 'A', data: '127.0.0.1' }]]);
+    const { fake, parent } = start();
+    await until(() => fake.published.length === 2, 'published', 5000);
+    expect(fake.published[0]).toMatchObject({ name: 'kitchen', host: 'kitchen.local' });
+    parent.stop();
+  });
+
+  it('is renamed when another machine answers for its host name', async () => {
+    mockWorld.answers = new Map([['kitchen.local', { type: 'A', data: '10.99.99.99' }]]);
+    const { fake, parent } = start();
+    await until(() => fake.published.length === 2, 'published', 5000);
+    expect(fake.published[0]).toMatchObject({ name: 'kitchen-2', host: 'kitchen-2.local' });
     parent.stop();
   });
 
