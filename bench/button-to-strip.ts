@@ -9,6 +9,7 @@ import { StripOutput } from '../src/strip-output';
 import { formatRfc3339 } from '../src/timestamp';
 import { openTransportSocket } from '../src/transport';
 import { openPageServer } from '../src/web/server';
+import { nodeIdentity } from '../src/instance-name';
 import { freeUdpPort, tempDir } from '../test/support/node-process';
 
 const HOUR = 3_600_000;
@@ -72,9 +73,10 @@ async function oneRound(stateFile: string): Promise<number> {
   const log = createLogger('json', 'info', nowhere, false);
   const ports = {
     socket: await openTransportSocket(options.port),
-    page: options.httpPort === null ? null : await openPageServer(options.httpPort, log),
+    page: options.httpPort === null ? null : await openPageServer(options.httpPort, log, null),
   };
-  const node = createNode(options, ports, hardware, new StripOutput(strip, log), log, undefined);
+  const identity = nodeIdentity(options.name, path.dirname(options.stateFile));
+  const node = createNode(options, identity, ports, hardware, new StripOutput(strip, log), log, undefined);
   const stopped = new Promise<void>((resolve) => node.subscribe({ complete: resolve }));
   const orange = strip.next(ORANGE);
   node.start();

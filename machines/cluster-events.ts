@@ -22,8 +22,12 @@ export interface DiscoveredPeer extends PeerAddress {
 
 /** What the discovery actor tells its parent. */
 export type DiscoveryEvent =
-  /** A node appeared, or one known by this name is now at another address or port. */
-  | { type: 'peer.found'; peer: DiscoveredPeer }
+  /**
+   * A node appeared, or its records say something new: another address or port (a move,
+   * or a stranger's claim), another TXT record. `ttl`: the seconds its records hold.
+   */
+  | { type: 'peer.found'; peer: DiscoveredPeer; ttl: number }
+  /** A goodbye for it, from wherever it came: the cluster checks with the node before it believes it. */
   | { type: 'peer.lost'; peer: DiscoveredPeer }
   /** The name this node advertises, once it holds it (another node may have had it first). */
   | { type: 'discovery.named'; name: string }
@@ -31,11 +35,13 @@ export type DiscoveryEvent =
 
 /**
  * What the parent tells the discovery actor: look again where a silent peer is now
- * (it may have moved without a goodbye), or send the mDNS goodbye and answer
+ * (it may have moved without a goodbye), forget a node the cluster no longer holds (so
+ * that its next record is news again), or send the mDNS goodbye and answer
  * `discovery.stopped`.
  */
 export type DiscoveryCommand =
   | { type: 'discovery.resolve'; name: string }
+  | { type: 'discovery.forget'; name: string }
   | { type: 'discovery.stop' }
   /** The node's levels changed (a configuration reloaded): its TXT record says so. */
   | { type: 'discovery.levels'; thresholds: LevelThresholds };
@@ -97,6 +103,27 @@ export type ClusterCommand =
   /** The node's levels changed: its mDNS record says so. */
   | { type: 'cluster.levels'; thresholds: LevelThresholds };
 
+/**
+ * Why a peer's place in the table is in question. Anyone on the LAN can send mDNS
+ * records, so what mDNS alone says of a node we know (it left, it lives elsewhere now,
+ * its records lapsed before it ever answered) is checked with the node itself before
+ * the table changes.
+ */
+export type QuestionReason = 'goodbye' | 'lapsed' | 'moved';
+
+/**
+ * What became of a peer whose place mDNS put in question, or that found no room: for
+ * the log. `lost`: its goodbye, or its lapse, went unanswered; `moved`: its old address
+ * went silent and it was taken where mDNS said; `kept`: it answered where it is, and
+ * what mDNS said (`why`, and the address `claimed`) was not believed; `crowded`: the
+ * table was full of peers that answer.
+ */
+export type PeerDecision =
+  | { decision: 'lost'; peer: PeerView; why: Exclude<QuestionReason, 'moved'> }
+  | { decision: 'moved'; peer: PeerView; from: string }
+  | { decision: 'kept'; peer: PeerView; why: QuestionReason; claimed: string | null }
+  | { decision: 'crowded'; peer: DiscoveredPeer };
+
 /** What the cluster tells the node. */
 export type ClusterReport =
   /** A later time from a peer, already passed on: the node shows it and saves it. */
@@ -104,4 +131,5 @@ export type ClusterReport =
   | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress }
   | { type: 'cluster.silent'; peer: PeerView }
   | { type: 'cluster.peers'; peers: PeerView[] }
-  | { type: 'cluster.named'; name: string };
+  | { type: 'cluster.named'; name: string }
+  | ({ type: 'cluster.decided' } & PeerDecision);

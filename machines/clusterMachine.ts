@@ -1,4 +1,4 @@
-import { assertEvent, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import { assertEvent, assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import {
   addressOf,
   type ClusterCommand,
@@ -11,19 +11,19 @@ import {
 } from './cluster-events';
 import { peerViews, samePeerViews, type PeerView } from './node-view';
 import {
-  activePeers,
-  afterAsking,
-  heardFrom,
-  newlyDormant,
-  peersToAsk,
-  pushTargets,
-  staticPeers,
-  withDiscovered,
-  withGivenPeers,
-  withoutDiscovered,
-  withResolved,
-  type PeerTable,
-} from './peer-table';
+  onCheckEnd,
+  onCheckStart,
+  onDatagram,
+  onGoodbye,
+  onPeersGiven,
+  onRound,
+  onSighting,
+  planFor,
+  type PeerPlan,
+} from './peer-plans';
+import { hasQuestions } from './peer-questions';
+import { answeringPeers } from './peer-rounds';
+import { expiryOf, pushTargets, staticPeers, withResolved, type PeerTable } from './peer-table';
 import { isAdoptable, isBehind, isTooFarAhead } from './time-rules';
 
 export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
@@ -35,14 +35,20 @@ export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
 }
 
 type ClusterEvent =
-  ClusterCommand | TransportEvent | DiscoveryEvent | { type: 'cluster.changed' } | { type: 'cluster.peers-changed' };
+  | ClusterCommand
+  | TransportEvent
+  | DiscoveryEvent
+  | { type: 'cluster.changed' }
+  | { type: 'cluster.peers-changed' }
+  /** A peer's place was put in question: a check is due. */
+  | { type: 'cluster.questioned' };
 
-/** Every UpdateState says what its sender holds, whatever the merge rules make of it. */
-const noteWhatTheSenderSaid = {
-  type: 'update the peers',
+/** Every datagram shows its sender alive, and an UpdateState says what it holds, whatever the merge rules make of it. */
+const noteTheSender = {
+  type: 'follow the plan',
   params: ({ context, event }: { context: ClusterContext; event: ClusterEvent }) => {
-    assertEvent(event, 'state.received');
-    return { peers: heardFrom(context.peers, event.from, event.lastCleaned) };
+    assertEvent(event, ['state.received', 'peer.requested']);
+    return onDatagram(context.peers, event.from, event.type === 'state.received' ? event.lastCleaned : undefined);
   },
 } as const;
 
@@ -92,13 +98,6 @@ export const clusterMachine = setup({
       if (event.lastCleaned === null) return;
       enqueue.sendParent({ type: 'cluster.refused', from: event.from, lastCleaned: event.lastCleaned } as const);
     }),
-    'ask the peers newly given': enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'cluster.peers-given');
-      for (const peer of Object.values(withGivenPeers(context.peers, event.peers))) {
-        if (!(peer.key in context.peers))
-          enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
-      }
-    }),
     'tell the transport our answer': sendTo('transport', ({ context }) => ({
       type: 'transport.answer' as const,
       lastCleaned: context.lastCleaned,
@@ -107,16 +106,17 @@ export const clusterMachine = setup({
       assertEvent(event, 'state.received');
       return { type: 'transport.update' as const, to: event.from, lastCleaned: context.lastCleaned };
     }),
-    'ask the peer': sendTo('transport', ({ event }) => {
-      assertEvent(event, 'peer.found');
-      return { type: 'transport.request' as const, to: addressOf(event.peer) };
-    }),
     // Most datagrams change nothing the node would show: then no report is due, and no timer
     // wakes an idle node for it.
-    'update the peers': enqueueActions(({ context, enqueue }, params: { peers: PeerTable }) => {
-      if (params.peers === context.peers) return;
-      enqueue.assign({ peers: params.peers });
-      if (!samePeerViews(context.reported, peerViews(params.peers))) enqueue.raise({ type: 'cluster.peers-changed' });
+    'follow the plan': enqueueActions(({ context, enqueue }, plan: PeerPlan) => {
+      if (plan.peers !== context.peers) {
+        enqueue.assign({ peers: plan.peers });
+        if (!samePeerViews(context.reported, peerViews(plan.peers))) enqueue.raise({ type: 'cluster.peers-changed' });
+      }
+      for (const to of plan.ask) enqueue.sendTo('transport', { type: 'transport.request', to });
+      for (const command of plan.discovery) enqueue.sendTo('discovery', command);
+      for (const report of plan.reports) enqueue.sendParent(report);
+      if (plan.questioned) enqueue.raise({ type: 'cluster.questioned' });
     }),
     'report the peers': enqueueActions(({ context, enqueue }) => {
       const views = peerViews(context.peers);
@@ -124,28 +124,10 @@ export const clusterMachine = setup({
       enqueue.assign({ reported: views });
       enqueue.sendParent({ type: 'cluster.peers', peers: views } satisfies ClusterReport);
     }),
-    'ask the next peer': enqueueActions(({ context, enqueue }) => {
-      const asked = peersToAsk(context.peers, context.round);
-      const peers = afterAsking(context.peers, asked);
-      for (const peer of asked) {
-        enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
-        // One that went silent may have moved without a goodbye (a new DHCP lease): look again.
-        if (peers[peer.key].dormant && peer.name !== null && !peer.static) {
-          enqueue.sendTo('discovery', { type: 'discovery.resolve', name: peer.name });
-        }
-      }
-      const silent = newlyDormant(context.peers, peers);
-      enqueue.assign({ peers, round: context.round + 1 });
-      if (silent.length === 0) return;
-      const views = peerViews(peers);
-      for (const peer of silent) {
-        const view = views.find((candidate) => candidate.name === peer.name && candidate.port === peer.port);
-        if (view) enqueue.sendParent({ type: 'cluster.silent', peer: view } as const);
-      }
-      enqueue.raise({ type: 'cluster.peers-changed' });
-    }),
-    'ask every peer': enqueueActions(({ context, enqueue }) => {
-      for (const peer of activePeers(context.peers)) {
+    'count the round': assign({ round: ({ context }) => context.round + 1 }),
+    // Those that answer: a stranger's hundred announcements cost nothing here.
+    'ask the answering peers': enqueueActions(({ context, enqueue }) => {
+      for (const peer of answeringPeers(context.peers)) {
         enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
       }
     }),
@@ -173,6 +155,7 @@ export const clusterMachine = setup({
       assertEvent(event, 'state.received');
       return isBehind(event.lastCleaned, context.lastCleaned);
     },
+    'a place is in question': ({ context }) => hasQuestions(context.peers),
   },
   delays: {
     // 2 to 4 s: a lost datagram is repaired within seconds, and nodes do not ask in lockstep.
@@ -182,6 +165,10 @@ export const clusterMachine = setup({
     // A time going round the household changes what the peers said a few times within
     // milliseconds: the node hears of it once, and the CPU goes to the datagrams meanwhile.
     reportPeers: 20,
+    // A node on the LAN answers within milliseconds; a Pi busy writing its SD card, within this.
+    answerWithin: 1_000,
+    // The page asks for the household as often as it is reloaded: its peers are asked at most this often.
+    refreshRest: 1_000,
   },
 }).createMachine({
   id: 'cluster',
@@ -205,16 +192,12 @@ export const clusterMachine = setup({
       type: 'parallel',
       on: {
         'cluster.share': { actions: 'share the time' },
-        'cluster.refresh': { actions: 'ask every peer' },
         'cluster.levels': { actions: 'advertise the levels' },
         'cluster.peers-given': {
-          actions: [
-            'ask the peers newly given',
-            {
-              type: 'update the peers',
-              params: ({ context, event }) => ({ peers: withGivenPeers(context.peers, event.peers) }),
-            },
-          ],
+          actions: {
+            type: 'follow the plan',
+            params: ({ context, event }) => onPeersGiven(context.peers, event.peers),
+          },
         },
         // An older or equal one changes nothing here: the broker's side answers it.
         'cluster.offered': [
@@ -223,38 +206,28 @@ export const clusterMachine = setup({
         ],
         'state.received': [
           // Passed on first: the household's agreement waits on each hop.
-          { guard: 'offers a later time', actions: ['adopt the offered time', noteWhatTheSenderSaid] },
-          { guard: 'offers a time too far ahead', actions: [noteWhatTheSenderSaid, 'refuse the offered time'] },
-          { guard: 'sender is behind', actions: [noteWhatTheSenderSaid, 'send our time to the sender'] },
-          { actions: noteWhatTheSenderSaid },
+          { guard: 'offers a later time', actions: ['adopt the offered time', noteTheSender] },
+          { guard: 'offers a time too far ahead', actions: [noteTheSender, 'refuse the offered time'] },
+          { guard: 'sender is behind', actions: [noteTheSender, 'send our time to the sender'] },
+          { actions: noteTheSender },
         ],
         // Answered by the transport already.
-        'peer.requested': {
-          actions: {
-            type: 'update the peers',
-            params: ({ context, event }) => ({ peers: heardFrom(context.peers, event.from) }),
-          },
-        },
+        'peer.requested': { actions: noteTheSender },
         'peer.resolved': {
           actions: {
-            type: 'update the peers',
-            params: ({ context, event }) => ({ peers: withResolved(context.peers, event.peer, event.address) }),
+            type: 'follow the plan',
+            params: ({ context, event }) => planFor(withResolved(context.peers, event.peer, event.address)),
           },
         },
         'peer.found': {
-          actions: [
-            {
-              type: 'update the peers',
-              params: ({ context, event }) => ({ peers: withDiscovered(context.peers, event.peer) }),
-            },
-            'ask the peer',
-          ],
+          actions: {
+            type: 'follow the plan',
+            params: ({ context, event }) =>
+              onSighting(context.peers, event.peer, expiryOf(context.clock.now(), event.ttl)),
+          },
         },
         'peer.lost': {
-          actions: {
-            type: 'update the peers',
-            params: ({ context, event }) => ({ peers: withoutDiscovered(context.peers, event.peer) }),
-          },
+          actions: { type: 'follow the plan', params: ({ context, event }) => onGoodbye(context.peers, event.peer) },
         },
         'discovery.named': { actions: 'report our name' },
         'cluster.leave': 'leaving',
@@ -266,7 +239,13 @@ export const clusterMachine = setup({
           initial: 'waiting',
           states: {
             waiting: {
-              entry: 'ask the next peer',
+              entry: [
+                {
+                  type: 'follow the plan',
+                  params: ({ context }) => onRound(context.peers, context.round, context.clock.now()),
+                },
+                'count the round',
+              ],
               after: { repairRound: { target: 'waiting', reenter: true } },
             },
           },
@@ -285,7 +264,33 @@ export const clusterMachine = setup({
           initial: 'idle',
           states: {
             idle: { on: { 'cluster.changed': 'pending' } },
-            pending: { after: { confirmAfter: { target: 'idle', actions: 'ask every peer' } } },
+            pending: { after: { confirmAfter: { target: 'idle', actions: 'ask the answering peers' } } },
+          },
+        },
+        // Someone looks at the household (the page): its peers are asked now, once for a burst.
+        refresh: {
+          initial: 'ready',
+          states: {
+            ready: { on: { 'cluster.refresh': { target: 'resting', actions: 'ask the answering peers' } } },
+            resting: { after: { refreshRest: 'ready' } },
+          },
+        },
+        // A peer whose place mDNS put in question has until the end of a check to answer;
+        // one questioned during a check gets the whole of the next.
+        check: {
+          initial: 'idle',
+          states: {
+            idle: { on: { 'cluster.questioned': 'waiting' } },
+            waiting: {
+              entry: { type: 'follow the plan', params: ({ context }) => onCheckStart(context.peers) },
+              after: {
+                answerWithin: {
+                  target: 'settled',
+                  actions: { type: 'follow the plan', params: ({ context }) => onCheckEnd(context.peers) },
+                },
+              },
+            },
+            settled: { always: [{ guard: 'a place is in question', target: 'waiting' }, { target: 'idle' }] },
           },
         },
       },

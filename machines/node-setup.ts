@@ -138,6 +138,11 @@ export const nodeSetup = setup({
       assertEvent(event, 'cluster.silent');
       return { type: 'peer.silent', peer: event.peer };
     }),
+    'pass on the decision': emit(({ event }): NodeEmitted => {
+      assertEvent(event, 'cluster.decided');
+      const { type: _report, ...decision } = event;
+      return { type: 'peer.decided', ...decision };
+    }),
     'refresh the household': sendTo('cluster', { type: 'cluster.refresh' }),
     'take the settings': assign(({ context, event }) => {
       assertEvent(event, 'settings.changed');

@@ -1,7 +1,7 @@
 import type { CleaningSource } from '../common/history';
 import type { Level } from '../common/levels';
 import type { WallClock } from './clock';
-import type { ClusterReport, PeerAddress } from './cluster-events';
+import type { ClusterReport, PeerAddress, PeerDecision } from './cluster-events';
 import type { History } from './history-set';
 import type { HistoryEvent, HistoryReport } from './historyMachine';
 import type { LevelThresholds } from '../common/levels';
@@ -110,4 +110,6 @@ export type NodeEmitted =
   | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
   /** What an address offered the history that it did not take (see history-set.ts). */
   | Extract<HistoryReport, { type: 'history.refused' }>
-  | { type: 'peer.silent'; peer: PeerView };
+  | { type: 'peer.silent'; peer: PeerView }
+  /** What the cluster made of what mDNS said of a peer (see `PeerDecision`). */
+  | ({ type: 'peer.decided' } & PeerDecision);

@@ -40,7 +40,7 @@ export interface NodeView {
   timeZone: string;
 }
 
-function peerView(peer: Peer): PeerView {
+export function peerView(peer: Peer): PeerView {
   return {
     name: peer.name,
     address: peer.resolved ?? peer.address,

@@ -130,6 +130,7 @@ export const nodeMachine = nodeWithHistory.createMachine({
         'store.failed': recordedHere,
         'cluster.refused': { actions: 'pass on the refusal' },
         'cluster.silent': { actions: 'pass on the silence' },
+        'cluster.decided': { actions: 'pass on the decision' },
         'cluster.peers': {
           guard: 'changes the peers',
           // The history first: it compares with the peers known so far.

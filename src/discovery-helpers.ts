@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import type { NetworkInterfaceInfo } from 'node:os';
 import type { LevelThresholds } from '../common/levels';
 import type { DiscoveredPeer } from '../machines/cluster-events';
 import { formatLevels, parseLevels } from './config/levels-flag';
+import type { Interfaces } from './network-interfaces';
 
 /** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
 export const IMPL = 'cat-litter-reminder-ts';
@@ -30,8 +30,6 @@ function levelsOf(txt: unknown): LevelThresholds | null {
     return null;
   }
 }
-
-export type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
 /** What a browsed service says about itself (the fields of bonjour-service's Service we use). */
 export interface BrowsedService {
@@ -69,16 +67,17 @@ export function sameSubnet(a: string, b: string, netmask: string): boolean {
 /**
  * The source of the packet is what answered us, so it is reachable; the A
  * records list every interface of the peer, some maybe on networks we cannot
- * reach (docker bridges, a second LAN), hence the subnet check.
+ * reach (docker bridges, a second LAN), hence the subnet check. The interfaces
+ * are read only then: a packet that says where it came from needs none.
  */
 export function pickAddress(
   referer: { address: string } | undefined,
   addresses: readonly string[],
-  interfaces: Interfaces,
+  interfaces: () => Interfaces,
 ): string | null {
   if (referer && isIPv4(referer.address)) return referer.address;
   const candidates = addresses.filter((address) => isIPv4(address));
-  const ours = Object.values(interfaces)
+  const ours = Object.values(interfaces())
     .flatMap((infos) => infos ?? [])
     .filter((info) => info.family === 'IPv4' && !info.internal);
   const local = candidates.find((address) => ours.some((info) => sameSubnet(address, info.address, info.netmask)));
@@ -89,7 +88,7 @@ export function pickAddress(
 export function describePeer(
   service: BrowsedService,
   clusterPort: number,
-  interfaces: Interfaces,
+  interfaces: () => Interfaces,
 ): DiscoveredPeer | null {
   const address = pickAddress(service.referer, service.addresses ?? [], interfaces);
   if (address === null) return null;
@@ -140,6 +139,33 @@ export function defaultInstanceName(hostname: string, suffix: string): string {
   // A DNS label holds 63 bytes: leave room for the suffix and a rename counter.
   const label = (hostname.split('.')[0] ?? '').replace(/[^A-Za-z0-9-]/g, '-').slice(0, 50);
   return `${label || 'cat'}-${suffix}`;
+}
+
+/** The longest DNS label (RFC 1035). */
+const LABEL_BYTES = 63;
+
+/**
+ * The host name a node advertises in `.local` (`kitchen-3f2a` → `kitchen-3f2a.local`):
+ * its instance name as one DNS label, letters, digits and hyphens. Every stock Pi has the
+ * same host name, so the machine's is no use; the instance name is the node's own. Two
+ * names that make the same label meet when probed, and the second is renamed. A name too
+ * long for a label keeps its start and a hash of the whole, so that its renames differ.
+ */
+export function hostLabel(name: string): string {
+  const label = name
+    .normalize('NFKD')
+    // Accents off (ü → u), then anything else a label cannot hold becomes a hyphen.
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (label.length <= LABEL_BYTES) return label || 'cat';
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  return `${label.slice(0, LABEL_BYTES - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/** The `.local` host name a node of this instance name advertises, and its SRV records name. */
+export function hostNameOf(name: string): string {
+  return `${hostLabel(name)}.local`;
 }
 
 /** The name to try after `attempt - 1` conflicts: `kitchen`, `kitchen-2`, `kitchen-3`, ... */

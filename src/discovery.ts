@@ -1,13 +1,23 @@
 import type Bonjour from 'bonjour-service';
-import type { EventEmitter } from 'node:events';
-import * as os from 'node:os';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { LevelThresholds } from '../common/levels';
-import type { DiscoveredPeer, DiscoveryCommand, DiscoveryEvent } from '../machines/cluster-events';
-import { advertisedName, candidateName, describePeer, pickAddress, sameName, txtRecord } from './discovery-helpers';
+import type { DiscoveryCommand, DiscoveryEvent } from '../machines/cluster-events';
+import { advertisedName, candidateName, hostNameOf, sameName, txtRecord } from './discovery-helpers';
+import {
+  announceAgain,
+  openMdns,
+  probeNames,
+  SERVICE_DOMAIN,
+  SERVICE_PROTOCOL,
+  SERVICE_TYPE,
+  serviceRecords,
+  type MdnsPacket,
+  type ResourceRecord,
+} from './mdns';
+import { nameTakenAtStart } from './instance-name';
 import { watchOwnAddresses } from './own-addresses';
-import { announceAgain, openMdns, probeName, recordsOf, SERVICE_PROTOCOL, SERVICE_TYPE, type MdnsPacket } from './mdns';
+import { PeerSightings } from './peer-sightings';
 
 export interface DiscoveryOptions {
   /** The instance name to advertise (a taken one gets a suffix). */
@@ -32,21 +42,18 @@ const MAX_ATTEMPTS = 100;
  */
 const QUERY_FIRST_MS = 1000;
 const QUERY_MAX_MS = 15 * 60_000;
+/** The port of mDNS: a query from any other is a one-shot resolver's, answered to it alone (RFC 6762 §6.7). */
+const MDNS_PORT = 5353;
+/** The TTL of a unicast answer to such a query (RFC 6762 §6.7: at most 10 s). */
+const ONE_SHOT_TTL = 10;
 
-const fqdnOf = (name: string): string => `${name}._${SERVICE_TYPE}._${SERVICE_PROTOCOL}.local`;
-
-/** A peer found by mDNS, with the name its records go by. */
-interface Found {
-  peer: DiscoveredPeer;
-  fqdn: string;
-}
+const fqdnOf = (name: string): string => `${name}.${SERVICE_DOMAIN}`;
 
 /**
- * Advertises this node as `_cat._udp` and browses for the others. Follows a node that
- * moves: a response from another address for a node already found (its announcement
- * after a new DHCP lease, or its answer when a silent peer is looked up again) is told
- * as `peer.found` at the new address. And announces this node again when its own
- * addresses change.
+ * Advertises this node as `_cat._udp` (and its page as `_http._tcp`), on a host name of
+ * its own in `.local` (every stock Pi has the same host name), both probed and renamed
+ * on a conflict; browses for the others (src/peer-sightings.ts); announces this node
+ * again when its own addresses change.
  */
 export function discoveryActor(options: DiscoveryOptions) {
   return fromCallback<DiscoveryCommand>(({ sendBack, receive }) => {
@@ -62,127 +69,105 @@ export function discoveryActor(options: DiscoveryOptions) {
     let stopping = false;
     let cancelProbe = (): void => undefined;
     let stopWatching = (): void => undefined;
-    let browser: Bonjour.Browser | undefined;
     let queryTimer: NodeJS.Timeout | undefined;
-    const found = new Map<string, Found>();
-
-    const peerUp = (service: Bonjour.Service): void => {
-      if (sameName(service.name, ownName)) return;
-      const peer = describePeer(service, port, os.networkInterfaces());
-      if (peer === null) {
-        log.debug({ event: 'mdns.no-address', name: service.name }, `${service.name} has no IPv4 address: ignored`);
-        return;
-      }
-      found.set(service.fqdn.toLowerCase(), { peer, fqdn: service.fqdn });
-      log.info({ event: 'peer.found', ...peer }, `found ${peer.name} at ${peer.address}:${peer.port}`);
-      send({ type: 'peer.found', peer });
-    };
-    const peerDown = (service: Bonjour.Service): void => {
-      const key = service.fqdn.toLowerCase();
-      const known = found.get(key);
-      if (!known) return;
-      found.delete(key);
-      log.info({ event: 'peer.lost', ...known.peer }, `${known.peer.name} said goodbye`);
-      send({ type: 'peer.lost', peer: known.peer });
-    };
-    // A node restarted on another port without a goodbye: the old port is dead. Other changes do not matter.
-    const peerChanged = (fresh: Bonjour.Service, old: Bonjour.Service): void => {
-      const before = found.get(old.fqdn.toLowerCase())?.peer;
-      const after = describePeer(fresh, port, os.networkInterfaces());
-      if (before && after?.port === before.port && before.ours === after.ours) return;
-      peerDown(old);
-      peerUp(fresh);
-    };
-    // bonjour-service reports nothing when a node it knows answers from another address.
-    // Only its SRV record names it: every stock Pi has the same host name, and so the
-    // same A records.
-    const followMoves = (packet: MdnsPacket, rinfo: { address: string }): void => {
-      const named = recordsOf(packet).filter((record) => record.type === 'SRV' && (record.ttl ?? 1) > 0);
-      for (const known of found.values()) {
-        if (!named.some((record) => sameName(record.name, known.fqdn))) continue;
-        const address = pickAddress(rinfo, [], os.networkInterfaces());
-        if (address === null || address === known.peer.address) continue;
-        const peer = { ...known.peer, address };
-        log.info(
-          { event: 'peer.moved', ...peer, from: known.peer.address },
-          `${peer.name} moved from ${known.peer.address} to ${address}:${peer.port}`,
-        );
-        known.peer = peer;
-        send({ type: 'peer.found', peer });
-      }
+    const sightings = new PeerSightings({ clusterPort: port, ownName: () => ownName, send, log });
+    const onResponse = (packet: MdnsPacket, rinfo: { address: string }): void => sightings.onResponse(packet, rinfo);
+    // This node's A records as last announced: what a one-shot resolver is answered.
+    let addressRecords: ResourceRecord[] = [];
+    let host: string | undefined;
+    const answerOneShot = (packet: MdnsPacket, rinfo: { address: string; port: number }): void => {
+      if (rinfo.port === MDNS_PORT || host === undefined) return;
+      const asked = (packet.questions ?? []).filter(
+        (question) => sameName(question.name, host ?? '') && (question.type === 'A' || question.type === 'ANY'),
+      );
+      if (asked.length === 0 || addressRecords.length === 0) return;
+      const answers = addressRecords.map((record) => ({ ...record, ttl: ONE_SHOT_TTL }));
+      mdns.respond({ id: packet.id, questions: asked, answers }, rinfo, (error) => {
+        if (error) log.debug({ event: 'mdns.error', err: error }, `answering ${rinfo.address}: ${error.message}`);
+      });
     };
 
-    // Its answer comes from wherever it is now, and followMoves takes it from there.
+    // Its answer comes from wherever it is now, and the sightings take it from there.
     const lookAgain = (name: string): void => {
-      const known = [...found.values()].find((candidate) => sameName(candidate.peer.name, name));
-      if (!known) return;
-      mdns.query(known.fqdn, 'SRV', (error) => {
+      const fqdn = sightings.fqdnOf(name);
+      if (!fqdn) return;
+      mdns.query(fqdn, 'SRV', (error) => {
         if (error) log.debug({ event: 'mdns.error', err: error }, `looking up ${name}: ${error.message}`);
       });
     };
 
     const browse = (): void => {
-      browser = bonjour.find({ type: SERVICE_TYPE, protocol: SERVICE_PROTOCOL });
-      // Browsers and services emit no 'error' in 1.4.4, but an unheard 'error' would end the process.
-      (browser as unknown as EventEmitter).on('error', onError);
-      browser.on('up', peerUp);
-      browser.on('down', peerDown);
-      browser.on('srv-update', peerChanged);
-      browser.on('txt-update', peerChanged);
-      mdns.on('response', followMoves);
+      mdns.on('response', onResponse);
+      const query = (): void =>
+        mdns.query(SERVICE_DOMAIN, 'PTR', (error) => {
+          if (error) log.debug({ event: 'mdns.error', err: error }, `browsing: ${error.message}`);
+        });
+      query();
       let delay = QUERY_FIRST_MS;
       const requery = (): void => {
-        browser?.update();
+        query();
         delay = Math.min(delay * 2, QUERY_MAX_MS);
         queryTimer = setTimeout(requery, delay);
       };
       queryTimer = setTimeout(requery, delay);
     };
 
+    const advertise = (name: string): void => {
+      ownName = name;
+      host = hostNameOf(name);
+      send({ type: 'discovery.named', name });
+      const services = [
+        bonjour.publish({
+          name,
+          type: SERVICE_TYPE,
+          protocol: SERVICE_PROTOCOL,
+          port,
+          host,
+          txt: txtRecord(httpPort, thresholds),
+          probe: false,
+        }),
+        // A laptop's or a phone's browser lists the page under the node's name.
+        ...(httpPort === null
+          ? []
+          : [bonjour.publish({ name, type: 'http', protocol: 'tcp', port: httpPort, host, probe: false })]),
+      ];
+      published = services;
+      addressRecords = addressesOf(serviceRecords(services));
+      for (const service of services) service.on('error', onError);
+      services[0].once('up', () =>
+        log.info(
+          { event: 'mdns.advertised', name, host, port, ...(httpPort === null ? {} : { http: httpPort }) },
+          `advertised as ${name} on port ${port}` +
+            (httpPort === null ? `, on ${host}` : `, its page at http://${host}:${httpPort}/`),
+        ),
+      );
+      stopWatching = watchOwnAddresses((before, after) => {
+        log.info(
+          { event: 'mdns.readvertised', name, before, after },
+          `this machine's addresses changed (${before.join(', ') || 'none'} → ${after.join(', ') || 'none'}): ` +
+            'announced again, so that the household finds this node where it is now',
+        );
+        addressRecords = addressesOf(announceAgain(opened, services, onError));
+      });
+      mdns.on('query', answerOneShot);
+      browse();
+    };
+
+    // The service's name and the host name are probed together, and renamed together.
     const publish = (attempt: number): void => {
       const name = candidateName(base, attempt);
-      cancelProbe = probeName(mdns, fqdnOf(name), log, (taken) => {
+      cancelProbe = probeNames(mdns, [fqdnOf(name), hostNameOf(name)], log, (taken) => {
         if (stopping) return;
         if (taken && attempt < MAX_ATTEMPTS) {
+          // The default name holds this node's id: taken, it is a copy's (a cloned SD card).
+          if (attempt === 1) nameTakenAtStart(name);
           const next = candidateName(base, attempt + 1);
           log.warn({ event: 'mdns.rename', name, next }, `${name} is taken on the network: trying ${next}`);
           publish(attempt + 1);
           return;
         }
         if (taken) log.error({ event: 'mdns.error', name }, `${name} is taken too: advertising it anyway`);
-        ownName = name;
-        send({ type: 'discovery.named', name });
-        const services = [
-          bonjour.publish({
-            name,
-            type: SERVICE_TYPE,
-            protocol: SERVICE_PROTOCOL,
-            port,
-            txt: txtRecord(httpPort, thresholds),
-            probe: false,
-          }),
-          // A laptop's or a phone's browser lists the page under the node's name.
-          ...(httpPort === null
-            ? []
-            : [bonjour.publish({ name, type: 'http', protocol: 'tcp', port: httpPort, probe: false })]),
-        ];
-        published = services;
-        for (const service of services) service.on('error', onError);
-        services[0].once('up', () =>
-          log.info(
-            { event: 'mdns.advertised', name, port, ...(httpPort === null ? {} : { http: httpPort }) },
-            `advertised as ${name} on port ${port}` + (httpPort === null ? '' : `, its page on port ${httpPort}`),
-          ),
-        );
-        stopWatching = watchOwnAddresses((before, after) => {
-          log.info(
-            { event: 'mdns.readvertised', name, before, after },
-            `this machine's addresses changed (${before.join(', ') || 'none'} → ${after.join(', ') || 'none'}): ` +
-              'announced again, so that the household finds this node where it is now',
-          );
-          announceAgain(opened, services, onError);
-        });
-        browse();
+        advertise(name);
       });
     };
 
@@ -193,8 +178,8 @@ export function discoveryActor(options: DiscoveryOptions) {
       cancelProbe();
       stopWatching();
       clearTimeout(queryTimer);
-      browser?.stop();
-      mdns.removeListener('response', followMoves);
+      mdns.removeListener('response', onResponse);
+      mdns.removeListener('query', answerOneShot);
       let finished = false;
       const finish = (error?: Error | null): void => {
         if (finished) return;
@@ -229,9 +214,17 @@ export function discoveryActor(options: DiscoveryOptions) {
           (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds);
           announceAgain(opened, published, onError);
         }
-      } else lookAgain(command.name);
+      } else if (command.type === 'discovery.forget') sightings.forget(command.name);
+      else lookAgain(command.name);
     });
     publish(1);
     return () => shutDown(() => undefined);
   });
 }
+
+/** The A records of a service: this machine's IPv4 addresses under its host name (every service has them). */
+const addressesOf = (records: readonly ResourceRecord[]): ResourceRecord[] =>
+  records.filter(
+    (record, i) =>
+      record.type === 'A' && records.findIndex((other) => other.type === 'A' && other.data === record.data) === i,
+  );

@@ -1,13 +1,7 @@
-import * as os from 'node:os';
-
-/**
- * A third as often as multicast-dns looks at the interfaces (to join the group on new ones):
- * each look wakes an idle node, and a new lease can wait a few seconds to be announced.
- */
-const EVERY_MS = 15_000;
+import { networkInterfaces, watchInterfaces, type Interfaces } from './network-interfaces';
 
 /** This machine's IPv4 addresses that other machines can reach, in a stable order. */
-export function ownAddresses(interfaces = os.networkInterfaces()): string[] {
+export function ownAddresses(interfaces: Interfaces = networkInterfaces()): string[] {
   return Object.values(interfaces)
     .flatMap((infos) => infos ?? [])
     .filter((info) => info.family === 'IPv4' && !info.internal)
@@ -17,22 +11,16 @@ export function ownAddresses(interfaces = os.networkInterfaces()): string[] {
 
 /**
  * Calls `changed` when this machine's addresses change: a Pi on Wi-Fi may come back
- * from a router restart with another lease, and nobody else tells it. Returns the stop.
+ * from a router restart with another lease, and nobody else tells it. Looks at each
+ * shared read of the interfaces (every 15 s). Returns the stop.
  */
-export function watchOwnAddresses(
-  changed: (before: string[], after: string[]) => void,
-  read: () => string[] = ownAddresses,
-  everyMs = EVERY_MS,
-): () => void {
-  let known = read();
-  const timer = setInterval(() => {
-    const now = read();
+export function watchOwnAddresses(changed: (before: string[], after: string[]) => void): () => void {
+  let known = ownAddresses();
+  return watchInterfaces((interfaces) => {
+    const now = ownAddresses(interfaces);
     if (now.join() === known.join()) return;
     const before = known;
     known = now;
     changed(before, now);
-  }, everyMs);
-  // Never what keeps a finished process alive.
-  timer.unref();
-  return () => clearInterval(timer);
+  });
 }

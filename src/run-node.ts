@@ -1,9 +1,11 @@
+import * as path from 'node:path';
 import type { Hardware } from '../hardware/types';
 import { formatQuietHours } from '../machines/quiet-hours';
 import type { RunOptions } from './cli/run-options';
 import { createLogger } from './logger';
 import { reloadOf } from './reload';
 import { startInspection, type Inspection } from './inspection';
+import { nodeIdentity } from './instance-name';
 import { createNode, type NodeActor } from './node/create-node';
 import { logNodeEvents } from './node/node-log';
 import { openHardware, type Console } from './open-hardware';
@@ -53,8 +55,11 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
     log.info({ event: 'inspect', where: inspection.where }, `inspector: ${inspection.where}`);
   }
   // Without it (--no-http, or its port taken: `http.error` says so), the node runs without a page.
-  const page = options.httpPort === null ? null : await openPageServer(options.httpPort, log);
-  const node = createNode(options, { socket, page }, hardware, output, log, inspection);
+  const identity = nodeIdentity(options.name, path.dirname(options.stateFile), log);
+  // The URL it logs is the host name mDNS advertises (`kitchen-3f2a.local`), which resolves to this node alone.
+  const mdnsName = options.mdns ? identity.name : null;
+  const page = options.httpPort === null ? null : await openPageServer(options.httpPort, log, mdnsName);
+  const node = createNode(options, identity, { socket, page }, hardware, output, log, inspection);
   describeOnHardware(node, hardware);
   logNodeEvents(node, log);
 

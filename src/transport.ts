@@ -17,6 +17,12 @@ import type { Message } from './protocol/message';
 import { sendMessage } from './protocol/send';
 
 const SECOND = 1000;
+/**
+ * How long where a --peer's host name was found holds. Each lookup may open a socket (to
+ * the DNS server, or to avahi for a `.local` name), and the repair rounds ask every few
+ * seconds; a new DHCP lease can wait this long to be followed.
+ */
+const LOOKUP_HOLDS_MS = 15_000;
 
 const updateState = (lastCleaned: number | null): Message => ({
   type: 'UpdateState',
@@ -102,8 +108,8 @@ export function transportActor(socket: dgram.Socket, log: Logger) {
       }
       sendBack(toEvent(decoded.message, from));
     });
-    // Where each --peer given by host name was last found: the node hears when it changes.
-    const resolved = new Map<string, string>();
+    // Where each --peer given by host name was last found, and when: the node hears when it changes.
+    const resolved = new Map<string, { address: string; at: number }>();
     receive((command) => {
       if (command.type === 'transport.answer') {
         answer = updateState(command.lastCleaned);
@@ -123,15 +129,20 @@ export function transportActor(socket: dgram.Socket, log: Logger) {
         sendMessage(socket, message, command.to, failed);
         return;
       }
-      // Looked up at every send, so that a peer whose address changes is followed.
+      // Looked up again after a while, so that a peer whose address changes is followed.
+      const key = peerKey(command.to);
+      const known = resolved.get(key);
+      if (known && Date.now() - known.at < LOOKUP_HOLDS_MS) {
+        sendMessage(socket, message, { address: known.address, port: command.to.port }, failed);
+        return;
+      }
       dns.lookup(command.to.address, { family: 4 }, (error, address) => {
         if (error) {
           failed(error);
           return;
         }
-        const key = peerKey(command.to);
-        if (resolved.get(key) !== address) {
-          resolved.set(key, address);
+        resolved.set(key, { address, at: Date.now() });
+        if (known?.address !== address) {
           sendBack({ type: 'peer.resolved', peer: addressOf(command.to), address } satisfies TransportEvent);
         }
         sendMessage(socket, message, { address, port: command.to.port }, failed);

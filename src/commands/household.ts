@@ -2,12 +2,12 @@ import type Bonjour from 'bonjour-service';
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import type { Logger } from 'pino';
 import type { LevelThresholds } from '../../common/levels';
 import { peerKey, type PeerAddress } from '../../machines/cluster-events';
 import { describePeer } from '../discovery-helpers';
 import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../mdns';
+import { networkInterfaces } from '../network-interfaces';
 import { decode } from '../protocol/codec';
 import type { Message } from '../protocol/message';
 import { sendMessage } from '../protocol/send';
@@ -80,7 +80,7 @@ export class HouseholdProbe {
     this.browser = bonjour.find({ type: SERVICE_TYPE, protocol: SERVICE_PROTOCOL });
     (this.browser as unknown as NodeJS.EventEmitter).on('error', onError);
     this.browser.on('up', (service: Bonjour.Service) => {
-      const peer = describePeer(service, this.options.clusterPort, os.networkInterfaces());
+      const peer = describePeer(service, this.options.clusterPort, networkInterfaces);
       if (peer) {
         const { name, address, port, http } = peer;
         this.add({ name, address, port, http, levels: peer.levels ?? null });

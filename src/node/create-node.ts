@@ -16,7 +16,7 @@ import { historyFileActors } from '../history/history-actors';
 import { historyFileBeside } from '../history/history-file';
 import { historySyncActor } from '../history/peer-exchange';
 import type { Inspection } from '../inspection';
-import { nodeIdentity } from '../instance-name';
+import type { NodeIdentity } from '../instance-name';
 import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-actors';
 import type { StripOutput } from '../strip-output';
 import { transportActor } from '../transport';
@@ -39,6 +39,8 @@ export interface ClaimedPorts {
 /** The root actor of one node with its real actors, not started. */
 export function createNode(
   options: RunOptions,
+  /** Who it is: its id and name (`nodeIdentity`), made before its page opens, which names it. */
+  identity: NodeIdentity,
   ports: ClaimedPorts,
   hardware: Hardware,
   output: StripOutput,
@@ -46,7 +48,6 @@ export function createNode(
   inspection: Inspection | undefined,
 ) {
   const stateDir = path.dirname(options.stateFile);
-  const identity = nodeIdentity(options.name, stateDir, log);
   const { name } = identity;
   // Only a page that listens is told of: mDNS and Home Assistant must never point at a port that is another's.
   const httpPort = ports.page === null ? null : options.httpPort;
@@ -65,6 +66,7 @@ export function createNode(
               udpPort: options.port,
               timeZone: options.timeZone,
               log,
+              ...(options.mdns ? { mdnsName: name } : {}),
             }),
           }),
       // With --mqtt; the machine's own mqtt actor does nothing.
@@ -76,7 +78,7 @@ export function createNode(
               identity,
               fingerprint: instanceFingerprint(stateDir),
               version,
-              pageUrl: httpPort === null ? null : pageUrl(httpPort),
+              pageUrl: httpPort === null ? null : pageUrl(httpPort, options.mdns ? name : null),
               log,
             }),
           }),

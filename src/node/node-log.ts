@@ -5,6 +5,7 @@ import type { Refused } from '../../machines/history-set';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import type { NodeActor } from './create-node';
+import { logPeerDecisions } from './peer-log';
 
 const HOW: Readonly<Record<string, string>> = {
   button: 'button press',
@@ -64,6 +65,7 @@ export function logNodeEvents(node: NodeActor, log: Logger): void {
       `${peer.name ?? where} has not answered for a while: set aside until it is seen again`,
     );
   });
+  logPeerDecisions(node, log);
   let level: Level | undefined;
   node.on('view.changed', ({ view }) => {
     if (view.level === level) return;

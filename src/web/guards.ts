@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { hostNameOf } from '../discovery-helpers';
 
 /**
  * Whether a request was addressed to this node by a name it answers to. A hostile page
@@ -20,10 +21,14 @@ function hostOnly(host: string): string {
   return colon === -1 ? host : host.slice(0, colon);
 }
 
-/** The names of this machine and node that a browser may use: its host name and both `.local` names. */
+/**
+ * The names of this machine and node that a browser may use: its host name, its `.local`
+ * name, and the node's (the host name it advertises, and its instance name as typed).
+ */
 export function ownNames(hostname: string, instanceName: string): string[] {
   const label = hostname.split('.')[0];
-  return [hostname, label, `${label}.local`, `${instanceName}.local`];
+  const node = instanceName === '' ? [] : [`${instanceName}.local`, hostNameOf(instanceName)];
+  return [hostname, label, `${label}.local`, ...node];
 }
 
 /**

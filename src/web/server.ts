@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -35,6 +36,8 @@ export interface WebOptions {
   timeZone: string;
   log: Logger;
   now?: () => number;
+  /** The name the node advertises by mDNS, whose host name the page is at; absent without mDNS. */
+  mdnsName?: string;
 }
 
 /** How often cleanings refused from one address may be warned about. */
@@ -92,7 +95,7 @@ function notYet(_request: http.IncomingMessage, response: http.ServerResponse): 
  * with null, once `http.error` says who holds the port, when it cannot listen: the node then
  * runs on without its page.
  */
-export function openPageServer(port: number, log: Logger): Promise<http.Server | null> {
+export function openPageServer(port: number, log: Logger, mdnsName: string | null): Promise<http.Server | null> {
   // The timeouts are looked at every 5 s (Node's default is 30 s): a client that never finishes
   // its headers is gone within 10 s. Each look wakes an idle node, so not every second.
   const server = http.createServer({
@@ -124,7 +127,8 @@ export function openPageServer(port: number, log: Logger): Promise<http.Server |
       server.on('error', (error: Error) =>
         log.error({ event: 'http.error', port, err: error }, `the page on TCP port ${port}: ${error.message}`),
       );
-      log.info({ event: 'http.listening', port }, `the page is at ${pageUrl(port)}`);
+      const url = pageUrl(port, mdnsName);
+      log.info({ event: 'http.listening', port, url }, `the page is at ${url}`);
       resolve(server);
     });
   });
@@ -236,6 +240,10 @@ export function webServerActor(options: WebOptions) {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       refuse(socket, status, status === 431 ? 'the headers are too large' : 'that is not HTTP this node reads');
     });
+    // The node's name, once it holds it (another node may have had it first), says where the page is.
+    const { port } = server.address() as AddressInfo;
+    const urlOf = (current: NodeView | undefined): string =>
+      pageUrl(port, options.mdnsName === undefined ? null : (current?.name ?? options.mdnsName));
     receive((command) => {
       if (command.type === 'web.answer') {
         waiting.get(command.ticket)?.();
@@ -251,6 +259,10 @@ export function webServerActor(options: WebOptions) {
       const current = command.view;
       view = current;
       if (before?.name !== current.name) assets = loadAssets(current.name);
+      if (before && urlOf(before) !== urlOf(current)) {
+        const url = urlOf(current);
+        log.info({ event: 'http.url', url }, `the page is now at ${url}: the node's name was taken on the network`);
+      }
       if (!before || stateKey(before) !== stateKey(current)) streams.send('state', () => stateJson(current, now()));
       const newLevels = before !== undefined && !sameThresholds(before.thresholds, current.thresholds);
       if (!before || householdKey(before) !== householdKey(current)) {

@@ -1,4 +1,4 @@
-import { PROBE_EVERY_ROUNDS, SILENT_ASKS } from '../../machines/peer-table';
+import { PROBE_EVERY_ROUNDS, SILENT_ASKS } from '../../machines/peer-rounds';
 import { clusterHarness, NOON, requestsTo, updatesTo } from '../support/cluster-harness';
 import { advance, HOUR, SECOND } from '../support/time';
 
@@ -8,6 +8,8 @@ const HALL = { address: '10.0.0.3', port: 5300 };
 const PORCH = { address: '10.0.0.4', port: 5300 };
 const ROUND = 3 * SECOND;
 const hall = { ...HALL, name: 'hall', ours: true, http: 5380 };
+/** What our nodes' SRV records say: 2 minutes. */
+const TTL = 120;
 
 describe('cluster merge rules', () => {
   it('adopts a later time, passes it on at once to every peer but its sender, and tells its parent', () => {
@@ -127,12 +129,23 @@ describe('cluster repair rounds and peers', () => {
     expect(requestsTo(sent, KITCHEN)).toBe(11);
   });
 
-  it('asks a newly found peer at once, forgets it on goodbye', () => {
-    const { cluster, sent } = clusterHarness(OURS);
-    cluster.send({ type: 'peer.found', peer: hall });
+  it('asks a newly found peer at once; on its goodbye asks once more, and forgets it when it stays silent', () => {
+    const { cluster, clock, sent, asked, reported } = clusterHarness(OURS);
+    cluster.send({ type: 'peer.found', peer: hall, ttl: TTL });
     expect(sent.at(-1)).toEqual({ type: 'transport.request', to: HALL });
+    cluster.send({ type: 'state.received', from: HALL, lastCleaned: OURS });
+    sent.length = 0;
     cluster.send({ type: 'peer.lost', peer: hall });
+    expect(sent).toEqual([{ type: 'transport.request', to: HALL }]);
+    advance(clock, SECOND - 1);
+    expect(Object.keys(cluster.getSnapshot().context.peers)).toEqual(['mdns:hall']);
+    advance(clock, 1);
     expect(cluster.getSnapshot().context.peers).toEqual({});
+    expect(reported('cluster.decided')).toEqual([
+      { type: 'cluster.decided', decision: 'lost', why: 'goodbye', peer: expect.objectContaining({ name: 'hall' }) },
+    ]);
+    // Its next record is news again.
+    expect(asked).toContainEqual({ type: 'discovery.forget', name: 'hall' });
   });
 
   it('asks one peer a round, each in turn', () => {
@@ -155,7 +168,7 @@ describe('cluster repair rounds and peers', () => {
 
   it('sets a silent discovered peer aside, looks for it again, and takes it back when it speaks', () => {
     const { cluster, clock, sent, asked, reported } = clusterHarness(OURS);
-    cluster.send({ type: 'peer.found', peer: hall });
+    cluster.send({ type: 'peer.found', peer: hall, ttl: TTL });
     // Asked at once, then each round: the fifth round finds 4 unanswered.
     advance(clock, (SILENT_ASKS + 1) * ROUND - SECOND);
     expect(reported('cluster.silent')).toEqual([]);
@@ -192,7 +205,9 @@ describe('cluster repair rounds and peers', () => {
 
   it('still probes a peer set aside now and then, so that a healed partition heals', () => {
     const { cluster, clock, sent } = clusterHarness(OURS);
-    cluster.send({ type: 'peer.found', peer: hall });
+    cluster.send({ type: 'peer.found', peer: hall, ttl: TTL });
+    // It answered once: then it is cut off.
+    cluster.send({ type: 'peer.requested', from: HALL });
     advance(clock, (SILENT_ASKS + 1) * ROUND + SECOND);
     const asked = requestsTo(sent, HALL);
     expect(asked).toBe(1 + SILENT_ASKS + 1);
@@ -202,22 +217,34 @@ describe('cluster repair rounds and peers', () => {
     expect(requestsTo(sent, HALL)).toBe(asked + 1);
   });
 
-  it('follows a discovered peer to its new address, and asks it there at once', () => {
+  it('follows a discovered peer to its new address once its old one is silent, and asks it there at once', () => {
     const { cluster, clock, sent, reported } = clusterHarness(OURS);
-    cluster.send({ type: 'peer.found', peer: hall });
+    cluster.send({ type: 'peer.found', peer: hall, ttl: TTL });
     cluster.send({ type: 'state.received', from: HALL, lastCleaned: OURS });
     const moved = { ...hall, address: '10.0.0.33' };
     sent.length = 0;
-    cluster.send({ type: 'peer.found', peer: moved });
-    expect(sent).toEqual([{ type: 'transport.request', to: { address: '10.0.0.33', port: 5300 } }]);
+    cluster.send({ type: 'peer.found', peer: moved, ttl: TTL });
+    // Asked where it was first: it does not answer there.
+    expect(sent).toEqual([{ type: 'transport.request', to: HALL }]);
+    advance(clock, SECOND);
+    expect(sent.at(-1)).toEqual({ type: 'transport.request', to: { address: '10.0.0.33', port: 5300 } });
     expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
       expect.objectContaining({ name: 'hall', address: '10.0.0.33' }),
+    ]);
+    expect(reported('cluster.decided')).toEqual([
+      {
+        type: 'cluster.decided',
+        decision: 'moved',
+        from: HALL.address,
+        peer: expect.objectContaining({ name: 'hall', address: '10.0.0.33' }),
+      },
     ]);
     // Until it answers there, what it said at its old address no longer counts.
     advance(clock, 20);
     expect(reported('cluster.peers').at(-1)?.peers).toEqual([
       expect.objectContaining({ name: 'hall', address: '10.0.0.33', answered: false }),
     ]);
+    cluster.send({ type: 'peer.requested', from: { address: '10.0.0.33', port: 5300 } });
     cluster.send({ type: 'cluster.share', lastCleaned: NOON });
     expect(updatesTo(sent, { address: '10.0.0.33', port: 5300 })).toHaveLength(1);
     expect(updatesTo(sent, HALL)).toHaveLength(0);
@@ -228,7 +255,7 @@ describe('cluster repair rounds and peers', () => {
     const { cluster, clock, sent, reported } = clusterHarness(OURS, [given]);
     // The first request goes out to the name; the transport finds it at 10.0.0.2.
     cluster.send({ type: 'peer.resolved', peer: given, address: '10.0.0.2' });
-    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 } });
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 }, ttl: TTL });
     expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
       expect.objectContaining({ key: 'kitchen.lan:5300', name: 'kitchen-3f2a', static: true }),
     ]);
@@ -246,7 +273,7 @@ describe('cluster repair rounds and peers', () => {
   it('merges a peer found by mDNS before its --peer host name was looked up', () => {
     const given = { address: 'kitchen.lan', port: 5300 };
     const { cluster } = clusterHarness(OURS, [given]);
-    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 } });
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 }, ttl: TTL });
     cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
     expect(Object.keys(cluster.getSnapshot().context.peers)).toHaveLength(2);
     cluster.send({ type: 'peer.resolved', peer: given, address: '10.0.0.2' });
@@ -256,13 +283,16 @@ describe('cluster repair rounds and peers', () => {
   });
 
   it('keeps a --peer where it was given when the node mDNS found there moves away', () => {
-    const { cluster } = clusterHarness(OURS, [KITCHEN]);
-    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 } });
+    const { cluster, clock } = clusterHarness(OURS, [KITCHEN]);
+    cluster.send({ type: 'peer.found', peer: { ...KITCHEN, name: 'kitchen-3f2a', ours: true, http: 5380 }, ttl: TTL });
     expect(Object.keys(cluster.getSnapshot().context.peers)).toEqual(['10.0.0.2:5300']);
     cluster.send({
       type: 'peer.found',
       peer: { address: '10.0.0.40', port: 5300, name: 'kitchen-3f2a', ours: true, http: 5380 },
+      ttl: TTL,
     });
+    // Once the kitchen's address has stayed silent.
+    advance(clock, SECOND);
     expect(Object.values(cluster.getSnapshot().context.peers)).toEqual([
       expect.objectContaining({ key: '10.0.0.2:5300', name: null, static: true }),
       expect.objectContaining({ key: 'mdns:kitchen-3f2a', address: '10.0.0.40', static: false }),

@@ -30,9 +30,13 @@ export class NodeProcess {
   /**
    * In `netns` (a host of a test LAN) when given; else on this host, without mDNS. As
    * the user `uid` when given (root reads every file: a test of one it cannot read runs
-   * as nobody); on CPU `cpu` alone when given (the benchmark pins what it compares).
+   * as nobody); on CPU `cpu` alone when given (the benchmark pins what it compares); with the
+   * host name `hostname` when given (in a UTS namespace of its own: every stock Pi is `raspberrypi`).
    */
-  constructor(args: string[], options: { netns?: string; env?: NodeJS.ProcessEnv; uid?: number; cpu?: number } = {}) {
+  constructor(
+    args: string[],
+    options: { netns?: string; env?: NodeJS.ProcessEnv; uid?: number; cpu?: number; hostname?: string } = {},
+  ) {
     const common = ['--hardware', 'sim', '--log-format', 'json'];
     const asUser =
       options.uid === undefined
@@ -40,8 +44,12 @@ export class NodeProcess {
         : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', '--'];
     const pinned = options.cpu === undefined ? [] : ['taskset', '-c', String(options.cpu)];
     const command = [...asUser, ...pinned, process.execPath, CLI, 'run', ...common];
+    const named =
+      options.hostname === undefined
+        ? []
+        : ['unshare', '--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', options.hostname];
     const argv = options.netns
-      ? ['ip', 'netns', 'exec', options.netns, ...command, ...args]
+      ? ['ip', 'netns', 'exec', options.netns, ...named, ...command, ...args]
       : // No mDNS and ports of its own unless the test says otherwise (a later flag wins):
         // tests outside a network namespace must not send anything off this machine.
         [...command, '--no-mdns', '--port', String(freeUdpPort()), '--http-port', String(freeTcpPort()), ...args];

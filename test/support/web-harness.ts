@@ -41,7 +41,7 @@ export const peer = (parts: Partial<PeerView> = {}): PeerView => ({
 export async function webHarness() {
   const port = freeTcpPort();
   const { log, records } = capturingLogger();
-  const server = await openPageServer(port, log);
+  const server = await openPageServer(port, log, null);
   if (!server) throw new Error(`the page server could not listen on ${port}`);
   const reports: AnyEventObject[] = [];
   const parent = setup({

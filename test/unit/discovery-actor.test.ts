@@ -2,14 +2,14 @@ import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { createActor, createMachine } from 'xstate';
-import type { DiscoveryEvent } from '../../machines/cluster-events';
+import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster-events';
 import { discoveryActor } from '../../src/discovery';
 import { until } from '../support/until';
 
 // The actor against a fake bonjour-service: the paths the network cannot show (a goodbye that never
 // completes, a second stop), and nothing is sent anywhere.
 interface FakeBonjour {
-  mdns: EventEmitter & { queries: string[]; responses: unknown[] };
+  mdns: EventEmitter & { queries: string[]; responses: unknown[]; unicast: { packet: unknown; to: unknown }[] };
   registered: { name: string; type: string }[];
   browser: EventEmitter;
   published: { name: string; port: number; txt: unknown; probe: boolean }[];
@@ -23,6 +23,8 @@ const mockWorld = {
   unpublishCallsBack: true,
   destroyThrows: false,
   taken: new Set<string>(),
+  /** What the network answers for a name, beyond its name. */
+  answers: new Map<string, { type: string; data: string }>(),
   ownAddress: '10.0.0.1',
   /** What the actor's watch on this machine's addresses would be told of a change. */
   addressesChanged: undefined as ((before: string[], after: string[]) => void) | undefined,
@@ -43,10 +45,15 @@ jest.mock('bonjour-service', () => {
       responses: [] as unknown[],
       query: (name: string, type: string) => {
         this.mdns.queries.push(type === 'ANY' ? name : `${name} ${type}`);
-        if (mockWorld.taken.has(name))
-          setImmediate(() => this.mdns.emit('response', { answers: [{ name }], additionals: [] }));
+        const answer = mockWorld.answers.get(name);
+        if (mockWorld.taken.has(name) || answer)
+          setImmediate(() => this.mdns.emit('response', { answers: [{ name, ...answer }], additionals: [] }));
       },
-      respond: (packet: unknown) => this.mdns.responses.push(packet),
+      unicast: [] as { packet: unknown; to: unknown }[],
+      respond: (packet: unknown, to: unknown) => {
+        if (typeof to === 'function') this.mdns.responses.push(packet);
+        else this.mdns.unicast.push({ packet, to });
+      },
     });
     readonly registered: { name: string; type: string }[] = [];
     readonly server = {
@@ -68,7 +75,8 @@ jest.mock('bonjour-service', () => {
     unpublishCalls = 0;
     destroyCalls = 0;
     constructor(
-      _options: unknown,
+      // The socket multicast-dns would bind: never bound here, closed as multicast-dns would.
+      private readonly options: { socket?: { close(): void } },
       readonly onError: (error: Error) => void,
     ) {
       mockWorld.instances.push(this as unknown as FakeBonjour);
@@ -94,19 +102,29 @@ jest.mock('bonjour-service', () => {
     }
     destroy() {
       this.destroyCalls += 1;
+      this.options.socket?.close();
       if (mockWorld.destroyThrows) throw new Error('socket already closed');
     }
   };
 });
 
-/** A service as bonjour-service's browser reports it: one of ours, unless its TXT record says otherwise. */
-const browsed = (name: string, port: number, from: string) => ({
-  name,
-  fqdn: `${name}._cat._udp.local`,
-  port,
-  txt: { impl: 'cat-litter-reminder-ts' },
-  referer: { address: from },
-  addresses: [],
+const TXT = ['impl=cat-litter-reminder-ts', 'proto=1'];
+
+/** A service's records as its node announces them (or answers a browse query with them). */
+const announced = (name: string, port: number, txt = TXT, ttl = 120) => {
+  const fqdn = `${name}._cat._udp.local`;
+  return {
+    answers: [
+      { name: '_cat._udp.local', type: 'PTR', ttl: 4500, data: fqdn },
+      { name: fqdn, type: 'SRV', ttl, data: { port, target: `${name}.local` } },
+      { name: fqdn, type: 'TXT', ttl, data: txt.map((entry) => Buffer.from(entry)) },
+    ],
+    additionals: [],
+  };
+};
+const goodbye = (name: string) => ({
+  answers: [{ name: '_cat._udp.local', type: 'PTR', ttl: 0, data: `${name}._cat._udp.local` }],
+  additionals: [],
 });
 
 describe('discoveryActor (fake bonjour-service)', () => {
@@ -130,7 +148,10 @@ describe('discoveryActor (fake bonjour-service)', () => {
     parent.start();
     const fake = mockWorld.instances[mockWorld.instances.length - 1];
     const stop = () => parent.getSnapshot().children.discovery?.send({ type: 'discovery.stop' });
-    return { parent, fake, stop };
+    const tell = (command: DiscoveryCommand) => parent.getSnapshot().children.discovery?.send(command);
+    const hear = (packet: unknown, address: string, port = 5353) =>
+      fake.mdns.emit('response', packet, { address, port });
+    return { parent, fake, stop, tell, hear };
   };
 
   beforeEach(() => {
@@ -140,40 +161,124 @@ describe('discoveryActor (fake bonjour-service)', () => {
     mockWorld.unpublishCallsBack = true;
     mockWorld.destroyThrows = false;
     mockWorld.taken = new Set();
+    mockWorld.answers = new Map();
   });
 
-  it('advertises after probing, says the name it holds, reports peers, ignores itself', async () => {
-    const { fake, parent } = start();
+  const found = () =>
+    events.flatMap((event) =>
+      event.type === 'peer.found' ? [`${event.peer.name}@${event.peer.address}:${event.peer.port}`] : [],
+    );
+
+  it('advertises after probing its names, says the name it holds, reports peers, ignores itself', async () => {
+    const { fake, parent, hear } = start();
     await until(() => fake.published.length === 2, 'published');
     expect(fake.published[0]).toMatchObject({
       name: 'kitchen',
       port: 5301,
       probe: false,
+      // A host name of its own: every stock Pi is `raspberrypi`.
+      host: 'kitchen.local',
       txt: { impl: 'cat-litter-reminder-ts', proto: '1', http: '5381', levels: '8h,12h,24h,26h' },
     });
     // The page too, under the same name: a browser lists "kitchen".
-    expect(fake.published[1]).toMatchObject({ name: 'kitchen', type: 'http', protocol: 'tcp', port: 5381 });
-    expect(fake.mdns.queries).toContain('kitchen._cat._udp.local');
+    expect(fake.published[1]).toMatchObject({
+      name: 'kitchen',
+      type: 'http',
+      protocol: 'tcp',
+      port: 5381,
+      host: 'kitchen.local',
+    });
+    expect(fake.mdns.queries).toEqual(expect.arrayContaining(['kitchen._cat._udp.local', 'kitchen.local']));
     await until(() => records.some((record) => record.event === 'mdns.advertised'), 'advertised');
+    expect(fake.mdns.queries).toContain('_cat._udp.local PTR');
 
-    const ours = browsed('hall-1234', 5302, '10.0.0.2');
-    const rust = { ...browsed('attic', 5200, '10.0.0.3'), txt: {} };
-    fake.browser.emit('up', { ...ours, name: 'Kitchen', fqdn: 'Kitchen._cat._udp.local' });
-    fake.browser.emit('up', { ...ours, name: 'void', fqdn: 'void._cat._udp.local', referer: undefined });
-    fake.browser.emit('up', ours);
-    fake.browser.emit('up', rust);
-    fake.browser.emit('down', ours);
-    fake.browser.emit('down', { ...ours, name: 'void', fqdn: 'void._cat._udp.local' });
-    await until(() => events.length === 4, 'events');
+    hear(announced('Kitchen', 5302), '10.0.0.2');
+    hear(announced('hall-1234', 5302), '10.0.0.2');
+    hear(announced('attic', 5200, []), '10.0.0.3');
+    hear(goodbye('hall-1234'), '10.0.0.2');
+    hear(goodbye('void'), '10.0.0.2');
     const hall = { name: 'hall-1234', address: '10.0.0.2', port: 5302, ours: true, http: null, levels: null };
     expect(events).toEqual([
       { type: 'discovery.named', name: 'kitchen' },
-      { type: 'peer.found', peer: hall },
+      { type: 'peer.found', peer: hall, ttl: 120 },
       {
         type: 'peer.found',
         peer: { name: 'attic', address: '10.0.0.3', port: 5301, ours: false, http: null, levels: null },
+        ttl: 120,
       },
       { type: 'peer.lost', peer: hall },
+    ]);
+    parent.stop();
+  });
+
+  it("tells of any change in a peer's records at once (its port, its levels), and of the same records never", async () => {
+    const { fake, parent, hear } = start();
+    await until(() => fake.published.length === 2, 'published');
+    hear(announced('hall', 5302), '10.0.0.2');
+    hear(announced('hall', 5302), '10.0.0.2');
+    hear(announced('hall', 5303), '10.0.0.2');
+    // A reload's new levels: the TXT record alone, announced again.
+    const levels = [...TXT, 'levels=1m,2m,3m,4m'];
+    const txtAlone = { answers: [announced('hall', 5303, levels).answers[2]], additionals: [] };
+    hear(txtAlone, '10.0.0.2');
+    hear(txtAlone, '10.0.0.2');
+    expect(found()).toEqual(['hall@10.0.0.2:5302', 'hall@10.0.0.2:5303', 'hall@10.0.0.2:5303']);
+    expect(events.at(-1)).toMatchObject({ peer: { levels: { settled: 60_000, overdue: 240_000 } } });
+    // Anyone can send a TXT record: from elsewhere, it says nothing.
+    hear({ answers: [announced('hall', 5303, TXT).answers[2]], additionals: [] }, '10.0.0.66');
+    expect(found()).toHaveLength(3);
+    parent.stop();
+  });
+
+  it('keeps a peer said goodbye to until the cluster says to forget it; then its next record is news', async () => {
+    const { fake, parent, hear, tell } = start();
+    await until(() => fake.published.length === 2, 'published');
+    hear(announced('hall', 5302), '10.0.0.2');
+    hear(goodbye('hall'), '10.0.0.66');
+    hear(goodbye('hall'), '10.0.0.66');
+    hear(announced('hall', 5302), '10.0.0.2');
+    expect(events.filter((event) => event.type === 'peer.lost')).toHaveLength(2);
+    expect(found()).toEqual(['hall@10.0.0.2:5302']);
+    tell({ type: 'discovery.forget', name: 'hall' });
+    hear(goodbye('hall'), '10.0.0.2');
+    hear(announced('hall', 5302), '10.0.0.2');
+    expect(found()).toEqual(['hall@10.0.0.2:5302', 'hall@10.0.0.2:5302']);
+    expect(events.filter((event) => event.type === 'peer.lost')).toHaveLength(2);
+    parent.stop();
+  });
+
+  it('remembers 64 services at the most, however many a stranger announces', async () => {
+    const { fake, parent, hear } = start();
+    await until(() => fake.published.length === 2, 'published');
+    for (let i = 0; i < 1000; i += 1) hear(announced(`fake-${i}`, 20_000 + i, TXT, 10 + i), '10.0.0.66');
+    expect(found()).toHaveLength(1000);
+    // The ones whose records lapse first made room: a goodbye for one is nobody's.
+    hear(goodbye('fake-0'), '10.0.0.66');
+    hear(goodbye('fake-999'), '10.0.0.66');
+    expect(
+      events.filter((event) => event.type === 'peer.lost').map((event) => 'peer' in event && event.peer.name),
+    ).toEqual(['fake-999']);
+    parent.stop();
+  });
+
+  it('answers a one-shot query for its host name (RFC 6762 §6.7) to the asker alone', async () => {
+    const { fake, parent } = start();
+    await until(() => records.some((record) => record.event === 'mdns.advertised'), 'advertised');
+    const query = (name: string, port: number) =>
+      fake.mdns.emit('query', { id: 7, questions: [{ name, type: 'A' }] }, { address: '10.0.0.9', port });
+    query('kitchen.local', 40000);
+    query('hall.local', 40000);
+    // A querier on the mDNS port hears the responder's multicast answer.
+    query('kitchen.local', 5353);
+    expect(fake.mdns.unicast).toEqual([
+      {
+        packet: {
+          id: 7,
+          questions: [{ name: 'kitchen.local', type: 'A' }],
+          answers: [{ name: 'kitchen-host.local', type: 'A', data: '10.0.0.1', ttl: 10 }],
+        },
+        to: { address: '10.0.0.9', port: 40000 },
+      },
     ]);
     parent.stop();
   });
@@ -190,25 +295,24 @@ describe('discoveryActor (fake bonjour-service)', () => {
     parent.stop();
   });
 
-  it('a peer back on another port without a goodbye is lost and found again; other changes are quiet', async () => {
+  it("keeps a host name that this machine's own responder answers for (a node named like its machine)", async () => {
+    mockWorld.answers = new Map([['kitchen.local', { type: 'A', data: '127.0.0.1' }]]);
     const { fake, parent } = start();
-    await until(() => fake.published.length === 2, 'published');
-    const old = browsed('hall', 5302, '10.0.0.2');
-    fake.browser.emit('up', old);
-    fake.browser.emit('srv-update', { ...old, host: 'other.local' }, old);
-    fake.browser.emit('srv-update', { ...old, port: 5303 }, old);
-    await until(() => events.length === 4, 'events');
-    expect(events.map((event) => [event.type, 'peer' in event ? event.peer.port : null])).toEqual([
-      ['discovery.named', null],
-      ['peer.found', 5302],
-      ['peer.lost', 5302],
-      ['peer.found', 5303],
-    ]);
+    await until(() => fake.published.length === 2, 'published', 5000);
+    expect(fake.published[0]).toMatchObject({ name: 'kitchen', host: 'kitchen.local' });
     parent.stop();
   });
 
-  it('renames on a conflict', async () => {
-    mockWorld.taken = new Set(['kitchen._cat._udp.local', 'kitchen-2._cat._udp.local']);
+  it('is renamed when another machine answers for its host name', async () => {
+    mockWorld.answers = new Map([['kitchen.local', { type: 'A', data: '10.99.99.99' }]]);
+    const { fake, parent } = start();
+    await until(() => fake.published.length === 2, 'published', 5000);
+    expect(fake.published[0]).toMatchObject({ name: 'kitchen-2', host: 'kitchen-2.local' });
+    parent.stop();
+  });
+
+  it('renames on a conflict, for its service or its host name', async () => {
+    mockWorld.taken = new Set(['kitchen._cat._udp.local', 'kitchen-2.local']);
     const { fake, parent } = start();
     await until(() => fake.published.length === 2, 'published', 5000);
     expect(fake.published[0]?.name).toBe('kitchen-3');
@@ -222,35 +326,38 @@ describe('discoveryActor (fake bonjour-service)', () => {
     parent.stop();
   });
 
-  const hallService = browsed('hall', 5302, '10.0.0.2');
-
-  it('follows a peer that answers from another address, as after a new DHCP lease', async () => {
-    const { fake, parent } = start();
+  it('tells of a peer announced from another address, for the cluster to check', async () => {
+    const { fake, parent, hear } = start();
     await until(() => fake.published.length === 2, 'published');
-    fake.browser.emit('up', hallService);
-    // Its announcement from its new address: the browser itself says nothing of it.
-    const srv = { name: 'hall._cat._udp.local', type: 'SRV', ttl: 120, data: { port: 5302, target: 'hall-pi.local' } };
-    fake.mdns.emit('response', { answers: [srv], additionals: [] }, { address: '10.0.0.2' });
-    fake.mdns.emit('response', { answers: [srv], additionals: [] }, { address: '10.0.0.42' });
+    hear(announced('hall', 5302), '10.0.0.2');
+    // Its announcement from its new address, or a stranger's claim: the SRV record alone says which service.
+    const srv = { answers: [announced('hall', 5302).answers[1]], additionals: [] };
+    hear(srv, '10.0.0.2');
+    hear(srv, '10.0.0.42');
     // Another node's records, with the same host name (every stock Pi is `raspberrypi`), say nothing of the hall.
-    const a = { name: 'hall-pi.local', type: 'A', ttl: 120, data: '10.0.0.43' };
-    const attic = { ...srv, name: 'attic._cat._udp.local' };
-    fake.mdns.emit('response', { answers: [attic, a], additionals: [] }, { address: '10.0.0.43' });
-    expect(
-      events.filter((event) => event.type === 'peer.found').map((event) => 'peer' in event && event.peer.address),
-    ).toEqual(['10.0.0.2', '10.0.0.42']);
-    expect(records.filter((record) => record.event === 'peer.moved').map((record) => record.from)).toEqual([
+    hear(
+      {
+        answers: [
+          { ...srv.answers[0], name: 'attic._cat._udp.local' },
+          { name: 'hall.local', type: 'A', ttl: 120, data: '10.0.0.43' },
+        ],
+        additionals: [],
+      },
+      '10.0.0.43',
+    );
+    expect(found()).toEqual(['hall@10.0.0.2:5302', 'hall@10.0.0.42:5302', 'attic@10.0.0.43:5301']);
+    expect(records.filter((record) => record.event === 'mdns.elsewhere').map((record) => record.from)).toEqual([
       '10.0.0.2',
     ]);
     parent.stop();
   });
 
   it('looks a silent peer up again where it advertises', async () => {
-    const { fake, parent } = start();
+    const { fake, parent, hear, tell } = start();
     await until(() => fake.published.length === 2, 'published');
-    fake.browser.emit('up', hallService);
-    parent.getSnapshot().children.discovery?.send({ type: 'discovery.resolve', name: 'hall' });
-    parent.getSnapshot().children.discovery?.send({ type: 'discovery.resolve', name: 'nobody' });
+    hear(announced('hall', 5302), '10.0.0.2');
+    tell({ type: 'discovery.resolve', name: 'hall' });
+    tell({ type: 'discovery.resolve', name: 'nobody' });
     expect(fake.mdns.queries.filter((query) => query.endsWith(' SRV'))).toEqual(['hall._cat._udp.local SRV']);
     parent.stop();
   });

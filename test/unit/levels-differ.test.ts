@@ -13,9 +13,9 @@ describe('nodes whose levels differ', () => {
     const txt = txtRecord(5380, THREE_CATS);
     expect(txt).toEqual({ impl: 'cat-litter-reminder-ts', proto: '1', http: '5380', levels: '4h,6h,12h,14h' });
     const service = { name: 'hall', port: 5300, txt, referer: { address: '10.0.0.3' } };
-    expect(describePeer(service, 5300, {})?.levels).toEqual(THREE_CATS);
-    expect(describePeer({ ...service, txt: { ...txt, levels: '12h,8h' } }, 5300, {})?.levels).toBeNull();
-    expect(describePeer({ ...service, txt: {} }, 5300, {})?.levels).toBeNull();
+    expect(describePeer(service, 5300, () => ({}))?.levels).toEqual(THREE_CATS);
+    expect(describePeer({ ...service, txt: { ...txt, levels: '12h,8h' } }, 5300, () => ({}))?.levels).toBeNull();
+    expect(describePeer({ ...service, txt: {} }, 5300, () => ({}))?.levels).toBeNull();
   });
 
   it('are shown by their own levels on the page, which says so', () => {

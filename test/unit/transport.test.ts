@@ -7,6 +7,19 @@ import { openTransportSocket, transportActor } from '../../src/transport';
 import { freeUdpPort } from '../support/node-process';
 import { until } from '../support/until';
 
+/** The host names looked up: each lookup may open a socket. */
+const mockLookups: string[] = [];
+jest.mock('node:dns', () => {
+  const actual = jest.requireActual<typeof import('node:dns')>('node:dns');
+  return {
+    ...actual,
+    lookup: (...args: Parameters<typeof actual.lookup>) => {
+      mockLookups.push(args[0]);
+      return (actual.lookup as (...all: unknown[]) => void)(...args);
+    },
+  };
+});
+
 const NOON_SECS = 1_795_521_600;
 
 /** A parent that hands commands to the transport and keeps what it is told. */
@@ -67,7 +80,7 @@ describe('the transport actor', () => {
     }
   });
 
-  it('looks up a peer given by host name, and says where it found it once, before the answer comes', async () => {
+  it('looks up a peer given by host name once a while, and says where it found it once, before the answer comes', async () => {
     const peer = await answeringPeer();
     const node = await harness(freeUdpPort());
     const port = peer.address().port;
@@ -82,6 +95,8 @@ describe('the transport actor', () => {
         { type: 'state.received', from: { address: '127.0.0.1', port }, lastCleaned: NOON_SECS * 1000 },
         { type: 'state.received', from: { address: '127.0.0.1', port }, lastCleaned: NOON_SECS * 1000 },
       ]);
+      // Each lookup may open a socket: not one a repair round.
+      expect(mockLookups.filter((host) => host === 'localhost')).toHaveLength(1);
     } finally {
       node.stop();
       peer.close();
