@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { LevelThresholds } from '../common/levels';
 import type { DiscoveredPeer } from '../machines/cluster-events';
-import { formatLevels, parseLevels } from './config/levels-flag';
+import { formatLevels, parseLevels } from './settings/levels-setting';
 import type { Interfaces } from './network-interfaces';
 
 /** The TXT value that tells our nodes from the original Rust ones, which advertise none. */

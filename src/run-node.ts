@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { Hardware } from '../hardware/types';
 import { formatQuietHours } from '../machines/quiet-hours';
-import type { RunOptions } from './cli/run-options';
+import type { RunOptions } from './settings/run-settings';
 import { createLogger } from './logger';
-import { reloadOf } from './reload';
+import { reloadOf } from './settings/reload';
 import { startInspection, type Inspection } from './inspection';
 import { nodeIdentity } from './instance-name';
 import { createNode, type NodeActor } from './node/create-node';

@@ -1,8 +1,8 @@
 import { peerKey } from '../../machines/cluster-events';
 import { formatQuietHours } from '../../machines/quiet-hours';
-import { scalarText } from '../config/config-file';
-import { formatDurationKey } from '../config/durations';
-import { resolveRunFlags, runOptionsFrom, type RunOptions, type SettingSource } from '../cli/run-options';
+import { scalarText } from '../settings/settings-file';
+import { formatDurationKey } from '../settings/durations';
+import { resolveRunFlags, runOptionsFrom, type RunOptions, type SettingSource } from '../settings/run-settings';
 
 export const CONFIG_HELP = `Usage: cat-litter-reminder config [check] [--config PATH] [flags of run]
 

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { create, max, min, nullable, number, pattern, string, type } from 'superstruct';
 import type { Cleaning, HistoryStats } from '../../common/history';
-import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../cli/args';
-import { flagReader } from '../cli/flag-values';
-import { systemTimeZone } from '../cli/run-options';
+import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../settings/command-line';
+import { flagReader } from '../settings/flag-values';
+import { systemTimeZone } from '../settings/run-settings';
 import { MOST_CLEANINGS } from '../../machines/history-set';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { requestJson, type HttpNode } from '../http-json';
@@ -12,7 +12,7 @@ import { historyTable } from './history-report';
 import { printable } from './printable';
 import { HouseholdProbe } from './household';
 import { readTimeoutMs } from './probe-options';
-import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
+import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../settings/command-levels';
 
 export const HISTORY_HELP = `Usage: cat-litter-reminder history [flags]
 

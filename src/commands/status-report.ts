@@ -5,7 +5,7 @@ import { levelAt } from '../../machines/levels';
 import { formatDuration } from '../../common/durations';
 import { formatLocal } from '../local-time';
 import { levelTable } from './level-table';
-import { formatLevels } from '../config/levels-flag';
+import { formatLevels } from '../settings/levels-setting';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
 

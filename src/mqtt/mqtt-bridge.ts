@@ -12,7 +12,7 @@ import { Reassertion } from './reassertion';
 import { RetainedPublisher } from './retained-publisher';
 import { sessionPayload, SessionWatch } from './session';
 import type { NodeIdentity } from '../instance-name';
-import type { MqttOptions } from './mqtt-options';
+import type { MqttOptions } from '../settings/mqtt-settings';
 
 /** Reconnecting waits this long first, twice as long each time after, up to a minute. */
 const FIRST_RETRY_MS = 1_000;

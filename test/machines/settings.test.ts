@@ -3,7 +3,7 @@ import { displayMachine } from '../../machines/displayMachine';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { QuietHours } from '../../machines/quiet-hours';
 import { reminderMachine } from '../../machines/reminderMachine';
-import { parseLevels } from '../../src/config/levels-flag';
+import { parseLevels } from '../../src/settings/levels-setting';
 import { nodeHarness, settle } from '../support/node-harness';
 import { stripRecorder } from '../support/strip-recorder';
 import { advance, HOUR, MINUTE } from '../support/time';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UsageError } from '../../src/cli/args';
+import { UsageError } from '../../src/settings/command-line';
 import {
   installServiceCommand,
   renderUnit,

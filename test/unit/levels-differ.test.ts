@@ -1,6 +1,6 @@
 import { householdItems } from '../../common/page-text';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { parseLevels } from '../../src/config/levels-flag';
+import { parseLevels } from '../../src/settings/levels-setting';
 import { describePeer, txtRecord } from '../../src/discovery-helpers';
 import { householdJson } from '../../src/web/household-json';
 import { NOON, peer, viewOf } from '../support/web-harness';

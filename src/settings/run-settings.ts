@@ -2,13 +2,13 @@ import { create, define, enums, is, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { QuietHours } from '../../machines/quiet-hours';
 import { parseInspectTarget, type InspectTarget } from '../inspection';
-import { readMqttOptions, type MqttOptions } from '../mqtt/mqtt-options';
+import { readMqttOptions, type MqttOptions } from './mqtt-settings';
 import { defaultStatePath } from '../state-file';
 import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { configPath, loadConfig, type FileOrigin } from '../config/config-file';
-import { parseLevels } from '../config/levels-flag';
-import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './args';
+import { configPath, loadConfig, type FileOrigin } from './settings-file';
+import { parseLevels } from './levels-setting';
+import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './command-line';
 import { flagReader } from './flag-values';
 
 export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UsageError } from '../../src/cli/args';
-import { parseRunOptions, resolveRunFlags } from '../../src/cli/run-options';
+import { UsageError } from '../../src/settings/command-line';
+import { parseRunOptions, resolveRunFlags } from '../../src/settings/run-settings';
 import { configListing } from '../../src/commands/config';
-import { configPath, SYSTEM_CONFIG } from '../../src/config/config-file';
-import { parseDuration } from '../../src/config/durations';
-import { parseLevels } from '../../src/config/levels-flag';
+import { configPath, SYSTEM_CONFIG } from '../../src/settings/settings-file';
+import { parseDuration } from '../../src/settings/durations';
+import { parseLevels } from '../../src/settings/levels-setting';
 
 const HOUR = 3_600_000;
 let dir: string;

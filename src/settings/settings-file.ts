@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
-import { UsageError, type RawFlags } from '../cli/args';
-import { DEFAULT_LEVELS, LEVEL_KEYS } from './levels-flag';
+import { UsageError, type RawFlags } from './command-line';
+import { DEFAULT_LEVELS, LEVEL_KEYS } from './levels-setting';
 import { formatDurationKey, parseDuration } from './durations';
 import { readSmallFile } from '../small-file';
 

@@ -1,4 +1,4 @@
-import type { RunOptions } from './cli/run-options';
+import type { RunOptions } from './run-settings';
 
 /** A key of the configuration file, and the option it sets. */
 interface Setting {

@@ -1,6 +1,6 @@
 import { coerce, create, integer, max, min, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
-import { checkFlag, flagLabel, lastValue, type RawFlags } from './args';
+import { checkFlag, flagLabel, lastValue, type RawFlags } from './command-line';
 
 const wholeNumber = (low: number, high: number) =>
   coerce(min(max(integer(), high), low), pattern(string(), /^-?\d+$/), (text) => Number(text));

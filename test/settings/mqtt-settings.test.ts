@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UsageError, readFlags } from '../../src/cli/args';
-import { RUN_FLAGS } from '../../src/cli/run-options';
-import { readMqttOptions } from '../../src/mqtt/mqtt-options';
+import { UsageError, readFlags } from '../../src/settings/command-line';
+import { RUN_FLAGS } from '../../src/settings/run-settings';
+import { readMqttOptions } from '../../src/settings/mqtt-settings';
 
 const read = (...argv: string[]) => readMqttOptions(readFlags(argv, RUN_FLAGS));
 const refusal = (...argv: string[]) => {

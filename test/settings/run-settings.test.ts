@@ -1,5 +1,5 @@
-import { UsageError } from '../../src/cli/args';
-import { parseRunOptions } from '../../src/cli/run-options';
+import { UsageError } from '../../src/settings/command-line';
+import { parseRunOptions } from '../../src/settings/run-settings';
 
 const parse = (...argv: string[]) => parseRunOptions(argv, { HOME: '/home/cat' }, false);
 

@@ -1,5 +1,5 @@
 import { readSmallFile, type SmallFileError } from '../small-file';
-import { checkFlag, flagLabel, lastValue, UsageError, type RawFlags } from '../cli/args';
+import { checkFlag, flagLabel, lastValue, UsageError, type RawFlags } from './command-line';
 
 /** How the node reaches the broker, and under which topics it speaks there. */
 export interface MqttOptions {

@@ -1,8 +1,8 @@
 import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { checkFlag, lastValue, type FlagSpecs, type RawFlags } from '../cli/args';
-import { configPath, loadConfig } from './config-file';
-import { parseLevels } from './levels-flag';
+import { checkFlag, lastValue, type FlagSpecs, type RawFlags } from './command-line';
+import { configPath, loadConfig } from './settings-file';
+import { parseLevels } from './levels-setting';
 
 /** The flags with which `status` and `history` colour by the levels in force here. */
 export const LEVEL_FLAGS: FlagSpecs = { config: { value: true }, levels: { value: true } };
