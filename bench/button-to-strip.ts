@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { plainHardware, type ButtonDriver, type Colour } from '../hardware/types';
-import { parseRunOptions } from '../src/settings/run-settings';
+import { parseRunOptions } from '../src/settings/resolve-settings';
 import { createLogger } from '../src/logger';
 import { createNode } from '../src/node/create-node';
 import { StripOutput } from '../src/strip-output';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { UsageError } from './settings/command-line';
 import { MAIN_HELP, RUN_HELP } from './commands/help';
-import { parseRunOptions } from './settings/run-settings';
+import { parseRunOptions } from './settings/resolve-settings';
 import { configCommand } from './commands/config';
 import { historyCommand } from './commands/history';
 import { installServiceCommand } from './commands/install-service';

@@ -1,3 +1,4 @@
+import { errnoWords } from './small-file';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
 import type { DiscoveryCommand } from '../machines/cluster-events';
@@ -129,7 +130,7 @@ function report(state: ReturnType<typeof loadState>, file: string, log: Logger, 
     case 'unreadable':
       log.error(
         { event: 'state.unreadable', file, code: state.code, problem: state.problem },
-        `state file ${file} could not be read (${state.code}: ${state.problem}); left as it is and never written ` +
+        `state file ${file} could not be read: ${errnoWords(state.code)}; left as it is and never written ` +
           'over; running with the time unknown, which the household teaches this node',
       );
       return null;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Hardware } from '../hardware/types';
 import { formatQuietHours } from '../machines/quiet-hours';
-import type { RunOptions } from './settings/run-settings';
+import type { RunOptions } from './settings/resolve-settings';
 import { createLogger } from './logger';
 import { reloadOf } from './settings/reload';
 import { startInspection, type Inspection } from './inspection';
@@ -48,7 +48,7 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
   const { hardware, warning } = openHardware(options.hardware, options, io);
   const log = createLogger(options.logFormat, options.logLevel, hardware.logStream, Boolean(io.stdout.isTTY));
   if (warning) log.warn({ event: warning.event }, warning.message);
-  const output = new StripOutput(hardware.strip, log);
+  const output = new StripOutput(hardware.strip, log, options.brightness);
   let inspection: Inspection | undefined;
   if (options.inspect) {
     inspection = await startInspection(options.inspect, log);
@@ -123,9 +123,11 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
       }
       const { applied, waiting, options: taken } = reloadOf(current, next);
       current = taken;
-      if (applied.includes('strip.brightness')) output.setBrightness(taken.brightness);
-      if (applied.includes('log.level')) log.level = taken.logLevel;
-      const { quietHours, timeZone, thresholds, peers } = taken;
+      // Every live setting goes to the part that uses it, changed or not: each takes it
+      // idempotently, so that a setting made live in the table cannot be forgotten here.
+      const { quietHours, timeZone, thresholds, peers, brightness, logLevel } = taken;
+      output.setBrightness(brightness);
+      log.level = logLevel;
       node.send({ type: 'settings.changed', quietHours, timeZone, thresholds, peers });
       log.info(
         { event: 'config.reloaded', file, applied },

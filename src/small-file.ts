@@ -88,7 +88,7 @@ const READ_WITHOUT_WAITING = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 /** Throws a SmallFileError unless `stats` are those of a regular file of at most `mostBytes`. */
 function refuseUnlessSmall(stats: fs.Stats, mostBytes: number): void {
   // As reading one would say.
-  if (stats.isDirectory()) throw new SmallFileError('cannot be read (EISDIR)', 'EISDIR');
+  if (stats.isDirectory()) throw new SmallFileError(`cannot be read: ${errnoWords('EISDIR')}`, 'EISDIR');
   if (!stats.isFile()) throw new SmallFileError(`is ${kindOf(stats)}, not a regular file`, null);
   if (stats.size > mostBytes) {
     throw new SmallFileError(`is ${stats.size} bytes, more than the ${mostBytes} taken`, null);
@@ -98,5 +98,23 @@ function refuseUnlessSmall(stats: fs.Stats, mostBytes: number): void {
 function asSmallFileError(error: unknown): SmallFileError {
   if (error instanceof SmallFileError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? null;
-  return new SmallFileError(`cannot be read (${code ?? 'an error'})`, code);
+  return new SmallFileError(`cannot be read: ${errnoWords(code)}`, code);
 }
+
+/** The errno codes a file's reader meets, in words a person can act on. */
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  ENOSPC: 'no space left on the disk',
+  EROFS: 'a read-only file system',
+  ELOOP: 'too many symbolic links',
+  EIO: 'an input/output error of the disk',
+  EMFILE: 'too many open files',
+};
+
+/** An errno in words, its code once: `no such file (ENOENT)`; the code alone where there are no words. */
+export const errnoWords = (code: string | null): string =>
+  code === null ? 'an error' : ERRNO_WORDS[code] ? `${ERRNO_WORDS[code]} (${code})` : code;

@@ -1,3 +1,4 @@
+import { errnoWords } from './small-file';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -62,7 +63,7 @@ export function lockStateFolder(stateFile: string): { release: () => void; probl
   const given = path.dirname(path.resolve(stateFile));
   const unlocked = (error: unknown) => ({
     release: () => undefined,
-    problem: `could not lock ${given} (${(error as NodeJS.ErrnoException).code ?? 'an error'}): running without the lock`,
+    problem: `could not lock ${given}: ${errnoWords((error as NodeJS.ErrnoException).code ?? null)}; running without the lock`,
   });
   let folder: string;
   try {

@@ -15,6 +15,8 @@ export class StripOutput {
   constructor(
     private readonly driver: StripDriver,
     private readonly log: Logger,
+    /** The brightness the driver was opened with, then the last one it was given. */
+    private brightness: number | null = null,
   ) {}
 
   show(colour: Colour): void {
@@ -25,9 +27,11 @@ export class StripOutput {
     this.logFailure('the node runs on without it (the led records go on, the strip shows nothing until a restart)');
   }
 
-  /** A new brightness (a configuration reloaded): the strip shows its colour so at once. */
+  /** The brightness of a configuration reloaded: when it is new, the strip shows its colour so at once. */
   setBrightness(brightness: number): void {
-    if (!this.closed) this.driver.setBrightness?.(brightness);
+    if (this.closed || brightness === this.brightness) return;
+    this.brightness = brightness;
+    this.driver.setBrightness?.(brightness);
   }
 
   /** Ends dark whatever happened before; safe to call again (a second signal calls it too). */

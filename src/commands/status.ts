@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { commandFlags, type FlagSpecs } from '../settings/command-line';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../settings/command-levels';
-import { systemTimeZone } from '../settings/run-settings';
+import { systemTimeZone } from '../settings/readings';
 import { peerKey } from '../../machines/cluster-events';
 import { HouseholdProbe, nodesWord } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';

@@ -1,3 +1,4 @@
+import { errnoWords } from '../small-file';
 import * as fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
@@ -115,7 +116,7 @@ function report(loaded: LoadedHistory, file: string, log: Logger): void {
     case 'unreadable':
       log.error(
         { event: 'history.unreadable', file, code: loaded.code, problem: loaded.problem },
-        `the history ${file} could not be read (${loaded.code}: ${loaded.problem}); left as it is and never ` +
+        `the history ${file} could not be read: ${errnoWords(loaded.code)}; left as it is and never ` +
           'written to; the node keeps in memory what the household knows',
       );
       return;

@@ -10,7 +10,7 @@ import { nodeMachine } from '../../machines/nodeMachine';
 import { reminderMachine } from '../../machines/reminderMachine';
 import { storeMachine } from '../../machines/storeMachine';
 import type { Hardware } from '../../hardware/types';
-import type { RunOptions } from '../settings/run-settings';
+import type { RunOptions } from '../settings/resolve-settings';
 import { discoveryActor } from '../discovery';
 import { historyFileActors } from '../history/history-actors';
 import { historyFileBeside } from '../history/history-file';

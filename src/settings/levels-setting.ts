@@ -1,6 +1,7 @@
 import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { formatDurationKey, parseDuration } from './durations';
+import type { Reading } from './setting';
 
 /** The levels that begin at an age, in order: `levels:` keys and the parts of `--levels`. */
 export const LEVEL_KEYS: readonly string[] = ['settled', 'soon', 'now', 'overdue'];
@@ -30,3 +31,9 @@ export function parseLevels(text: string): LevelThresholds {
 
 export const formatLevels = (thresholds: LevelThresholds): string =>
   LEVEL_KEYS.map((key) => formatDurationKey(thresholds[key as keyof LevelThresholds])).join(',');
+
+/** `--levels` and the file's `levels:` as one text. */
+export const levels: Reading<LevelThresholds> = {
+  expected: 'four durations, strictly increasing, such as 8h,12h,24h,26h',
+  parse: parseLevels,
+};

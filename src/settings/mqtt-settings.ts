@@ -1,5 +1,6 @@
-import { readSmallFile, type SmallFileError } from '../small-file';
-import { checkFlag, flagLabel, lastValue, UsageError, type RawFlags } from './command-line';
+import { errnoWords, readSmallFile, type SmallFileError } from '../small-file';
+import { UsageError } from './command-line';
+import type { Reading } from './setting';
 
 /** How the node reaches the broker, and under which topics it speaks there. */
 export interface MqttOptions {
@@ -22,8 +23,13 @@ export const DEFAULT_HA_DISCOVERY = 'homeassistant';
 /** A topic prefix: levels of printable characters without wildcards, no empty level. */
 const TOPIC_PREFIX = /^(?!\$)[^\s#+/]+(\/[^\s#+/]+)*$/;
 
+interface Broker {
+  broker: string;
+  username: string | null;
+}
+
 /** `mqtt://[user@]host[:port]` or `mqtts://…`: the broker, and the user when given. */
-function parseBroker(value: string, label: string): { broker: string; username: string | null } {
+function parseBroker(value: string, label: string): Broker {
   let url: URL;
   try {
     url = new URL(value);
@@ -36,7 +42,9 @@ function parseBroker(value: string, label: string): { broker: string; username: 
     // Named without the password: the error lands in logs and shell histories.
     url.password = '';
     throw new UsageError(
-      `${label}: ${url.href} holds a password; give it in a file with --mqtt-password-file instead, so that it is not in the command line`,
+      label.startsWith('--')
+        ? `${label}: ${url.href} holds a password; give it in a file with --mqtt-password-file instead, so that it is not in the command line`
+        : `${label}: ${url.href} holds a password; give it in a file named by mqtt.passwordFile instead, so that the configuration holds no secret`,
     );
   }
   const where = url.href;
@@ -64,7 +72,7 @@ function passwordOf(file: string, label: string): string {
     text = readSmallFile(file, MOST_PASSWORD_BYTES);
   } catch (error) {
     const { code, message } = error as SmallFileError;
-    const problem = code ? `cannot read ${file} (${code})` : `${file} ${message}`;
+    const problem = code ? `cannot read ${file}: ${errnoWords(code)}` : `${file} ${message}`;
     throw new UsageError(`${label}: ${problem}; nothing was started`);
   }
   const password = text.split(/\r?\n/)[0];
@@ -72,42 +80,52 @@ function passwordOf(file: string, label: string): string {
   return password;
 }
 
-const prefix = (flags: RawFlags, name: string, fallback: string): string =>
-  checkFlag(
-    flagLabel(flags, name),
-    lastValue(flags, name) ?? fallback,
-    'an MQTT topic without + or #, e.g. home/cats',
-    (value) => {
-      if (!TOPIC_PREFIX.test(value)) throw new Error('not a topic prefix');
-      return value;
-    },
-  );
+/** A topic prefix (`--mqtt-topic`, `--ha-discovery`). */
+export const topicPrefix: Reading<string> = {
+  expected: 'an MQTT topic without + or #, e.g. home/cats',
+  parse: (text) => {
+    if (!TOPIC_PREFIX.test(text)) throw new Error('not a topic prefix');
+    return text;
+  },
+};
+
+/** The broker as `--mqtt` gives it; the errors are said by `parseBroker` itself. */
+export const brokerUrl = {
+  read: (texts: readonly string[], label: string): Broker => parseBroker(texts[texts.length - 1], label),
+};
+
+/** The settings of MQTT as the table reads them, each on its own. */
+export interface MqttSettings {
+  mqttBroker: Broker | null;
+  mqttPasswordFile: string | null;
+  mqttTopic: string;
+  haDiscovery: string | null;
+}
 
 /**
- * The MQTT flags of `run`, or null without --mqtt. `readPassword` false (`config`, `config
- * check`): the password file is named but not read, as it may exist only for the service
- * (systemd's credentials) or only for root.
+ * MQTT's options from its settings, or null without a broker. `readPassword` false (`config`,
+ * `config check`): the password file is named but not read, as it may exist only for the
+ * service (systemd's credentials) or only for root. `labelOf` names where a setting was given.
  */
-export function readMqttOptions(flags: RawFlags, readPassword = true): MqttOptions | null {
-  const url = lastValue(flags, 'mqtt');
-  const passwordFile = lastValue(flags, 'mqtt-password-file');
-  if (url === undefined) {
-    for (const other of ['mqtt-password-file', 'mqtt-topic', 'ha-discovery']) {
-      if (lastValue(flags, other) !== undefined)
-        throw new UsageError(`${flagLabel(flags, other)} needs --mqtt URL (mqtt.url)`);
+export function mqttOptionsOf(
+  settings: MqttSettings,
+  given: (field: keyof MqttSettings) => string | null,
+  readPassword = true,
+): MqttOptions | null {
+  const { mqttBroker, mqttPasswordFile, mqttTopic, haDiscovery } = settings;
+  if (mqttBroker === null) {
+    for (const other of ['mqttPasswordFile', 'mqttTopic', 'haDiscovery'] as const) {
+      const label = given(other);
+      if (label !== null) throw new UsageError(`${label} needs --mqtt URL (mqtt.url)`);
     }
     return null;
   }
-  const haDiscovery =
-    lastValue(flags, 'ha-discovery') === 'off' ? null : prefix(flags, 'ha-discovery', DEFAULT_HA_DISCOVERY);
+  const passwordLabel = given('mqttPasswordFile') ?? '--mqtt-password-file';
   return {
-    ...parseBroker(url, flagLabel(flags, 'mqtt')),
-    password:
-      passwordFile === undefined || !readPassword
-        ? null
-        : passwordOf(passwordFile, flagLabel(flags, 'mqtt-password-file')),
-    passwordFile: passwordFile ?? null,
-    topic: prefix(flags, 'mqtt-topic', DEFAULT_MQTT_TOPIC),
+    ...mqttBroker,
+    password: mqttPasswordFile === null || !readPassword ? null : passwordOf(mqttPasswordFile, passwordLabel),
+    passwordFile: mqttPasswordFile,
+    topic: mqttTopic,
     haDiscovery,
   };
 }

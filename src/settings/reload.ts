@@ -1,39 +1,5 @@
-import type { RunOptions } from './run-settings';
-
-/** A key of the configuration file, and the option it sets. */
-interface Setting {
-  key: string;
-  field: keyof RunOptions;
-}
-
-/** What a running node takes on SIGHUP. */
-const LIVE: Setting[] = [
-  { key: 'levels', field: 'thresholds' },
-  { key: 'quietHours', field: 'quietHours' },
-  { key: 'timezone', field: 'timeZone' },
-  { key: 'strip.brightness', field: 'brightness' },
-  { key: 'log.level', field: 'logLevel' },
-  { key: 'peers', field: 'peers' },
-];
-
-/** What waits for a restart: sockets, devices and files opened at the start. */
-const AT_START: Setting[] = [
-  { key: 'name', field: 'name' },
-  { key: 'port', field: 'port' },
-  { key: 'mdns', field: 'mdns' },
-  { key: 'stateFile', field: 'stateFile' },
-  { key: 'hardware', field: 'hardware' },
-  { key: 'strip.leds', field: 'leds' },
-  { key: 'strip.pin', field: 'ledPin' },
-  { key: 'strip.device', field: 'ledDevice' },
-  { key: 'button.pin', field: 'buttonPin' },
-  { key: 'log.format', field: 'logFormat' },
-  { key: 'http', field: 'httpPort' },
-  { key: 'mqtt', field: 'mqtt' },
-];
-
-const changed = (before: RunOptions, after: RunOptions) => (setting: Setting) =>
-  JSON.stringify(before[setting.field]) !== JSON.stringify(after[setting.field]);
+import { SETTING_ROWS } from './run-settings';
+import type { RunOptions } from './resolve-settings';
 
 export interface Reload {
   /** The keys that take effect now. */
@@ -44,10 +10,24 @@ export interface Reload {
   options: RunOptions;
 }
 
-/** What a reloaded configuration changes in a node running with `current`. */
+/**
+ * What a reloaded configuration changes in a node running with `current`: each setting of
+ * the table that changed, named by its key, takes effect now when its row says `live`, and
+ * waits for a restart otherwise. A setting cannot be left out: every row is one or the other.
+ */
 export function reloadOf(current: RunOptions, next: RunOptions): Reload {
-  const applied = LIVE.filter(changed(current, next)).map((setting) => setting.key);
-  const waiting = AT_START.filter(changed(current, next)).map((setting) => setting.key);
-  const live = Object.fromEntries(LIVE.map(({ field }) => [field, next[field]])) as Partial<RunOptions>;
-  return { applied, waiting, options: { ...current, ...live } };
+  const applied: string[] = [];
+  const waiting: string[] = [];
+  const options: Record<string, unknown> = { ...current };
+  for (const [name, row] of SETTING_ROWS) {
+    if (JSON.stringify(current[name]) === JSON.stringify(next[name])) continue;
+    const key = row.key ?? `--${row.flag}`;
+    if (row.live) {
+      applied.push(key);
+      options[name] = next[name];
+    } else {
+      waiting.push(key);
+    }
+  }
+  return { applied, waiting, options: options as unknown as RunOptions };
 }

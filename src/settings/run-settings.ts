@@ -1,220 +1,340 @@
-import { create, define, enums, is, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
-import type { QuietHours } from '../../machines/quiet-hours';
-import { parseInspectTarget, type InspectTarget } from '../inspection';
-import { readMqttOptions, type MqttOptions } from './mqtt-settings';
-import { defaultStatePath } from '../state-file';
+import { formatQuietHours, type QuietHours } from '../../machines/quiet-hours';
+import { peerKey } from '../../machines/cluster-events';
 import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { configPath, loadConfig, type FileOrigin } from './settings-file';
-import { parseLevels } from './levels-setting';
-import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './command-line';
-import { flagReader } from './flag-values';
+import { parseInspectTarget, type InspectTarget } from '../inspection';
+import { defaultStatePath } from '../state-file';
+import { formatDurationKey } from './durations';
+import { levels } from './levels-setting';
+import { brokerUrl, DEFAULT_HA_DISCOVERY, DEFAULT_MQTT_TOPIC, topicPrefix, type MqttSettings } from './mqtt-settings';
+import { each, single, type Setting } from './setting';
+import { oneOf, peer, quietHours, somePath, systemTimeZone, timeZone, whole } from './readings';
+import { checkFlag } from './command-line';
+import { create, pattern, string } from 'superstruct';
 
 export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-export interface RunOptions {
-  hardware: (typeof HARDWARE_KINDS)[number];
+/** Every setting of `run`, as the table below reads it. */
+export interface SettingValues extends MqttSettings {
+  name: string | null;
+  port: number;
+  peers: PeerAddress[];
+  mdns: boolean;
   stateFile: string;
+  hardware: (typeof HARDWARE_KINDS)[number];
   quietHours: QuietHours | null;
   timeZone: string;
   leds: number;
   ledPin: number;
   /** The Pi 5 overlay's strip device when named (`--led-device`), else null: /dev/leds0 where it exists. */
   ledDevice: string | null;
-  buttonPin: number;
   brightness: number;
+  buttonPin: number;
   logFormat: (typeof LOG_FORMATS)[number];
   logLevel: (typeof LOG_LEVELS)[number];
-  name: string | null;
-  port: number;
   /** The TCP port of the page and its API; null with --no-http. */
   httpPort: number | null;
-  mdns: boolean;
-  peers: PeerAddress[];
-  /** null: no inspection. */
-  inspect: InspectTarget | null;
-  /** null without --mqtt: nothing of MQTT is loaded. */
-  mqtt: MqttOptions | null;
   /** When each level begins after a cleaning. */
   thresholds: LevelThresholds;
-  /** The configuration file read, or null for none. */
-  configFile: string | null;
+  /** null: no inspection. */
+  inspect: InspectTarget | null;
 }
 
-export const RUN_FLAGS: FlagSpecs = {
-  help: { value: false },
-  hardware: { value: true },
-  'state-file': { value: true },
-  'quiet-hours': { value: true },
-  timezone: { value: true },
-  leds: { value: true },
-  'led-pin': { value: true },
-  'led-device': { value: true },
-  'button-pin': { value: true },
-  brightness: { value: true },
-  'log-format': { value: true },
-  'log-level': { value: true },
-  name: { value: true },
-  port: { value: true },
-  'no-mdns': { value: false },
-  'http-port': { value: true },
-  'no-http': { value: false },
-  peer: { value: true, repeatable: true },
-  inspect: { value: true, optional: true },
-  config: { value: true },
-  levels: { value: true },
-  mqtt: { value: true },
-  'mqtt-password-file': { value: true },
-  'mqtt-topic': { value: true },
-  'ha-discovery': { value: true },
-};
+const text = (expected: string, shape: RegExp) =>
+  single({ expected, parse: (value: string) => create(value, pattern(string(), shape)) });
 
-const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-const QuietHoursFlag = define<string>('quiet hours', (value) => {
-  if (value === 'off') return true;
-  const [from, to, ...rest] = String(value).split('-');
-  return rest.length === 0 && HHMM.test(from ?? '') && HHMM.test(to ?? '') && from !== to;
+/** A whole number's row: the file gives a number, the flag its digits. */
+const number = (low: number, high: number) => ({
+  file: 'number' as const,
+  placeholder: 'N',
+  ...single(whole(low, high)),
 });
-
-const TimeZoneFlag = define<string>('time zone', (value) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: String(value) });
-    return true;
-  } catch {
-    return false;
-  }
-});
-
-function toMinutes(hhmm: string): number {
-  const [hours, minutes] = hhmm.split(':').map(Number);
-  return hours * 60 + minutes;
-}
-
-function parseQuietHours(value: string): QuietHours | null {
-  create(value, QuietHoursFlag);
-  if (value === 'off') return null;
-  const [from, to] = value.split('-');
-  return { start: toMinutes(from), end: toMinutes(to) };
-}
 
 /**
- * The system's zone, as Intl knows it. With TZ empty or naming no zone, the C library
- * keeps UTC while Node reports a zone Intl then refuses ("Etc/Unknown"): UTC, as the
- * rest of the system.
+ * The table: a row a setting, in the order `config` lists them and `--help` explains them.
+ * A field of SettingValues without its row does not compile.
  */
-export function systemTimeZone(): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && is(zone, TimeZoneFlag) ? zone : 'UTC';
-}
+export const SETTINGS = {
+  name: {
+    key: 'name',
+    flag: 'name',
+    placeholder: 'NAME',
+    file: 'text',
+    ...text('a name of 1 to 63 characters without dots', /^[^.\s][^.]{0,62}$/),
+    fallback: null,
+    live: false,
+    show: (value) => value,
+    defaultNote: 'the host name and four hex digits',
+    help: "mDNS instance name (default: the host name and a short suffix kept in the state file's directory)",
+  },
+  port: {
+    key: 'port',
+    flag: 'port',
+    ...number(1, 65535),
+    fallback: 5300,
+    live: false,
+    show: (value) => value,
+    help: 'UDP port of the cluster (default 5300, as the original)',
+  },
+  peers: {
+    key: 'peers',
+    flag: 'peer',
+    placeholder: 'HOST:PORT',
+    file: 'list',
+    ...each(peer),
+    fallback: [],
+    live: true,
+    show: (value) => value.map(peerKey),
+    help:
+      'a peer from the start that never expires (an IPv4 address or host name): for networks that block ' +
+      'multicast, and for original nodes; repeatable',
+  },
+  mdns: {
+    key: 'mdns',
+    flag: null,
+    switch: { flag: 'no-mdns', value: false, help: 'do not advertise or browse by mDNS: static peers only' },
+    file: 'boolean',
+    read: () => true,
+    fallback: true,
+    live: false,
+    show: (value) => value,
+    help: '',
+  },
+  stateFile: {
+    key: 'stateFile',
+    flag: 'state-file',
+    placeholder: 'PATH',
+    file: 'path',
+    ...single(somePath('a file path')),
+    fallback: ({ env }) => defaultStatePath(env),
+    live: false,
+    show: (value) => value,
+    help:
+      'time of the last cleaning (RFC 3339, one line). Default: $STATE_DIRECTORY/state, else ' +
+      '$XDG_STATE_HOME/cat-litter-reminder/state (~/.local/state)',
+  },
+  hardware: {
+    key: 'hardware',
+    flag: 'hardware',
+    placeholder: 'auto|rpi|terminal|sim',
+    file: 'text',
+    ...single(oneOf(HARDWARE_KINDS)),
+    fallback: 'auto',
+    live: false,
+    show: (value) => value,
+    help:
+      'rpi: WS2812 strip and GPIO button; terminal: the strip drawn in this terminal (space = cleaned now, ' +
+      'q = quit); sim: only log records, a line "press" on stdin is a press. auto (default): rpi where it ' +
+      'works, else terminal on a terminal, else sim',
+  },
+  quietHours: {
+    key: 'quietHours',
+    flag: 'quiet-hours',
+    placeholder: 'HH:MM-HH:MM|off',
+    file: 'text-or-off',
+    ...single(quietHours),
+    fallback: { start: 22 * 60, end: 7 * 60 },
+    live: true,
+    show: (value) => (value ? formatQuietHours(value) : 'off'),
+    help: 'the strip is dark in this local period (default 22:00-07:00; may wrap midnight)',
+  },
+  timeZone: {
+    key: 'timezone',
+    flag: 'timezone',
+    placeholder: 'ZONE',
+    file: 'text',
+    ...single(timeZone),
+    fallback: () => systemTimeZone(),
+    live: true,
+    show: (value) => value,
+    help: "IANA time zone for quiet hours (default: the system's; UTC when TZ is empty or names no zone)",
+  },
+  leds: {
+    key: 'strip.leds',
+    flag: 'leds',
+    ...number(1, 1000),
+    fallback: 10,
+    live: false,
+    show: (value) => value,
+    help: 'number of LEDs on the strip, 1-1000 (default 10)',
+  },
+  ledPin: {
+    key: 'strip.pin',
+    flag: 'led-pin',
+    ...number(0, 27),
+    fallback: 18,
+    live: false,
+    show: (value) => value,
+    help:
+      "BCM GPIO of the strip's data line (default 18: PWM, needs root); 10 drives it through SPI " +
+      '(/dev/spidev0.0, no root)',
+  },
+  ledDevice: {
+    key: 'strip.device',
+    flag: 'led-device',
+    placeholder: 'PATH',
+    file: 'path',
+    ...single<string | null>(somePath('a device path such as /dev/leds0')),
+    fallback: null,
+    live: false,
+    show: (value) => value,
+    defaultNote: '/dev/leds0 where the ws2812-pio overlay made it',
+    help: "the strip device of a Pi 5's ws2812-pio overlay (default: /dev/leds0 where it exists, which then drives the strip)",
+  },
+  brightness: {
+    key: 'strip.brightness',
+    flag: 'brightness',
+    ...number(0, 255),
+    fallback: 255,
+    live: true,
+    show: (value) => value,
+    help: 'strip brightness 0-255 (default 255)',
+  },
+  buttonPin: {
+    key: 'button.pin',
+    flag: 'button-pin',
+    ...number(0, 27),
+    fallback: 5,
+    live: false,
+    show: (value) => value,
+    help: 'BCM GPIO of the button, wired to ground (default 5; not 7-11 with --led-pin 10, which SPI0 takes)',
+  },
+  logFormat: {
+    key: 'log.format',
+    flag: 'log-format',
+    placeholder: 'json|pretty',
+    file: 'text',
+    ...single(oneOf(LOG_FORMATS)),
+    fallback: ({ stdoutIsTty }) => (stdoutIsTty ? 'pretty' : 'json'),
+    live: false,
+    show: (value) => value,
+    help: 'json: one object per line on stdout (default when stdout is not a terminal); pretty: for people',
+  },
+  logLevel: {
+    key: 'log.level',
+    flag: 'log-level',
+    placeholder: 'LEVEL',
+    file: 'text',
+    ...single(oneOf(LOG_LEVELS)),
+    fallback: 'info',
+    live: true,
+    show: (value) => value,
+    help: 'trace|debug|info|warn|error|fatal|silent (default info)',
+  },
+  httpPort: {
+    key: 'http',
+    flag: 'http-port',
+    placeholder: 'N',
+    switch: { flag: 'no-http', value: null, help: 'serve no page' },
+    file: 'custom',
+    ...single<number | null>(whole(1, 65535)),
+    fallback: 5380,
+    live: false,
+    show: (value) => (value === null ? 'off' : { port: value }),
+    help:
+      'TCP port of the page and its JSON API, on every IPv4 interface (default 5380); ' +
+      'open http://NAME.local:5380/',
+  },
+  mqttBroker: {
+    key: 'mqtt.url',
+    flag: 'mqtt',
+    placeholder: 'URL',
+    file: 'text',
+    ...brokerUrl,
+    fallback: null,
+    live: false,
+    show: (value) => value && brokerText(value),
+    defaultNote: 'none, and nothing of MQTT is loaded',
+    help:
+      "join an MQTT broker: mqtt://[user@]host[:port] (1883), or mqtts:// for TLS (8883): Home Assistant's " +
+      'entities, its "Cleaned now", and the household\'s time shared with nodes that UDP cannot reach. ' +
+      'Without it nothing of MQTT is loaded',
+  },
+  mqttPasswordFile: {
+    key: 'mqtt.passwordFile',
+    flag: 'mqtt-password-file',
+    placeholder: 'PATH',
+    file: 'path',
+    ...single<string | null>(somePath('a file path')),
+    fallback: null,
+    live: false,
+    onlyWith: 'mqttBroker',
+    defaultNote: 'none',
+    show: (value) => value,
+    help: "the broker password: the file's first line (systemd's LoadCredential= fits); never in the URL",
+  },
+  mqttTopic: {
+    key: 'mqtt.topic',
+    flag: 'mqtt-topic',
+    placeholder: 'PREFIX',
+    file: 'text',
+    ...single(topicPrefix),
+    fallback: DEFAULT_MQTT_TOPIC,
+    live: false,
+    onlyWith: 'mqttBroker',
+    show: (value) => value,
+    help: "the node's topics begin with it (default cat-litter-reminder)",
+  },
+  haDiscovery: {
+    key: 'mqtt.haDiscovery',
+    flag: 'ha-discovery',
+    placeholder: 'PREFIX',
+    file: 'text-or-off',
+    read: (texts, label) => {
+      const value = texts[texts.length - 1];
+      return value === 'off' ? null : checkFlag(label, value, topicPrefix.expected, topicPrefix.parse);
+    },
+    fallback: DEFAULT_HA_DISCOVERY,
+    live: false,
+    onlyWith: 'mqttBroker',
+    show: (value) => value ?? 'off',
+    help: "Home Assistant's discovery prefix (default homeassistant), or off for none",
+  },
+  thresholds: {
+    key: 'levels',
+    flag: 'levels',
+    placeholder: 'A,B,C,D',
+    file: 'custom',
+    ...single(levels),
+    fallback: DEFAULT_THRESHOLDS,
+    live: true,
+    section: true,
+    show: (value) => ({
+      settled: formatDurationKey(value.settled),
+      soon: formatDurationKey(value.soon),
+      now: formatDurationKey(value.now),
+      overdue: formatDurationKey(value.overdue),
+    }),
+    help: 'when settled, due soon, due now and overdue begin after a cleaning, strictly increasing (default 8h,12h,24h,26h)',
+  },
+  inspect: {
+    key: null,
+    flag: 'inspect',
+    placeholder: '[ws://HOST:PORT]',
+    optionalValue: true,
+    ...single<InspectTarget | null>({
+      expected: 'nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT',
+      parse: parseInspectTarget,
+    }),
+    fallback: null,
+    live: false,
+    show: () => undefined,
+    help:
+      'show the statecharts live in the Stately inspector: without a value on stately.ai (needs internet; ' +
+      'Stately prints the link), with ws:// or wss:// through a WebSocket relay on your laptop',
+  },
+} satisfies { [K in keyof SettingValues]: Setting<SettingValues[K]> };
 
-/** Where a setting came from: the command line, the file (its line and key), or neither (the default). */
-export type SettingSource = 'flag' | FileOrigin;
+export type SettingName = keyof typeof SETTINGS;
 
-/** The flags of the command line and of the configuration file, merged: the command line wins. */
-export interface ResolvedFlags {
-  flags: RawFlags;
-  file: string | null;
-  sources: Record<string, SettingSource>;
-}
+/** Every row, typed as the loose `Setting` the readers and the listing walk over. */
+export const SETTING_ROWS = Object.entries(SETTINGS) as [SettingName, Setting<unknown>][];
 
-/** Flags that one key of the file sets together: a flag of the group on the command line replaces them all. */
-const FLAG_GROUPS = [['no-http', 'http-port']];
-
-/** Reads the command line and the file it names (or the default one). Throws UsageError naming what is wrong. */
-export function resolveRunFlags(argv: readonly string[], env: NodeJS.ProcessEnv): ResolvedFlags {
-  const given = readFlags(argv, RUN_FLAGS);
-  if (given.config?.length && lastValue(given, 'config') === '') {
-    throw new UsageError('--config: "" is not valid; expected a file path');
-  }
-  const file = given.help ? null : configPath(lastValue(given, 'config') ?? null, env);
-  const loaded = file === null ? { flags: {}, origins: {} as Record<string, FileOrigin> } : loadConfig(file);
-  const flags: RawFlags = { ...loaded.flags };
-  const sources: Record<string, SettingSource> = { ...loaded.origins };
-  for (const [name, values] of Object.entries(given)) {
-    for (const other of FLAG_GROUPS.find((group) => group.includes(name)) ?? [name]) {
-      delete flags[other];
-      delete sources[other];
-    }
-    flags[name] = values;
-    sources[name] = 'flag';
-  }
-  const labels: Record<string, string> = {};
-  for (const [name, source] of Object.entries(sources)) {
-    if (source !== 'flag') labels[name] = `${source.file} line ${source.line}: ${source.key}`;
-  }
-  return { flags: labelFlags(flags, labels), file, sources };
-}
-
-/** `undefined` when `--help` was asked for. Throws UsageError on anything else that is wrong. */
-export function parseRunOptions(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-  stdoutIsTty: boolean,
-): RunOptions | undefined {
-  const { flags, file } = resolveRunFlags(argv, env);
-  if (flags.help) return undefined;
-  return runOptionsFrom(flags, file, env, stdoutIsTty);
-}
-
-/** The options of `run` from flags already merged with the file's. */
-export function runOptionsFrom(
-  flags: RawFlags,
-  configFile: string | null,
-  env: NodeJS.ProcessEnv,
-  stdoutIsTty: boolean,
-  /** False for `config`: secrets' files are named, not read. */
-  readSecrets = true,
-): RunOptions {
-  const { read, whole, peers } = flagReader(flags);
-  const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
-    read(name, fallback, `one of ${choices.join(', ')}`, (value) => create(value, enums(choices)));
-  return {
-    hardware: oneOf('hardware', 'auto', HARDWARE_KINDS),
-    stateFile: read('state-file', defaultStatePath(env), 'a file path', (value) =>
-      create(value, pattern(string(), /\S/)),
-    ),
-    quietHours: read(
-      'quiet-hours',
-      { start: 22 * 60, end: 7 * 60 },
-      'HH:MM-HH:MM (24-hour clock, may wrap midnight) or off',
-      parseQuietHours,
-    ),
-    timeZone: read('timezone', systemTimeZone(), 'an IANA time zone such as Europe/Vienna or UTC', (value) =>
-      create(value, TimeZoneFlag),
-    ),
-    leds: whole('leds', 10, 1, 1000),
-    ledPin: whole('led-pin', 18, 0, 27),
-    ledDevice: read<string | null>('led-device', null, 'a device path such as /dev/leds0', (value) =>
-      create(value, pattern(string(), /\S/)),
-    ),
-    buttonPin: whole('button-pin', 5, 0, 27),
-    brightness: whole('brightness', 255, 0, 255),
-    logFormat: oneOf('log-format', stdoutIsTty ? 'pretty' : 'json', LOG_FORMATS),
-    logLevel: oneOf('log-level', 'info', LOG_LEVELS),
-    name: read<string | null>('name', null, 'a name of 1 to 63 characters without dots', (value) =>
-      create(value, pattern(string(), /^[^.\s][^.]{0,62}$/)),
-    ),
-    port: whole('port', 5300, 1, 65535),
-    httpPort: flags['no-http'] ? null : whole('http-port', 5380, 1, 65535),
-    mdns: !flags['no-mdns'],
-    peers: peers(),
-    inspect: read<InspectTarget | null>(
-      'inspect',
-      null,
-      'nothing (the Stately inspector on stately.ai) or a relay as ws://HOST:PORT',
-      parseInspectTarget,
-    ),
-    mqtt: readMqttOptions(flags, readSecrets),
-    thresholds: read(
-      'levels',
-      DEFAULT_THRESHOLDS,
-      'four durations, strictly increasing, such as 8h,12h,24h,26h',
-      parseLevels,
-    ),
-    configFile,
-  };
+function brokerText(broker: { broker: string; username: string | null }): string {
+  const url = new URL(broker.broker);
+  if (broker.username) url.username = encodeURIComponent(broker.username);
+  return url.href.replace(/\/$/, '');
 }

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
-import { UsageError, type RawFlags } from './command-line';
+import { UsageError } from './command-line';
+import { SETTING_ROWS, SETTINGS, type SettingName } from './run-settings';
+import type { Setting } from './setting';
 import { DEFAULT_LEVELS, LEVEL_KEYS } from './levels-setting';
 import { formatDurationKey, parseDuration } from './durations';
 import { readSmallFile } from '../small-file';
@@ -13,53 +15,36 @@ export interface FileOrigin {
   line: number;
   /** Its path in the file, as `strip.leds`. */
   key: string;
+  /** The line of each key of a map given in part (`levels.soon`), for `config`. */
+  parts?: Record<string, number>;
 }
 
-/** The file's settings as the flags of `run` would give them, and where each one is in the file. */
+/** What the file gives for one setting: texts to read as the flag's would be, or the value itself. */
+export type FileGiven = ({ texts: string[] } | { value: unknown }) & { origin: FileOrigin };
+
+/** The file's settings by the table's names, each with where it is in the file. */
 export interface LoadedConfig {
   file: string;
-  flags: RawFlags;
-  origins: Record<string, FileOrigin>;
+  given: Partial<Record<SettingName, FileGiven>>;
 }
 
 /** A file that cannot be used: one line, the file, the line, and what was wrong. */
 export class ConfigError extends UsageError {}
 
-type LeafKind = 'string' | 'path' | 'number' | 'list' | 'mdns' | 'string-or-off';
-interface Leaf {
-  flag: string;
-  kind: LeafKind;
-}
+/** The file's keys as a tree of sections, each leaf a setting of the table. */
 interface Section {
-  [key: string]: Leaf | Section;
+  [key: string]: SettingName | Section;
 }
 
-/** Every key of the file (a contract) and the flag of `run` it stands for. `http` and `levels` are read apart. */
-export const CONFIG_KEYS: Section = {
-  name: { flag: 'name', kind: 'string' },
-  port: { flag: 'port', kind: 'number' },
-  peers: { flag: 'peer', kind: 'list' },
-  mdns: { flag: 'no-mdns', kind: 'mdns' },
-  stateFile: { flag: 'state-file', kind: 'path' },
-  hardware: { flag: 'hardware', kind: 'string' },
-  quietHours: { flag: 'quiet-hours', kind: 'string-or-off' },
-  timezone: { flag: 'timezone', kind: 'string' },
-  strip: {
-    leds: { flag: 'leds', kind: 'number' },
-    pin: { flag: 'led-pin', kind: 'number' },
-    device: { flag: 'led-device', kind: 'path' },
-    brightness: { flag: 'brightness', kind: 'number' },
-  },
-  button: { pin: { flag: 'button-pin', kind: 'number' } },
-  log: { format: { flag: 'log-format', kind: 'string' }, level: { flag: 'log-level', kind: 'string' } },
-  http: { port: { flag: 'http-port', kind: 'number' } },
-  mqtt: {
-    url: { flag: 'mqtt', kind: 'string' },
-    passwordFile: { flag: 'mqtt-password-file', kind: 'path' },
-    topic: { flag: 'mqtt-topic', kind: 'string' },
-    haDiscovery: { flag: 'ha-discovery', kind: 'string-or-off' },
-  },
-};
+const ROWS = Object.fromEntries(SETTING_ROWS) as Record<SettingName, Setting<unknown>>;
+const KEYS: Section = {};
+for (const [name, row] of SETTING_ROWS) {
+  if (row.key === null) continue;
+  const path = row.key.split('.');
+  let section = KEYS;
+  for (const part of path.slice(0, -1)) section = (section[part] ??= {}) as Section;
+  section[path[path.length - 1]] = name;
+}
 
 export const SYSTEM_CONFIG = '/etc/cat-litter-reminder/config.yaml';
 
@@ -72,11 +57,8 @@ export function configPath(explicit: string | null, env: NodeJS.ProcessEnv): str
   );
 }
 
-const isLeaf = (spec: Leaf | Section): spec is Leaf => typeof spec.flag === 'string' && typeof spec.kind === 'string';
-
 class Reader {
-  readonly flags: RawFlags = {};
-  readonly origins: Record<string, FileOrigin> = {};
+  readonly given: Partial<Record<SettingName, FileGiven>> = {};
 
   constructor(
     private readonly file: string,
@@ -92,9 +74,8 @@ class Reader {
     throw new ConfigError(`${this.file} line ${this.lineOf(node)}: ${key}: ${problem}`);
   }
 
-  set(flag: string, values: string[], node: Node | null | undefined, key: string): void {
-    this.flags[flag] = values;
-    this.origins[flag] = { file: this.file, line: this.lineOf(node), key };
+  origin(node: Node | null | undefined, key: string): FileOrigin {
+    return { file: this.file, line: this.lineOf(node), key };
   }
 
   /** A scalar's value as a flag's text; `what` says what was expected. */
@@ -109,73 +90,81 @@ class Reader {
     for (const pair of map.items as Pair<Node, Node | null>[]) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '?';
       const key = prefix ? `${prefix}.${name}` : name;
-      if (key === 'http' && isScalar(pair.value) && String(pair.value.value) === 'off') {
-        this.set('no-http', [''], pair.value, key);
-        continue;
-      }
-      if (key === 'levels') {
-        this.levels(pair.value, key);
-        continue;
-      }
       // By the spec's own keys only: `__proto__` and `constructor` are on every object.
       const child = Object.hasOwn(spec, name) ? spec[name] : undefined;
-      if (!child) {
-        const known = [...Object.keys(spec), ...(prefix ? [] : ['levels'])].join(', ');
-        this.fail(pair.key, key, `unknown key (a typo?); the keys here are ${known}`);
+      if (child === undefined) {
+        this.fail(pair.key, key, `unknown key (a typo?); the keys here are ${Object.keys(spec).join(', ')}`);
       }
-      if (isLeaf(child)) {
-        this.leaf(pair.value, child, key);
+      if (typeof child === 'string') {
+        this.given[child] = this.setting(pair.value, child, key);
       } else if (isMap(pair.value)) {
         this.section(pair.value, child, key);
       } else {
-        const keys = Object.keys(child).join(', ');
-        this.fail(
-          pair.value,
-          key,
-          `expected keys (${keys})${key === 'http' ? ' or off' : ''}, not ${describe(pair.value)}`,
-        );
+        this.fail(pair.value, key, `expected keys (${Object.keys(child).join(', ')}), not ${describe(pair.value)}`);
       }
     }
   }
 
-  leaf(node: Node | null, leaf: Leaf, key: string): void {
+  /** One setting's value, read as its row says the file gives it. */
+  setting(node: Node | null, name: SettingName, key: string): FileGiven {
     const { isScalar, isSeq } = this.yaml;
-    switch (leaf.kind) {
-      case 'number': {
+    const origin = this.origin(node, key);
+    switch (ROWS[name].file) {
+      case 'number':
         if (!isScalar(node) || typeof node.value !== 'number')
           this.fail(node, key, `expected a number, not ${describe(node)}`);
-        return this.set(leaf.flag, [String(node.value)], node, key);
-      }
-      case 'string':
-        return this.set(leaf.flag, [this.scalar(node, key, 'a text')], node, key);
-      case 'path': {
+        return { texts: [String(node.value)], origin };
+      case 'text':
+        return { texts: [this.scalar(node, key, 'a text')], origin };
+      case 'path':
         // Relative to the file: the service runs in /, a person edits the file where it is.
-        const where = path.resolve(path.dirname(this.file), this.scalar(node, key, 'a file path'));
-        return this.set(leaf.flag, [where], node, key);
-      }
-      case 'string-or-off': {
+        return { texts: [path.resolve(path.dirname(this.file), this.scalar(node, key, 'a file path'))], origin };
+      case 'text-or-off': {
         const off = isScalar(node) && node.value === false;
-        return this.set(leaf.flag, [off ? 'off' : this.scalar(node, key, 'a text or off')], node, key);
+        return { texts: [off ? 'off' : this.scalar(node, key, 'a text or off')], origin };
       }
-      case 'mdns': {
+      case 'boolean':
         if (!isScalar(node) || typeof node.value !== 'boolean')
           this.fail(node, key, `expected true or false, not ${describe(node)}`);
-        if (node.value === false) this.set(leaf.flag, [''], node, key);
-        return;
-      }
+        return { value: node.value, origin };
       case 'list': {
         const items = isSeq(node) ? (node.items as (Node | null)[]) : [node];
-        const values = items.map((item) => this.scalar(item, key, 'HOST:PORT, or a list of them'));
-        return this.set(leaf.flag, values, node, key);
+        return { texts: items.map((item) => this.scalar(item, key, 'HOST:PORT, or a list of them')), origin };
       }
+      default:
+        // 'custom': the two settings that read their own shape.
+        return name === 'httpPort' ? this.http(node, origin) : this.levels(node, origin);
     }
   }
 
-  /** `levels`: each begins at a duration; those not given keep the original's. As `--levels` takes them. */
-  levels(node: Node | null, key: string): void {
+  /** `http: off`, or `http: {port: N}`. */
+  http(node: Node | null, origin: FileOrigin): FileGiven {
     const { isMap, isScalar } = this.yaml;
+    const { key } = origin;
+    if (isScalar(node) && String(node.value) === 'off') return { value: null, origin };
+    if (!isMap(node)) this.fail(node, key, `expected keys (port) or off, not ${describe(node)}`);
+    let texts: string[] = [];
+    for (const pair of node.items as Pair<Node, Node | null>[]) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : '?';
+      if (name !== 'port') this.fail(pair.key, `${key}.${name}`, 'unknown key (a typo?); the keys here are port');
+      if (!isScalar(pair.value) || typeof pair.value.value !== 'number')
+        this.fail(pair.value, `${key}.port`, `expected a number, not ${describe(pair.value)}`);
+      texts = [String(pair.value.value)];
+    }
+    return texts.length === 0 ? { value: SETTINGS.httpPort.fallback, origin } : { texts, origin };
+  }
+
+  /**
+   * `levels`: as `--levels` takes them (`4h,6h,12h,14h`), or a map where each begins at a
+   * duration; those not given keep the original's, and each given one keeps its own line.
+   */
+  levels(node: Node | null, origin: FileOrigin): FileGiven {
+    const { isMap, isScalar } = this.yaml;
+    const { key } = origin;
+    if (isScalar(node) && typeof node.value === 'string') return { texts: [node.value], origin };
     if (!isMap(node)) this.fail(node, key, `expected ${LEVEL_KEYS.join(', ')} as durations, not ${describe(node)}`);
     const levels: Record<string, number> = { ...DEFAULT_LEVELS };
+    const parts: Record<string, number> = {};
     for (const pair of node.items as Pair<Node, Node | null>[]) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '?';
       if (!LEVEL_KEYS.includes(name)) {
@@ -187,8 +176,10 @@ class Reader {
         this.fail(pair.value, `${key}.${name}`, `"${text}" is not a duration; expected one such as 8h, 90m or 1h30m`);
       }
       levels[name] = ms;
+      parts[name] = this.lineOf(pair.key);
     }
-    this.set('levels', [LEVEL_KEYS.map((name) => formatDurationKey(levels[name])).join(',')], node, key);
+    const texts = [LEVEL_KEYS.map((name) => formatDurationKey(levels[name])).join(',')];
+    return { texts, origin: { ...origin, parts } };
   }
 }
 
@@ -233,8 +224,8 @@ export function loadConfig(file: string): LoadedConfig {
   }
   const reader: Reader = new Reader(file, lines, yaml);
   const root = doc.contents;
-  if (root === null || (yaml.isScalar(root) && root.value === null)) return { file, flags: {}, origins: {} };
+  if (root === null || (yaml.isScalar(root) && root.value === null)) return { file, given: {} };
   if (!yaml.isMap(root)) reader.fail(root, '(the file)', `expected keys such as name: or port:, not ${describe(root)}`);
-  reader.section(root, CONFIG_KEYS, '');
-  return { file, flags: reader.flags, origins: reader.origins };
+  reader.section(root, KEYS, '');
+  return { file, given: reader.given };
 }

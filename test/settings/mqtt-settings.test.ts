@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UsageError, readFlags } from '../../src/settings/command-line';
-import { RUN_FLAGS } from '../../src/settings/run-settings';
-import { readMqttOptions } from '../../src/settings/mqtt-settings';
+import { UsageError } from '../../src/settings/command-line';
+import { resolveSettings } from '../../src/settings/resolve-settings';
 
-const read = (...argv: string[]) => readMqttOptions(readFlags(argv, RUN_FLAGS));
+// No configuration file of this machine's takes part: a home without one.
+const read = (...argv: string[]) =>
+  resolveSettings(argv, { env: { HOME: '/nonexistent' }, stdoutIsTty: false })!.options.mqtt;
 const refusal = (...argv: string[]) => {
   try {
     read(...argv);
@@ -77,9 +78,11 @@ describe('the MQTT flags of run', () => {
         `--mqtt-password-file: ${file} is empty; expected the password`,
       );
       expect(refusal('--mqtt', 'mqtt://h', '--mqtt-password-file', path.join(dir, 'none'))).toBe(
-        `--mqtt-password-file: cannot read ${path.join(dir, 'none')} (ENOENT); nothing was started`,
+        `--mqtt-password-file: cannot read ${path.join(dir, 'none')}: no such file (ENOENT); nothing was started`,
       );
-      expect(refusal('--mqtt', 'mqtt://h', '--mqtt-password-file', dir)).toMatch(/\(EISDIR\)/);
+      expect(refusal('--mqtt', 'mqtt://h', '--mqtt-password-file', dir)).toMatch(
+        /: a folder, not a file \(EISDIR\); nothing/,
+      );
       expect(refusal('--mqtt', 'mqtt://h', '--mqtt-password-file', '/dev/zero')).toBe(
         '--mqtt-password-file: /dev/zero is a character device, not a regular file; nothing was started',
       );

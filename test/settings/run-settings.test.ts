@@ -1,5 +1,5 @@
 import { UsageError } from '../../src/settings/command-line';
-import { parseRunOptions } from '../../src/settings/run-settings';
+import { parseRunOptions } from '../../src/settings/resolve-settings';
 
 const parse = (...argv: string[]) => parseRunOptions(argv, { HOME: '/home/cat' }, false);
 

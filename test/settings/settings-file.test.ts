@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../../src/settings/command-line';
-import { parseRunOptions, resolveRunFlags } from '../../src/settings/run-settings';
-import { configListing } from '../../src/commands/config';
+import { parseRunOptions, resolveSettings } from '../../src/settings/resolve-settings';
+import { settingsListing } from '../../src/settings/settings-listing';
 import { configPath, SYSTEM_CONFIG } from '../../src/settings/settings-file';
 import { parseDuration } from '../../src/settings/durations';
 import { parseLevels } from '../../src/settings/levels-setting';
@@ -204,7 +204,7 @@ describe('the configuration file', () => {
 
   it('names a file that cannot be read, and takes an empty one as no settings', () => {
     expect(() => run('--config', path.join(dir, 'none.yaml'))).toThrow(
-      `${path.join(dir, 'none.yaml')}: cannot be read (ENOENT)`,
+      `${path.join(dir, 'none.yaml')}: cannot be read: no such file (ENOENT)`,
     );
     expect(run('--config', file('# nothing yet\n')).port).toBe(5300);
   });
@@ -212,17 +212,16 @@ describe('the configuration file', () => {
   it('prints the configuration in force, each value with where it came from, as a file that reads back the same', () => {
     file('s3cret\n', 'secret');
     const config = file(EVERY_KEY);
-    const { flags, sources } = resolveRunFlags(['--config', config, '--leds', '12'], env);
-    const options = run('--config', config, '--leds', '12');
-    const listing = configListing(options, sources);
-    expect(flags.leds).toEqual(['12']);
+    const { options, sources } = resolveSettings(['--config', config, '--leds', '12'], { env, stdoutIsTty: false })!;
+    const listing = settingsListing(options, sources);
+    expect(sources.leds).toEqual({ flag: 'leds' });
     expect(listing).toMatch(/^ {2}leds: 12 +# --leds$/m);
     expect(listing).toMatch(new RegExp(`^port: 5301 +# ${config.replace(/[.]/g, '\\.')} line 3$`, 'm'));
     expect(listing).toMatch(/^timezone: Europe\/Vienna +# .* line 11$/m);
     expect(listing).not.toContain('s3cret');
     const again = run('--config', file(listing, 'again.yaml'));
     expect({ ...again, configFile: null }).toEqual({ ...options, configFile: null });
-    const defaults = configListing(run(), {});
+    const defaults = settingsListing(run(), {});
     expect(defaults).toMatch(/^port: 5300 +# default$/m);
     expect(defaults).toMatch(/^# name: \(default: the host name and four hex digits\)$/m);
     expect(defaults).toMatch(/^# strip\.device: \(default: \/dev\/leds0 where the ws2812-pio overlay made it\)$/m);
