@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { plainHardware, type ButtonDriver, type Colour } from '../hardware/types';
 import { parseRunOptions } from '../src/settings/resolve-settings';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/node/logger';
 import { createNode } from '../src/node/create-node';
-import { StripOutput } from '../src/strip-output';
-import { formatRfc3339 } from '../src/timestamp';
-import { openTransportSocket } from '../src/transport';
+import { StripOutput } from '../src/node/strip-output';
+import { formatRfc3339 } from '../src/time/timestamp';
+import { openTransportSocket } from '../src/cluster/transport';
 import { openPageServer } from '../src/web/server';
-import { nodeIdentity } from '../src/instance-name';
+import { nodeIdentity } from '../src/cluster/instance-name';
 import { freeUdpPort, tempDir } from '../test/support/node-process';
 
 const HOUR = 3_600_000;

@@ -7,8 +7,8 @@ import { historyCommand } from './commands/history';
 import { installServiceCommand } from './commands/install-service';
 import { resetCommand } from './commands/reset';
 import { statusCommand } from './commands/status';
-import { CannotStart, runNode } from './run-node';
-import { lockStateFolder, StateLockError } from './state-lock';
+import { CannotStart, runNode } from './node/run-node';
+import { lockStateFolder, StateLockError } from './store/state-lock';
 import { version } from '../package.json';
 
 const USAGE_ERROR = 2;

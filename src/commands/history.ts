@@ -6,7 +6,7 @@ import { flagReader } from '../settings/readings';
 import { systemTimeZone } from '../settings/readings';
 import { MOST_CLEANINGS } from '../../machines/history-set';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
-import { requestJson, type HttpNode } from '../http-json';
+import { requestJson, type HttpNode } from '../cluster/peer-http';
 import { statsLine } from '../../common/history-view';
 import { historyTable } from './history-report';
 import { printable } from './printable';

@@ -3,10 +3,10 @@ import { sameThresholds, type Level, type LevelThresholds } from '../../common/l
 import type { HouseholdEntry } from '../../common/page-text';
 import { levelAt } from '../../machines/levels';
 import { formatDuration } from '../../common/durations';
-import { formatLocal } from '../local-time';
+import { formatLocal } from '../time/local-time';
 import { levelTable } from './level-table';
 import { formatLevels } from '../settings/levels-setting';
-import { formatRfc3339 } from '../timestamp';
+import { formatRfc3339 } from '../time/timestamp';
 import type { Answers, HouseholdNode } from './household';
 
 export interface NodeStatus extends Omit<HouseholdNode, 'http'> {

@@ -1,8 +1,8 @@
-import { errnoWords } from '../small-file';
+import { errnoWords } from '../limits/small-file';
 import * as fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
-import { formatRfc3339 } from '../timestamp';
+import { formatRfc3339 } from '../time/timestamp';
 import type { History } from '../../machines/history-set';
 import type { AppendCommand, AppendReport } from '../../machines/historyMachine';
 import {

@@ -1,6 +1,6 @@
 import { LEVELS } from '../../common/levels';
 import type { NodeView } from '../../machines/node-view';
-import { formatRfc3339 } from '../timestamp';
+import { formatRfc3339 } from '../time/timestamp';
 import type { MqttOptions } from '../settings/mqtt-settings';
 
 /*

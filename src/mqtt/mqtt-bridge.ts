@@ -3,15 +3,15 @@ import { fromCallback } from 'xstate';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { MqttCommand, MqttReport } from '../../machines/node-types';
 import type { NodeView } from '../../machines/node-view';
-import { heldBack, PerSenderLimit } from '../per-sender-limit';
-import { formatRfc3339 } from '../timestamp';
+import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
+import { formatRfc3339 } from '../time/timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
 import { householdVerdict, MOST_MESSAGE_BYTES } from './household-time';
 import { bridgeClient, problemOf, renameClient } from './mqtt-client';
 import { Reassertion } from './reassertion';
 import { RetainedPublisher } from './retained-publisher';
 import { sessionPayload, SessionWatch } from './session';
-import type { NodeIdentity } from '../instance-name';
+import type { NodeIdentity } from '../cluster/instance-name';
 import type { MqttOptions } from '../settings/mqtt-settings';
 
 /** Reconnecting waits this long first, twice as long each time after, up to a minute. */

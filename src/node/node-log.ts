@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { peerKey } from '../../machines/cluster-events';
 import type { Level } from '../../common/levels';
 import type { Refused } from '../../machines/history-set';
-import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
-import { formatRfc3339 } from '../timestamp';
+import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
+import { formatRfc3339 } from '../time/timestamp';
 import type { NodeActor } from './create-node';
 import { logPeerDecisions } from './peer-log';
 

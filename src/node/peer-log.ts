@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DiscoveredPeer } from '../../machines/cluster-events';
 import type { PeerView } from '../../machines/node-view';
-import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
+import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
 import type { NodeActor } from './create-node';
 
 /** A peer's fields as `peer.found` has always logged them. */

@@ -1,4 +1,4 @@
-import { errnoWords, readSmallFile, type SmallFileError } from '../small-file';
+import { errnoWords, readSmallFile, type SmallFileError } from '../limits/small-file';
 import { UsageError } from './command-line';
 import type { Reading } from './setting';
 

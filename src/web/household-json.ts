@@ -4,7 +4,7 @@ import { levelAt } from '../../machines/levels';
 import type { NodeView } from '../../machines/node-view';
 import type { HouseholdEntry, StateJson } from '../../common/page-text';
 import { statusObjects, type NodeStatus } from '../commands/status-report';
-import { formatRfc3339 } from '../timestamp';
+import { formatRfc3339 } from '../time/timestamp';
 
 export function stateJson(view: NodeView, now: number): StateJson {
   return {

@@ -1,8 +1,8 @@
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encode } from '../../src/protocol/codec';
-import { formatRfc3339 } from '../../src/timestamp';
+import { encode } from '../../src/cluster/protocol/codec';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { freeUdpPort, readIfThere, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
 import { itNeeding } from '../support/requirements';
