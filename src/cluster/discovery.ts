@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { LevelThresholds } from '../../common/levels';
 import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster-events';
-import { advertisedName, candidateName, hostNameOf, sameName, txtRecord } from './discovery-helpers';
+import { advertisedName, candidateName, hostNameOf, sameName } from './mdns-names';
+import { txtRecord } from './txt-record';
 import {
   announceAgain,
   openMdns,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
-import { defaultInstanceName, isInstanceId, newInstanceId } from './discovery-helpers';
+import { defaultInstanceName, isInstanceId, newInstanceId } from './mdns-names';
 import { readSmallFile } from '../limits/small-file';
 
 /** Who this node is: a short id kept in its state directory, and the name it goes by. */

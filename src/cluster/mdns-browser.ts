@@ -1,4 +1,4 @@
-import { sameName } from './discovery-helpers';
+import { sameName } from './mdns-names';
 import { recordsOf, SERVICE_DOMAIN, type MdnsPacket, type ResourceRecord } from './mdns';
 
 /** A `_cat._udp` service as one response describes it (its SRV record, and its TXT record if it came along). */

@@ -2,7 +2,7 @@ import Bonjour from 'bonjour-service';
 import * as dgram from 'node:dgram';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { sameName } from './discovery-helpers';
+import { sameName } from './mdns-names';
 import { networkInterfaces, watchInterfaces, type Interfaces } from './network-interfaces';
 
 /** DNS-SD service `_cat._udp`, as the original program advertises it. */

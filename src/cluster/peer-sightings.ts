@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { sameThresholds } from '../../common/levels';
 import type { DiscoveredPeer, DiscoveryEvent } from '../../machines/cluster-events';
-import { describePeer, sameName } from './discovery-helpers';
+import { describePeer } from './txt-record';
+import { sameName } from './mdns-names';
 import { readServices, type ServiceRecord } from './mdns-browser';
 import type { MdnsPacket } from './mdns';
 import { networkInterfaces } from './network-interfaces';

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { LevelThresholds } from '../../common/levels';
 import { peerKey, type PeerAddress } from '../../machines/cluster-events';
-import { describePeer } from '../cluster/discovery-helpers';
+import { describePeer } from '../cluster/txt-record';
 import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../cluster/mdns';
 import { networkInterfaces } from '../cluster/network-interfaces';
 import { decode } from '../cluster/protocol/codec';

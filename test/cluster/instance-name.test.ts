@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultInstanceName } from '../../src/cluster/discovery-helpers';
+import { defaultInstanceName } from '../../src/cluster/mdns-names';
 import { nameTakenAtStart, nodeIdentity, type Renewal } from '../../src/cluster/instance-name';
 
 describe('nodeIdentity', () => {

@@ -1,7 +1,7 @@
 import { householdItems } from '../../common/page-text';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { parseLevels } from '../../src/settings/levels-setting';
-import { describePeer, txtRecord } from '../../src/cluster/discovery-helpers';
+import { describePeer, txtRecord } from '../../src/cluster/txt-record';
 import { householdJson } from '../../src/web/household-json';
 import { NOON, peer, viewOf } from '../support/web-harness';
 

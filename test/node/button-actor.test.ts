@@ -1,7 +1,7 @@
 import type pino from 'pino';
 import { createActor, createMachine } from 'xstate';
 import type { ButtonDriver } from '../../hardware/types';
-import { buttonActor } from '../../src/node/node-actors';
+import { buttonActor } from '../../src/node/device-actors';
 import { capturingLogger } from '../support/capturing-logger';
 
 /** A button the test presses, and breaks, by hand. */

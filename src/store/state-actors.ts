@@ -1,39 +1,10 @@
-import { errnoWords } from '../limits/small-file';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
-import type { DiscoveryCommand } from '../../machines/cluster-events';
-import type { StripCommand } from '../../machines/displayMachine';
-import type { CleaningReport } from '../../machines/node-types';
 import type { FileCommand, FileReport } from '../../machines/storeMachine';
 import { isTooFarAhead } from '../../machines/time-rules';
-import type { ButtonDriver } from '../../hardware/types';
-import { loadState, removeLeftoverTemporaries, saveState } from '../store/state-file';
-import type { StripOutput } from './strip-output';
+import { errnoWords } from '../limits/small-file';
 import { formatRfc3339 } from '../time/timestamp';
-
-/** The strip, owned by the display: leaving its state (or stopping) turns it dark. */
-export function stripActor(output: StripOutput) {
-  return fromCallback<StripCommand>(({ receive }) => {
-    receive((command) => output.show(command.colour));
-    return () => output.close();
-  });
-}
-
-export function buttonActor(button: ButtonDriver, log: Logger) {
-  return fromCallback(({ sendBack }) =>
-    button.watch(
-      () => {
-        log.info({ event: 'button' }, 'button pressed: the box was cleaned now');
-        sendBack({ type: 'cleaning.reported', source: 'button' } satisfies CleaningReport);
-      },
-      (error) =>
-        log.error(
-          { event: 'button.failed', err: error },
-          `${error.message}; the node runs on without the button (\`cat-litter-reminder reset\` from any machine records a cleaning)`,
-        ),
-    ),
-  );
-}
+import { loadState, removeLeftoverTemporaries, saveState } from './state-file';
 
 /**
  * The state file, read once at the start and written by the store. A file that could
@@ -136,10 +107,3 @@ function report(state: ReturnType<typeof loadState>, file: string, log: Logger, 
       return null;
   }
 }
-
-/** Discovery turned off (`--no-mdns`): nothing to advertise, so nothing to say goodbye to. */
-export const noDiscovery = fromCallback<DiscoveryCommand>(({ receive, sendBack }) => {
-  receive((command) => {
-    if (command.type === 'discovery.stop') sendBack({ type: 'discovery.stopped' });
-  });
-});

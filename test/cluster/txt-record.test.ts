@@ -3,14 +3,11 @@ import {
   advertisedName,
   candidateName,
   defaultInstanceName,
-  describePeer,
   hostLabel,
   hostNameOf,
-  isOurs,
-  pickAddress,
-  sameSubnet,
-  txtValue,
-} from '../../src/cluster/discovery-helpers';
+} from '../../src/cluster/mdns-names';
+import { describePeer, isOurs, txtValue } from '../../src/cluster/txt-record';
+import { pickAddress, sameSubnet } from '../../src/cluster/subnets';
 import type { Interfaces } from '../../src/cluster/network-interfaces';
 
 function v4(address: string, netmask: string, internal = false): NetworkInterfaceInfo {
