@@ -10,7 +10,7 @@ import { requestJson, type HttpNode } from '../cluster/peer-http';
 import { statsLine } from '../../common/history-view';
 import { historyTable } from './history-report';
 import { printable } from './printable';
-import { HouseholdProbe } from './household';
+import { HouseholdProbe } from '../cluster/household-probe';
 import { readTimeoutMs } from './probe-options';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../settings/command-levels';
 

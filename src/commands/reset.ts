@@ -9,7 +9,7 @@ import { formatLocal } from '../time/local-time';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 import { requestJson } from '../cluster/peer-http';
 import { printable } from './printable';
-import { HouseholdProbe, nodesWord, type HouseholdNode } from './household';
+import { HouseholdProbe, nodesWord, type HouseholdNode } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 
 export const RESET_HELP = `Usage: cat-litter-reminder reset [flags]

@@ -1,8 +1,7 @@
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
 import type { Logger } from 'pino';
 import type { InspectionEvent } from 'xstate';
-
-export type InspectTarget = { kind: 'sky' } | { kind: 'websocket'; url: string };
+import type { InspectTarget } from '../settings/readings';
 
 export interface Inspection {
   /** For `createActor(machine, { inspect })`. */
@@ -34,12 +33,6 @@ const RETRY_MS = 5_000;
 // since without them the inspector cannot place any later event.
 const MAX_QUEUED = 200;
 const MAX_ACTORS = 100;
-
-export function parseInspectTarget(value: string): InspectTarget {
-  if (value === '' || value === 'sky') return { kind: 'sky' };
-  if (/^wss?:\/\/[^/\s]/.test(value) && URL.canParse(value)) return { kind: 'websocket', url: value };
-  throw new Error('not a ws:// or wss:// URL');
-}
 
 // @statelyai/inspect is published as ES modules only, and tsc turns `import()` into
 // `require()` under CommonJS: a Function body it leaves alone. (Under jest this needs

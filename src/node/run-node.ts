@@ -12,7 +12,7 @@ import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
 import { openTransportSocket } from '../cluster/transport';
 import { openPageServer } from '../web/server';
-import { portProblem } from './port-holder';
+import { portProblem } from '../cluster/port-holder';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
 

@@ -64,18 +64,6 @@ export function lastValue(flags: RawFlags, name: string): string | undefined {
   return values ? values[values.length - 1] : undefined;
 }
 
-// Flags that came from a configuration file are named by where they are in it.
-const labels = new WeakMap<RawFlags, Record<string, string>>();
-
-/** Names each flag of `flags` in errors by `named` (a file's line and key) instead of `--flag`. */
-export function labelFlags(flags: RawFlags, named: Record<string, string>): RawFlags {
-  labels.set(flags, named);
-  return flags;
-}
-
-/** How errors name a flag: `--leds`, or `config.yaml line 4: strip.leds` for one from a file. */
-export const flagLabel = (flags: RawFlags, name: string): string => labels.get(flags)?.[name] ?? `--${name}`;
-
 /**
  * Runs a superstruct check over a flag's value and turns a failure into a
  * UsageError that says what was expected, in words rather than in a pattern.

@@ -1,7 +1,7 @@
 import { coerce, create, define, enums, integer, is, max, min, pattern, string } from 'superstruct';
 import type { PeerAddress } from '../../machines/cluster-events';
 import type { QuietHours } from '../../machines/quiet-hours';
-import { checkFlag, flagLabel, lastValue, type RawFlags } from './command-line';
+import { checkFlag, lastValue, type RawFlags } from './command-line';
 import type { Reading } from './setting';
 
 /**
@@ -90,7 +90,7 @@ export function systemTimeZone(): string {
 export function flagReader(flags: RawFlags) {
   const read = <T>(name: string, fallback: T, expected: string, check: (value: string) => T): T => {
     const value = lastValue(flags, name);
-    return value === undefined ? fallback : checkFlag(flagLabel(flags, name), value, expected, check);
+    return value === undefined ? fallback : checkFlag(`--${name}`, value, expected, check);
   };
   const as = <T>(name: string, fallback: T, reading: Reading<T>): T =>
     read(name, fallback, reading.expected, reading.parse);
@@ -98,6 +98,15 @@ export function flagReader(flags: RawFlags) {
     read,
     whole: (name: string, fallback: number, low: number, high: number): number => as(name, fallback, whole(low, high)),
     peers: (): PeerAddress[] =>
-      (flags.peer ?? []).map((value) => checkFlag(flagLabel(flags, 'peer'), value, peer.expected, peer.parse)),
+      (flags.peer ?? []).map((value) => checkFlag('--peer', value, peer.expected, peer.parse)),
   };
+}
+
+/** Where `--inspect` shows the statecharts: Stately's site, or a WebSocket relay. */
+export type InspectTarget = { kind: 'sky' } | { kind: 'websocket'; url: string };
+
+export function parseInspectTarget(value: string): InspectTarget {
+  if (value === '' || value === 'sky') return { kind: 'sky' };
+  if (/^wss?:\/\/[^/\s]/.test(value) && URL.canParse(value)) return { kind: 'websocket', url: value };
+  throw new Error('not a ws:// or wss:// URL');
 }

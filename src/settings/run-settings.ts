@@ -3,13 +3,22 @@ import { formatQuietHours, type QuietHours } from '../../machines/quiet-hours';
 import { peerKey } from '../../machines/cluster-events';
 import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { parseInspectTarget, type InspectTarget } from '../node/inspection';
-import { defaultStatePath } from '../store/state-file';
+import { defaultStatePath } from './state-path';
 import { formatDurationKey } from './durations';
 import { levels } from './levels-setting';
 import { brokerUrl, DEFAULT_HA_DISCOVERY, DEFAULT_MQTT_TOPIC, topicPrefix, type MqttSettings } from './mqtt-settings';
 import { each, single, type Setting } from './setting';
-import { oneOf, peer, quietHours, somePath, systemTimeZone, timeZone, whole } from './readings';
+import {
+  oneOf,
+  parseInspectTarget,
+  peer,
+  quietHours,
+  somePath,
+  systemTimeZone,
+  timeZone,
+  whole,
+  type InspectTarget,
+} from './readings';
 import { checkFlag } from './command-line';
 import { create, pattern, string } from 'superstruct';
 

@@ -1,19 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { replaceFile } from './durable-file';
 import { kindOf } from '../limits/small-file';
 import { validate } from 'superstruct';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
-
-/** `$STATE_DIRECTORY/state` (systemd), else `$XDG_STATE_HOME/cat-litter-reminder/state`. */
-export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
-  const stateDirectory = env.STATE_DIRECTORY?.split(':')[0];
-  if (stateDirectory) return path.join(stateDirectory, 'state');
-  // Empty counts as unset, as the XDG base directory specification says.
-  const xdgStateHome = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
-  return path.join(xdgStateHome, 'cat-litter-reminder', 'state');
-}
 
 export type LoadedState =
   | { kind: 'missing' }

@@ -3,7 +3,7 @@ import { peerKey } from '../../machines/cluster-events';
 import { levelAt } from '../../machines/levels';
 import type { NodeView } from '../../machines/node-view';
 import type { HouseholdEntry, StateJson } from '../../common/page-text';
-import { statusObjects, type NodeStatus } from '../commands/status-report';
+import { statusObjects, type NodeStatus } from '../cluster/household-status';
 import { formatRfc3339 } from '../time/timestamp';
 
 export function stateJson(view: NodeView, now: number): StateJson {

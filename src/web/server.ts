@@ -23,7 +23,7 @@ import { householdJson, householdKey, stateJson, stateKey } from './household-js
 import { RequestError, type CleaningRequest } from './cleaning-request';
 import { pageHistory } from './history-routes';
 import { pageUrl } from './page-url';
-import { portProblem } from '../node/port-holder';
+import { portProblem } from '../cluster/port-holder';
 import { handle } from './routes';
 import { sameThresholds } from '../../common/levels';
 import type { Asset } from './assets';

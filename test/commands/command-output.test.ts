@@ -1,7 +1,8 @@
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { historyTable } from '../../src/commands/history-report';
 import { printable } from '../../src/commands/printable';
-import { nodeStatuses, statusObjects, statusTable } from '../../src/commands/status-report';
+import { nodeStatuses, statusObjects } from '../../src/cluster/household-status';
+import { statusTable } from '../../src/commands/status-report';
 import { householdJson } from '../../src/web/household-json';
 import { NOON, peer, viewOf } from '../support/web-harness';
 

@@ -1,7 +1,8 @@
 import { createActor } from 'xstate';
 import { nodeMachine } from '../../machines/nodeMachine';
 import { nodeInput } from '../support/node-harness';
-import { parseInspectTarget, startInspection } from '../../src/node/inspection';
+import { startInspection } from '../../src/node/inspection';
+import { parseInspectTarget } from '../../src/settings/readings';
 import { freeTcpPort, startRelay, startTurningAway } from '../support/ws-relay';
 import { until } from '../support/until';
 import { capturingLogger } from '../support/capturing-logger';

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultStatePath, loadState, removeLeftoverTemporaries, saveState } from '../../src/store/state-file';
+import { defaultStatePath } from '../../src/settings/state-path';
+import { loadState, removeLeftoverTemporaries, saveState } from '../../src/store/state-file';
 import { tempDir } from '../support/node-process';
 
 describe('state file', () => {

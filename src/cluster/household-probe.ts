@@ -5,12 +5,12 @@ import * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { LevelThresholds } from '../../common/levels';
 import { peerKey, type PeerAddress } from '../../machines/cluster-events';
-import { describePeer } from '../cluster/txt-record';
-import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../cluster/mdns';
-import { networkInterfaces } from '../cluster/network-interfaces';
-import { decode } from '../cluster/protocol/codec';
-import type { Message } from '../cluster/protocol/message';
-import { sendMessage } from '../cluster/protocol/send';
+import { describePeer } from './txt-record';
+import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from './mdns';
+import { networkInterfaces } from './network-interfaces';
+import { decode } from './protocol/codec';
+import type { Message } from './protocol/message';
+import { sendMessage } from './protocol/send';
 
 /** A node of the household, found by mDNS or given with --peer. */
 export interface HouseholdNode extends PeerAddress {
