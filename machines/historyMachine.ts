@@ -62,8 +62,9 @@ const MOST_ROUNDS_LEFT_OUT = 256;
 /**
  * Rotations a peer whose last exchange settled (both histories the same) sits out: it is asked
  * every fourth time round. A change does not wait for it: a cleaning recorded here is offered
- * to every peer at once, one adopted came with its own node's offer, and a peer new or back
- * after a silence is asked at once.
+ * to every peer at once, one adopted came with its own node's offer, a peer new or back after a
+ * silence is asked at once, and once our history changes, whatever brought the change, every
+ * settled peer is asked at its next turn again.
  */
 export const SETTLED_ROTATIONS_LEFT_OUT = 3;
 
@@ -124,6 +125,14 @@ const offered: Take<'history.offered'> = ({ context, event }) => ({
   offer: false,
 });
 
+/**
+ * What is left out once our history changed: a settled peer may lack the change (one taken from
+ * an address that is no peer is passed on by the rounds alone), so it is asked at its next turn;
+ * one that never settles stays left out.
+ */
+const unsettledOnly = (leftOut: HistoryContext['leftOut']): HistoryContext['leftOut'] =>
+  Object.fromEntries(Object.entries(leftOut).filter(([, { streak }]) => streak > 0));
+
 const anyRefused = (refused: Refused): boolean => Object.values(refused).some((count) => count > 0);
 
 /** `a` and `b` (each oldest first, none in both), as one history. */
@@ -180,6 +189,7 @@ export const historyMachine = setup({
           unwritten: [...context.unwritten, ...aside, ...intake.added],
         });
         if (intake.history === context.history) return;
+        enqueue.assign({ leftOut: unsettledOnly(context.leftOut) });
         enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
         if (!params.offer || intake.added.length === 0) return;
         for (const peer of context.peers) {
@@ -212,7 +222,7 @@ export const historyMachine = setup({
       const intake = takeIn(context.history, due, now, { own: true });
       enqueue.assign({ aside: context.aside.filter((cleaning) => isAhead(cleaning, now)) });
       if (intake.history === context.history) return;
-      enqueue.assign({ history: intake.history });
+      enqueue.assign({ history: intake.history, leftOut: unsettledOnly(context.leftOut) });
       enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
     }),
     // A peer that is new, or back after a silence, is asked at once: it may have what we missed.

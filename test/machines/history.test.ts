@@ -212,6 +212,19 @@ describe('history machine: peers', () => {
     expect(h.exchangedWith().slice(before)).toEqual(['kitchen-3f2a', 'hall-1234']);
   });
 
+  it('asks settled peers at their next turn again once its history changed, whoever brought the change', async () => {
+    const h = await readyHarness();
+    h.history.send({ type: 'history.peers', peers: [KITCHEN, HALL] });
+    h.history.send({ type: 'history.exchanged', peer: KITCHEN, settled: true });
+    h.history.send({ type: 'history.exchanged', peer: HALL, settled: true });
+    const before = h.exchanges.length;
+    // Offered by some address (a stranger's post, say): not passed on at once, but by the rounds.
+    h.history.send({ type: 'history.offered', cleanings: [pressed(NOON - HOUR)], from: { address: '10.0.0.9' } });
+    expect(h.exchanges).toHaveLength(before);
+    advance(h.clock, 2 * 15 * SECOND);
+    expect(h.exchangedWith().slice(before)).toEqual(['kitchen-3f2a', 'hall-1234']);
+  });
+
   it('asks a peer whose history never comes out like ours less and less often, and as a settled one once it does', async () => {
     const h = await readyHarness();
     h.history.send({ type: 'history.peers', peers: [KITCHEN] });
