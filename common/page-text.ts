@@ -1,38 +1,12 @@
 import { dateFormat } from './date-formats.js';
 import { formatAgo } from './durations.js';
+import type { HouseholdEntry } from './api-json.js';
 import { LEVEL_NAMES, type Level } from './levels.js';
 
 /*
  * The words and the household list of the page, the same on the node (which renders the
  * page) and in the browser (which keeps it live). `timeZone` undefined: the browser's own.
  */
-
-/** One node of `GET /api/household` (the objects of `status --json`). */
-/** `GET /api/state`: this node, as its strip shows it. A contract for scripts and the page. */
-export interface StateJson {
-  name: string;
-  /** RFC 3339, or null while unknown. */
-  lastCleaned: string | null;
-  ageSeconds: number | null;
-  level: Level;
-  /** The level's `#rrggbb` as the LEDs are driven (steady red while overdue). */
-  colour: string;
-  quiet: boolean;
-}
-
-export interface HouseholdEntry {
-  name: string;
-  address: string;
-  port: number;
-  lastCleaned: string | null;
-  ageSeconds: number | null;
-  level: Level | 'unreachable';
-  /**
-   * A node whose levels differ from the asker's (the page's node, or the machine that ran
-   * `status`), as `--levels` takes them. Its level is by its own.
-   */
-  levels?: string;
-}
 
 export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

@@ -1,7 +1,8 @@
 // The page, made live: the node renders it (it works without this script); this keeps it
 // current from the node's event stream, every minute, and records cleanings with fetch.
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../common/history-view.js';
-import { agoLine, householdItems, levelTitle, type HouseholdEntry, type StateJson } from '../common/page-text.js';
+import type { HouseholdEntry, StateJson } from '../common/api-json.js';
+import { agoLine, householdItems, levelTitle } from '../common/page-text.js';
 
 const root = document.documentElement;
 const find = <T extends Element>(selector: string): T | null => document.querySelector<T>(selector);

@@ -1,5 +1,5 @@
 import { sameThresholds, type Level, type LevelThresholds } from '../../common/levels';
-import type { HouseholdEntry } from '../../common/page-text';
+import type { HouseholdEntry } from '../../common/api-json';
 import { peerKey } from '../../machines/cluster-events';
 import { levelAt } from '../../machines/levels';
 import { formatLevels } from '../settings/levels-setting';

@@ -1,6 +1,6 @@
 import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { formatDurationKey, parseDuration } from './durations';
+import { formatDurationKey, parseDuration } from './duration-setting';
 import type { Reading } from './setting';
 
 /** The levels that begin at an age, in order: `levels:` keys and the parts of `--levels`. */

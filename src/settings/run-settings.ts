@@ -4,7 +4,7 @@ import { peerKey } from '../../machines/cluster-events';
 import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { defaultStatePath } from './state-path';
-import { formatDurationKey } from './durations';
+import { formatDurationKey } from './duration-setting';
 import { levels } from './levels-setting';
 import { brokerUrl, DEFAULT_HA_DISCOVERY, DEFAULT_MQTT_TOPIC, topicPrefix, type MqttSettings } from './mqtt-settings';
 import { each, single, type Setting } from './setting';

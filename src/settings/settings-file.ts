@@ -6,7 +6,7 @@ import { UsageError } from './command-line';
 import { SETTING_ROWS, SETTINGS, type SettingName } from './run-settings';
 import type { Setting } from './setting';
 import { DEFAULT_LEVELS, LEVEL_KEYS } from './levels-setting';
-import { formatDurationKey, parseDuration } from './durations';
+import { formatDurationKey, parseDuration } from './duration-setting';
 import { readSmallFile } from '../limits/small-file';
 
 /** Where a setting came from in the file: for errors, and for `config`. */

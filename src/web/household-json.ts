@@ -2,7 +2,7 @@ import { LEVEL_COLOURS } from '../../common/levels';
 import { peerKey } from '../../machines/cluster-events';
 import { levelAt } from '../../machines/levels';
 import type { NodeView } from '../../machines/node-view';
-import type { HouseholdEntry, StateJson } from '../../common/page-text';
+import type { HouseholdEntry, StateJson } from '../../common/api-json';
 import { statusObjects, type NodeStatus } from '../cluster/household-status';
 import { formatRfc3339 } from '../time/timestamp';
 

@@ -1,6 +1,7 @@
-import { agoLine, escapeHtml as escape, householdItems, levelTitle, type HouseholdEntry } from '../../common/page-text';
+import type { HouseholdEntry } from '../../common/api-json';
+import { agoLine, escapeHtml as escape, householdItems, levelTitle } from '../../common/page-text';
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
-import type { StateJson } from '../../common/page-text';
+import type { StateJson } from '../../common/api-json';
 
 export interface PageModel {
   state: StateJson;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HouseholdEntry } from '../../common/page-text';
+import type { HouseholdEntry } from '../../common/api-json';
 import type { NodeView } from '../../machines/node-view';
 import type { Asset } from './assets';
 import { cleaningRequest, readBody, RequestError, type CleaningRequest } from './cleaning-request';

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -302,5 +303,17 @@ describeNeeding(['mosquitto'], 'a node and a broker that wants a password', () =
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(missing);
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('a node without --mqtt', () => {
+  it('loads nothing of MQTT.js until a node runs with --mqtt', () => {
+    // The built node, as `run` loads it: MQTT.js comes in only when its bridge starts.
+    const script =
+      "require('./dist/src/node/create-node.js');" +
+      "process.stdout.write(String(Object.keys(require.cache).some((file) => file.includes('node_modules/mqtt/'))))";
+    expect(
+      execFileSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8' }),
+    ).toBe('false');
   });
 });

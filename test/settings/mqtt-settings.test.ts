@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -89,15 +88,5 @@ describe('the MQTT flags of run', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('loads nothing of MQTT.js until a node runs with --mqtt', () => {
-    // The built node, as `run` loads it: MQTT.js comes in only when its bridge starts.
-    const script =
-      "require('./dist/src/node/create-node.js');" +
-      "process.stdout.write(String(Object.keys(require.cache).some((file) => file.includes('node_modules/mqtt/'))))";
-    expect(
-      execFileSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8' }),
-    ).toBe('false');
   });
 });

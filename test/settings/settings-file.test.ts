@@ -5,7 +5,7 @@ import { UsageError } from '../../src/settings/command-line';
 import { parseRunOptions, resolveSettings } from '../../src/settings/resolve-settings';
 import { settingsListing } from '../../src/settings/settings-listing';
 import { configPath, SYSTEM_CONFIG } from '../../src/settings/settings-file';
-import { parseDuration } from '../../src/settings/durations';
+import { parseDuration } from '../../src/settings/duration-setting';
 import { parseLevels } from '../../src/settings/levels-setting';
 
 const HOUR = 3_600_000;
