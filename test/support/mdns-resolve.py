@@ -3,14 +3,14 @@ packets, by a multicast query from port 5353 (as an mDNS stack does) or a one-sh
 from a port of its own (RFC 6762 §6.7, as a plain resolver does), or the SRV record of an
 instance. Prints JSON. Usage:
   mdns-resolve.py a NAME.local multicast|oneshot    -> [[address, sender], ...]
-  mdns-resolve.py srv INSTANCE SERVICE-TYPE         -> {"server": ..., "port": ..., "addresses": [...]}
+  mdns-resolve.py srv INSTANCE SERVICE-TYPE         -> {"server": ..., "port": ..., "addresses": [IPv4, ...]}
 """
 import json
 import socket
 import sys
 import time
 
-from zeroconf import DNSIncoming, DNSOutgoing, DNSQuestion, ServiceInfo, Zeroconf
+from zeroconf import DNSIncoming, DNSOutgoing, DNSQuestion, IPVersion, ServiceInfo, Zeroconf
 from zeroconf.const import _CLASS_IN, _FLAGS_QR_QUERY, _TYPE_A
 
 WAIT_S = 1.5
@@ -53,7 +53,9 @@ def resolve_srv(instance, service_type):
         info = zc.get_service_info(service_type, f'{instance}.{service_type}', 3000)
         if info is None:
             return None
-        return {'server': info.server, 'port': info.port, 'addresses': info.parsed_addresses()}
+        # The IPv4 addresses (its A records): an IPv6 link-local one of the same host may
+        # come too, or not, as the kernel has it ready when the node reads its interfaces.
+        return {'server': info.server, 'port': info.port, 'addresses': info.parsed_addresses(IPVersion.V4Only)}
     finally:
         zc.close()
 
