@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { LevelThresholds } from '../common/levels';
-import type { DiscoveredPeer } from '../machines/cluster-events';
+import type { DiscoveredPeer } from '../machines/cluster/cluster-events';
 import { formatLevels, parseLevels } from './config/levels-flag';
 import type { Interfaces } from './network-interfaces';
 

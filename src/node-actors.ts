@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
-import type { DiscoveryCommand } from '../machines/cluster-events';
-import type { StripCommand } from '../machines/displayMachine';
-import type { CleaningReport } from '../machines/node-types';
-import type { FileCommand, FileReport } from '../machines/storeMachine';
-import { isTooFarAhead } from '../machines/time-rules';
+import type { DiscoveryCommand } from '../machines/cluster/cluster-events';
+import type { StripCommand } from '../machines/reminder/display-machine';
+import type { CleaningReport } from '../machines/node/node-events';
+import type { FileCommand, FileReport } from '../machines/store/store-machine';
+import { isTooFarAhead } from '../machines/shared/time-rules';
 import type { ButtonDriver } from '../hardware/types';
 import { loadState, removeLeftoverTemporaries, saveState } from './state-file';
 import type { StripOutput } from './strip-output';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Hardware } from '../hardware/types';
-import { formatQuietHours } from '../machines/quiet-hours';
+import { formatQuietHours } from '../machines/reminder/quiet-hours';
 import type { RunOptions } from './cli/run-options';
 import { createLogger } from './logger';
 import { reloadOf } from './reload';

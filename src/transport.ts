@@ -9,7 +9,7 @@ import {
   type PeerAddress,
   type TransportCommand,
   type TransportEvent,
-} from '../machines/cluster-events';
+} from '../machines/cluster/cluster-events';
 import { decode } from './protocol/codec';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from './per-sender-limit';
 import { MalformedCounter } from './protocol/malformed-counter';

@@ -1,6 +1,6 @@
-import type { LevelThresholds } from '../common/levels';
-import type { WallClock } from './clock';
-import type { PeerView } from './node-view';
+import type { LevelThresholds } from '../../common/levels';
+import type { WallClock } from '../shared/clock';
+import type { PeerView } from '../node/node-view';
 
 /** Where a peer is reached over UDP: an IPv4 address, or a host name given with --peer. */
 export interface PeerAddress {

@@ -9,7 +9,7 @@ import {
   type TransportCommand,
   type TransportEvent,
 } from './cluster-events';
-import { peerViews, samePeerViews, type PeerView } from './node-view';
+import { peerViews, samePeerViews, type PeerView } from '../node/node-view';
 import {
   onCheckEnd,
   onCheckStart,
@@ -24,7 +24,7 @@ import {
 import { hasQuestions } from './peer-questions';
 import { answeringPeers } from './peer-rounds';
 import { expiryOf, pushTargets, staticPeers, withResolved, type PeerTable } from './peer-table';
-import { isAdoptable, isBehind, isTooFarAhead } from './time-rules';
+import { isAdoptable, isBehind, isTooFarAhead } from '../shared/time-rules';
 
 export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
   peers: PeerTable;

@@ -5,7 +5,7 @@ import {
   type DiscoveryCommand,
   type PeerAddress,
 } from './cluster-events';
-import { peerView, peerViews } from './node-view';
+import { peerView, peerViews } from '../node/node-view';
 import { armed, claimedPlace, questioned, settled } from './peer-questions';
 import { afterAsking, lapsedPeers, newlyDormant, peersToAsk } from './peer-rounds';
 import {

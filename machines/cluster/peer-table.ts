@@ -1,4 +1,4 @@
-import type { LevelThresholds } from '../common/levels';
+import type { LevelThresholds } from '../../common/levels';
 import { addressOf, peerKey, type DiscoveredPeer, type PeerAddress, type QuestionReason } from './cluster-events';
 
 /** A peer's place in question: it was asked over UDP, and any datagram from it settles it. */

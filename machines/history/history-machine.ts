@@ -1,6 +1,6 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
-import type { Cleaning } from '../common/history';
-import type { WallClock } from './clock';
+import type { Cleaning } from '../../common/history';
+import type { WallClock } from '../shared/clock';
 import { isAhead, takeIn, type History, type Offerer, type Refused } from './history-set';
 import { roomOf, spend, type Budgets } from './offer-budget';
 

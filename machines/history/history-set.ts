@@ -1,5 +1,5 @@
-import type { Cleaning } from '../common/history';
-import { MAX_AHEAD_MS } from './time-rules';
+import type { Cleaning } from '../../common/history';
+import { MAX_AHEAD_MS } from '../shared/time-rules';
 
 /**
  * The household's history: a set of cleanings, one per second, oldest first. What it holds

@@ -1,5 +1,5 @@
 import { adoption } from './node-adoption';
-import { nodeWithHistory } from './node-history';
+import { nodeWithHistory } from './history-peers';
 import { shuttingDown } from './node-shutdown';
 
 /**

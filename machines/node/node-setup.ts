@@ -1,12 +1,12 @@
 import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
-import { clusterMachine } from './clusterMachine';
-import { historyMachine } from './historyMachine';
-import { levelAt } from './levels';
-import type { MqttCommand, NodeContext, NodeEmitted, NodeEvent, NodeInput, WebCommand } from './node-types';
+import { clusterMachine } from '../cluster/cluster-machine';
+import { historyMachine } from '../history/history-machine';
+import { levelAt } from '../reminder/levels';
+import type { MqttCommand, NodeContext, NodeEmitted, NodeEvent, NodeInput, WebCommand } from './node-events';
 import { nodeView, samePeerViews } from './node-view';
-import { reminderMachine } from './reminderMachine';
-import { storeMachine, type SaveCommand } from './storeMachine';
-import { pressTime } from './time-rules';
+import { reminderMachine } from '../reminder/reminder-machine';
+import { storeMachine, type SaveCommand } from '../store/store-machine';
+import { pressTime } from '../shared/time-rules';
 
 /** The household's time, or a later one recorded here that is still being saved. */
 const latestHere = (context: NodeContext): number | null =>

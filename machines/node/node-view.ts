@@ -1,6 +1,6 @@
-import type { Colour } from '../common/colour';
-import { LEVEL_COLOURS, sameThresholds, type Level, type LevelThresholds } from '../common/levels';
-import type { Peer, PeerTable } from './peer-table';
+import type { Colour } from '../../common/colour';
+import { LEVEL_COLOURS, sameThresholds, type Level, type LevelThresholds } from '../../common/levels';
+import type { Peer, PeerTable } from '../cluster/peer-table';
 
 /** A peer as observers see it: who, where, and what it last said. */
 export interface PeerView {

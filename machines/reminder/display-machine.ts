@@ -1,6 +1,6 @@
 import { assign, assertEvent, fromCallback, not, sendParent, sendTo, setup } from 'xstate';
-import { DARK, type Colour } from '../common/colour';
-import type { WallClock } from './clock';
+import { DARK, type Colour } from '../../common/colour';
+import type { WallClock } from '../shared/clock';
 import { isQuietAt, msUntilLocalMinute, type QuietHours } from './quiet-hours';
 
 /** What the display tells the strip driver actor. */

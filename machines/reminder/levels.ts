@@ -1,4 +1,4 @@
-import { levelAfter, type Level, type LevelThresholds } from '../common/levels';
+import { levelAfter, type Level, type LevelThresholds } from '../../common/levels';
 
 const HOUR = 3_600_000;
 

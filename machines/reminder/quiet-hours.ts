@@ -1,4 +1,4 @@
-import { dateFormat } from '../common/date-formats';
+import { dateFormat } from '../../common/date-formats';
 
 /** A daily period, in minutes after local midnight; `start > end` wraps midnight. */
 export interface QuietHours {

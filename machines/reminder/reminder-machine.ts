@@ -1,9 +1,9 @@
 import { assign, assertEvent, sendParent, sendTo, setup } from 'xstate';
-import { DARK, type Colour } from '../common/colour';
-import { LEVEL_COLOURS, type Level } from '../common/levels';
-import type { WallClock } from './clock';
-import { displayMachine, type QuietReport } from './displayMachine';
-import type { LevelThresholds } from '../common/levels';
+import { DARK, type Colour } from '../../common/colour';
+import { LEVEL_COLOURS, type Level } from '../../common/levels';
+import type { WallClock } from '../shared/clock';
+import { displayMachine, type QuietReport } from './display-machine';
+import type { LevelThresholds } from '../../common/levels';
 import { BLINK_MS, levelAt, msUntilNextLevel } from './levels';
 import type { QuietHours } from './quiet-hours';
 

@@ -1,5 +1,5 @@
 import { coerce, create, integer, max, min, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster-events';
+import type { PeerAddress } from '../../machines/cluster/cluster-events';
 import { checkFlag, flagLabel, lastValue, type RawFlags } from './args';
 
 const wholeNumber = (low: number, high: number) =>

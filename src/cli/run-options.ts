@@ -1,11 +1,11 @@
 import { create, define, enums, is, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster-events';
-import type { QuietHours } from '../../machines/quiet-hours';
+import type { PeerAddress } from '../../machines/cluster/cluster-events';
+import type { QuietHours } from '../../machines/reminder/quiet-hours';
 import { parseInspectTarget, type InspectTarget } from '../inspection';
 import { readMqttOptions, type MqttOptions } from '../mqtt/mqtt-options';
 import { defaultStatePath } from '../state-file';
 import type { LevelThresholds } from '../../common/levels';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { configPath, loadConfig, type FileOrigin } from '../config/config-file';
 import { parseLevels } from '../config/levels-flag';
 import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './args';

@@ -1,5 +1,5 @@
-import { peerKey } from '../../machines/cluster-events';
-import { formatQuietHours } from '../../machines/quiet-hours';
+import { peerKey } from '../../machines/cluster/cluster-events';
+import { formatQuietHours } from '../../machines/reminder/quiet-hours';
 import { scalarText } from '../config/config-file';
 import { formatDurationKey } from '../config/durations';
 import { resolveRunFlags, runOptionsFrom, type RunOptions, type SettingSource } from '../cli/run-options';

@@ -4,7 +4,7 @@ import type { Cleaning, HistoryStats } from '../../common/history';
 import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
 import { systemTimeZone } from '../cli/run-options';
-import { MOST_CLEANINGS } from '../../machines/history-set';
+import { MOST_CLEANINGS } from '../../machines/history/history-set';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { requestJson, type HttpNode } from '../http-json';
 import { statsLine } from '../../common/history-view';

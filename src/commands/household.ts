@@ -4,7 +4,7 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { LevelThresholds } from '../../common/levels';
-import { peerKey, type PeerAddress } from '../../machines/cluster-events';
+import { peerKey, type PeerAddress } from '../../machines/cluster/cluster-events';
 import { describePeer } from '../discovery-helpers';
 import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from '../mdns';
 import { networkInterfaces } from '../network-interfaces';

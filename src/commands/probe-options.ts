@@ -1,5 +1,5 @@
 import { coerce, create, max, min, number, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster-events';
+import type { PeerAddress } from '../../machines/cluster/cluster-events';
 import { UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
 

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { create, nullable, type, validate } from 'superstruct';
-import { peerKey } from '../../machines/cluster-events';
-import { EARLIEST_MS } from '../../machines/time-rules';
+import { peerKey } from '../../machines/cluster/cluster-events';
+import { EARLIEST_MS } from '../../machines/shared/time-rules';
 import { commandFlags, UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
 import { systemTimeZone } from '../cli/run-options';

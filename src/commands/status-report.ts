@@ -1,7 +1,7 @@
-import { peerKey } from '../../machines/cluster-events';
+import { peerKey } from '../../machines/cluster/cluster-events';
 import { sameThresholds, type Level, type LevelThresholds } from '../../common/levels';
 import type { HouseholdEntry } from '../../common/page-text';
-import { levelAt } from '../../machines/levels';
+import { levelAt } from '../../machines/reminder/levels';
 import { formatDuration } from '../../common/durations';
 import { formatLocal } from '../local-time';
 import { levelTable } from './level-table';

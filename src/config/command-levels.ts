@@ -1,5 +1,5 @@
 import type { LevelThresholds } from '../../common/levels';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { checkFlag, lastValue, type FlagSpecs, type RawFlags } from '../cli/args';
 import { configPath, loadConfig } from './config-file';
 import { parseLevels } from './levels-flag';

@@ -1,5 +1,5 @@
 import type { LevelThresholds } from '../../common/levels';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { formatDurationKey, parseDuration } from './durations';
 
 /** The levels that begin at an age, in order: `levels:` keys and the parts of `--levels`. */

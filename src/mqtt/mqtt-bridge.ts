@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { PeerAddress } from '../../machines/cluster-events';
-import type { MqttCommand, MqttReport } from '../../machines/node-types';
-import type { NodeView } from '../../machines/node-view';
+import type { PeerAddress } from '../../machines/cluster/cluster-events';
+import type { MqttCommand, MqttReport } from '../../machines/node/node-events';
+import type { NodeView } from '../../machines/node/node-view';
 import { heldBack, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { peerKey } from '../../machines/cluster-events';
+import { peerKey } from '../../machines/cluster/cluster-events';
 import type { Level } from '../../common/levels';
-import type { Refused } from '../../machines/history-set';
+import type { Refused } from '../../machines/history/history-set';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import type { NodeActor } from './create-node';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { DiscoveredPeer } from '../../machines/cluster-events';
-import type { PeerView } from '../../machines/node-view';
+import type { DiscoveredPeer } from '../../machines/cluster/cluster-events';
+import type { PeerView } from '../../machines/node/node-view';
 import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import type { NodeActor } from './create-node';
 

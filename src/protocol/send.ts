@@ -1,5 +1,5 @@
 import type * as dgram from 'node:dgram';
-import type { PeerAddress } from '../../machines/cluster-events';
+import type { PeerAddress } from '../../machines/cluster/cluster-events';
 import { encode } from './codec';
 import type { Message } from './message';
 

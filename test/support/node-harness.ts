@@ -1,18 +1,28 @@
 import { assign, createActor, fromCallback, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
-import type { DiscoveredPeer, DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
-import { clusterMachine } from '../../machines/clusterMachine';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { nodeMachine } from '../../machines/nodeMachine';
-import type { NodeEmitted, NodeInput } from '../../machines/node-types';
-import type { reminderMachine, ReminderEvent } from '../../machines/reminderMachine';
-import { storeMachine, type FileCommand, type FlushCommand, type SaveCommand } from '../../machines/storeMachine';
+import type {
+  DiscoveredPeer,
+  DiscoveryCommand,
+  PeerAddress,
+  TransportCommand,
+} from '../../machines/cluster/cluster-events';
+import { clusterMachine } from '../../machines/cluster/cluster-machine';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
+import { nodeMachine } from '../../machines/node/node-machine';
+import type { NodeEmitted, NodeInput } from '../../machines/node/node-events';
+import type { reminderMachine, ReminderEvent } from '../../machines/reminder/reminder-machine';
+import {
+  storeMachine,
+  type FileCommand,
+  type FlushCommand,
+  type SaveCommand,
+} from '../../machines/store/store-machine';
 import type { Cleaning } from '../../common/history';
 import {
   historyMachine,
   type AppendCommand,
   type ExchangeCommand,
   type HistoryEvent,
-} from '../../machines/historyMachine';
+} from '../../machines/history/history-machine';
 
 type StoreCommand = SaveCommand | FlushCommand;
 

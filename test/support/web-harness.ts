@@ -1,10 +1,10 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { createActor, setup, type AnyEventObject } from 'xstate';
-import type { History } from '../../machines/history-set';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import type { WebCommand } from '../../machines/node-types';
-import { nodeView, type NodeView, type PeerView } from '../../machines/node-view';
+import type { History } from '../../machines/history/history-set';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
+import type { WebCommand } from '../../machines/node/node-events';
+import { nodeView, type NodeView, type PeerView } from '../../machines/node/node-view';
 import { openPageServer, webServerActor } from '../../src/web/server';
 import { capturingLogger } from './capturing-logger';
 import { freeTcpPort } from './node-process';

@@ -1,5 +1,5 @@
 import type { Cleaning } from '../../common/history';
-import { historyOf } from '../../machines/history-set';
+import { historyOf } from '../../machines/history/history-set';
 import { NOON, request, viewOf, webHarness } from '../support/web-harness';
 
 const HOUR = 3_600_000;

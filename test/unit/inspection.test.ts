@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import { nodeMachine } from '../../machines/nodeMachine';
+import { nodeMachine } from '../../machines/node/node-machine';
 import { nodeInput } from '../support/node-harness';
 import { parseInspectTarget, startInspection } from '../../src/inspection';
 import { freeTcpPort, startRelay, startTurningAway } from '../support/ws-relay';

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { until } from '../support/until';
 import { NOON, peer, raw, request, stream, viewOf, webHarness } from '../support/web-harness';
 

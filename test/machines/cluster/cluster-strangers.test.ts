@@ -1,7 +1,7 @@
-import type { DiscoveredPeer } from '../../machines/cluster-events';
-import { MOST_DISCOVERED } from '../../machines/peer-table';
-import { clusterHarness, NOON, requestsTo, updatesTo } from '../support/cluster-harness';
-import { advance, HOUR, MINUTE, SECOND } from '../support/time';
+import type { DiscoveredPeer } from '../../../machines/cluster/cluster-events';
+import { MOST_DISCOVERED } from '../../../machines/cluster/peer-table';
+import { clusterHarness, NOON, requestsTo, updatesTo } from '../../support/cluster-harness';
+import { advance, HOUR, MINUTE, SECOND } from '../../support/time';
 
 /*
  * Issue #19, "peers that are not who they say": anyone on the LAN can send mDNS records.

@@ -1,6 +1,6 @@
-import { PROBE_EVERY_ROUNDS, SILENT_ASKS } from '../../machines/peer-rounds';
-import { clusterHarness, NOON, requestsTo, updatesTo } from '../support/cluster-harness';
-import { advance, HOUR, SECOND } from '../support/time';
+import { PROBE_EVERY_ROUNDS, SILENT_ASKS } from '../../../machines/cluster/peer-rounds';
+import { clusterHarness, NOON, requestsTo, updatesTo } from '../../support/cluster-harness';
+import { advance, HOUR, SECOND } from '../../support/time';
 
 const OURS = NOON - 13 * HOUR;
 const KITCHEN = { address: '10.0.0.2', port: 5300 };

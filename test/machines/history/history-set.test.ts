@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { HISTORY_SOURCES, type Cleaning, type HistorySource } from '../../common/history';
+import { HISTORY_SOURCES, type Cleaning, type HistorySource } from '../../../common/history';
 import {
   historyOf,
   KEPT_FOR_MS,
@@ -9,8 +9,8 @@ import {
   takeIn,
   type History,
   type Offerer,
-} from '../../machines/history-set';
-import { MAX_AHEAD_MS } from '../../machines/time-rules';
+} from '../../../machines/history/history-set';
+import { MAX_AHEAD_MS } from '../../../machines/shared/time-rules';
 
 const SECOND = 1000;
 const HOUR = 3_600_000;

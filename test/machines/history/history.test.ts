@@ -1,16 +1,16 @@
 import { fromCallback, fromPromise, SimulatedClock, type AnyEventObject } from 'xstate';
-import type { Cleaning } from '../../common/history';
-import type { History } from '../../machines/history-set';
+import type { Cleaning } from '../../../common/history';
+import type { History } from '../../../machines/history/history-set';
 import {
   historyMachine,
   type AppendCommand,
   type ExchangeCommand,
   type HistoryPeer,
-} from '../../machines/historyMachine';
-import { advance, HOUR, SECOND } from '../support/time';
+} from '../../../machines/history/history-machine';
+import { advance, HOUR, SECOND } from '../../support/time';
 
 const DAY = 24 * HOUR;
-import { underParent } from '../support/under-parent';
+import { underParent } from '../../support/under-parent';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const KITCHEN: HistoryPeer = { name: 'kitchen-3f2a', address: '10.0.0.2', port: 5380 };

@@ -1,6 +1,6 @@
-import type { History } from '../../machines/history-set';
-import { NOON, nodeHarness, settle } from '../support/node-harness';
-import { advance, HOUR, SECOND } from '../support/time';
+import type { History } from '../../../machines/history/history-set';
+import { NOON, nodeHarness, settle } from '../../support/node-harness';
+import { advance, HOUR, SECOND } from '../../support/time';
 
 const OURS = NOON - 13 * HOUR;
 const KITCHEN = { address: '10.0.0.2', port: 5300 };

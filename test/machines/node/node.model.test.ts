@@ -1,9 +1,9 @@
 import { getSimplePaths } from 'xstate/graph';
-import type { NodeEvent } from '../../machines/node-types';
-import { nodeMachine } from '../../machines/nodeMachine';
-import { DEFAULT_THRESHOLDS, levelAt } from '../../machines/levels';
-import { afterEvents, delayName, playDelay, standingClock, stateKey } from '../support/graph';
-import { NOON, nodeHarness, nodeInput, settle } from '../support/node-harness';
+import type { NodeEvent } from '../../../machines/node/node-events';
+import { nodeMachine } from '../../../machines/node/node-machine';
+import { DEFAULT_THRESHOLDS, levelAt } from '../../../machines/reminder/levels';
+import { afterEvents, delayName, playDelay, standingClock, stateKey } from '../../support/graph';
+import { NOON, nodeHarness, nodeInput, settle } from '../../support/node-harness';
 
 const SAVED_TIME = NOON - 13 * 3_600_000;
 const ADOPTED_TIME = NOON - 3_600_000;

@@ -1,7 +1,7 @@
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { PRESS_BURST_MS } from '../../machines/time-rules';
-import { NOON, nodeHarness, settle } from '../support/node-harness';
-import { advance, HOUR, SECOND } from '../support/time';
+import { DEFAULT_THRESHOLDS } from '../../../machines/reminder/levels';
+import { PRESS_BURST_MS } from '../../../machines/shared/time-rules';
+import { NOON, nodeHarness, settle } from '../../support/node-harness';
+import { advance, HOUR, SECOND } from '../../support/time';
 
 const OURS = NOON - 13 * HOUR;
 const KITCHEN = { address: '10.0.0.2', port: 5300 };

@@ -1,14 +1,14 @@
 import { SimulatedClock } from 'xstate';
-import { displayMachine } from '../../machines/displayMachine';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import type { QuietHours } from '../../machines/quiet-hours';
-import { reminderMachine } from '../../machines/reminderMachine';
-import { parseLevels } from '../../src/config/levels-flag';
-import { nodeHarness, settle } from '../support/node-harness';
-import { stripRecorder } from '../support/strip-recorder';
-import { advance, HOUR, MINUTE } from '../support/time';
-import { underParent } from '../support/under-parent';
-import { TestWallClock } from '../support/wall-clock';
+import { displayMachine } from '../../../machines/reminder/display-machine';
+import { DEFAULT_THRESHOLDS } from '../../../machines/reminder/levels';
+import type { QuietHours } from '../../../machines/reminder/quiet-hours';
+import { reminderMachine } from '../../../machines/reminder/reminder-machine';
+import { parseLevels } from '../../../src/config/levels-flag';
+import { nodeHarness, settle } from '../../support/node-harness';
+import { stripRecorder } from '../../support/strip-recorder';
+import { advance, HOUR, MINUTE } from '../../support/time';
+import { underParent } from '../../support/under-parent';
+import { TestWallClock } from '../../support/wall-clock';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const COLOURS = { fresh: '#003c00', settled: '#001400', soon: '#ff3c00', now: '#ff0000' };

@@ -1,9 +1,9 @@
 import { SimulatedClock } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
-import { displayMachine, type DisplayEvent } from '../../machines/displayMachine';
+import { displayMachine, type DisplayEvent } from '../../../machines/reminder/display-machine';
 
 type DisplayContext = ReturnType<typeof displayMachine.getInitialSnapshot>['context'];
-import type { QuietHours } from '../../machines/quiet-hours';
+import type { QuietHours } from '../../../machines/reminder/quiet-hours';
 import {
   afterEvents,
   delayName,
@@ -13,9 +13,9 @@ import {
   stateKey,
   stepName,
   walkable,
-} from '../support/graph';
-import { stripRecorder } from '../support/strip-recorder';
-import { underParent } from '../support/under-parent';
+} from '../../support/graph';
+import { stripRecorder } from '../../support/strip-recorder';
+import { underParent } from '../../support/under-parent';
 
 const DEFAULT_QUIET: QuietHours = { start: 22 * 60, end: 7 * 60 };
 

@@ -1,11 +1,11 @@
 import { SimulatedClock } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import { displayMachine } from '../../machines/displayMachine';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { reminderMachine, type ReminderEvent, type ReminderInput } from '../../machines/reminderMachine';
-import { afterEvents, delayName, playDelay, standingClock, pathTitle, stateKey, walkable } from '../support/graph';
-import { stripRecorder } from '../support/strip-recorder';
-import { underParent } from '../support/under-parent';
+import { displayMachine } from '../../../machines/reminder/display-machine';
+import { DEFAULT_THRESHOLDS } from '../../../machines/reminder/levels';
+import { reminderMachine, type ReminderEvent, type ReminderInput } from '../../../machines/reminder/reminder-machine';
+import { afterEvents, delayName, playDelay, standingClock, pathTitle, stateKey, walkable } from '../../support/graph';
+import { stripRecorder } from '../../support/strip-recorder';
+import { underParent } from '../../support/under-parent';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { DEFAULT_THRESHOLDS, levelAt, msUntilNextLevel } from '../../machines/levels';
-import { isQuietAt, msUntilLocalMinute } from '../../machines/quiet-hours';
-import { PRESS_BURST_MS, pressTime } from '../../machines/time-rules';
+import { DEFAULT_THRESHOLDS, levelAt, msUntilNextLevel } from '../../../machines/reminder/levels';
+import { isQuietAt, msUntilLocalMinute } from '../../../machines/reminder/quiet-hours';
+import { PRESS_BURST_MS, pressTime } from '../../../machines/shared/time-rules';
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 0, 15, 12, 0, 0);

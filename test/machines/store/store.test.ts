@@ -1,7 +1,7 @@
 import { fromCallback, SimulatedClock, type AnyEventObject } from 'xstate';
-import { storeMachine, type FileCommand, type SaveCommand } from '../../machines/storeMachine';
-import { advance, SECOND } from '../support/time';
-import { underParent } from '../support/under-parent';
+import { storeMachine, type FileCommand, type SaveCommand } from '../../../machines/store/store-machine';
+import { advance, SECOND } from '../../support/time';
+import { underParent } from '../../support/under-parent';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
