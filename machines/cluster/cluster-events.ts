@@ -1,12 +1,7 @@
 import type { LevelThresholds } from '../../common/levels';
 import type { WallClock } from '../shared/clock';
-import type { PeerView } from '../node/node-view';
-
-/** Where a peer is reached over UDP: an IPv4 address, or a host name given with --peer. */
-export interface PeerAddress {
-  address: string;
-  port: number;
-}
+import type { PeerAddress } from './peer-address';
+import type { PeerView } from './peer-view';
 
 /** A node seen by mDNS: one of ours, or an original Rust node (reached at the cluster port). */
 export interface DiscoveredPeer extends PeerAddress {
@@ -64,16 +59,6 @@ export type TransportEvent =
   | { type: 'state.received'; from: PeerAddress; lastCleaned: number | null }
   /** A --peer given by host name was looked up, and is (now) at this IPv4 address. */
   | { type: 'peer.resolved'; peer: PeerAddress; address: string };
-
-/** `10.0.0.2:5300`: how logs and the command line name where a peer is. */
-export function peerKey(peer: PeerAddress): string {
-  return `${peer.address}:${peer.port}`;
-}
-
-/** Only where to reach a peer, whatever else is known of it. */
-export function addressOf(peer: PeerAddress): PeerAddress {
-  return { address: peer.address, port: peer.port };
-}
 
 export interface ClusterInput {
   /** The time the node holds when the cluster starts (from its state file). */

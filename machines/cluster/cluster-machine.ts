@@ -1,6 +1,5 @@
 import { assertEvent, assign, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import {
-  addressOf,
   type ClusterCommand,
   type ClusterInput,
   type ClusterReport,
@@ -9,7 +8,6 @@ import {
   type TransportCommand,
   type TransportEvent,
 } from './cluster-events';
-import { peerViews, samePeerViews, type PeerView } from '../node/node-view';
 import {
   onCheckEnd,
   onCheckStart,
@@ -25,6 +23,9 @@ import { hasQuestions } from './peer-questions';
 import { answeringPeers } from './peer-rounds';
 import { expiryOf, pushTargets, staticPeers, withResolved, type PeerTable } from './peer-table';
 import { isAdoptable, isBehind, isTooFarAhead } from '../shared/time-rules';
+import { addressOf } from './peer-address';
+import { samePeerViews, type PeerView } from './peer-view';
+import { peerViews } from './peer-report';
 
 export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
   peers: PeerTable;

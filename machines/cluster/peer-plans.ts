@@ -1,13 +1,6 @@
-import {
-  addressOf,
-  type ClusterReport,
-  type DiscoveredPeer,
-  type DiscoveryCommand,
-  type PeerAddress,
-} from './cluster-events';
-import { peerView, peerViews } from '../node/node-view';
+import { type ClusterReport, type DiscoveredPeer, type DiscoveryCommand } from './cluster-events';
 import { armed, claimedPlace, questioned, settled } from './peer-questions';
-import { afterAsking, lapsedPeers, newlyDormant, peersToAsk } from './peer-rounds';
+import { afterAsking, lapsedPeers, newlySilent, peersToAsk } from './peer-rounds';
 import {
   claimedMove,
   heardFrom,
@@ -18,6 +11,8 @@ import {
   withGivenPeers,
   type PeerTable,
 } from './peer-table';
+import { addressOf, type PeerAddress } from './peer-address';
+import { peerView, peerViews } from './peer-report';
 
 /**
  * What the cluster does about its peers on an event: the table as it becomes, and what
@@ -67,7 +62,7 @@ export function onSighting(table: PeerTable, found: DiscoveredPeer, expires: num
   const peers = withDiscovered(table, found, expires);
   const now = peerNamed(peers, found.name);
   return planFor(peers, {
-    ask: now && (!known || known.dormant) ? [addressOf(now)] : [],
+    ask: now && (!known || known.silent) ? [addressOf(now)] : [],
     discovery: place.pushedOut?.name ? [{ type: 'discovery.forget', name: place.pushedOut.name }] : [],
   });
 }
@@ -152,9 +147,9 @@ export function onRound(table: PeerTable, round: number, now: number): PeerPlan 
   const asked = peersToAsk(table, round);
   let peers = afterAsking(table, asked);
   const discovery: DiscoveryCommand[] = asked
-    .filter((peer) => peers[peer.key].dormant && peer.name !== null && !peer.static && (peer.proven || !peer.dormant))
+    .filter((peer) => peers[peer.key].silent && peer.name !== null && !peer.static && (peer.proven || !peer.silent))
     .map((peer) => ({ type: 'discovery.resolve', name: peer.name ?? '' }));
-  const silent = newlyDormant(table, peers);
+  const silent = newlySilent(table, peers);
   const views = peerViews(peers);
   const reports = silent.flatMap((peer): ClusterReport[] => {
     const view = views.find((candidate) => candidate.name === peer.name && candidate.port === peer.port);

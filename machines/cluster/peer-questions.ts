@@ -1,5 +1,6 @@
-import { peerKey, type QuestionReason } from './cluster-events';
+import { type QuestionReason } from './cluster-events';
 import { peerNamed, withDiscovered, withoutDiscovered, type Peer, type PeerTable, type Question } from './peer-table';
+import { peerKey } from './peer-address';
 
 /**
  * Questions of a peer's place. mDNS says a known node left (a goodbye), lives elsewhere

@@ -19,7 +19,7 @@ const vouchedFor = (peer: Peer): boolean => peer.static || peer.proven;
  * answered are asked in their own turn only: anyone on the LAN can announce hundreds.
  */
 export function answeringPeers(table: PeerTable): Peer[] {
-  return Object.values(table).filter((peer) => vouchedFor(peer) && !peer.dormant);
+  return Object.values(table).filter((peer) => vouchedFor(peer) && !peer.silent);
 }
 
 /**
@@ -35,10 +35,10 @@ export function peersToAsk(table: PeerTable, round: number): Peer[] {
   const peers = Object.keys(table)
     .sort()
     .map((key) => table[key]);
-  const answering = peers.filter((peer) => vouchedFor(peer) && !peer.dormant);
-  const unproven = peers.filter((peer) => !vouchedFor(peer) && !peer.dormant);
+  const answering = peers.filter((peer) => vouchedFor(peer) && !peer.silent);
+  const unproven = peers.filter((peer) => !vouchedFor(peer) && !peer.silent);
   const asked = [answering, unproven].flatMap((turn) => (turn.length > 0 ? [turn[round % turn.length]] : []));
-  if (round % PROBE_EVERY_ROUNDS === 0) asked.push(...peers.filter((peer) => vouchedFor(peer) && peer.dormant));
+  if (round % PROBE_EVERY_ROUNDS === 0) asked.push(...peers.filter((peer) => vouchedFor(peer) && peer.silent));
   return asked;
 }
 
@@ -53,14 +53,14 @@ export function afterAsking(table: PeerTable, asked: readonly Peer[]): PeerTable
       ...known,
       unanswered: known.unanswered + 1,
       // Static peers too: a dead --peer must not hold up the rotation for the live ones.
-      dormant: known.unanswered >= SILENT_ASKS,
+      silent: known.unanswered >= SILENT_ASKS,
     };
   }
   return next;
 }
 
-export function newlyDormant(before: PeerTable, after: PeerTable): Peer[] {
-  return Object.values(after).filter((peer) => peer.dormant && !before[peer.key]?.dormant);
+export function newlySilent(before: PeerTable, after: PeerTable): Peer[] {
+  return Object.values(after).filter((peer) => peer.silent && !before[peer.key]?.silent);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LevelThresholds } from '../../common/levels';
-import { addressOf, peerKey, type DiscoveredPeer, type PeerAddress, type QuestionReason } from './cluster-events';
+import { type DiscoveredPeer, type QuestionReason } from './cluster-events';
+import { addressOf, peerKey, type PeerAddress } from './peer-address';
 
 /** A peer's place in question: it was asked over UDP, and any datagram from it settles it. */
 export interface Question {
@@ -39,7 +40,7 @@ export interface Peer extends PeerAddress {
    * until it is seen again. A discovered one is not pushed to either; a static one
    * still is (one datagram, and it may be an original node that only listens).
    */
-  dormant: boolean;
+  silent: boolean;
   /** The time it last told us (null: it does not know one); undefined until it says. */
   said?: number | null;
   /**
@@ -89,7 +90,7 @@ function givenPeer(address: PeerAddress): Peer {
     levels: null,
     resolved: null,
     unanswered: 0,
-    dormant: false,
+    silent: false,
     proven: false,
     expires: null,
     question: null,
@@ -146,10 +147,10 @@ export function placeFor(table: PeerTable, found: DiscoveredPeer): { room: boole
   if (entryFor(table, found).known) return { room: true, pushedOut: undefined };
   const discovered = Object.values(table).filter((peer) => !peer.static);
   if (discovered.length < MOST_DISCOVERED) return { room: true, pushedOut: undefined };
-  const silent = discovered
+  const unproven = discovered
     .filter((peer) => !peer.proven)
     .sort((a, b) => (a.expires ?? Infinity) - (b.expires ?? Infinity));
-  const pushedOut = silent[0] ?? discovered.find((peer) => peer.dormant);
+  const pushedOut = unproven[0] ?? discovered.find((peer) => peer.silent);
   return { room: pushedOut !== undefined, pushedOut };
 }
 
@@ -187,7 +188,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer, expires:
     levels: found.levels ?? null,
     resolved: known?.resolved ?? null,
     unanswered: 0,
-    dormant: false,
+    silent: false,
     said: moved ? undefined : known?.said,
     // Where it is now, it has yet to answer.
     proven: moved ? false : (known?.proven ?? false),
@@ -242,13 +243,13 @@ export function heardFrom(table: PeerTable, sender: PeerAddress, said?: number |
   const known = peerAt(table, sender);
   if (!known) return table;
   const saysAnew = said !== undefined && said !== known.said;
-  if (known.unanswered === 0 && !known.dormant && known.proven && known.question === null && !saysAnew) return table;
+  if (known.unanswered === 0 && !known.silent && known.proven && known.question === null && !saysAnew) return table;
   return {
     ...table,
     [known.key]: {
       ...known,
       unanswered: 0,
-      dormant: false,
+      silent: false,
       proven: true,
       question: null,
       ...(saysAnew ? { said } : {}),
@@ -263,7 +264,7 @@ export function heardFrom(table: PeerTable, sender: PeerAddress, said?: number |
  */
 export function pushTargets(table: PeerTable, from: PeerAddress | null): PeerAddress[] {
   return Object.values(table)
-    .filter((peer) => (peer.static || (peer.proven && !peer.dormant)) && !(from && isAt(peer, from)))
+    .filter((peer) => (peer.static || (peer.proven && !peer.silent)) && !(from && isAt(peer, from)))
     .map(addressOf);
 }
 

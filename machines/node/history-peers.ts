@@ -2,7 +2,7 @@ import { assertEvent, emit, enqueueActions, sendTo } from 'xstate';
 import { historyPeerKey, type HistoryEvent, type HistoryPeer } from '../history/history-machine';
 import { nodeSetup } from './node-setup';
 import type { NodeEmitted, WebCommand } from './node-events';
-import type { PeerView } from './node-view';
+import type { PeerView } from '../cluster/peer-view';
 
 /** The peers to exchange histories with: ours, with a page, answering. */
 const historyPeers = (peers: readonly PeerView[]): HistoryPeer[] =>

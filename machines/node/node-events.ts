@@ -1,14 +1,16 @@
 import type { CleaningSource } from '../../common/history';
 import type { Level } from '../../common/levels';
 import type { WallClock } from '../shared/clock';
-import type { ClusterReport, PeerAddress, PeerDecision } from '../cluster/cluster-events';
+import { type ClusterReport, type PeerDecision } from '../cluster/cluster-events';
 import type { History } from '../history/history-set';
 import type { HistoryEvent, HistoryReport } from '../history/history-machine';
 import type { LevelThresholds } from '../../common/levels';
-import type { NodeView, PeerView } from './node-view';
+import { type NodeView } from './node-view';
 import type { QuietHours } from '../reminder/quiet-hours';
 import type { ReminderReport } from '../reminder/reminder-machine';
 import type { SaveAnswer, SaveReason, StoreReport } from '../store/store-machine';
+import type { PeerAddress } from '../cluster/peer-address';
+import type { PeerView } from '../cluster/peer-view';
 
 /** What the node runs with; the parts that may change while it runs (quiet hours, levels) included. */
 export interface NodeSettings {

@@ -3,10 +3,11 @@ import { clusterMachine } from '../cluster/cluster-machine';
 import { historyMachine } from '../history/history-machine';
 import { levelAt } from '../reminder/levels';
 import type { MqttCommand, NodeContext, NodeEmitted, NodeEvent, NodeInput, WebCommand } from './node-events';
-import { nodeView, samePeerViews } from './node-view';
+import { nodeView } from './node-view';
 import { reminderMachine } from '../reminder/reminder-machine';
 import { storeMachine, type SaveCommand } from '../store/store-machine';
 import { pressTime } from '../shared/time-rules';
+import { samePeerViews } from '../cluster/peer-view';
 
 /** The household's time, or a later one recorded here that is still being saved. */
 const latestHere = (context: NodeContext): number | null =>

@@ -1,6 +1,6 @@
 import { assign, assertEvent, enqueueActions, fromCallback, sendParent, setup } from 'xstate';
 import type { CleaningSource } from '../../common/history';
-import type { PeerAddress } from '../cluster/cluster-events';
+import type { PeerAddress } from '../cluster/peer-address';
 
 /** Why a time is being saved: a cleaning recorded here, or a later time adopted from a peer. */
 export type SaveReason = 'press' | 'adopted';

@@ -1,6 +1,6 @@
 import { coerce, create, integer, max, min, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster/cluster-events';
 import { checkFlag, flagLabel, lastValue, type RawFlags } from './args';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 const wholeNumber = (low: number, high: number) =>
   coerce(min(max(integer(), high), low), pattern(string(), /^-?\d+$/), (text) => Number(text));

@@ -1,5 +1,4 @@
 import { create, define, enums, is, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster/cluster-events';
 import type { QuietHours } from '../../machines/reminder/quiet-hours';
 import { parseInspectTarget, type InspectTarget } from '../inspection';
 import { readMqttOptions, type MqttOptions } from '../mqtt/mqtt-options';
@@ -10,6 +9,7 @@ import { configPath, loadConfig, type FileOrigin } from '../config/config-file';
 import { parseLevels } from '../config/levels-flag';
 import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './args';
 import { flagReader } from './flag-values';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;

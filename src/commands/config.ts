@@ -1,8 +1,8 @@
-import { peerKey } from '../../machines/cluster/cluster-events';
 import { formatQuietHours } from '../../machines/reminder/quiet-hours';
 import { scalarText } from '../config/config-file';
 import { formatDurationKey } from '../config/durations';
 import { resolveRunFlags, runOptionsFrom, type RunOptions, type SettingSource } from '../cli/run-options';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 export const CONFIG_HELP = `Usage: cat-litter-reminder config [check] [--config PATH] [flags of run]
 

@@ -1,7 +1,7 @@
 import { coerce, create, max, min, number, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster/cluster-events';
 import { UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 /** Flags of the commands that look at the household from outside: `status` and `reset`. */
 export const PROBE_FLAGS: FlagSpecs = {

@@ -1,6 +1,5 @@
 import pino from 'pino';
 import { create, nullable, type, validate } from 'superstruct';
-import { peerKey } from '../../machines/cluster/cluster-events';
 import { EARLIEST_MS } from '../../machines/shared/time-rules';
 import { commandFlags, UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
 import { flagReader } from '../cli/flag-values';
@@ -11,6 +10,7 @@ import { requestJson } from '../http-json';
 import { printable } from './printable';
 import { HouseholdProbe, nodesWord, type HouseholdNode } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 export const RESET_HELP = `Usage: cat-litter-reminder reset [flags]
 

@@ -1,4 +1,3 @@
-import { peerKey } from '../../machines/cluster/cluster-events';
 import { sameThresholds, type Level, type LevelThresholds } from '../../common/levels';
 import type { HouseholdEntry } from '../../common/page-text';
 import { levelAt } from '../../machines/reminder/levels';
@@ -8,6 +7,7 @@ import { levelTable } from './level-table';
 import { formatLevels } from '../config/levels-flag';
 import { formatRfc3339 } from '../timestamp';
 import type { Answers, HouseholdNode } from './household';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 export interface NodeStatus extends Omit<HouseholdNode, 'http'> {
   answered: boolean;

@@ -2,10 +2,10 @@ import pino from 'pino';
 import { commandFlags, type FlagSpecs } from '../cli/args';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
 import { systemTimeZone } from '../cli/run-options';
-import { peerKey } from '../../machines/cluster/cluster-events';
 import { HouseholdProbe, nodesWord } from './household';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { nodeStatuses, statusJson, statusTable } from './status-report';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 export const STATUS_HELP = `Usage: cat-litter-reminder status [flags]
 

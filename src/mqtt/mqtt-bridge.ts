@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { PeerAddress } from '../../machines/cluster/cluster-events';
 import type { MqttCommand, MqttReport } from '../../machines/node/node-events';
 import type { NodeView } from '../../machines/node/node-view';
 import { heldBack, PerSenderLimit } from '../per-sender-limit';
@@ -13,6 +12,7 @@ import { RetainedPublisher } from './retained-publisher';
 import { sessionPayload, SessionWatch } from './session';
 import type { NodeIdentity } from '../instance-name';
 import type { MqttOptions } from './mqtt-options';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 /** Reconnecting waits this long first, twice as long each time after, up to a minute. */
 const FIRST_RETRY_MS = 1_000;

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { peerKey } from '../../machines/cluster/cluster-events';
 import type { Level } from '../../common/levels';
 import type { Refused } from '../../machines/history/history-set';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
 import type { NodeActor } from './create-node';
 import { logPeerDecisions } from './peer-log';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 const HOW: Readonly<Record<string, string>> = {
   button: 'button press',

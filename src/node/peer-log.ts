@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { DiscoveredPeer } from '../../machines/cluster/cluster-events';
-import type { PeerView } from '../../machines/node/node-view';
 import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import type { NodeActor } from './create-node';
+import type { PeerView } from '../../machines/cluster/peer-view';
 
 /** A peer's fields as `peer.found` has always logged them. */
 const described = ({ name, address, port, ours, http, levels }: PeerView | DiscoveredPeer) => ({

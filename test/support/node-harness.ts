@@ -1,9 +1,8 @@
 import { assign, createActor, fromCallback, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
-import type {
-  DiscoveredPeer,
-  DiscoveryCommand,
-  PeerAddress,
-  TransportCommand,
+import {
+  type DiscoveredPeer,
+  type DiscoveryCommand,
+  type TransportCommand,
 } from '../../machines/cluster/cluster-events';
 import { clusterMachine } from '../../machines/cluster/cluster-machine';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
@@ -23,6 +22,7 @@ import {
   type ExchangeCommand,
   type HistoryEvent,
 } from '../../machines/history/history-machine';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 type StoreCommand = SaveCommand | FlushCommand;
 

@@ -4,10 +4,11 @@ import { createActor, setup, type AnyEventObject } from 'xstate';
 import type { History } from '../../machines/history/history-set';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import type { WebCommand } from '../../machines/node/node-events';
-import { nodeView, type NodeView, type PeerView } from '../../machines/node/node-view';
+import { nodeView, type NodeView } from '../../machines/node/node-view';
 import { openPageServer, webServerActor } from '../../src/web/server';
 import { capturingLogger } from './capturing-logger';
 import { freeTcpPort } from './node-process';
+import type { PeerView } from '../../machines/cluster/peer-view';
 
 export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 

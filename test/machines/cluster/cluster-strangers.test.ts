@@ -145,7 +145,7 @@ describe('records that lapse', () => {
     // The hall and the kitchen stop answering: they are set aside, not forgotten.
     advance(clock, 10 * MINUTE);
     expect(names(harness)).toEqual(['hall@10.0.0.3', 'kitchen@10.0.0.2', 'porch@10.0.0.4']);
-    expect(Object.values(cluster.getSnapshot().context.peers).every((peer) => peer.dormant)).toBe(true);
+    expect(Object.values(cluster.getSnapshot().context.peers).every((peer) => peer.silent)).toBe(true);
   });
 
   it('count for 75 minutes at the most, whatever they say', () => {
