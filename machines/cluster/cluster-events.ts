@@ -74,7 +74,7 @@ export interface ClusterInput {
 export type ClusterCommand =
   /** A time recorded here (and saved): every peer hears of it. */
   | { type: 'cluster.share'; lastCleaned: number }
-  /** Ask every peer for its time now (someone is looking at the household). */
+  /** Ask every peer for its time now (someone is looking at the household); answered with `cluster.refreshed`. */
   | { type: 'cluster.refresh' }
   /** Say the mDNS goodbye; the cluster then stops. */
   | { type: 'cluster.leave' }
@@ -116,5 +116,7 @@ export type ClusterReport =
   | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress }
   | { type: 'cluster.silent'; peer: PeerView }
   | { type: 'cluster.peers'; peers: PeerView[] }
+  /** The peers a `cluster.refresh` asked have answered, or had their time: `cluster.peers` came first when they changed. */
+  | { type: 'cluster.refreshed' }
   | { type: 'cluster.named'; name: string }
   | ({ type: 'cluster.decided' } & PeerDecision);

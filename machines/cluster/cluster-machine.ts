@@ -23,7 +23,7 @@ import { hasQuestions } from './peer-questions';
 import { answeringPeers } from './peer-rounds';
 import { expiryOf, pushTargets, staticPeers, withResolved, type PeerTable } from './peer-table';
 import { isAdoptable, isBehind, isTooFarAhead } from '../shared/time-rules';
-import { addressOf } from './peer-address';
+import { addressOf, peerKey } from './peer-address';
 import { samePeerViews, type PeerView } from './peer-view';
 import { peerViews } from './peer-report';
 
@@ -31,6 +31,8 @@ export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
   peers: PeerTable;
   /** The peers as the node last heard of them; at the start the ones given, which it hears of at a first change. */
   reported: readonly PeerView[];
+  /** The peers a refresh asked that have not answered yet, as `peerKey` names where they answer from. */
+  awaited: readonly string[];
   /** Repair rounds so far: whose turn it is to be asked. */
   round: number;
 }
@@ -132,6 +134,20 @@ export const clusterMachine = setup({
         enqueue.sendTo('transport', { type: 'transport.request', to: addressOf(peer) });
       }
     }),
+    // A --peer given by host name answers from the address it was looked up at.
+    'await the answering peers': assign({
+      awaited: ({ context }) =>
+        answeringPeers(context.peers).map((peer) =>
+          peerKey({ address: peer.resolved ?? peer.address, port: peer.port }),
+        ),
+    }),
+    'note a refresh answer': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'state.received');
+      const sender = peerKey(event.from);
+      if (context.awaited.includes(sender))
+        enqueue.assign({ awaited: context.awaited.filter((awaited) => awaited !== sender) });
+    }),
+    'report the refresh': sendParent({ type: 'cluster.refreshed' } satisfies ClusterReport),
     'report our name': sendParent(({ event }) => {
       assertEvent(event, 'discovery.named');
       return { type: 'cluster.named' as const, name: event.name };
@@ -157,6 +173,7 @@ export const clusterMachine = setup({
       return isBehind(event.lastCleaned, context.lastCleaned);
     },
     'a place is in question': ({ context }) => hasQuestions(context.peers),
+    'every asked peer answered': ({ context }) => context.awaited.length === 0,
   },
   delays: {
     // 2 to 4 s: a lost datagram is repaired within seconds, and nodes do not ask in lockstep.
@@ -170,6 +187,9 @@ export const clusterMachine = setup({
     answerWithin: 1_000,
     // The page asks for the household as often as it is reloaded: its peers are asked at most this often.
     refreshRest: 1_000,
+    // How long a refresh waits for its answers: a peer on the LAN answers within milliseconds,
+    // and the page promises the household within the second.
+    refreshWithin: 250,
   },
 }).createMachine({
   id: 'cluster',
@@ -179,6 +199,7 @@ export const clusterMachine = setup({
     random: input.random,
     peers: staticPeers(input.peers),
     reported: peerViews(staticPeers(input.peers)),
+    awaited: [],
     round: 0,
   }),
   invoke: [
@@ -207,10 +228,16 @@ export const clusterMachine = setup({
         ],
         'state.received': [
           // Passed on first: the household's agreement waits on each hop.
-          { guard: 'offers a later time', actions: ['adopt the offered time', noteTheSender] },
-          { guard: 'offers a time too far ahead', actions: [noteTheSender, 'refuse the offered time'] },
-          { guard: 'sender is behind', actions: [noteTheSender, 'send our time to the sender'] },
-          { actions: noteTheSender },
+          { guard: 'offers a later time', actions: ['adopt the offered time', noteTheSender, 'note a refresh answer'] },
+          {
+            guard: 'offers a time too far ahead',
+            actions: [noteTheSender, 'refuse the offered time', 'note a refresh answer'],
+          },
+          {
+            guard: 'sender is behind',
+            actions: [noteTheSender, 'send our time to the sender', 'note a refresh answer'],
+          },
+          { actions: [noteTheSender, 'note a refresh answer'] },
         ],
         // Answered by the transport already.
         'peer.requested': { actions: noteTheSender },
@@ -269,11 +296,32 @@ export const clusterMachine = setup({
           },
         },
         // Someone looks at the household (the page): its peers are asked now, once for a burst.
+        // The refresh is over when each has answered, or at `refreshWithin` for those that have
+        // not; the node hears of the peers first (not 20 ms later), so that the page shows them.
         refresh: {
           initial: 'ready',
           states: {
-            ready: { on: { 'cluster.refresh': { target: 'resting', actions: 'ask the answering peers' } } },
-            resting: { after: { refreshRest: 'ready' } },
+            ready: {
+              on: {
+                'cluster.refresh': {
+                  target: 'asking',
+                  actions: ['ask the answering peers', 'await the answering peers'],
+                },
+              },
+            },
+            asking: {
+              always: {
+                guard: 'every asked peer answered',
+                target: 'resting',
+                actions: ['report the peers', 'report the refresh'],
+              },
+              after: { refreshWithin: { target: 'resting', actions: ['report the peers', 'report the refresh'] } },
+            },
+            // What the peers said is under a second old: another look is answered with it at once.
+            resting: {
+              on: { 'cluster.refresh': { actions: 'report the refresh' } },
+              after: { refreshRest: 'ready' },
+            },
           },
         },
         // A peer whose place mDNS put in question has until the end of a check to answer;

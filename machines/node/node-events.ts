@@ -8,7 +8,7 @@ import type { LevelThresholds } from '../../common/levels';
 import { type NodeView } from './node-view';
 import type { QuietHours } from '../reminder/quiet-hours';
 import type { ReminderReport } from '../reminder/reminder-machine';
-import type { SaveAnswer, SaveReason, StoreReport } from '../store/store-machine';
+import type { StoreReport } from '../store/store-machine';
 import type { PeerAddress } from '../cluster/peer-address';
 import type { PeerView } from '../cluster/peer-view';
 
@@ -34,6 +34,8 @@ export interface NodeContext {
   name: string;
   /** The node's agreed time of the last cleaning, ms since the epoch; null while unknown. */
   lastCleaned: number | null;
+  /** The times the store is saving, oldest first, each with what follows its answer. */
+  saving: readonly Saving[];
   /** The latest time adopted from a peer, while the strip and the file have yet to get it. */
   adopted: { lastCleaned: number; from: PeerAddress } | null;
   /**
@@ -47,6 +49,17 @@ export interface NodeContext {
 }
 
 /**
+ * A time the store is saving: a cleaning recorded here (its `source`, and the `ticket` of
+ * whoever waits for it, when someone does) or a time adopted from a peer (`from`).
+ */
+export interface Saving {
+  lastCleaned: number;
+  source: CleaningSource | null;
+  from: PeerAddress | null;
+  ticket: string | null;
+}
+
+/**
  * A cleaning, from wherever it was recorded: now (by the press rule of time-rules.ts: a
  * press soon after the household's time is that cleaning), or at an earlier time `at`
  * (ms since the epoch), as `reset --at` and the page's "cleaned earlier" say.
@@ -55,25 +68,31 @@ export interface CleaningReport {
   type: 'cleaning.reported';
   source: CleaningSource;
   at?: number;
-  /** Who waits for the answer (a page's request): answered with `web.answer` once it is recorded, or not. */
+  /**
+   * Who waits for the answer (a request to the page): the node emits `cleaning.answered`
+   * with it once the cleaning is recorded, or found old news.
+   */
   ticket?: string;
 }
 
-/** What the node tells its page server: each new view and history, and the answer to a cleaning it reported. */
-export type WebCommand =
-  | { type: 'web.view'; view: NodeView }
-  | { type: 'web.history'; history: History }
-  | { type: 'web.answer'; ticket: string };
-
-/** What the node tells its MQTT bridge: each new view. */
-export interface MqttCommand {
-  type: 'mqtt.view';
-  view: NodeView;
+/**
+ * A time from outside the UDP household (an MQTT broker's household topic): the cluster's
+ * merge rules decide, as for a peer's. `from` names where it came from in the log.
+ */
+export interface TimeOffer {
+  type: 'time.offered';
+  lastCleaned: number;
+  from: PeerAddress;
 }
 
-/** What the MQTT bridge reports: Home Assistant's "Cleaned now", and the household's time on the broker. */
-export type MqttReport =
-  (CleaningReport & { source: 'mqtt' }) | { type: 'mqtt.time'; lastCleaned: number; from: PeerAddress };
+/** What an observer (the page, MQTT) may send the node. */
+export type ObserverEvent =
+  | CleaningReport
+  /** Someone is looking at the household (the page): ask every peer now; `household.refreshed` follows. */
+  | { type: 'household.refresh' }
+  | TimeOffer
+  /** Cleanings a peer sent the page server, checked: for the history. */
+  | Extract<HistoryEvent, { type: 'history.offered' }>;
 
 /** What a reloaded configuration may change while the node runs. */
 export type SettingsChange = { type: 'settings.changed' } & Pick<
@@ -84,27 +103,31 @@ export type SettingsChange = { type: 'settings.changed' } & Pick<
 export type NodeEvent =
   | { type: 'SHUTDOWN' }
   | SettingsChange
-  | CleaningReport
-  /** Someone is looking at the household (the page): ask every peer now. */
-  | { type: 'household.refresh' }
-  | SaveAnswer
+  | ObserverEvent
   | StoreReport
   | ClusterReport
   | ReminderReport
   | HistoryReport
-  | Extract<MqttReport, { type: 'mqtt.time' }>
-  /** Cleanings a peer sent the page server, checked: for the history. */
-  | Extract<HistoryEvent, { type: 'history.offered' }>
   // Sent by xstate when these children reach their final states.
   | { type: 'xstate.done.actor.reminder' }
   | { type: 'xstate.done.actor.cluster' };
 
+/** How the node came by a time: a cleaning recorded here (a press, the page, `reset`, MQTT), or a peer's. */
+export type TimeReason = 'recorded' | 'adopted';
+
+/** What the node tells its observers (the terminal, the log, the page, MQTT): they subscribe to these. */
 export type NodeEmitted =
   | { type: 'view.changed'; view: NodeView }
+  /** The history, whenever it changes. */
+  | { type: 'history.changed'; history: History }
+  /** The cleaning reported with this ticket is recorded (or was old news): its request is answered. */
+  | { type: 'cleaning.answered'; ticket: string }
+  /** The peers asked by `household.refresh` have answered (or had their time): the view has what they said. */
+  | { type: 'household.refreshed' }
   | {
       type: 'time.changed';
       lastCleaned: number;
-      reason: SaveReason;
+      reason: TimeReason;
       /** How a cleaning recorded here came in; null for a time adopted from a peer. */
       source: CleaningSource | null;
       from: PeerAddress | null;

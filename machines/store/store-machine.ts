@@ -1,24 +1,20 @@
 import { assign, assertEvent, enqueueActions, fromCallback, sendParent, setup } from 'xstate';
-import type { CleaningSource } from '../../common/history';
-import type { PeerAddress } from '../cluster/peer-address';
 
-/** Why a time is being saved: a cleaning recorded here, or a later time adopted from a peer. */
-export type SaveReason = 'press' | 'adopted';
-
-/** Asks the store to persist a time; it answers `store.saved` or `store.failed` with the rest of it. */
+/** Asks the store to persist a time; each is answered once, with `store.answered`. */
 export interface SaveCommand {
   type: 'store.save';
   lastCleaned: number;
-  reason: SaveReason;
-  /** Where a cleaning recorded here came from; null for an adopted time. */
-  source: CleaningSource | null;
-  /** The peer an adopted time came from. */
-  from: PeerAddress | null;
-  /** Who waits for the cleaning to be recorded (see CleaningReport); null for nobody. */
-  ticket: string | null;
 }
 
-export type SaveAnswer = Omit<SaveCommand, 'type'> & { type: 'store.saved' | 'store.failed' };
+/**
+ * The answer to one save: the time is in the file (`saved`), or its write failed and is
+ * being tried again. Why the time was saved, and who waits for it, is the node's to know.
+ */
+export interface SaveAnswer {
+  type: 'store.answered';
+  lastCleaned: number;
+  saved: boolean;
+}
 
 /** Answered with `store.idle` once nothing is being written. */
 export interface FlushCommand {
@@ -41,8 +37,8 @@ interface StoreContext {
   saved: number | null;
   /** The latest time asked for: the file never goes back to an older one. */
   wanted: number | null;
-  /** Saves not answered yet. */
-  waiting: SaveCommand[];
+  /** The times of the saves not answered yet, one for each. */
+  waiting: number[];
 }
 
 const later = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
@@ -93,11 +89,11 @@ export const storeMachine = setup({
   actions: {
     'answer at once': sendParent(({ event }): SaveAnswer => {
       assertEvent(event, 'store.save');
-      return { ...event, type: 'store.saved' };
+      return { type: 'store.answered', lastCleaned: event.lastCleaned, saved: true };
     }),
     'take the save': assign(({ context, event }) => {
       assertEvent(event, 'store.save');
-      return { wanted: later(context.wanted, event.lastCleaned), waiting: [...context.waiting, event] };
+      return { wanted: later(context.wanted, event.lastCleaned), waiting: [...context.waiting, event.lastCleaned] };
     }),
     'write the latest': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
       if (context.wanted === null) return;
@@ -110,12 +106,11 @@ export const storeMachine = setup({
     // Every save this write covers; one that came meanwhile, for a later time, waits for its own.
     'answer the saves': enqueueActions(({ context, event, enqueue }, params: { saved: boolean }) => {
       assertEvent(event, ['file.written', 'file.failed']);
-      const covered = context.waiting.filter((save) => save.lastCleaned <= event.lastCleaned);
-      for (const save of covered) {
-        enqueue.sendParent({ ...save, type: params.saved ? 'store.saved' : 'store.failed' } satisfies SaveAnswer);
+      for (const lastCleaned of context.waiting.filter((wanted) => wanted <= event.lastCleaned)) {
+        enqueue.sendParent({ type: 'store.answered', lastCleaned, saved: params.saved } satisfies SaveAnswer);
       }
       enqueue.assign({
-        waiting: context.waiting.filter((save) => save.lastCleaned > event.lastCleaned),
+        waiting: context.waiting.filter((wanted) => wanted > event.lastCleaned),
         saved: params.saved ? event.lastCleaned : context.saved,
       });
     }),

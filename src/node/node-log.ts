@@ -31,9 +31,17 @@ export function refusedInWords(refused: Refused): string {
 
 /** Logs what the node tells the outside world. */
 export function logNodeEvents(node: NodeActor, log: Logger): void {
+  // The record's `reason` says `press` for every cleaning recorded here, whatever its
+  // `source`: the word of the first releases, when the button was the only way, kept for
+  // whoever reads the log.
   node.on('time.changed', ({ lastCleaned, reason, source, from }) =>
     log.info(
-      { event: 'time.changed', lastCleaned: formatRfc3339(lastCleaned), reason, ...(source ? { source } : {}) },
+      {
+        event: 'time.changed',
+        lastCleaned: formatRfc3339(lastCleaned),
+        reason: reason === 'recorded' ? 'press' : reason,
+        ...(source ? { source } : {}),
+      },
       `last cleaned: ${formatRfc3339(lastCleaned)} (${source ? HOW[source] : `from ${from ? peerKey(from) : 'a peer'}`})`,
     ),
   );

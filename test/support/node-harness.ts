@@ -100,7 +100,7 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
       if (command.type === 'store.flush') flush.answer = () => sendBack({ type: 'store.idle' });
       else {
         written.push(command.lastCleaned);
-        sendBack({ ...command, type: 'store.saved' });
+        sendBack({ type: 'store.answered', lastCleaned: command.lastCleaned, saved: true });
       }
     });
     return () => (released.file += 1);

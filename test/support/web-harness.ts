@@ -1,11 +1,11 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { createActor, setup, type AnyEventObject } from 'xstate';
 import type { History } from '../../machines/history/history-set';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
-import type { WebCommand } from '../../machines/node/node-events';
+import type { NodeEmitted, ObserverEvent } from '../../machines/node/node-events';
 import { nodeView, type NodeView } from '../../machines/node/node-view';
-import { openPageServer, webServerActor } from '../../src/web/server';
+import type { NodeLink } from '../../src/node/observer';
+import { openPageServer, webServer } from '../../src/web/server';
 import { capturingLogger } from './capturing-logger';
 import { freeTcpPort } from './node-process';
 import type { PeerView } from '../../machines/cluster/peer-view';
@@ -38,33 +38,38 @@ export const peer = (parts: Partial<PeerView> = {}): PeerView => ({
   ...parts,
 });
 
-/** The page server in this process, under a parent that records what it reports; it answers to 127.0.0.1. */
+/**
+ * The page server in this process, observing a stand-in for the node that records what the
+ * page sends it (`reports`) and emits what the test says; it answers to 127.0.0.1. A look at
+ * the household is answered at once, as a node without peers does.
+ */
 export async function webHarness() {
   const port = freeTcpPort();
   const { log, records } = capturingLogger();
   const server = await openPageServer(port, log, null);
   if (!server) throw new Error(`the page server could not listen on ${port}`);
-  const reports: AnyEventObject[] = [];
-  const parent = setup({
-    actors: {
-      web: webServerActor({
-        server,
-        udpPort: 5300,
-        timeZone: 'UTC',
-        log,
-        now: () => NOON,
-      }),
+  const reports: ObserverEvent[] = [];
+  const handlers: ((event: NodeEmitted) => void)[] = [];
+  const emit = (event: NodeEmitted) => {
+    for (const handler of handlers) handler(event);
+  };
+  const node: NodeLink = {
+    on: (type, handler) => {
+      handlers.push((event) => {
+        if (event.type === type) handler(event as NodeEmitted & { type: typeof type });
+      });
     },
-  }).createMachine({
-    invoke: { id: 'web', src: 'web' },
-    on: { '*': { actions: ({ event }) => reports.push(event) } },
-  });
-  const actor = createActor(parent).start();
-  const web = actor.getSnapshot().children.web as unknown as { send(command: WebCommand): void };
-  const show = (view: NodeView) => web.send({ type: 'web.view', view });
-  const showHistory = (history: History) => web.send({ type: 'web.history', history });
+    send: (event) => {
+      reports.push(event);
+      if (event.type === 'household.refresh') emit({ type: 'household.refreshed' });
+    },
+  };
+  const stop = webServer({ server, udpPort: 5300, timeZone: 'UTC', log, now: () => NOON })(node);
+  const show = (view: NodeView) => emit({ type: 'view.changed', view });
+  const showHistory = (history: History) => emit({ type: 'history.changed', history });
+  const answer = (ticket: string) => emit({ type: 'cleaning.answered', ticket });
   show(viewOf());
-  return { port, actor, web, show, showHistory, reports, records, stop: () => actor.stop() };
+  return { port, show, showHistory, answer, reports, records, stop };
 }
 
 export interface Answer {

@@ -136,7 +136,7 @@ describe('the history API', () => {
       const timer = setInterval(() => {
         for (const report of web.reports.filter((r) => r.type === 'cleaning.reported')) {
           web.show(viewOf({ lastCleaned: NOON }));
-          web.web.send({ type: 'web.answer', ticket: String(report.ticket) });
+          web.answer(String(report.ticket));
         }
       }, 5);
       try {

@@ -30,7 +30,7 @@ describe('the page server, in this process', () => {
         if (answered.has(ticket)) continue;
         answered.add(ticket);
         web.show(viewOf({ lastCleaned }));
-        web.web.send({ type: 'web.answer', ticket });
+        web.answer(ticket);
       }
     }, 5);
     return () => clearInterval(timer);

@@ -34,7 +34,7 @@ describe('node: a cleaning recorded here', () => {
     ]);
     expect(node.heard()).toEqual([{ type: 'time.changed', lastCleaned: NOON }]);
     expect(node.emitted.filter((event) => event.type === 'time.changed')).toEqual([
-      { type: 'time.changed', lastCleaned: NOON, reason: 'press', source: 'button', from: null },
+      { type: 'time.changed', lastCleaned: NOON, reason: 'recorded', source: 'button', from: null },
     ]);
     expect(node.views().at(-1)).toEqual(expect.objectContaining({ lastCleaned: NOON }));
   });

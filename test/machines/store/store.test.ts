@@ -26,19 +26,11 @@ function storeHarness(saved: number | null) {
     },
   });
   const { child: store, reports } = underParent(machine, { saved }, clock);
-  const save = (lastCleaned: number, reason: SaveCommand['reason'] = 'adopted'): void =>
-    store.send({
-      type: 'store.save',
-      lastCleaned,
-      reason,
-      source: reason === 'press' ? 'button' : null,
-      from: null,
-      ticket: null,
-    });
+  const save = (lastCleaned: number): void => store.send({ type: 'store.save', lastCleaned } satisfies SaveCommand);
   const answers = () =>
     reports
-      .filter((report: AnyEventObject) => report.type === 'store.saved' || report.type === 'store.failed')
-      .map((report) => `${report.type === 'store.saved' ? 'saved' : 'failed'} ${(report.lastCleaned - NOON) / 1000}`);
+      .filter((report: AnyEventObject) => report.type === 'store.answered')
+      .map((report) => `${report.saved === true ? 'saved' : 'failed'} ${(report.lastCleaned - NOON) / 1000}`);
   return {
     store,
     clock,
@@ -55,7 +47,7 @@ function storeHarness(saved: number | null) {
 describe('store machine', () => {
   it('writes a time and answers once it is written', () => {
     const store = storeHarness(null);
-    store.save(NOON, 'press');
+    store.save(NOON);
     expect(store.written()).toEqual([0]);
     expect(store.answers()).toEqual([]);
     store.finishWrite();
@@ -88,7 +80,7 @@ describe('store machine', () => {
 
   it('never moves the file back: an older time that came during a write is covered by it', () => {
     const store = storeHarness(null);
-    store.save(NOON, 'press');
+    store.save(NOON);
     store.save(NOON - SECOND);
     store.finishWrite();
     expect(store.written()).toEqual([0]);
@@ -98,7 +90,7 @@ describe('store machine', () => {
   it('answers a failed write as failed, and writes again every few seconds until it works', () => {
     const store = storeHarness(null);
     store.disk.failing = true;
-    store.save(NOON, 'press');
+    store.save(NOON);
     store.finishWrite();
     expect(store.answers()).toEqual(['failed 0']);
     advance(store.clock, 3 * SECOND);
@@ -119,7 +111,7 @@ describe('store machine', () => {
     store.save(NOON - 2 * SECOND);
     store.finishWrite();
     store.disk.failing = false;
-    store.save(NOON, 'press');
+    store.save(NOON);
     expect(store.written()).toEqual([-2, 0]);
     store.finishWrite();
     expect(store.answers()).toEqual(['failed -2', 'saved 0']);
