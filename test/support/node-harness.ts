@@ -161,7 +161,15 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
     },
   });
   const actor = createActor(machine, { clock, input: nodeInput(clock, peers) });
-  for (const type of ['view.changed', 'time.changed', 'time.refused', 'peer.silent'] as const) {
+  for (const type of [
+    'view.changed',
+    'time.changed',
+    'time.refused',
+    'peer.silent',
+    'cleaning.answered',
+    'household.refreshed',
+    'history.changed',
+  ] as const) {
     actor.on(type, (event) => emitted.push(event));
   }
   actor.start();

@@ -357,3 +357,45 @@ describe('cluster repair rounds and peers', () => {
     expect(cluster.getSnapshot().status).toBe('done');
   });
 });
+
+describe('cluster refresh (someone looks at the household)', () => {
+  const order = (reports: readonly { type: string }[]) =>
+    reports.map((report) => report.type).filter((type) => type === 'cluster.peers' || type === 'cluster.refreshed');
+
+  it('is over once every peer it asked has answered, and its parent hears of the peers first, at once', () => {
+    const { cluster, clock, sent, reports, reported } = clusterHarness(OURS, [KITCHEN, HALL]);
+    sent.length = 0;
+    cluster.send({ type: 'cluster.refresh' });
+    expect([KITCHEN, HALL].map((peer) => requestsTo(sent, peer))).toEqual([1, 1]);
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    advance(clock, 5);
+    expect(reported('cluster.refreshed')).toEqual([]);
+    cluster.send({ type: 'state.received', from: HALL, lastCleaned: OURS });
+    // 5 ms in, not 20 ms after the first change: the page shows what they said.
+    expect(order(reports)).toEqual(['cluster.peers', 'cluster.refreshed']);
+    expect(reported('cluster.peers')[0].peers).toEqual([
+      expect.objectContaining({ address: KITCHEN.address, said: OURS }),
+      expect.objectContaining({ address: HALL.address, said: OURS }),
+    ]);
+  });
+
+  it('is over at 250 ms when a peer does not answer, and within the second after a look is answered at once', () => {
+    const { cluster, clock, sent, reported } = clusterHarness(OURS, [KITCHEN, HALL]);
+    cluster.send({ type: 'cluster.refresh' });
+    cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+    advance(clock, 249);
+    expect(reported('cluster.refreshed')).toHaveLength(0);
+    advance(clock, 1);
+    expect(reported('cluster.refreshed')).toHaveLength(1);
+    sent.length = 0;
+    cluster.send({ type: 'cluster.refresh' });
+    expect(reported('cluster.refreshed')).toHaveLength(2);
+    expect(sent).toEqual([]);
+  });
+
+  it('is over at once when there is no peer to ask', () => {
+    const { cluster, reported } = clusterHarness(OURS, []);
+    cluster.send({ type: 'cluster.refresh' });
+    expect(reported('cluster.refreshed')).toHaveLength(1);
+  });
+});

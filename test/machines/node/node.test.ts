@@ -259,3 +259,43 @@ describe('node: shutting down', () => {
     expect(node.actor.getSnapshot().status).toBe('done');
   });
 });
+
+describe('node: its observers', () => {
+  const answers = (node: Awaited<ReturnType<typeof runningNode>>) =>
+    node.emitted.flatMap((event) => (event.type === 'cleaning.answered' ? [event.ticket] : []));
+
+  it('answers a request once its cleaning is saved, after the view that shows it', async () => {
+    const node = await runningNode(OURS);
+    node.disk.slow = true;
+    node.actor.send({ type: 'cleaning.reported', source: 'web', ticket: 'page-1' });
+    expect(answers(node)).toEqual([]);
+    node.finishWrites();
+    expect(answers(node)).toEqual(['page-1']);
+    const types = node.emitted.map((event) => event.type);
+    expect(types.lastIndexOf('view.changed')).toBeLessThan(types.indexOf('cleaning.answered'));
+    expect(node.views().at(-1)).toEqual(expect.objectContaining({ lastCleaned: NOON }));
+    expect(node.actor.getSnapshot().context.saving).toEqual([]);
+  });
+
+  it('answers at once a press within a burst, and a cleaning older than its time', async () => {
+    const node = await runningNode(NOON - 10 * SECOND);
+    node.actor.send({ type: 'cleaning.reported', source: 'web', ticket: 'burst' });
+    node.actor.send({ type: 'cleaning.reported', source: 'reset', at: OURS, ticket: 'older' });
+    expect(answers(node)).toEqual(['burst', 'older']);
+    expect(node.written).toEqual([]);
+  });
+
+  it('says when the household it was asked to look at has answered', async () => {
+    const node = await runningNode(OURS);
+    node.actor.send({ type: 'household.refresh' });
+    expect(node.emitted.filter((event) => event.type === 'household.refreshed')).toEqual([]);
+    node.receive(KITCHEN, OURS);
+    node.receive(HALL, OURS);
+    await settle();
+    expect(node.emitted.filter((event) => event.type === 'household.refreshed')).toHaveLength(1);
+    expect(node.views().at(-1)?.peers).toEqual([
+      expect.objectContaining({ said: OURS }),
+      expect.objectContaining({ said: OURS }),
+    ]);
+  });
+});
