@@ -75,8 +75,10 @@ export const nodeMachine = setup({
       const { clock, thresholds } = context.settings;
       return { lastCleaned: params.lastCleaned, level: levelAt(params.lastCleaned, clock.now(), thresholds) };
     }),
-    // The guards let only a cleaning that is new through: an earlier one, or a press after the burst.
-    // The node remembers how it came and who waits for it; the store is told only the time.
+    // Only a cleaning that is new comes here: the guards before it turn away a press within
+    // the burst of the last one, and a cleaning at a time earlier than the household's. The
+    // node remembers where the cleaning came from and who waits for it; the store is told
+    // only the time.
     'save the cleaning': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'cleaning.reported');
       const pressed = pressTime(context.settings.clock.now(), latestHere(context));
@@ -150,7 +152,8 @@ export const nodeMachine = setup({
         event.type === 'cleaning.reported' ? event.ticket : answeredSave(context, event.lastCleaned)?.ticket;
       if (ticket) enqueue.emit({ type: 'cleaning.answered', ticket });
     }),
-    // What a child reports, kept for the view: the transition says which part.
+    // Keeps what a child reported (the level, quiet hours, the peers or our name) for the
+    // view; each transition says which of them it keeps.
     remember: assign((_, params: Partial<Pick<NodeContext, 'level' | 'quiet' | 'peers' | 'name'>>) => params),
     'pass on the refusal': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.refused');
@@ -188,8 +191,9 @@ export const nodeMachine = setup({
       assertEvent(event, 'time.offered');
       return { type: 'cluster.offered' as const, lastCleaned: event.lastCleaned, from: event.from };
     }),
-    // Saved first (or found unsavable): the history's file follows the state file. A
-    // cleaning reported with its time comes here at once; one "now" is saved first.
+    // The history's file follows the state file: a cleaning "now" and an adopted time are
+    // recorded once the store has answered for them, saved or not. A cleaning reported at an
+    // earlier time than the household's is not saved at all, and comes here at once.
     'record in the history': sendTo('history', ({ context, event }): HistoryEvent => {
       assertEvent(event, ['store.answered', 'cleaning.reported']);
       const node = context.name;
