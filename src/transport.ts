@@ -3,7 +3,7 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import { type TransportCommand, type TransportEvent } from '../machines/cluster/cluster-events';
+import type { TransportCommand, TransportEvent } from '../machines/cluster/cluster-events';
 import { decode } from './protocol/codec';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from './per-sender-limit';
 import { MalformedCounter } from './protocol/malformed-counter';

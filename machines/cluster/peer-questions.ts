@@ -1,4 +1,4 @@
-import { type QuestionReason } from './cluster-events';
+import type { QuestionReason } from './cluster-events';
 import { peerNamed, withDiscovered, withoutDiscovered, type Peer, type PeerTable, type Question } from './peer-table';
 import { peerKey } from './peer-address';
 

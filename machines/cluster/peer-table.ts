@@ -1,5 +1,5 @@
 import type { LevelThresholds } from '../../common/levels';
-import { type DiscoveredPeer, type QuestionReason } from './cluster-events';
+import type { DiscoveredPeer, QuestionReason } from './cluster-events';
 import { addressOf, peerKey, type PeerAddress } from './peer-address';
 
 /** A peer's place in question: it was asked over UDP, and any datagram from it settles it. */

@@ -1,11 +1,11 @@
 import type { CleaningSource } from '../../common/history';
 import type { Level } from '../../common/levels';
 import type { WallClock } from '../shared/clock';
-import { type ClusterReport, type PeerDecision } from '../cluster/cluster-events';
+import type { ClusterReport, PeerDecision } from '../cluster/cluster-events';
 import type { History } from '../history/history-set';
 import type { HistoryEvent, HistoryReport } from '../history/history-machine';
 import type { LevelThresholds } from '../../common/levels';
-import { type NodeView } from './node-view';
+import type { NodeView } from './node-view';
 import type { QuietHours } from '../reminder/quiet-hours';
 import type { ReminderReport } from '../reminder/reminder-machine';
 import type { StoreReport } from '../store/store-machine';

@@ -1,5 +1,5 @@
 import { fromCallback, SimulatedClock, type AnyEventObject } from 'xstate';
-import { type DiscoveryCommand, type TransportCommand } from '../../machines/cluster/cluster-events';
+import type { DiscoveryCommand, TransportCommand } from '../../machines/cluster/cluster-events';
 import type { ClusterReport } from '../../machines/cluster/cluster-events';
 import { clusterMachine } from '../../machines/cluster/cluster-machine';
 import { underParent } from './under-parent';
