@@ -41,7 +41,8 @@ export const peer = (parts: Partial<PeerView> = {}): PeerView => ({
 /**
  * The page server in this process, observing a stand-in for the node that records what the
  * page sends it (`reports`) and emits what the test says; it answers to 127.0.0.1. A look at
- * the household is answered at once, as a node without peers does.
+ * the household is answered at once, as a node without peers does, unless the test holds
+ * the answers (`refreshes.held`) to give them itself (`refreshed`).
  */
 export async function webHarness() {
   const port = freeTcpPort();
@@ -49,6 +50,7 @@ export async function webHarness() {
   const server = await openPageServer(port, log, null);
   if (!server) throw new Error(`the page server could not listen on ${port}`);
   const reports: ObserverEvent[] = [];
+  const refreshes = { held: false };
   const handlers: ((event: NodeEmitted) => void)[] = [];
   const emit = (event: NodeEmitted) => {
     for (const handler of handlers) handler(event);
@@ -61,15 +63,16 @@ export async function webHarness() {
     },
     send: (event) => {
       reports.push(event);
-      if (event.type === 'household.refresh') emit({ type: 'household.refreshed' });
+      if (event.type === 'household.refresh' && !refreshes.held) emit({ type: 'household.refreshed' });
     },
   };
   const stop = webServer({ server, udpPort: 5300, timeZone: 'UTC', log, now: () => NOON })(node);
   const show = (view: NodeView) => emit({ type: 'view.changed', view });
   const showHistory = (history: History) => emit({ type: 'history.changed', history });
   const answer = (ticket: string) => emit({ type: 'cleaning.answered', ticket });
+  const refreshed = () => emit({ type: 'household.refreshed' });
   show(viewOf());
-  return { port, show, showHistory, answer, reports, records, stop };
+  return { port, show, showHistory, answer, refreshes, refreshed, reports, records, stop };
 }
 
 export interface Answer {
