@@ -25,6 +25,7 @@ import { instanceFingerprint } from '../mqtt/session';
 import { pageUrl } from '../web/page-url';
 import { webServer } from '../web/server';
 import type { NodeEmitted } from '../../machines/node/node-events';
+import { logNodeEvents } from './node-log';
 import type { NodeLink, Observer } from './observer';
 import { version } from '../../package.json';
 
@@ -95,6 +96,11 @@ export function createNode(
     inspect: inspection?.inspect,
   });
   const observers: Observer[] = [
+    // The words under the terminal's strip follow the view.
+    listening((node) =>
+      node.on('view.changed', ({ view }) => hardware.describe({ level: view.level, lastCleaned: view.lastCleaned })),
+    ),
+    listening((node) => logNodeEvents(node, log)),
     // With a page (not --no-http, its port not taken).
     ...(ports.page === null
       ? []
@@ -123,6 +129,14 @@ export function createNode(
   ];
   observe(node, observers);
   return node;
+}
+
+/** An observer that only listens (the log, the terminal's words): it holds nothing to stop. */
+function listening(listen: (node: NodeLink) => void): Observer {
+  return (node) => {
+    listen(node);
+    return () => undefined;
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Level } from '../../common/levels';
 import type { Refused } from '../../machines/history/history-set';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
 import { formatRfc3339 } from '../timestamp';
-import type { NodeActor } from './create-node';
+import type { NodeLink } from './observer';
 import { logPeerDecisions } from './peer-log';
 import { peerKey } from '../../machines/cluster/peer-address';
 
@@ -30,7 +30,7 @@ export function refusedInWords(refused: Refused): string {
 }
 
 /** Logs what the node tells the outside world. */
-export function logNodeEvents(node: NodeActor, log: Logger): void {
+export function logNodeEvents(node: NodeLink, log: Logger): void {
   // The record's `reason` says `press` for every cleaning recorded here, whatever its
   // `source`: the word of the first releases, when the button was the only way, kept for
   // whoever reads the log.
