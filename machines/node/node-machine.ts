@@ -251,7 +251,7 @@ export const nodeMachine = setup({
     // A cleaning recorded here, unless a later time (adopted, or recorded since) overtook it while it was saved.
     'moves the time forward': ({ context, event }) => {
       assertEvent(event, 'store.answered');
-      const recorded = answeredSave(context, event.lastCleaned)?.source != null;
+      const recorded = (answeredSave(context, event.lastCleaned)?.source ?? null) !== null;
       return recorded && (context.lastCleaned === null || event.lastCleaned > context.lastCleaned);
     },
     'changes the level': ({ context, event }) => {
