@@ -16,7 +16,7 @@
 import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import * as readline from 'node:readline';
-import { decode, encode } from '../src/protocol/codec';
+import { decode, encode } from '../src/cluster/protocol/codec';
 
 const REQUEST = encode({ type: 'RequestState' });
 // Gives up on one request after this long: counted as lost, the next one goes out.

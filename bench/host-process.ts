@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatRfc3339 } from '../src/timestamp';
+import { formatRfc3339 } from '../src/time/timestamp';
 import type { Host } from '../test/support/netns';
 import { NodeProcess } from '../test/support/node-process';
 

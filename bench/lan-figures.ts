@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { formatRfc3339 } from '../src/timestamp';
+import { formatRfc3339 } from '../src/time/timestamp';
 import { CLI, type NodeProcess, type LogRecord } from '../test/support/node-process';
 import type { Host } from '../test/support/netns';
 import {

@@ -21,5 +21,3 @@ export function summarize(samples: readonly number[]): Summary {
     max: samples.length === 0 ? Number.NaN : Math.max(...samples),
   };
 }
-
-export const nsToMs = (ns: bigint): number => Number(ns) / 1e6;

@@ -6,8 +6,8 @@
  * (RFC 3339, or "unknown"), or fails after SECONDS (default 30) without one.
  */
 import * as dgram from 'node:dgram';
-import { decode, encode } from '../src/protocol/codec';
-import { formatRfc3339 } from '../src/timestamp';
+import { decode, encode } from '../src/cluster/protocol/codec';
+import { formatRfc3339 } from '../src/time/timestamp';
 
 // A node that is still starting does not answer yet: ask again this often.
 const RETRY_MS = 250;

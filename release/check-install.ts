@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { askTime } from './ask-time';
 import { installArgs, installCommand, makeRelease, npm, REPOSITORY, type Release } from './make-release';
-import { formatRfc3339 } from '../src/timestamp';
+import { formatRfc3339 } from '../src/time/timestamp';
 
 const TARGET_MB = 40;
 const TARGET_PACKAGES = 100;

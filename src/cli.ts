@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-import { UsageError } from './cli/args';
-import { MAIN_HELP, RUN_HELP } from './cli/help';
-import { parseRunOptions } from './cli/run-options';
+import { UsageError } from './settings/command-line';
+import { MAIN_HELP, RUN_HELP } from './commands/help';
+import { parseRunOptions } from './settings/resolve-settings';
 import { configCommand } from './commands/config';
 import { historyCommand } from './commands/history';
 import { installServiceCommand } from './commands/install-service';
 import { resetCommand } from './commands/reset';
 import { statusCommand } from './commands/status';
-import { CannotStart, runNode } from './run-node';
-import { lockStateFolder, StateLockError } from './state-lock';
+import { CannotStart, runNode } from './node/run-node';
+import { lockStateFolder, StateLockError } from './store/state-lock';
 import { version } from '../package.json';
 
 const USAGE_ERROR = 2;

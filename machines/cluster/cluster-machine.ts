@@ -20,7 +20,7 @@ import {
   type PeerPlan,
 } from './peer-plans';
 import { hasQuestions } from './peer-questions';
-import { answeringPeers } from './peer-rounds';
+import { answeringPeers, hasSilentPeers } from './peer-rounds';
 import { expiryOf, pushTargets, staticPeers, withResolved, type PeerTable } from './peer-table';
 import { isAdoptable, isBehind, isTooFarAhead } from '../shared/time-rules';
 import { addressOf, peerKey } from './peer-address';
@@ -35,7 +35,16 @@ export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
   awaited: readonly string[];
   /** Repair rounds so far: whose turn it is to be asked. */
   round: number;
+  /** Repair rounds still to come at the quick pace: a change (a new time, a peer that answers anew) sets it. */
+  quickRounds: number;
 }
+
+/**
+ * Quick repair rounds (2-4 s) after a change, about a minute's worth: a datagram lost while a new
+ * time goes round, or a peer just found, is seen to within seconds. Then the rounds slow
+ * down (6-12 s): a household that agrees needs them only to see a node come and go.
+ */
+export const QUICK_ROUNDS = 20;
 
 type ClusterEvent =
   | ClusterCommand
@@ -43,8 +52,16 @@ type ClusterEvent =
   | DiscoveryEvent
   | { type: 'cluster.changed' }
   | { type: 'cluster.peers-changed' }
+  /** A peer answers that did not before (new, or back from silence): the rounds quicken. */
+  | { type: 'cluster.peer-answering' }
   /** A peer's place was put in question: a check is due. */
   | { type: 'cluster.questioned' };
+
+/** A change: the next rounds are quick, and the next one comes within 2 to 4 s. */
+const quicken = [
+  { guard: 'the rounds are slow', target: 'waiting', reenter: true, actions: 'quicken the rounds' },
+  { actions: 'quicken the rounds' },
+] as const;
 
 /** Every datagram shows its sender alive, and an UpdateState says what it holds, whatever the merge rules make of it. */
 const noteTheSender = {
@@ -54,6 +71,13 @@ const noteTheSender = {
     return onDatagram(context.peers, event.from, event.type === 'state.received' ? event.lastCleaned : undefined);
   },
 } as const;
+
+/**
+ * Quick after a change, and while a peer that answered before is silent: it is probed every
+ * PROBE_EVERY_ROUNDS rounds, and after a partition that is how both sides find each other again
+ * within about half a minute.
+ */
+const roundsAreQuick = (context: ClusterContext): boolean => context.quickRounds > 0 || hasSilentPeers(context.peers);
 
 /**
  * The household as this node takes part in it: the peers (found by mDNS or given),
@@ -115,6 +139,10 @@ export const clusterMachine = setup({
       if (plan.peers !== context.peers) {
         enqueue.assign({ peers: plan.peers });
         if (!samePeerViews(context.reported, peerViews(plan.peers))) enqueue.raise({ type: 'cluster.peers-changed' });
+        const before = new Set(answeringPeers(context.peers).map((peer) => peer.key));
+        if (answeringPeers(plan.peers).some((peer) => !before.has(peer.key))) {
+          enqueue.raise({ type: 'cluster.peer-answering' });
+        }
       }
       for (const to of plan.ask) enqueue.sendTo('transport', { type: 'transport.request', to });
       for (const command of plan.discovery) enqueue.sendTo('discovery', command);
@@ -127,7 +155,11 @@ export const clusterMachine = setup({
       enqueue.assign({ reported: views });
       enqueue.sendParent({ type: 'cluster.peers', peers: views } satisfies ClusterReport);
     }),
-    'count the round': assign({ round: ({ context }) => context.round + 1 }),
+    'count the round': assign(({ context }) => ({
+      round: context.round + 1,
+      quickRounds: Math.max(0, context.quickRounds - 1),
+    })),
+    'quicken the rounds': assign({ quickRounds: QUICK_ROUNDS }),
     // Those that answer: a stranger's hundred announcements cost nothing here.
     'ask the answering peers': enqueueActions(({ context, enqueue }) => {
       for (const peer of answeringPeers(context.peers)) {
@@ -174,10 +206,15 @@ export const clusterMachine = setup({
     },
     'a place is in question': ({ context }) => hasQuestions(context.peers),
     'every asked peer answered': ({ context }) => context.awaited.length === 0,
+    'the rounds are slow': ({ context }) => !roundsAreQuick(context),
   },
   delays: {
-    // 2 to 4 s: a lost datagram is repaired within seconds, and nodes do not ask in lockstep.
-    repairRound: ({ context }) => 2_000 + Math.floor(context.random() * 2_000),
+    // 2 to 4 s after a change, 6 to 12 s once things are quiet (QUICK_ROUNDS says why); random,
+    // so that nodes do not ask in lockstep.
+    repairRound: ({ context }) =>
+      roundsAreQuick(context)
+        ? 2_000 + Math.floor(context.random() * 2_000)
+        : 6_000 + Math.floor(context.random() * 6_000),
     // Long enough for a new time to have gone round the household.
     confirmAfter: 1_000,
     // A time going round the household changes what the peers said a few times within
@@ -201,6 +238,8 @@ export const clusterMachine = setup({
     reported: peerViews(staticPeers(input.peers)),
     awaited: [],
     round: 0,
+    // A start is a change: the peers are being found.
+    quickRounds: QUICK_ROUNDS,
   }),
   invoke: [
     { id: 'transport', src: 'transport' },
@@ -264,9 +303,9 @@ export const clusterMachine = setup({
         // Each round asks a peer for its time: a lost datagram is repaired, a node
         // that was away catches up, and a silent peer shows.
         repair: {
-          initial: 'waiting',
+          initial: 'asking',
           states: {
-            waiting: {
+            asking: {
               entry: [
                 {
                   type: 'follow the plan',
@@ -274,7 +313,15 @@ export const clusterMachine = setup({
                 },
                 'count the round',
               ],
-              after: { repairRound: { target: 'waiting', reenter: true } },
+              always: 'waiting',
+            },
+            // A change while the rounds are slow brings the next one within 2 to 4 s.
+            waiting: {
+              after: { repairRound: 'asking' },
+              on: {
+                'cluster.changed': quicken,
+                'cluster.peer-answering': quicken,
+              },
             },
           },
         },

@@ -22,6 +22,11 @@ export function answeringPeers(table: PeerTable): Peer[] {
   return Object.values(table).filter((peer) => vouchedFor(peer) && !peer.silent);
 }
 
+/** Peers that answered once (or were given) and are set aside now: probed in the rounds, as above. */
+export function hasSilentPeers(table: PeerTable): boolean {
+  return Object.values(table).some((peer) => vouchedFor(peer) && peer.silent);
+}
+
 /**
  * Who repair round number `round` asks: the next answering peer in turn, the next one
  * that has never answered in a turn of their own (so that however many a stranger

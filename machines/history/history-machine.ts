@@ -59,6 +59,15 @@ export type HistoryReport =
 /** Rounds of exchange a peer that never settles is left out of, at most: about an hour. */
 const MOST_ROUNDS_LEFT_OUT = 256;
 
+/**
+ * Rotations a peer whose last exchange settled (both histories the same) sits out: it is asked
+ * every fourth time round. A change does not wait for it: a cleaning recorded here is offered
+ * to every peer at once, one adopted came with its own node's offer, a peer new or back after a
+ * silence is asked at once, and once our history changes, whatever brought the change, every
+ * settled peer is asked at its next turn again.
+ */
+export const SETTLED_ROTATIONS_LEFT_OUT = 3;
+
 interface HistoryContext {
   history: History;
   /** Own cleanings dated ahead of the clock: in the file, neither served nor exchanged until their time. */
@@ -75,8 +84,12 @@ interface HistoryContext {
   clock: WallClock;
   /** What each sender may still add. */
   budgets: Budgets;
-  /** Peers whose exchanges keep leaving their history unlike ours: how often in a row, and the turn before which they are not asked. */
-  unsettled: Readonly<Record<string, { streak: number; until: number }>>;
+  /**
+   * Peers left out of the rotation for a while, and the turn before which they are not asked:
+   * one that settled (`streak` 0), or one whose exchanges keep leaving its history unlike ours
+   * (`streak`: how often in a row).
+   */
+  leftOut: Readonly<Record<string, { streak: number; until: number }>>;
 }
 
 /** An offer's source: this node, or an address and the names of the peers there. */
@@ -112,6 +125,14 @@ const offered: Take<'history.offered'> = ({ context, event }) => ({
   offer: false,
 });
 
+/**
+ * What is left out once our history changed: a settled peer may lack the change (one taken from
+ * an address that is no peer is passed on by the rounds alone), so it is asked at its next turn;
+ * one that never settles stays left out.
+ */
+const unsettledOnly = (leftOut: HistoryContext['leftOut']): HistoryContext['leftOut'] =>
+  Object.fromEntries(Object.entries(leftOut).filter(([, { streak }]) => streak > 0));
+
 const anyRefused = (refused: Refused): boolean => Object.values(refused).some((count) => count > 0);
 
 /** `a` and `b` (each oldest first, none in both), as one history. */
@@ -124,7 +145,8 @@ const together = (a: History, b: History): History => [...a, ...b].sort((x, y) =
  * appended to the file, one append at a time; a cleaning recorded here is offered to every
  * peer at once, and a round every 10-20 s exchanges with one peer in turn (a new or
  * returning peer at once), so that the histories of the household come out the same. A
- * peer whose history never comes out like ours is asked less and less often.
+ * peer whose history came out like ours is asked every fourth time round; one whose history
+ * never comes out like ours, less and less often.
  */
 export const historyMachine = setup({
   types: {
@@ -167,6 +189,7 @@ export const historyMachine = setup({
           unwritten: [...context.unwritten, ...aside, ...intake.added],
         });
         if (intake.history === context.history) return;
+        enqueue.assign({ leftOut: unsettledOnly(context.leftOut) });
         enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
         if (!params.offer || intake.added.length === 0) return;
         for (const peer of context.peers) {
@@ -199,7 +222,7 @@ export const historyMachine = setup({
       const intake = takeIn(context.history, due, now, { own: true });
       enqueue.assign({ aside: context.aside.filter((cleaning) => isAhead(cleaning, now)) });
       if (intake.history === context.history) return;
-      enqueue.assign({ history: intake.history });
+      enqueue.assign({ history: intake.history, leftOut: unsettledOnly(context.leftOut) });
       enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
     }),
     // A peer that is new, or back after a silence, is asked at once: it may have what we missed.
@@ -220,18 +243,20 @@ export const historyMachine = setup({
       if (context.peers.length === 0) return;
       const peer = context.peers[context.turn % context.peers.length];
       enqueue.assign({ turn: context.turn + 1 });
-      if ((context.unsettled[historyPeerKey(peer)]?.until ?? 0) > context.turn) return;
+      if ((context.leftOut[historyPeerKey(peer)]?.until ?? 0) > context.turn) return;
       enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
     }),
-    // Each exchange in a row that leaves the peer unlike us doubles the rounds it is left out of.
+    // A settled peer sits out a few rotations. One left unlike us (or not reached) is asked the
+    // next time round, and each such exchange in a row doubles the rotations it is left out of.
     'note how the exchange ended': assign(({ context }, params: { peer: HistoryPeer; settled: boolean }) => {
       const key = historyPeerKey(params.peer);
-      const { [key]: before, ...others } = context.unsettled;
-      if (params.settled) return { unsettled: others };
-      const streak = (before?.streak ?? 0) + 1;
-      const rotations = Math.min(2 ** (streak - 1), MOST_ROUNDS_LEFT_OUT) - 1;
+      const before = context.leftOut[key];
+      const streak = params.settled ? 0 : (before?.streak ?? 0) + 1;
+      const rotations = params.settled
+        ? SETTLED_ROTATIONS_LEFT_OUT
+        : Math.min(2 ** (streak - 1), MOST_ROUNDS_LEFT_OUT) - 1;
       const until = context.turn + rotations * Math.max(1, context.peers.length);
-      return { unsettled: { ...others, [key]: { streak, until } } };
+      return { leftOut: { ...context.leftOut, [key]: { streak, until } } };
     }),
     'append the unwritten': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
       enqueue.assign({ writing: context.unwritten, unwritten: [] });
@@ -275,7 +300,7 @@ export const historyMachine = setup({
     random: input.random,
     clock: input.clock,
     budgets: {},
-    unsettled: {},
+    leftOut: {},
   }),
   initial: 'loading',
   states: {

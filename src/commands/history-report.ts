@@ -2,7 +2,7 @@ import { formatDuration } from '../../common/durations';
 import { SOURCE_WORDS, type Cleaning } from '../../common/history';
 import { LEVEL_NAMES, type LevelThresholds } from '../../common/levels';
 import { levelAt } from '../../machines/reminder/levels';
-import { formatLocal } from '../local-time';
+import { formatLocal } from '../time/local-time';
 import { levelTable } from './level-table';
 
 /**

@@ -1,18 +1,18 @@
 import pino from 'pino';
 import { create, max, min, nullable, number, pattern, string, type } from 'superstruct';
 import type { Cleaning, HistoryStats } from '../../common/history';
-import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../cli/args';
-import { flagReader } from '../cli/flag-values';
-import { systemTimeZone } from '../cli/run-options';
+import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../settings/command-line';
+import { flagReader } from '../settings/readings';
+import { systemTimeZone } from '../settings/readings';
 import { MOST_CLEANINGS } from '../../machines/history/history-set';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
-import { requestJson, type HttpNode } from '../http-json';
+import { requestJson, type HttpNode } from '../cluster/peer-http';
 import { statsLine } from '../../common/history-view';
 import { historyTable } from './history-report';
 import { printable } from './printable';
-import { HouseholdProbe } from './household';
+import { HouseholdProbe } from '../cluster/household-probe';
 import { readTimeoutMs } from './probe-options';
-import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
+import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../settings/command-levels';
 
 export const HISTORY_HELP = `Usage: cat-litter-reminder history [flags]
 

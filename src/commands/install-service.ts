@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { commandFlags, lastValue, UsageError, type FlagSpecs } from '../cli/args';
-import { SYSTEM_CONFIG } from '../config/config-file';
+import { commandFlags, lastValue, UsageError, type FlagSpecs } from '../settings/command-line';
+import { SYSTEM_CONFIG } from '../settings/settings-file';
 
 export const UNIT_NAME = 'cat-litter-reminder.service';
 const DEFAULT_UNIT_DIR = '/etc/systemd/system';

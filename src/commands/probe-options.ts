@@ -1,6 +1,6 @@
 import { coerce, create, max, min, number, pattern, string } from 'superstruct';
-import { UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
-import { flagReader } from '../cli/flag-values';
+import { UsageError, type FlagSpecs, type RawFlags } from '../settings/command-line';
+import { flagReader } from '../settings/readings';
 import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 /** Flags of the commands that look at the household from outside: `status` and `reset`. */

@@ -1,14 +1,14 @@
 import pino from 'pino';
 import { create, nullable, type, validate } from 'superstruct';
 import { EARLIEST_MS } from '../../machines/shared/time-rules';
-import { commandFlags, UsageError, type FlagSpecs, type RawFlags } from '../cli/args';
-import { flagReader } from '../cli/flag-values';
-import { systemTimeZone } from '../cli/run-options';
-import { formatLocal } from '../local-time';
-import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
-import { requestJson } from '../http-json';
+import { commandFlags, UsageError, type FlagSpecs, type RawFlags } from '../settings/command-line';
+import { flagReader } from '../settings/readings';
+import { systemTimeZone } from '../settings/readings';
+import { formatLocal } from '../time/local-time';
+import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
+import { requestJson } from '../cluster/peer-http';
 import { printable } from './printable';
-import { HouseholdProbe, nodesWord, type HouseholdNode } from './household';
+import { HouseholdProbe, nodesWord, type HouseholdNode } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { peerKey } from '../../machines/cluster/peer-address';
 

@@ -1,10 +1,11 @@
 import pino from 'pino';
-import { commandFlags, type FlagSpecs } from '../cli/args';
-import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../config/command-levels';
-import { systemTimeZone } from '../cli/run-options';
-import { HouseholdProbe, nodesWord } from './household';
+import { commandFlags, type FlagSpecs } from '../settings/command-line';
+import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../settings/command-levels';
+import { systemTimeZone } from '../settings/readings';
+import { HouseholdProbe, nodesWord } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
-import { nodeStatuses, statusJson, statusTable } from './status-report';
+import { nodeStatuses } from '../cluster/household-status';
+import { statusJson, statusTable } from './status-report';
 import { peerKey } from '../../machines/cluster/peer-address';
 
 export const STATUS_HELP = `Usage: cat-litter-reminder status [flags]

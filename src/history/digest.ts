@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cleaning } from '../../common/history';
 import type { History } from '../../machines/history/history-set';
-import { formatRfc3339 } from '../timestamp';
+import { formatRfc3339 } from '../time/timestamp';
 import { entryOf } from './history-json';
 
 /** The history is compared in periods of 30 days (counted from 1970): a difference costs one period's cleanings. */

@@ -1,7 +1,8 @@
+import { errnoWords } from '../limits/small-file';
 import * as fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
-import { formatRfc3339 } from '../timestamp';
+import { formatRfc3339 } from '../time/timestamp';
 import type { History } from '../../machines/history/history-set';
 import type { AppendCommand, AppendReport } from '../../machines/history/history-machine';
 import {
@@ -115,7 +116,7 @@ function report(loaded: LoadedHistory, file: string, log: Logger): void {
     case 'unreadable':
       log.error(
         { event: 'history.unreadable', file, code: loaded.code, problem: loaded.problem },
-        `the history ${file} could not be read (${loaded.code}: ${loaded.problem}); left as it is and never ` +
+        `the history ${file} could not be read: ${errnoWords(loaded.code)}; left as it is and never ` +
           'written to; the node keeps in memory what the household knows',
       );
       return;

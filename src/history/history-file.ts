@@ -2,10 +2,10 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Cleaning } from '../../common/history';
 import { takeIn, type History } from '../../machines/history/history-set';
-import { parseBoundedJson } from '../bounded-json';
-import { readSmallFileAsync, type SmallFileError } from '../small-file';
+import { parseBoundedJson } from '../limits/bounded-json';
+import { readSmallFileAsync, type SmallFileError } from '../limits/small-file';
 import { cleaningFrom, entryOf } from './history-json';
-import { replaceFile, syncDirectory } from '../durable-file';
+import { replaceFile, syncDirectory } from '../store/durable-file';
 
 /** The history's file, in the state file's directory. */
 export function historyFileBeside(stateFile: string): string {

@@ -1,7 +1,7 @@
 import { enums, nullable, object, pattern, size, string, type StructError, validate } from 'superstruct';
 import { HISTORY_SOURCES, type Cleaning, type HistoryEntry } from '../../common/history';
 import { EARLIEST_MS, MAX_AHEAD_MS } from '../../machines/shared/time-rules';
-import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 
 /**
  * An mDNS instance name is one DNS label: at most 63 bytes; and it is printed on terminals

@@ -10,11 +10,11 @@ import {
   type HistoryEvent,
   type HistoryPeer,
 } from '../../machines/history/history-machine';
-import { heldBack, PerSenderLimit } from '../per-sender-limit';
-import { formatRfc3339 } from '../timestamp';
+import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
+import { formatRfc3339 } from '../time/timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';
 import { cleaningsFrom, entryOf } from './history-json';
-import { AnswerTooLarge, RefusedAnswer, requestJson, requestSizedJson } from '../http-json';
+import { AnswerTooLarge, RefusedAnswer, requestJson, requestSizedJson } from '../cluster/peer-http';
 
 const DigestStruct = object({
   count: number(),

@@ -1,7 +1,7 @@
 import { LEVELS } from '../../common/levels';
 import type { NodeView } from '../../machines/node/node-view';
-import { formatRfc3339 } from '../timestamp';
-import type { MqttOptions } from './mqtt-options';
+import { formatRfc3339 } from '../time/timestamp';
+import type { MqttOptions } from '../settings/mqtt-settings';
 
 /*
  * What the node says on the broker, as Home Assistant's MQTT discovery reads it: one

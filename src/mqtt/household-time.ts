@@ -1,6 +1,6 @@
 import { validate } from 'superstruct';
 import { isAdoptable } from '../../machines/shared/time-rules';
-import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 
 /** No message of ours is larger (the discovery messages are about 1 KB): more is no message of ours. */
 export const MOST_MESSAGE_BYTES = 16 * 1024;

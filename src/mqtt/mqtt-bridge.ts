@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
-import type { NodeLink, Observer } from '../node/observer';
+import type { NodeLink, Observer } from '../../machines/node/node-link';
 import type { NodeView } from '../../machines/node/node-view';
-import { heldBack, PerSenderLimit } from '../per-sender-limit';
-import { formatRfc3339 } from '../timestamp';
+import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
+import { formatRfc3339 } from '../time/timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
 import { householdVerdict, MOST_MESSAGE_BYTES } from './household-time';
 import { bridgeClient, problemOf, renameClient } from './mqtt-client';
 import { Reassertion } from './reassertion';
 import { RetainedPublisher } from './retained-publisher';
 import { sessionPayload, SessionWatch } from './session';
-import type { NodeIdentity } from '../instance-name';
-import type { MqttOptions } from './mqtt-options';
+import type { NodeIdentity } from '../cluster/instance-name';
+import type { MqttOptions } from '../settings/mqtt-settings';
 import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 /** Reconnecting waits this long first, twice as long each time after, up to a minute. */

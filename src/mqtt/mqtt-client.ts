@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { MqttOptions } from './mqtt-options';
+import type { MqttOptions } from '../settings/mqtt-settings';
 
 /**
  * The largest message the broker may send us. Ours are under 16 KiB, and a larger one on

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { object, string, validate, type Infer } from 'superstruct';
-import { parseBoundedJson } from '../bounded-json';
+import { parseBoundedJson } from '../limits/bounded-json';
 import { MOST_MESSAGE_BYTES } from './household-time';
 
 /*

@@ -10,28 +10,28 @@ import { nodeMachine } from '../../machines/node/node-machine';
 import { reminderMachine } from '../../machines/reminder/reminder-machine';
 import { storeMachine } from '../../machines/store/store-machine';
 import type { Hardware } from '../../hardware/types';
-import type { RunOptions } from '../cli/run-options';
-import { discoveryActor } from '../discovery';
+import type { RunOptions } from '../settings/resolve-settings';
+import { discoveryActor } from '../cluster/discovery';
 import { historyFileActors } from '../history/history-actors';
 import { historyFileBeside } from '../history/history-file';
 import { historySyncActor } from '../history/peer-exchange';
-import type { Inspection } from '../inspection';
-import type { NodeIdentity } from '../instance-name';
-import { buttonActor, noDiscovery, stateFileActors, stripActor } from '../node-actors';
-import type { StripOutput } from '../strip-output';
-import { transportActor } from '../transport';
+import type { Inspection } from './inspection';
+import type { NodeIdentity } from '../cluster/instance-name';
+import { noDiscovery } from '../cluster/no-discovery';
+import { stateFileActors } from '../store/state-actors';
+import { buttonActor, stripActor } from './device-actors';
+import type { StripOutput } from './strip-output';
+import { transportActor } from '../cluster/transport';
 import { mqttBridge } from '../mqtt/mqtt-bridge';
 import { instanceFingerprint } from '../mqtt/session';
 import { pageUrl } from '../web/page-url';
 import { webServer } from '../web/server';
 import type { NodeEmitted } from '../../machines/node/node-events';
 import { logNodeEvents } from './node-log';
-import type { NodeLink, Observer } from './observer';
+import type { NodeLink, Observer } from '../../machines/node/node-link';
 import { version } from '../../package.json';
 
 const wallClock = { now: () => Date.now() };
-
-export type NodeActor = ReturnType<typeof createNode>;
 
 /** The ports the node holds before it starts: its UDP socket, and its page's server (null: no page). */
 export interface ClaimedPorts {

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Level } from '../../common/levels';
 import type { Refused } from '../../machines/history/history-set';
-import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
-import { formatRfc3339 } from '../timestamp';
-import type { NodeLink } from './observer';
+import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
+import { formatRfc3339 } from '../time/timestamp';
+import type { NodeLink } from '../../machines/node/node-link';
 import { logPeerDecisions } from './peer-log';
 import { peerKey } from '../../machines/cluster/peer-address';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DiscoveredPeer } from '../../machines/cluster/cluster-events';
-import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../per-sender-limit';
-import type { NodeLink } from './observer';
+import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
+import type { NodeLink } from '../../machines/node/node-link';
 import type { PeerView } from '../../machines/cluster/peer-view';
 
 /** A peer's fields as `peer.found` has always logged them. */

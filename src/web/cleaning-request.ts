@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { create, enums, object, optional, string, StructError, type Infer } from 'superstruct';
 import { EARLIEST_MS } from '../../machines/shared/time-rules';
-import { BoundedBody } from '../bounded-body';
-import { parseBoundedJson, type ParsedJson } from '../bounded-json';
-import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { BoundedBody } from '../limits/bounded-body';
+import { parseBoundedJson, type ParsedJson } from '../limits/bounded-json';
+import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 
 /** Bodies larger than this are refused with 413, read no further. */
 export const MOST_BODY_BYTES = 4096;

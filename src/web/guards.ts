@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { hostNameOf } from '../discovery-helpers';
+import { hostNameOf } from '../cluster/mdns-names';
 
 /**
  * Whether a request was addressed to this node by a name it answers to. A hostile page

@@ -7,10 +7,10 @@ import { between, MOST_CLEANINGS, type History } from '../../machines/history/hi
 import { digestOf } from '../history/digest';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { historyStats } from '../../common/history-stats';
-import { parseRfc3339Seconds, Rfc3339 } from '../timestamp';
+import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 import { readBody, RequestError } from './cleaning-request';
 import { crossSiteProblem } from './guards';
-import { parseBoundedJson } from '../bounded-json';
+import { parseBoundedJson } from '../limits/bounded-json';
 
 /** A peer posts at most 2,000 cleanings at once (src/history/peer-exchange.ts): about 150 KiB. */
 export const MOST_HISTORY_BODY_BYTES = 256 * 1024;

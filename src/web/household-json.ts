@@ -2,8 +2,8 @@ import { LEVEL_COLOURS } from '../../common/levels';
 import { levelAt } from '../../machines/reminder/levels';
 import type { NodeView } from '../../machines/node/node-view';
 import type { HouseholdEntry, StateJson } from '../../common/page-text';
-import { statusObjects, type NodeStatus } from '../commands/status-report';
-import { formatRfc3339 } from '../timestamp';
+import { statusObjects, type NodeStatus } from '../cluster/household-status';
+import { formatRfc3339 } from '../time/timestamp';
 import { peerKey } from '../../machines/cluster/peer-address';
 
 export function stateJson(view: NodeView, now: number): StateJson {

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { hostNameOf } from '../discovery-helpers';
+import { hostNameOf } from '../cluster/mdns-names';
 
 /**
  * Where people open the node's page: the host name of its own that the node advertises

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SOURCE_WORDS, type HistorySource } from '../../common/history';
-import { formatRfc3339 } from '../../src/timestamp';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { freeTcpPort, freeUdpPort, NodeProcess, tempDir } from '../support/node-process';
 import { describeNeeding } from '../support/requirements';

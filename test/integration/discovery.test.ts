@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultInstanceName } from '../../src/discovery-helpers';
+import { defaultInstanceName } from '../../src/cluster/mdns-names';
 import { describeNeeding } from '../support/requirements';
 
 /*

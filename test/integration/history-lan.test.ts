@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryEntry } from '../../common/history';
-import { formatRfc3339 } from '../../src/timestamp';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { Lan, type Host } from '../support/netns';
 import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
 import { LAN, describeNeeding } from '../support/requirements';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatRfc3339 } from '../../src/timestamp';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { Lan, type Host } from '../support/netns';
 import { NodeProcess, readIfThere, runCli, stopAll, tempDir } from '../support/node-process';
 import { LAN, describeNeeding } from '../support/requirements';

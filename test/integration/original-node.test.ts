@@ -2,9 +2,9 @@ import * as dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decode, encode } from '../../src/protocol/codec';
-import type { Message } from '../../src/protocol/message';
-import { formatRfc3339 } from '../../src/timestamp';
+import { decode, encode } from '../../src/cluster/protocol/codec';
+import type { Message } from '../../src/cluster/protocol/message';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { NodeProcess, tempDir } from '../support/node-process';
 
 const HOUR = 3_600_000;

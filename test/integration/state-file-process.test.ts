@@ -1,8 +1,8 @@
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encode } from '../../src/protocol/codec';
-import { formatRfc3339 } from '../../src/timestamp';
+import { encode } from '../../src/cluster/protocol/codec';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { freeUdpPort, readIfThere, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
 import { itNeeding } from '../support/requirements';
@@ -73,6 +73,9 @@ describe('a node and its state file, as a process', () => {
     const error = await node.waitFor((record) => record.event === 'state.unreadable', 'the error');
     expect(error).toMatchObject({ level: 50, file, code: 'EISDIR' });
     expect(String(error.msg)).toContain(file);
+    // The errno in words, and its code once.
+    expect(String(error.msg)).toContain('could not be read: a folder, not a file (EISDIR);');
+    expect(String(error.msg).match(/EISDIR/g)).toHaveLength(1);
     await node.waitForLed('#000014');
     node.press();
     await node.waitForLed('#003c00');

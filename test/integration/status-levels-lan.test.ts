@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatRfc3339 } from '../../src/timestamp';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { Lan } from '../support/netns';
 import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
 import { LAN, describeNeeding } from '../support/requirements';

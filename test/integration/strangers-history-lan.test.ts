@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryEntry } from '../../common/history';
 import { MOST_PER_DAY } from '../../machines/history/history-set';
-import { formatRfc3339 } from '../../src/timestamp';
+import { formatRfc3339 } from '../../src/time/timestamp';
 import { Lan, type Host } from '../support/netns';
 import { describeNeeding, LAN } from '../support/requirements';
 import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatRfc3339 } from '../../src/timestamp';
+import { formatRfc3339 } from '../../src/time/timestamp';
 
 // This file runs as TypeScript under jest (test/support) and compiled for the
 // benchmark (dist/test/support): either way the CLI is the repository's dist/src/cli.js.

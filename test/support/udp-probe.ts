@@ -1,5 +1,5 @@
 import * as dgram from 'node:dgram';
-import { decode, encode } from '../../src/protocol/codec';
+import { decode, encode } from '../../src/cluster/protocol/codec';
 
 /** One RequestState to 127.0.0.1:`port`; resolves with the time answered, or rejects after a second. */
 export function askOverUdp(port: number): Promise<number | null> {

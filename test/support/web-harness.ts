@@ -4,7 +4,7 @@ import type { History } from '../../machines/history/history-set';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import type { NodeEmitted, ObserverEvent } from '../../machines/node/node-events';
 import { nodeView, type NodeView } from '../../machines/node/node-view';
-import type { NodeLink } from '../../src/node/observer';
+import type { NodeLink } from '../../machines/node/node-link';
 import { openPageServer, webServer } from '../../src/web/server';
 import { capturingLogger } from './capturing-logger';
 import { freeTcpPort } from './node-process';

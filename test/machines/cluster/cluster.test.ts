@@ -1,6 +1,6 @@
 import { PROBE_EVERY_ROUNDS, SILENT_ASKS } from '../../../machines/cluster/peer-rounds';
 import { clusterHarness, NOON, requestsTo, updatesTo } from '../../support/cluster-harness';
-import { advance, HOUR, SECOND } from '../../support/time';
+import { advance, HOUR, MINUTE, SECOND } from '../../support/time';
 
 const OURS = NOON - 13 * HOUR;
 const KITCHEN = { address: '10.0.0.2', port: 5300 };
@@ -146,6 +146,63 @@ describe('cluster repair rounds and peers', () => {
     ]);
     // Its next record is news again.
     expect(asked).toContainEqual({ type: 'discovery.forget', name: 'hall' });
+  });
+
+  it('slows its rounds to 6 to 12 s a minute after the last change, and quickens them again for a new time', () => {
+    const { cluster, clock, sent } = clusterHarness(OURS, [KITCHEN]);
+    // The kitchen answers, as a live node does: no change after the start.
+    const live = (ms: number) => {
+      for (let elapsed = 0; elapsed < ms; elapsed += SECOND) {
+        advance(clock, SECOND);
+        cluster.send({ type: 'state.received', from: KITCHEN, lastCleaned: OURS });
+      }
+    };
+    live(MINUTE);
+    sent.length = 0;
+    live(36 * SECOND);
+    // 9 s rounds (the harness's random number is 0.5), not 3 s ones.
+    expect(requestsTo(sent, KITCHEN)).toBe(4);
+    // A time recorded here: the next round comes within 3 s, not up to 9 s later (the
+    // kitchen is also asked once after 1 s, to show who has the new time).
+    cluster.send({ type: 'cluster.share', lastCleaned: NOON });
+    sent.length = 0;
+    live(3 * SECOND);
+    expect(requestsTo(sent, KITCHEN)).toBe(2);
+    sent.length = 0;
+    live(27 * SECOND);
+    expect(requestsTo(sent, KITCHEN)).toBe(9);
+    // A minute on, slow again.
+    live(MINUTE);
+    sent.length = 0;
+    live(36 * SECOND);
+    expect(requestsTo(sent, KITCHEN)).toBe(4);
+  });
+
+  it('quickens its rounds for a peer that answers anew, and keeps them quick while one it knew is silent', () => {
+    const { cluster, clock, sent } = clusterHarness(OURS, [KITCHEN]);
+    const live = (ms: number, peers: readonly (typeof KITCHEN)[]) => {
+      for (let elapsed = 0; elapsed < ms; elapsed += SECOND) {
+        advance(clock, SECOND);
+        for (const from of peers) cluster.send({ type: 'state.received', from, lastCleaned: OURS });
+      }
+    };
+    live(2 * MINUTE, [KITCHEN]);
+    sent.length = 0;
+    live(18 * SECOND, [KITCHEN]);
+    expect(requestsTo(sent, KITCHEN)).toBe(2);
+    sent.length = 0;
+    cluster.send({ type: 'cluster.peers-given', peers: [KITCHEN, HALL] });
+    live(3 * SECOND, [KITCHEN, HALL]);
+    // The hall was asked at once; the round after it comes within 3 s.
+    expect(sent.filter((command) => command.type === 'transport.request')).toHaveLength(2);
+    live(2 * MINUTE, [KITCHEN, HALL]);
+    sent.length = 0;
+    // The hall stops answering: once it is set aside, the rounds stay quick so that it is probed about every 30 s.
+    live(2 * MINUTE, [KITCHEN]);
+    sent.length = 0;
+    live(PROBE_EVERY_ROUNDS * ROUND, [KITCHEN]);
+    expect(requestsTo(sent, HALL)).toBe(1);
+    expect(requestsTo(sent, KITCHEN)).toBe(PROBE_EVERY_ROUNDS);
   });
 
   it('asks one peer a round, each in turn', () => {

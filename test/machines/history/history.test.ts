@@ -6,6 +6,7 @@ import {
   type AppendCommand,
   type ExchangeCommand,
   type HistoryPeer,
+  SETTLED_ROTATIONS_LEFT_OUT,
 } from '../../../machines/history/history-machine';
 import { advance, HOUR, SECOND } from '../../support/time';
 
@@ -186,7 +187,45 @@ describe('history machine: peers', () => {
     expect(h.exchanges.at(-1)?.history).toEqual([adopted(NOON), pressed(NOON + HOUR)]);
   });
 
-  it('asks a peer whose history never comes out like ours less and less often, and as before once it does', async () => {
+  it('asks a peer whose history came out like ours every fourth time round, one not reached the next time round, and offers a new cleaning to it at once', async () => {
+    const h = await readyHarness();
+    h.history.send({ type: 'history.peers', peers: [KITCHEN, HALL] });
+    const rounds = (count: number) => {
+      const before = h.exchanges.length;
+      advance(h.clock, count * 15 * SECOND);
+      return h.exchangedWith().slice(before);
+    };
+    // Both came out the same when they were first asked: each sits out three rotations.
+    h.history.send({ type: 'history.exchanged', peer: KITCHEN, settled: true });
+    h.history.send({ type: 'history.exchanged', peer: HALL, settled: true });
+    expect(rounds(6)).toEqual([]);
+    expect(rounds(2)).toEqual(['kitchen-3f2a', 'hall-1234']);
+    // The hall could not be reached: it is asked the next time round, and sits out again once settled.
+    h.history.send({ type: 'history.exchanged', peer: KITCHEN, settled: true });
+    h.history.send({ type: 'history.exchanged', peer: HALL, settled: false });
+    expect(rounds(2)).toEqual(['hall-1234']);
+    h.history.send({ type: 'history.exchanged', peer: HALL, settled: true });
+    expect(rounds(5)).toEqual(['kitchen-3f2a']);
+    // A cleaning recorded here does not wait for the rotation.
+    const before = h.exchanges.length;
+    h.history.send({ type: 'history.record', cleaning: pressed(NOON + HOUR) });
+    expect(h.exchangedWith().slice(before)).toEqual(['kitchen-3f2a', 'hall-1234']);
+  });
+
+  it('asks settled peers at their next turn again once its history changed, whoever brought the change', async () => {
+    const h = await readyHarness();
+    h.history.send({ type: 'history.peers', peers: [KITCHEN, HALL] });
+    h.history.send({ type: 'history.exchanged', peer: KITCHEN, settled: true });
+    h.history.send({ type: 'history.exchanged', peer: HALL, settled: true });
+    const before = h.exchanges.length;
+    // Offered by some address (a stranger's post, say): not passed on at once, but by the rounds.
+    h.history.send({ type: 'history.offered', cleanings: [pressed(NOON - HOUR)], from: { address: '10.0.0.9' } });
+    expect(h.exchanges).toHaveLength(before);
+    advance(h.clock, 2 * 15 * SECOND);
+    expect(h.exchangedWith().slice(before)).toEqual(['kitchen-3f2a', 'hall-1234']);
+  });
+
+  it('asks a peer whose history never comes out like ours less and less often, and as a settled one once it does', async () => {
     const h = await readyHarness();
     h.history.send({ type: 'history.peers', peers: [KITCHEN] });
     const asked = () => h.exchanges.length;
@@ -209,7 +248,7 @@ describe('history machine: peers', () => {
     // Never more than about an hour (256 rounds of 15 s).
     expect(roundsUntilAsked()).toBe(256);
     h.history.send({ type: 'history.exchanged', peer: KITCHEN, settled: true });
-    expect(roundsUntilAsked()).toBe(1);
+    expect(roundsUntilAsked()).toBe(SETTLED_ROTATIONS_LEFT_OUT + 1);
   });
 
   it('asks nobody when it knows no peer', async () => {

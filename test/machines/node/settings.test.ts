@@ -3,7 +3,7 @@ import { displayMachine } from '../../../machines/reminder/display-machine';
 import { DEFAULT_THRESHOLDS } from '../../../machines/reminder/levels';
 import type { QuietHours } from '../../../machines/reminder/quiet-hours';
 import { reminderMachine } from '../../../machines/reminder/reminder-machine';
-import { parseLevels } from '../../../src/config/levels-flag';
+import { parseLevels } from '../../../src/settings/levels-setting';
 import { nodeHarness, settle } from '../../support/node-harness';
 import { stripRecorder } from '../../support/strip-recorder';
 import { advance, HOUR, MINUTE } from '../../support/time';

@@ -1,0 +1,231 @@
+import type Bonjour from 'bonjour-service';
+import type { Logger } from 'pino';
+import { fromCallback } from 'xstate';
+import type { LevelThresholds } from '../../common/levels';
+import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster/cluster-events';
+import { advertisedName, candidateName, hostNameOf, sameName } from './mdns-names';
+import { txtRecord } from './txt-record';
+import {
+  announceAgain,
+  openMdns,
+  probeNames,
+  SERVICE_DOMAIN,
+  SERVICE_PROTOCOL,
+  SERVICE_TYPE,
+  serviceRecords,
+  type MdnsPacket,
+  type ResourceRecord,
+} from './mdns';
+import { nameTakenAtStart } from './instance-name';
+import { watchOwnAddresses } from './own-addresses';
+import { PeerSightings } from './peer-sightings';
+
+export interface DiscoveryOptions {
+  /** The instance name to advertise (a taken one gets a suffix). */
+  name: string;
+  port: number;
+  /** The port of the page and API, advertised as `_http._tcp` and in the TXT record; null for none. */
+  httpPort: number | null;
+  /** The node's levels, in the TXT record. */
+  thresholds: LevelThresholds;
+  log: Logger;
+}
+
+/** The unpublish callback never fires on a broken socket: do not hold the shutdown for it. */
+const GOODBYE_TIMEOUT_MS = 1000;
+/** Beyond this, something answers for every name (a reflector echoing us back?): stop looping. */
+const MAX_ATTEMPTS = 100;
+/**
+ * Re-asking finds peers whose answer was lost; the peers' own announcements stop
+ * after an hour. Intervals double from 1 s (RFC 6762 §5.2) up to 15 minutes: each
+ * query draws an answer from every node, which every node receives, so a cap of a
+ * minute alone kept a house of five idle nodes busier than their repair rounds.
+ */
+const QUERY_FIRST_MS = 1000;
+const QUERY_MAX_MS = 15 * 60_000;
+/** The port of mDNS: a query from any other is a one-shot resolver's, answered to it alone (RFC 6762 §6.7). */
+const MDNS_PORT = 5353;
+/** The TTL of a unicast answer to such a query (RFC 6762 §6.7: at most 10 s). */
+const ONE_SHOT_TTL = 10;
+
+const fqdnOf = (name: string): string => `${name}.${SERVICE_DOMAIN}`;
+
+/**
+ * Advertises this node as `_cat._udp` (and its page as `_http._tcp`), on a host name of
+ * its own in `.local` (every stock Pi has the same host name), both probed and renamed
+ * on a conflict; browses for the others (src/peer-sightings.ts); announces this node
+ * again when its own addresses change.
+ */
+export function discoveryActor(options: DiscoveryOptions) {
+  return fromCallback<DiscoveryCommand>(({ sendBack, receive }) => {
+    const { log, port, httpPort } = options;
+    let { thresholds } = options;
+    let published: Bonjour.Service[] = [];
+    const send = (event: DiscoveryEvent): void => sendBack(event);
+    const opened = openMdns(log);
+    const { bonjour, mdns, onError } = opened;
+
+    const base = advertisedName(options.name);
+    let ownName = base;
+    let stopping = false;
+    let cancelProbe = (): void => undefined;
+    let stopWatching = (): void => undefined;
+    let queryTimer: NodeJS.Timeout | undefined;
+    const sightings = new PeerSightings({ clusterPort: port, ownName: () => ownName, send, log });
+    const onResponse = (packet: MdnsPacket, rinfo: { address: string }): void => sightings.onResponse(packet, rinfo);
+    // This node's A records as last announced: what a one-shot resolver is answered.
+    let addressRecords: ResourceRecord[] = [];
+    let host: string | undefined;
+    const answerOneShot = (packet: MdnsPacket, rinfo: { address: string; port: number }): void => {
+      if (rinfo.port === MDNS_PORT || host === undefined) return;
+      const asked = (packet.questions ?? []).filter(
+        (question) => sameName(question.name, host ?? '') && (question.type === 'A' || question.type === 'ANY'),
+      );
+      if (asked.length === 0 || addressRecords.length === 0) return;
+      const answers = addressRecords.map((record) => ({ ...record, ttl: ONE_SHOT_TTL }));
+      mdns.respond({ id: packet.id, questions: asked, answers }, rinfo, (error) => {
+        if (error) log.debug({ event: 'mdns.error', err: error }, `answering ${rinfo.address}: ${error.message}`);
+      });
+    };
+
+    // Its answer comes from wherever it is now, and the sightings take it from there.
+    const lookAgain = (name: string): void => {
+      const fqdn = sightings.fqdnOf(name);
+      if (!fqdn) return;
+      mdns.query(fqdn, 'SRV', (error) => {
+        if (error) log.debug({ event: 'mdns.error', err: error }, `looking up ${name}: ${error.message}`);
+      });
+    };
+
+    const browse = (): void => {
+      mdns.on('response', onResponse);
+      const query = (): void =>
+        mdns.query(SERVICE_DOMAIN, 'PTR', (error) => {
+          if (error) log.debug({ event: 'mdns.error', err: error }, `browsing: ${error.message}`);
+        });
+      query();
+      let delay = QUERY_FIRST_MS;
+      const requery = (): void => {
+        query();
+        delay = Math.min(delay * 2, QUERY_MAX_MS);
+        queryTimer = setTimeout(requery, delay);
+      };
+      queryTimer = setTimeout(requery, delay);
+    };
+
+    const advertise = (name: string): void => {
+      ownName = name;
+      host = hostNameOf(name);
+      send({ type: 'discovery.named', name });
+      const services = [
+        bonjour.publish({
+          name,
+          type: SERVICE_TYPE,
+          protocol: SERVICE_PROTOCOL,
+          port,
+          host,
+          txt: txtRecord(httpPort, thresholds),
+          probe: false,
+        }),
+        // A laptop's or a phone's browser lists the page under the node's name.
+        ...(httpPort === null
+          ? []
+          : [bonjour.publish({ name, type: 'http', protocol: 'tcp', port: httpPort, host, probe: false })]),
+      ];
+      published = services;
+      addressRecords = addressesOf(serviceRecords(services));
+      for (const service of services) service.on('error', onError);
+      services[0].once('up', () =>
+        log.info(
+          { event: 'mdns.advertised', name, host, port, ...(httpPort === null ? {} : { http: httpPort }) },
+          `advertised as ${name} on port ${port}` +
+            (httpPort === null ? `, on ${host}` : `, its page at http://${host}:${httpPort}/`),
+        ),
+      );
+      stopWatching = watchOwnAddresses((before, after) => {
+        log.info(
+          { event: 'mdns.readvertised', name, before, after },
+          `this machine's addresses changed (${before.join(', ') || 'none'} → ${after.join(', ') || 'none'}): ` +
+            'announced again, so that the household finds this node where it is now',
+        );
+        addressRecords = addressesOf(announceAgain(opened, services, onError));
+      });
+      mdns.on('query', answerOneShot);
+      browse();
+    };
+
+    // The service's name and the host name are probed together, and renamed together.
+    const publish = (attempt: number): void => {
+      const name = candidateName(base, attempt);
+      cancelProbe = probeNames(mdns, [fqdnOf(name), hostNameOf(name)], log, (taken) => {
+        if (stopping) return;
+        if (taken && attempt < MAX_ATTEMPTS) {
+          // The default name holds this node's id: taken, it is a copy's (a cloned SD card).
+          if (attempt === 1) nameTakenAtStart(name);
+          const next = candidateName(base, attempt + 1);
+          log.warn({ event: 'mdns.rename', name, next }, `${name} is taken on the network: trying ${next}`);
+          publish(attempt + 1);
+          return;
+        }
+        if (taken) log.error({ event: 'mdns.error', name }, `${name} is taken too: advertising it anyway`);
+        advertise(name);
+      });
+    };
+
+    /** Goodbyes first (`destroy` sends none), then the socket closes; whatever happens, `done` runs once. */
+    const shutDown = (done: () => void): void => {
+      if (stopping) return;
+      stopping = true;
+      cancelProbe();
+      stopWatching();
+      clearTimeout(queryTimer);
+      mdns.removeListener('response', onResponse);
+      mdns.removeListener('query', answerOneShot);
+      let finished = false;
+      const finish = (error?: Error | null): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(guard);
+        if (error) onError(error);
+        try {
+          bonjour.destroy();
+        } catch (destroyError) {
+          onError(destroyError as Error);
+        }
+        done();
+      };
+      const guard = setTimeout(() => {
+        log.warn({ event: 'mdns.error' }, `the goodbye did not complete within ${GOODBYE_TIMEOUT_MS} ms`);
+        finish();
+      }, GOODBYE_TIMEOUT_MS);
+      try {
+        bonjour.unpublishAll((error?: Error | null) => finish(error));
+      } catch (error) {
+        finish(error as Error);
+      }
+    };
+
+    receive((command) => {
+      if (command.type === 'discovery.stop') shutDown(() => send({ type: 'discovery.stopped' }));
+      else if (stopping) return;
+      else if (command.type === 'discovery.levels') {
+        thresholds = command.thresholds;
+        // Announced again with the new TXT record; not yet published: it will carry them.
+        if (published[0]) {
+          (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds);
+          announceAgain(opened, published, onError);
+        }
+      } else if (command.type === 'discovery.forget') sightings.forget(command.name);
+      else lookAgain(command.name);
+    });
+    publish(1);
+    return () => shutDown(() => undefined);
+  });
+}
+
+/** The A records of a service: this machine's IPv4 addresses under its host name (every service has them). */
+const addressesOf = (records: readonly ResourceRecord[]): ResourceRecord[] =>
+  records.filter(
+    (record, i) =>
+      record.type === 'A' && records.findIndex((other) => other.type === 'A' && other.data === record.data) === i,
+  );

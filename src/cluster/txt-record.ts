@@ -1,0 +1,85 @@
+import type { LevelThresholds } from '../../common/levels';
+import type { DiscoveredPeer } from '../../machines/cluster/cluster-events';
+import { formatLevels, parseLevels } from '../settings/levels-setting';
+import type { Interfaces } from './network-interfaces';
+import { pickAddress } from './subnets';
+
+/** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
+export const IMPL = 'cat-litter-reminder-ts';
+
+/**
+ * The TXT record of `_cat._udp`: ours, where our page and API are, and our levels (a
+ * household's nodes may differ; their pages say so). Original nodes ignore TXT.
+ */
+export function txtRecord(httpPort: number | null, thresholds: LevelThresholds): Record<string, string> {
+  return {
+    impl: IMPL,
+    proto: '1',
+    ...(httpPort === null ? {} : { http: String(httpPort) }),
+    levels: formatLevels(thresholds),
+  };
+}
+
+/** The `levels=` TXT entry; null when missing or not levels. */
+function levelsOf(txt: unknown): LevelThresholds | null {
+  const value = txtValue(txt, 'levels');
+  try {
+    return value === undefined ? null : parseLevels(value);
+  } catch {
+    return null;
+  }
+}
+
+/** What a browsed service says about itself (the fields of bonjour-service's Service we use). */
+export interface BrowsedService {
+  name: string;
+  port: number;
+  txt?: unknown;
+  referer?: { address: string };
+  addresses?: readonly string[];
+}
+
+/** bonjour-service decodes TXT values to strings, but a binary decoder gives Buffers. */
+export function txtValue(txt: unknown, key: string): string | undefined {
+  if (typeof txt !== 'object' || txt === null) return undefined;
+  const value: unknown = (txt as Record<string, unknown>)[key];
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return undefined;
+}
+
+export function isOurs(txt: unknown): boolean {
+  return txtValue(txt, 'impl') === IMPL;
+}
+
+/** Rust nodes advertise port 5200 but listen on the cluster port: their SRV port is not to be used. */
+export function describePeer(
+  service: BrowsedService,
+  clusterPort: number,
+  interfaces: () => Interfaces,
+): DiscoveredPeer | null {
+  const address = pickAddress(service.referer, service.addresses ?? [], interfaces);
+  if (address === null) return null;
+  const ours = isOurs(service.txt);
+  const port = ours ? service.port : clusterPort;
+  // Anything may be advertised: a port no datagram can go to is no peer.
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
+  // Names end up in logs and on terminals: no control characters from the network.
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+  const name = service.name.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return {
+    name,
+    address,
+    port,
+    ours,
+    http: ours ? httpPortOf(service.txt) : null,
+    levels: ours ? levelsOf(service.txt) : null,
+  };
+}
+
+/** The `http=` TXT entry as a port; null when missing or not a port. */
+function httpPortOf(txt: unknown): number | null {
+  const value = txtValue(txt, 'http');
+  const port = value !== undefined && /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  return port >= 1 && port <= 65535 ? port : null;
+}

@@ -1,0 +1,68 @@
+import type { StripDriver } from '../../hardware/types';
+import { StripOutput } from '../../src/node/strip-output';
+import { capturingLogger } from '../support/capturing-logger';
+
+/** A strip whose device fails at the `failAt`-th frame (1-based), or at close, as the guarded drivers report it. */
+function failingStrip(failAt: number, failOnClose = false): StripDriver & { frames: string[] } {
+  let failure: Error | null = null;
+  const frames: string[] = [];
+  return {
+    frames,
+    get failure() {
+      return failure;
+    },
+    show(colour) {
+      if (failure) return;
+      if (frames.length + 1 === failAt) failure = new Error('DMA error');
+      else frames.push(colour);
+    },
+    close() {
+      if (failOnClose) failure ??= new Error('mailbox error');
+    },
+  };
+}
+
+describe('the strip output', () => {
+  it('forwards only changes, with a led record each', () => {
+    const { log, records } = capturingLogger();
+    const strip = failingStrip(Infinity);
+    const output = new StripOutput(strip, log);
+    output.show('#003c00');
+    output.show('#003c00');
+    output.show('#ff0000');
+    expect(strip.frames).toEqual(['#003c00', '#ff0000']);
+    expect(records.map((r) => r.color)).toEqual(['#003c00', '#ff0000']);
+  });
+
+  it('logs a strip that stopped working once, as an error that names the cause', () => {
+    const { log, records } = capturingLogger();
+    const output = new StripOutput(failingStrip(2), log);
+    output.show('#003c00');
+    output.show('#ff0000');
+    output.show('#000000');
+    output.close();
+    const failures = records.filter((r) => r.event === 'strip.failed');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ level: 50, err: { message: 'DMA error' } });
+    expect(failures[0].msg).toMatch(/^the LED strip stopped working: DMA error; the node runs on without it/);
+    expect(records.indexOf(failures[0])).toBe(2);
+  });
+
+  it('says that the strip may not have gone dark when closing it fails', () => {
+    const { log, records } = capturingLogger();
+    const output = new StripOutput(failingStrip(Infinity, true), log);
+    output.show('#003c00');
+    output.close();
+    expect(records.filter((r) => r.event === 'strip.failed').map((r) => r.msg)).toEqual([
+      'the LED strip stopped working: mailbox error; it may not have gone dark as the node stopped',
+    ]);
+  });
+
+  it('logs nothing for a strip that works', () => {
+    const { log, records } = capturingLogger();
+    const output = new StripOutput(failingStrip(Infinity), log);
+    output.show('#003c00');
+    output.close();
+    expect(records.filter((r) => r.level !== 30)).toEqual([]);
+  });
+});
