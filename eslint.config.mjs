@@ -57,7 +57,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!xstate$|\\./|\\.\\./common/)',
+              // Within a machine's folder, a sibling folder of machines/, or common/.
+              regex: '^(?!xstate$|\\./|\\.\\./(?!\\.\\./)|\\.\\./\\.\\./common/)',
               message: 'machines/ are pure statecharts: they import only xstate, each other and common/.',
             },
           ],

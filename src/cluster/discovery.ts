@@ -2,7 +2,7 @@ import type Bonjour from 'bonjour-service';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { LevelThresholds } from '../../common/levels';
-import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster-events';
+import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster/cluster-events';
 import { advertisedName, candidateName, hostNameOf, sameName } from './mdns-names';
 import { txtRecord } from './txt-record';
 import {

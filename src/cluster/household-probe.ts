@@ -4,13 +4,13 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { LevelThresholds } from '../../common/levels';
-import { peerKey, type PeerAddress } from '../../machines/cluster-events';
 import { describePeer } from './txt-record';
 import { openMdns, SERVICE_PROTOCOL, SERVICE_TYPE } from './mdns';
 import { networkInterfaces } from './network-interfaces';
 import { decode } from './protocol/codec';
 import type { Message } from './protocol/message';
 import { sendMessage } from './protocol/send';
+import { peerKey, type PeerAddress } from '../../machines/cluster/peer-address';
 
 /** A node of the household, found by mDNS or given with --peer. */
 export interface HouseholdNode extends PeerAddress {

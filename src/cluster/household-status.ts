@@ -1,10 +1,10 @@
 import { sameThresholds, type Level, type LevelThresholds } from '../../common/levels';
 import type { HouseholdEntry } from '../../common/api-json';
-import { peerKey } from '../../machines/cluster-events';
-import { levelAt } from '../../machines/levels';
+import { levelAt } from '../../machines/reminder/levels';
 import { formatLevels } from '../settings/levels-setting';
 import { formatRfc3339 } from '../time/timestamp';
 import type { Answers, HouseholdNode } from './household-probe';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 /**
  * The household as its nodes answered: each node's time and level. \`status\` prints it, the

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { sameThresholds } from '../../common/levels';
-import type { DiscoveredPeer, DiscoveryEvent } from '../../machines/cluster-events';
+import type { DiscoveredPeer, DiscoveryEvent } from '../../machines/cluster/cluster-events';
 import { describePeer } from './txt-record';
 import { sameName } from './mdns-names';
 import { readServices, type ServiceRecord } from './mdns-browser';
@@ -17,7 +17,7 @@ interface Found {
 }
 
 /**
- * Services remembered at most: twice what the cluster holds (machines/peer-table.ts),
+ * Services remembered at most: twice what the cluster holds (machines/cluster/peer-table.ts),
  * so that forged announcements cannot grow this without end. Past it, the one whose
  * records lapse first is forgotten (its next record is news again).
  */

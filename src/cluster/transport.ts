@@ -3,18 +3,13 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import {
-  addressOf,
-  peerKey,
-  type PeerAddress,
-  type TransportCommand,
-  type TransportEvent,
-} from '../../machines/cluster-events';
+import type { TransportCommand, TransportEvent } from '../../machines/cluster/cluster-events';
 import { decode } from './protocol/codec';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
 import { MalformedCounter } from './protocol/malformed-counter';
 import type { Message } from './protocol/message';
 import { sendMessage } from './protocol/send';
+import { addressOf, peerKey, type PeerAddress } from '../../machines/cluster/peer-address';
 
 const SECOND = 1000;
 /**

@@ -1,5 +1,5 @@
 import type { LevelThresholds } from '../../common/levels';
-import type { DiscoveredPeer } from '../../machines/cluster-events';
+import type { DiscoveredPeer } from '../../machines/cluster/cluster-events';
 import { formatLevels, parseLevels } from '../settings/levels-setting';
 import type { Interfaces } from './network-interfaces';
 import { pickAddress } from './subnets';

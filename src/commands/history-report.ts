@@ -1,7 +1,7 @@
 import { formatDuration } from '../../common/durations';
 import { SOURCE_WORDS, type Cleaning } from '../../common/history';
 import { LEVEL_NAMES, type LevelThresholds } from '../../common/levels';
-import { levelAt } from '../../machines/levels';
+import { levelAt } from '../../machines/reminder/levels';
 import { formatLocal } from '../time/local-time';
 import { levelTable } from './level-table';
 

@@ -4,7 +4,7 @@ import type { Cleaning, HistoryStats } from '../../common/history';
 import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../settings/command-line';
 import { flagReader } from '../settings/readings';
 import { systemTimeZone } from '../settings/readings';
-import { MOST_CLEANINGS } from '../../machines/history-set';
+import { MOST_CLEANINGS } from '../../machines/history/history-set';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { requestJson, type HttpNode } from '../cluster/peer-http';
 import { statsLine } from '../../common/history-view';

@@ -1,7 +1,7 @@
 import { coerce, create, max, min, number, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster-events';
 import { UsageError, type FlagSpecs, type RawFlags } from '../settings/command-line';
 import { flagReader } from '../settings/readings';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 /** Flags of the commands that look at the household from outside: `status` and `reset`. */
 export const PROBE_FLAGS: FlagSpecs = {

@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { create, nullable, type, validate } from 'superstruct';
-import { peerKey } from '../../machines/cluster-events';
-import { EARLIEST_MS } from '../../machines/time-rules';
+import { EARLIEST_MS } from '../../machines/shared/time-rules';
 import { commandFlags, UsageError, type FlagSpecs, type RawFlags } from '../settings/command-line';
 import { flagReader } from '../settings/readings';
 import { systemTimeZone } from '../settings/readings';
@@ -11,6 +10,7 @@ import { requestJson } from '../cluster/peer-http';
 import { printable } from './printable';
 import { HouseholdProbe, nodesWord, type HouseholdNode } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 export const RESET_HELP = `Usage: cat-litter-reminder reset [flags]
 

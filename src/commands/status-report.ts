@@ -1,9 +1,9 @@
 import type { LevelThresholds } from '../../common/levels';
-import { peerKey } from '../../machines/cluster-events';
 import { formatDuration } from '../../common/durations';
 import { otherLevels, statusObjects, type NodeStatus } from '../cluster/household-status';
 import { formatLocal } from '../time/local-time';
 import { levelTable } from './level-table';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 /** The `--json` form: one object per node. */
 export function statusJson(statuses: NodeStatus[], now: number, ours: LevelThresholds): string {

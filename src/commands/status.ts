@@ -2,11 +2,11 @@ import pino from 'pino';
 import { commandFlags, type FlagSpecs } from '../settings/command-line';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../settings/command-levels';
 import { systemTimeZone } from '../settings/readings';
-import { peerKey } from '../../machines/cluster-events';
 import { HouseholdProbe, nodesWord } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { nodeStatuses } from '../cluster/household-status';
 import { statusJson, statusTable } from './status-report';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 export const STATUS_HELP = `Usage: cat-litter-reminder status [flags]
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cleaning } from '../../common/history';
-import type { History } from '../../machines/history-set';
+import type { History } from '../../machines/history/history-set';
 import { formatRfc3339 } from '../time/timestamp';
 import { entryOf } from './history-json';
 

@@ -3,8 +3,8 @@ import * as fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
 import { formatRfc3339 } from '../time/timestamp';
-import type { History } from '../../machines/history-set';
-import type { AppendCommand, AppendReport } from '../../machines/historyMachine';
+import type { History } from '../../machines/history/history-set';
+import type { AppendCommand, AppendReport } from '../../machines/history/history-machine';
 import {
   AppendFailed,
   appendToHistoryFile,

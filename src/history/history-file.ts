@@ -1,7 +1,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Cleaning } from '../../common/history';
-import { takeIn, type History } from '../../machines/history-set';
+import { takeIn, type History } from '../../machines/history/history-set';
 import { parseBoundedJson } from '../limits/bounded-json';
 import { readSmallFileAsync, type SmallFileError } from '../limits/small-file';
 import { cleaningFrom, entryOf } from './history-json';

@@ -1,6 +1,6 @@
 import { enums, nullable, object, pattern, size, string, type StructError, validate } from 'superstruct';
 import { HISTORY_SOURCES, type Cleaning, type HistoryEntry } from '../../common/history';
-import { EARLIEST_MS, MAX_AHEAD_MS } from '../../machines/time-rules';
+import { EARLIEST_MS, MAX_AHEAD_MS } from '../../machines/shared/time-rules';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 
 /**

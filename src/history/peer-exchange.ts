@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import { array, number, object, string, validate } from 'superstruct';
 import { fromCallback } from 'xstate';
 import type { Cleaning } from '../../common/history';
-import { KEPT_FOR_MS, MOST_PER_DAY, refines, type History } from '../../machines/history-set';
-import { MAX_AHEAD_MS } from '../../machines/time-rules';
+import { KEPT_FOR_MS, MOST_PER_DAY, refines, type History } from '../../machines/history/history-set';
+import { MAX_AHEAD_MS } from '../../machines/shared/time-rules';
 import {
   historyPeerKey,
   type ExchangeCommand,
   type HistoryEvent,
   type HistoryPeer,
-} from '../../machines/historyMachine';
+} from '../../machines/history/history-machine';
 import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';

@@ -1,5 +1,5 @@
 import { LEVELS } from '../../common/levels';
-import type { NodeView } from '../../machines/node-view';
+import type { NodeView } from '../../machines/node/node-view';
 import { formatRfc3339 } from '../time/timestamp';
 import type { MqttOptions } from '../settings/mqtt-settings';
 

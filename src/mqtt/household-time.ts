@@ -1,5 +1,5 @@
 import { validate } from 'superstruct';
-import { isAdoptable } from '../../machines/time-rules';
+import { isAdoptable } from '../../machines/shared/time-rules';
 import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 
 /** No message of ours is larger (the discovery messages are about 1 KB): more is no message of ours. */

@@ -1,8 +1,6 @@
 import type { Logger } from 'pino';
-import { fromCallback } from 'xstate';
-import type { PeerAddress } from '../../machines/cluster-events';
-import type { MqttCommand, MqttReport } from '../../machines/node-types';
-import type { NodeView } from '../../machines/node-view';
+import type { NodeLink, Observer } from '../../machines/node/node-link';
+import type { NodeView } from '../../machines/node/node-view';
 import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
@@ -13,6 +11,7 @@ import { RetainedPublisher } from './retained-publisher';
 import { sessionPayload, SessionWatch } from './session';
 import type { NodeIdentity } from '../cluster/instance-name';
 import type { MqttOptions } from '../settings/mqtt-settings';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 /** Reconnecting waits this long first, twice as long each time after, up to a minute. */
 const FIRST_RETRY_MS = 1_000;
@@ -42,7 +41,7 @@ export interface MqttBridgeSettings extends Omit<BridgeIdentity, 'name' | 'id'> 
  * nothing but a warning: the node runs on, and everything is published again once it
  * is back.
  */
-export function mqttBridgeActor(settings: MqttBridgeSettings) {
+export function mqttBridge(settings: MqttBridgeSettings): Observer {
   const { options, log } = settings;
   const random = settings.random ?? Math.random;
   const { identity } = settings;
@@ -51,8 +50,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
   // The broker as the node's rules name the sender of a time.
   const broker: PeerAddress = { address: `${url.protocol}//${url.hostname}`, port: Number(url.port) };
 
-  return fromCallback<MqttCommand>(({ receive, sendBack }) => {
-    const report = (event: MqttReport) => sendBack(event);
+  return (node: NodeLink) => {
     const warnings = new PerSenderLimit(WARN_EVERY_MS);
     const overwrites = new PerSenderLimit(WARN_EVERY_MS);
     const session = new SessionWatch({ fingerprint: settings.fingerprint, started: new Date().toISOString() });
@@ -147,7 +145,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       if (verdict.problem) refuse(`${verdict.problem}${verdict.answer ? '; published ours over it' : ''}`, topic);
       if (verdict.believed !== undefined) household = verdict.believed;
       // Taken, it comes back as our view: no need to publish it again.
-      if (verdict.offer !== undefined) report({ type: 'mqtt.time', lastCleaned: verdict.offer, from: broker });
+      if (verdict.offer !== undefined) node.send({ type: 'time.offered', lastCleaned: verdict.offer, from: broker });
       if (verdict.answer) reassertion.request(topics.household);
     };
     /** Our availability or state, as someone else published it: ours goes out over it. */
@@ -246,7 +244,7 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       }
       const text = payload.toString('utf8');
       if (topic === topics.clean) {
-        if (text === PRESS) report({ type: 'cleaning.reported', source: 'mqtt' });
+        if (text === PRESS) node.send({ type: 'cleaning.reported', source: 'mqtt' });
         else refuse(`"${text.slice(0, 40)}" is not ${PRESS}`, topic);
       } else if (topic === topics.haStatus && text === 'online') {
         // Home Assistant restarted and forgot us.
@@ -262,9 +260,9 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
     });
 
-    receive((command) => {
-      const renamed = view !== null && view.name !== command.view.name;
-      view = command.view;
+    node.on('view.changed', (changed) => {
+      const renamed = view !== null && view.name !== changed.view.name;
+      view = changed.view;
       if (!ready) return;
       // A new name (mDNS found ours taken) is a new device name in Home Assistant.
       if (renamed) publishDiscovery();
@@ -280,5 +278,5 @@ export function mqttBridgeActor(settings: MqttBridgeSettings) {
       // "Disconnect with will": the broker tells Home Assistant that the node went.
       client.end(false, { reasonCode: 4 });
     };
-  });
+  };
 }

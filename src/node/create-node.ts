@@ -2,13 +2,13 @@ import type * as dgram from 'node:dgram';
 import type * as http from 'node:http';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
-import { createActor } from 'xstate';
-import { clusterMachine } from '../../machines/clusterMachine';
-import { displayMachine } from '../../machines/displayMachine';
-import { historyMachine } from '../../machines/historyMachine';
-import { nodeMachine } from '../../machines/nodeMachine';
-import { reminderMachine } from '../../machines/reminderMachine';
-import { storeMachine } from '../../machines/storeMachine';
+import { createActor, type Actor } from 'xstate';
+import { clusterMachine } from '../../machines/cluster/cluster-machine';
+import { displayMachine } from '../../machines/reminder/display-machine';
+import { historyMachine } from '../../machines/history/history-machine';
+import { nodeMachine } from '../../machines/node/node-machine';
+import { reminderMachine } from '../../machines/reminder/reminder-machine';
+import { storeMachine } from '../../machines/store/store-machine';
 import type { Hardware } from '../../hardware/types';
 import type { RunOptions } from '../settings/resolve-settings';
 import { discoveryActor } from '../cluster/discovery';
@@ -22,15 +22,16 @@ import { stateFileActors } from '../store/state-actors';
 import { buttonActor, stripActor } from './device-actors';
 import type { StripOutput } from './strip-output';
 import { transportActor } from '../cluster/transport';
-import { mqttBridgeActor } from '../mqtt/mqtt-bridge';
+import { mqttBridge } from '../mqtt/mqtt-bridge';
 import { instanceFingerprint } from '../mqtt/session';
 import { pageUrl } from '../web/page-url';
-import { webServerActor } from '../web/server';
+import { webServer } from '../web/server';
+import type { NodeEmitted } from '../../machines/node/node-events';
+import { logNodeEvents } from './node-log';
+import type { NodeLink, Observer } from '../../machines/node/node-link';
 import { version } from '../../package.json';
 
 const wallClock = { now: () => Date.now() };
-
-export type NodeActor = ReturnType<typeof createNode>;
 
 /** The ports the node holds before it starts: its UDP socket, and its page's server (null: no page). */
 export interface ClaimedPorts {
@@ -59,31 +60,6 @@ export function createNode(
     actors: {
       loadState: stateFile.loader,
       button: buttonActor(hardware.button, log),
-      // With a page (not --no-http, its port not taken); the machine's own web actor does nothing.
-      ...(ports.page === null
-        ? {}
-        : {
-            web: webServerActor({
-              server: ports.page,
-              udpPort: options.port,
-              timeZone: options.timeZone,
-              log,
-              ...(options.mdns ? { mdnsName: name } : {}),
-            }),
-          }),
-      // With --mqtt; the machine's own mqtt actor does nothing.
-      ...(options.mqtt === null
-        ? {}
-        : {
-            mqtt: mqttBridgeActor({
-              options: options.mqtt,
-              identity,
-              fingerprint: instanceFingerprint(stateDir),
-              version,
-              pageUrl: httpPort === null ? null : pageUrl(httpPort, options.mdns ? name : null),
-              log,
-            }),
-          }),
       store: storeMachine.provide({ actors: { file: stateFile.writer } }),
       history: historyMachine.provide({
         actors: { load: historyFile.loader, file: historyFile.writer, sync: historySyncActor(log) },
@@ -107,7 +83,7 @@ export function createNode(
       }),
     },
   });
-  return createActor(machine, {
+  const node = createActor(machine, {
     input: {
       name,
       quietHours: options.quietHours,
@@ -119,4 +95,67 @@ export function createNode(
     },
     inspect: inspection?.inspect,
   });
+  const observers: Observer[] = [
+    // The words under the terminal's strip follow the view.
+    listening((node) =>
+      node.on('view.changed', ({ view }) => hardware.describe({ level: view.level, lastCleaned: view.lastCleaned })),
+    ),
+    listening((node) => logNodeEvents(node, log)),
+    // With a page (not --no-http, its port not taken).
+    ...(ports.page === null
+      ? []
+      : [
+          webServer({
+            server: ports.page,
+            udpPort: options.port,
+            timeZone: options.timeZone,
+            log,
+            ...(options.mdns ? { mdnsName: name } : {}),
+          }),
+        ]),
+    // Home Assistant and the household's time on a broker, with --mqtt.
+    ...(options.mqtt === null
+      ? []
+      : [
+          mqttBridge({
+            options: options.mqtt,
+            identity,
+            fingerprint: instanceFingerprint(stateDir),
+            version,
+            pageUrl: httpPort === null ? null : pageUrl(httpPort, options.mdns ? name : null),
+            log,
+          }),
+        ]),
+  ];
+  observe(node, observers);
+  return node;
+}
+
+/** An observer that only listens (the log, the terminal's words): it holds nothing to stop. */
+function listening(listen: (node: NodeLink) => void): Observer {
+  return (node) => {
+    listen(node);
+    return () => undefined;
+  };
+}
+
+/**
+ * Starts each observer beside the node, before the node starts (so that it hears the first
+ * view), and stops them in turn once the node has stopped: the page serves to the end of the
+ * shutdown, and MQTT says the node went after the strip is dark and the goodbye said.
+ */
+function observe(node: Actor<typeof nodeMachine>, observers: readonly Observer[]): void {
+  const link: NodeLink = {
+    // xstate types the handler by a conditional type TypeScript cannot resolve for a generic
+    // `type`; the node emits only events of that type to it.
+    on: (type, handler) => {
+      node.on(type, handler as (event: NodeEmitted) => void);
+    },
+    send: (event) => node.send(event),
+  };
+  const stops = observers.map((observer) => observer(link));
+  const stopAll = (): void => {
+    for (const stop of stops.splice(0)) stop();
+  };
+  node.subscribe({ complete: stopAll, error: stopAll });
 }

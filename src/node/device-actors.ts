@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
-import type { StripCommand } from '../../machines/displayMachine';
-import type { CleaningReport } from '../../machines/node-types';
+import type { StripCommand } from '../../machines/reminder/display-machine';
+import type { CleaningReport } from '../../machines/node/node-events';
 import type { ButtonDriver } from '../../hardware/types';
 import type { StripOutput } from './strip-output';
 

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { peerKey } from '../../machines/cluster-events';
 import type { Level } from '../../common/levels';
-import type { Refused } from '../../machines/history-set';
+import type { Refused } from '../../machines/history/history-set';
 import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
-import type { NodeActor } from './create-node';
+import type { NodeLink } from '../../machines/node/node-link';
 import { logPeerDecisions } from './peer-log';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 const HOW: Readonly<Record<string, string>> = {
   button: 'button press',
@@ -30,10 +30,18 @@ export function refusedInWords(refused: Refused): string {
 }
 
 /** Logs what the node tells the outside world. */
-export function logNodeEvents(node: NodeActor, log: Logger): void {
+export function logNodeEvents(node: NodeLink, log: Logger): void {
+  // The record's `reason` says `press` for every cleaning recorded here, whatever its
+  // `source`: the word of the first releases, when the button was the only way, kept for
+  // whoever reads the log.
   node.on('time.changed', ({ lastCleaned, reason, source, from }) =>
     log.info(
-      { event: 'time.changed', lastCleaned: formatRfc3339(lastCleaned), reason, ...(source ? { source } : {}) },
+      {
+        event: 'time.changed',
+        lastCleaned: formatRfc3339(lastCleaned),
+        reason: reason === 'recorded' ? 'press' : reason,
+        ...(source ? { source } : {}),
+      },
       `last cleaned: ${formatRfc3339(lastCleaned)} (${source ? HOW[source] : `from ${from ? peerKey(from) : 'a peer'}`})`,
     ),
   );

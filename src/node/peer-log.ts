@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { DiscoveredPeer } from '../../machines/cluster-events';
-import type { PeerView } from '../../machines/node-view';
+import type { DiscoveredPeer } from '../../machines/cluster/cluster-events';
 import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
-import type { NodeActor } from './create-node';
+import type { NodeLink } from '../../machines/node/node-link';
+import type { PeerView } from '../../machines/cluster/peer-view';
 
 /** A peer's fields as `peer.found` has always logged them. */
 const described = ({ name, address, port, ours, http, levels }: PeerView | DiscoveredPeer) => ({
@@ -25,7 +25,7 @@ const CLAIMS: Readonly<Record<string, string>> = {
  * those records as often as they like: a peer kept is logged once a minute per peer,
  * a full table once a minute, each with what was held back meanwhile.
  */
-export function logPeerDecisions(node: NodeActor, log: Logger): void {
+export function logPeerDecisions(node: NodeLink, log: Logger): void {
   const kept = new PerSenderLimit(ONCE_A_MINUTE_MS);
   const crowded = new PerSenderLimit(ONCE_A_MINUTE_MS);
   node.on('peer.decided', (decided) => {

@@ -1,13 +1,11 @@
 import * as path from 'node:path';
-import type { Hardware } from '../../hardware/types';
-import { formatQuietHours } from '../../machines/quiet-hours';
+import { formatQuietHours } from '../../machines/reminder/quiet-hours';
 import type { RunOptions } from '../settings/resolve-settings';
 import { createLogger } from './logger';
 import { reloadOf } from '../settings/reload';
 import { startInspection, type Inspection } from './inspection';
 import { nodeIdentity } from '../cluster/instance-name';
-import { createNode, type NodeActor } from './create-node';
-import { logNodeEvents } from './node-log';
+import { createNode } from './create-node';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
 import { openTransportSocket } from '../cluster/transport';
@@ -29,11 +27,6 @@ async function claimUdpPort(port: number) {
   } catch (error) {
     throw new CannotStart(`${portProblem('udp', port, error as NodeJS.ErrnoException)}: not started`);
   }
-}
-
-/** The terminal's words under the strip follow the node's view. */
-function describeOnHardware(node: NodeActor, hardware: Hardware): void {
-  node.on('view.changed', ({ view }) => hardware.describe({ level: view.level, lastCleaned: view.lastCleaned }));
 }
 
 /**
@@ -60,8 +53,6 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
   const mdnsName = options.mdns ? identity.name : null;
   const page = options.httpPort === null ? null : await openPageServer(options.httpPort, log, mdnsName);
   const node = createNode(options, identity, { socket, page }, hardware, output, log, inspection);
-  describeOnHardware(node, hardware);
-  logNodeEvents(node, log);
 
   return new Promise((resolve) => {
     // A node with nothing to wait for (time unknown, no quiet hours, stdin at its

@@ -1,5 +1,5 @@
 import type { LevelThresholds } from '../../common/levels';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { checkFlag, lastValue, type FlagSpecs, type RawFlags } from './command-line';
 import { configPath, loadConfig } from './settings-file';
 import { levels } from './levels-setting';

@@ -1,5 +1,5 @@
 import type { LevelThresholds } from '../../common/levels';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { formatDurationKey, parseDuration } from './duration-setting';
 import type { Reading } from './setting';
 

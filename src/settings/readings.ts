@@ -1,8 +1,8 @@
 import { coerce, create, define, enums, integer, is, max, min, pattern, string } from 'superstruct';
-import type { PeerAddress } from '../../machines/cluster-events';
-import type { QuietHours } from '../../machines/quiet-hours';
+import type { QuietHours } from '../../machines/reminder/quiet-hours';
 import { checkFlag, lastValue, type RawFlags } from './command-line';
 import type { Reading } from './setting';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 /**
  * What the texts of the settings are read as: each a superstruct check (or a parser that

@@ -1,8 +1,6 @@
-import type { PeerAddress } from '../../machines/cluster-events';
-import { formatQuietHours, type QuietHours } from '../../machines/quiet-hours';
-import { peerKey } from '../../machines/cluster-events';
+import { formatQuietHours, type QuietHours } from '../../machines/reminder/quiet-hours';
 import type { LevelThresholds } from '../../common/levels';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { defaultStatePath } from './state-path';
 import { formatDurationKey } from './duration-setting';
 import { levels } from './levels-setting';
@@ -21,6 +19,7 @@ import {
 } from './readings';
 import { checkFlag } from './command-line';
 import { create, pattern, string } from 'superstruct';
+import { type PeerAddress, peerKey } from '../../machines/cluster/peer-address';
 
 export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;

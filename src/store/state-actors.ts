@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
-import type { FileCommand, FileReport } from '../../machines/storeMachine';
-import { isTooFarAhead } from '../../machines/time-rules';
+import type { FileCommand, FileReport } from '../../machines/store/store-machine';
+import { isTooFarAhead } from '../../machines/shared/time-rules';
 import { errnoWords } from '../limits/small-file';
 import { formatRfc3339 } from '../time/timestamp';
 import { loadState, removeLeftoverTemporaries, saveState } from './state-file';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { create, enums, object, optional, string, StructError, type Infer } from 'superstruct';
-import { EARLIEST_MS } from '../../machines/time-rules';
+import { EARLIEST_MS } from '../../machines/shared/time-rules';
 import { BoundedBody } from '../limits/bounded-body';
 import { parseBoundedJson, type ParsedJson } from '../limits/bounded-json';
 import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';

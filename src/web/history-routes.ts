@@ -3,7 +3,7 @@ import { create } from 'superstruct';
 import type { Cleaning } from '../../common/history';
 import type { PageHistory } from '../../common/history-view';
 import type { LevelThresholds } from '../../common/levels';
-import { between, MOST_CLEANINGS, type History } from '../../machines/history-set';
+import { between, MOST_CLEANINGS, type History } from '../../machines/history/history-set';
 import { digestOf } from '../history/digest';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { historyStats } from '../../common/history-stats';

@@ -1,10 +1,10 @@
 import { LEVEL_COLOURS } from '../../common/levels';
-import { peerKey } from '../../machines/cluster-events';
-import { levelAt } from '../../machines/levels';
-import type { NodeView } from '../../machines/node-view';
+import { levelAt } from '../../machines/reminder/levels';
+import type { NodeView } from '../../machines/node/node-view';
 import type { HouseholdEntry, StateJson } from '../../common/api-json';
 import { statusObjects, type NodeStatus } from '../cluster/household-status';
 import { formatRfc3339 } from '../time/timestamp';
+import { peerKey } from '../../machines/cluster/peer-address';
 
 export function stateJson(view: NodeView, now: number): StateJson {
   return {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HouseholdEntry } from '../../common/api-json';
-import type { NodeView } from '../../machines/node-view';
+import type { NodeView } from '../../machines/node/node-view';
 import type { Asset } from './assets';
 import { cleaningRequest, readBody, RequestError, type CleaningRequest } from './cleaning-request';
 import type { EventStreams } from './event-stream';

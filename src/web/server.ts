@@ -5,13 +5,13 @@ import * as os from 'node:os';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { fromCallback } from 'xstate';
 import type { Cleaning } from '../../common/history';
-import type { History } from '../../machines/history-set';
-import type { HistoryEvent } from '../../machines/historyMachine';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import type { CleaningReport, WebCommand } from '../../machines/node-types';
-import type { NodeView } from '../../machines/node-view';
+import type { History } from '../../machines/history/history-set';
+import type { HistoryEvent } from '../../machines/history/history-machine';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
+import type { CleaningReport } from '../../machines/node/node-events';
+import type { NodeLink, Observer } from '../../machines/node/node-link';
+import type { NodeView } from '../../machines/node/node-view';
 import { formatLocal, localToEpoch } from '../time/local-time';
 import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
 import { AddressCounts } from './address-counts';
@@ -66,8 +66,11 @@ const POST_RATES: Readonly<Record<string, Rate>> = {
   '/api/cleaned': { burst: 20, perSecond: 2 },
   '/api/history': { burst: 10, perSecond: 1 },
 };
-/** How long `GET /api/household` waits for the peers it asks; within the second it promises. */
-const HOUSEHOLD_WAIT_MS = 250;
+/**
+ * How long `GET /api/household` waits at most for the node to say its peers have answered
+ * (the cluster gives them 250 ms); within the second it promises.
+ */
+const HOUSEHOLD_WAIT_MS = 500;
 /** A cleaning the node has not answered for by then is answered with 503. */
 const RECORD_WAIT_MS = 10_000;
 
@@ -135,11 +138,13 @@ export function openPageServer(port: number, log: Logger, mdnsName: string | nul
 }
 
 /**
- * The page and its JSON API, on the server `openPageServer` opened. It shows the node's
- * view, which the node sends it, and reports cleanings and requests to look at the household.
+ * The page and its JSON API, on the server `openPageServer` opened: an observer of the
+ * node. It shows the view and the history the node emits, and sends the node cleanings,
+ * looks at the household and the cleanings peers post; a request that waits for the node
+ * is answered when the node's answer comes.
  */
-export function webServerActor(options: WebOptions) {
-  return fromCallback<WebCommand>(({ receive, sendBack }) => {
+export function webServer(options: WebOptions): Observer {
+  return (node: NodeLink) => {
     const { log, server } = options;
     const now = options.now ?? Date.now;
     let view: NodeView | undefined;
@@ -148,6 +153,7 @@ export function webServerActor(options: WebOptions) {
     const limitedWarnings = new PerSenderLimit(REFUSALS_EVERY_MS);
     const postLimits = new Map(Object.entries(POST_RATES).map(([path, rate]) => [path, new RateLimit(rate, now)]));
     const waiting = new Map<string, () => void>();
+    const refreshes = new Set<() => void>();
     const streams = new EventStreams(MOST_STREAMS, MOST_STREAMS_PER_ADDRESS);
     const connections = new AddressCounts(MOST_CONNECTIONS_PER_ADDRESS);
     // Named after the node (the manifest): made again when the node gets its name.
@@ -162,15 +168,23 @@ export function webServerActor(options: WebOptions) {
       },
       household: (current: NodeView, address: string) =>
         householdJson(current, { address, port: options.udpPort }, now()),
-      freshHousehold: () => {
-        sendBack({ type: 'household.refresh' });
-        return new Promise<void>((resolve) => setTimeout(resolve, HOUSEHOLD_WAIT_MS));
-      },
+      // Until the node says its peers have answered, or no longer.
+      freshHousehold: () =>
+        new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            refreshes.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, HOUSEHOLD_WAIT_MS);
+          refreshes.add(done);
+          node.send({ type: 'household.refresh' });
+        }),
       history: () => history,
       // Those in force: a reloaded configuration may change them.
       thresholds: () => view?.thresholds ?? DEFAULT_THRESHOLDS,
       offerHistory: (cleanings: Cleaning[], from: string) =>
-        sendBack({ type: 'history.offered', cleanings, from: { address: from } } satisfies HistoryEvent),
+        node.send({ type: 'history.offered', cleanings, from: { address: from } } satisfies HistoryEvent),
       refused: (from: string, problem: string) => {
         const warning = refusals.take(from);
         if (!warning) return;
@@ -197,7 +211,7 @@ export function webServerActor(options: WebOptions) {
             ticket,
             ...(at === undefined ? {} : { at }),
           };
-          sendBack(report);
+          node.send(report);
         }),
       localNow: () => formatLocal(now(), site.timeZone).replace(' ', 'T'),
       localTime: (local: string) => localToEpoch(local, site.timeZone),
@@ -244,19 +258,20 @@ export function webServerActor(options: WebOptions) {
     const { port } = server.address() as AddressInfo;
     const urlOf = (current: NodeView | undefined): string =>
       pageUrl(port, options.mdnsName === undefined ? null : (current?.name ?? options.mdnsName));
-    receive((command) => {
-      if (command.type === 'web.answer') {
-        waiting.get(command.ticket)?.();
-        waiting.delete(command.ticket);
-        return;
-      }
-      if (command.type === 'web.history') {
-        history = command.history;
-        streams.send('history', () => pageHistory(site));
-        return;
-      }
+    node.on('cleaning.answered', ({ ticket }) => {
+      waiting.get(ticket)?.();
+      waiting.delete(ticket);
+    });
+    node.on('household.refreshed', () => {
+      for (const done of [...refreshes]) done();
+    });
+    node.on('history.changed', (changed) => {
+      history = changed.history;
+      streams.send('history', () => pageHistory(site));
+    });
+    node.on('view.changed', (changed) => {
       const before = view;
-      const current = command.view;
+      const current = changed.view;
       view = current;
       if (before?.name !== current.name) assets = loadAssets(current.name);
       if (before && urlOf(before) !== urlOf(current)) {
@@ -272,9 +287,10 @@ export function webServerActor(options: WebOptions) {
       if (newLevels) streams.send('history', () => pageHistory(site));
     });
     return () => {
+      for (const done of [...refreshes]) done();
       streams.close();
       server.close();
       server.closeAllConnections();
     };
-  });
+  };
 }

@@ -1,8 +1,8 @@
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import type { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { createActor, createMachine } from 'xstate';
-import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster-events';
+import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster/cluster-events';
 import { discoveryActor } from '../../src/cluster/discovery';
 import { until } from '../support/until';
 

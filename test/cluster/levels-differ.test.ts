@@ -1,5 +1,5 @@
 import { householdItems } from '../../common/page-text';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { parseLevels } from '../../src/settings/levels-setting';
 import { describePeer, txtRecord } from '../../src/cluster/txt-record';
 import { householdJson } from '../../src/web/household-json';

@@ -1,7 +1,7 @@
 import * as dgram from 'node:dgram';
 import pino from 'pino';
 import { assign, createActor, sendTo, setup } from 'xstate';
-import type { TransportCommand, TransportEvent } from '../../machines/cluster-events';
+import type { TransportCommand, TransportEvent } from '../../machines/cluster/cluster-events';
 import { decode, encode } from '../../src/cluster/protocol/codec';
 import { openTransportSocket, transportActor } from '../../src/cluster/transport';
 import { freeUdpPort } from '../support/node-process';

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { historyTable } from '../../src/commands/history-report';
 import { printable } from '../../src/commands/printable';
 import { nodeStatuses, statusObjects } from '../../src/cluster/household-status';

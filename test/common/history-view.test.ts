@@ -1,5 +1,5 @@
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { historyTable } from '../../src/commands/history-report';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);

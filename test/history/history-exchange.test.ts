@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import { createActor, setup, type AnyEventObject } from 'xstate';
 import type { Cleaning } from '../../common/history';
-import { historyOf, type History } from '../../machines/history-set';
-import type { ExchangeCommand, HistoryPeer } from '../../machines/historyMachine';
+import { historyOf, type History } from '../../machines/history/history-set';
+import type { ExchangeCommand, HistoryPeer } from '../../machines/history/history-machine';
 import { digestOf } from '../../src/history/digest';
 import { exchangeWith, historySyncActor } from '../../src/history/peer-exchange';
 import { RefusedAnswer } from '../../src/cluster/peer-http';

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

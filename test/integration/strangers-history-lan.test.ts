@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryEntry } from '../../common/history';
-import { MOST_PER_DAY } from '../../machines/history-set';
+import { MOST_PER_DAY } from '../../machines/history/history-set';
 import { formatRfc3339 } from '../../src/time/timestamp';
 import { Lan, type Host } from '../support/netns';
 import { describeNeeding, LAN } from '../support/requirements';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { MOST_DISCOVERED } from '../../machines/peer-table';
+import { MOST_DISCOVERED } from '../../machines/cluster/peer-table';
 import { blockUpdates, countDatagramsSent, httpFrom, stranger } from '../support/lan-tools';
 import { canBuildHosts, Lan, type Host } from '../support/netns';
 import { type LogRecord, NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';

@@ -1,6 +1,6 @@
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { bridgeTopics, discoveryMessages, statePayload } from '../../src/mqtt/home-assistant';
-import { nodeView } from '../../machines/node-view';
+import { nodeView } from '../../machines/node/node-view';
 
 const topics = bridgeTopics({ topic: 'home/cats', haDiscovery: 'homeassistant' }, '3f2a');
 const identity = { id: '3f2a', name: 'kitchen-3f2a', version: '1.2.3', pageUrl: 'http://kitchen.local:5380/' };

@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import { nodeMachine } from '../../machines/nodeMachine';
+import { nodeMachine } from '../../machines/node/node-machine';
 import { nodeInput } from '../support/node-harness';
 import { startInspection } from '../../src/node/inspection';
 import { parseInspectTarget } from '../../src/settings/readings';

@@ -1,8 +1,9 @@
 import { fromCallback, SimulatedClock, type AnyEventObject } from 'xstate';
-import type { DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
-import type { ClusterReport } from '../../machines/cluster-events';
-import { clusterMachine } from '../../machines/clusterMachine';
+import type { DiscoveryCommand, TransportCommand } from '../../machines/cluster/cluster-events';
+import type { ClusterReport } from '../../machines/cluster/cluster-events';
+import { clusterMachine } from '../../machines/cluster/cluster-machine';
 import { underParent } from './under-parent';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 

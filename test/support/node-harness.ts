@@ -1,18 +1,28 @@
 import { assign, createActor, fromCallback, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
-import type { DiscoveredPeer, DiscoveryCommand, PeerAddress, TransportCommand } from '../../machines/cluster-events';
-import { clusterMachine } from '../../machines/clusterMachine';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import { nodeMachine } from '../../machines/nodeMachine';
-import type { NodeEmitted, NodeInput } from '../../machines/node-types';
-import type { reminderMachine, ReminderEvent } from '../../machines/reminderMachine';
-import { storeMachine, type FileCommand, type FlushCommand, type SaveCommand } from '../../machines/storeMachine';
+import {
+  type DiscoveredPeer,
+  type DiscoveryCommand,
+  type TransportCommand,
+} from '../../machines/cluster/cluster-events';
+import { clusterMachine } from '../../machines/cluster/cluster-machine';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
+import { nodeMachine } from '../../machines/node/node-machine';
+import type { NodeEmitted, NodeInput } from '../../machines/node/node-events';
+import type { reminderMachine, ReminderEvent } from '../../machines/reminder/reminder-machine';
+import {
+  storeMachine,
+  type FileCommand,
+  type FlushCommand,
+  type SaveCommand,
+} from '../../machines/store/store-machine';
 import type { Cleaning } from '../../common/history';
 import {
   historyMachine,
   type AppendCommand,
   type ExchangeCommand,
   type HistoryEvent,
-} from '../../machines/historyMachine';
+} from '../../machines/history/history-machine';
+import type { PeerAddress } from '../../machines/cluster/peer-address';
 
 type StoreCommand = SaveCommand | FlushCommand;
 
@@ -90,7 +100,7 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
       if (command.type === 'store.flush') flush.answer = () => sendBack({ type: 'store.idle' });
       else {
         written.push(command.lastCleaned);
-        sendBack({ ...command, type: 'store.saved' });
+        sendBack({ type: 'store.answered', lastCleaned: command.lastCleaned, saved: true });
       }
     });
     return () => (released.file += 1);
@@ -151,7 +161,15 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
     },
   });
   const actor = createActor(machine, { clock, input: nodeInput(clock, peers) });
-  for (const type of ['view.changed', 'time.changed', 'time.refused', 'peer.silent'] as const) {
+  for (const type of [
+    'view.changed',
+    'time.changed',
+    'time.refused',
+    'peer.silent',
+    'cleaning.answered',
+    'household.refreshed',
+    'history.changed',
+  ] as const) {
     actor.on(type, (event) => emitted.push(event));
   }
   actor.start();

@@ -1,4 +1,4 @@
-import { PRESS_BURST_MS } from '../../machines/time-rules';
+import { PRESS_BURST_MS } from '../../machines/shared/time-rules';
 
 /**
  * A press within PRESS_BURST_MS after the household's time is that cleaning (a burst of

@@ -1,7 +1,7 @@
 import { fromCallback } from 'xstate';
 import type { Colour } from '../../common/colour';
-import type { WallClock } from '../../machines/clock';
-import type { StripCommand } from '../../machines/displayMachine';
+import type { WallClock } from '../../machines/shared/clock';
+import type { StripCommand } from '../../machines/reminder/display-machine';
 
 /**
  * A strip actor for tests: remembers every colour it was asked to show (and, given a

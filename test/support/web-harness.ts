@@ -1,13 +1,14 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { createActor, setup, type AnyEventObject } from 'xstate';
-import type { History } from '../../machines/history-set';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
-import type { WebCommand } from '../../machines/node-types';
-import { nodeView, type NodeView, type PeerView } from '../../machines/node-view';
-import { openPageServer, webServerActor } from '../../src/web/server';
+import type { History } from '../../machines/history/history-set';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
+import type { NodeEmitted, ObserverEvent } from '../../machines/node/node-events';
+import { nodeView, type NodeView } from '../../machines/node/node-view';
+import type { NodeLink } from '../../machines/node/node-link';
+import { openPageServer, webServer } from '../../src/web/server';
 import { capturingLogger } from './capturing-logger';
 import { freeTcpPort } from './node-process';
+import type { PeerView } from '../../machines/cluster/peer-view';
 
 export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
@@ -37,33 +38,41 @@ export const peer = (parts: Partial<PeerView> = {}): PeerView => ({
   ...parts,
 });
 
-/** The page server in this process, under a parent that records what it reports; it answers to 127.0.0.1. */
+/**
+ * The page server in this process, observing a stand-in for the node that records what the
+ * page sends it (`reports`) and emits what the test says; it answers to 127.0.0.1. A look at
+ * the household is answered at once, as a node without peers does, unless the test holds
+ * the answers (`refreshes.held`) to give them itself (`refreshed`).
+ */
 export async function webHarness() {
   const port = freeTcpPort();
   const { log, records } = capturingLogger();
   const server = await openPageServer(port, log, null);
   if (!server) throw new Error(`the page server could not listen on ${port}`);
-  const reports: AnyEventObject[] = [];
-  const parent = setup({
-    actors: {
-      web: webServerActor({
-        server,
-        udpPort: 5300,
-        timeZone: 'UTC',
-        log,
-        now: () => NOON,
-      }),
+  const reports: ObserverEvent[] = [];
+  const refreshes = { held: false };
+  const handlers: ((event: NodeEmitted) => void)[] = [];
+  const emit = (event: NodeEmitted) => {
+    for (const handler of handlers) handler(event);
+  };
+  const node: NodeLink = {
+    on: (type, handler) => {
+      handlers.push((event) => {
+        if (event.type === type) handler(event as NodeEmitted & { type: typeof type });
+      });
     },
-  }).createMachine({
-    invoke: { id: 'web', src: 'web' },
-    on: { '*': { actions: ({ event }) => reports.push(event) } },
-  });
-  const actor = createActor(parent).start();
-  const web = actor.getSnapshot().children.web as unknown as { send(command: WebCommand): void };
-  const show = (view: NodeView) => web.send({ type: 'web.view', view });
-  const showHistory = (history: History) => web.send({ type: 'web.history', history });
+    send: (event) => {
+      reports.push(event);
+      if (event.type === 'household.refresh' && !refreshes.held) emit({ type: 'household.refreshed' });
+    },
+  };
+  const stop = webServer({ server, udpPort: 5300, timeZone: 'UTC', log, now: () => NOON })(node);
+  const show = (view: NodeView) => emit({ type: 'view.changed', view });
+  const showHistory = (history: History) => emit({ type: 'history.changed', history });
+  const answer = (ticket: string) => emit({ type: 'cleaning.answered', ticket });
+  const refreshed = () => emit({ type: 'household.refreshed' });
   show(viewOf());
-  return { port, actor, web, show, showHistory, reports, records, stop: () => actor.stop() };
+  return { port, show, showHistory, answer, refreshes, refreshed, reports, records, stop };
 }
 
 export interface Answer {

@@ -1,5 +1,5 @@
 import type { Cleaning } from '../../common/history';
-import { historyOf } from '../../machines/history-set';
+import { historyOf } from '../../machines/history/history-set';
 import { NOON, request, viewOf, webHarness } from '../support/web-harness';
 
 const HOUR = 3_600_000;
@@ -136,7 +136,7 @@ describe('the history API', () => {
       const timer = setInterval(() => {
         for (const report of web.reports.filter((r) => r.type === 'cleaning.reported')) {
           web.show(viewOf({ lastCleaned: NOON }));
-          web.web.send({ type: 'web.answer', ticket: String(report.ticket) });
+          web.answer(String(report.ticket));
         }
       }, 5);
       try {

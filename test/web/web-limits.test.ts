@@ -133,7 +133,7 @@ describe('the page server against one host that asks too much', () => {
       // The node answers none until 20 are taken: all 30 are under way at once.
       const answers = Array.from({ length: 30 }, () => press('127.0.0.1'));
       await until(() => reported().length === 20, 'the 20 presses taken');
-      for (const report of reported()) web.web.send({ type: 'web.answer', ticket: String(report.ticket) });
+      for (const report of reported()) web.answer(String(report.ticket));
       const limited = (await Promise.all(answers)).filter((answer) => answer?.status === 429);
       expect(limited).toHaveLength(10);
       expect(limited[0]?.headers['retry-after']).toBe('1');

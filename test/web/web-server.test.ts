@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { DEFAULT_THRESHOLDS } from '../../machines/levels';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { until } from '../support/until';
 import { NOON, peer, raw, request, stream, viewOf, webHarness } from '../support/web-harness';
 
@@ -30,7 +30,7 @@ describe('the page server, in this process', () => {
         if (answered.has(ticket)) continue;
         answered.add(ticket);
         web.show(viewOf({ lastCleaned }));
-        web.web.send({ type: 'web.answer', ticket });
+        web.answer(ticket);
       }
     }, 5);
     return () => clearInterval(timer);
@@ -60,6 +60,28 @@ describe('the page server, in this process', () => {
   });
 
   describe('GET /api/household', () => {
+    it('answers once the node says its peers have answered, with the view that came meanwhile', async () => {
+      web.refreshes.held = true;
+      const answer = request(web.port, { path: '/api/household' });
+      await until(() => web.reports.some((report) => report.type === 'household.refresh'), 'the look at the household');
+      web.show(viewOf({ peers: [peer({ said: NOON })] }));
+      const started = Date.now();
+      web.refreshed();
+      const household = JSON.parse((await answer).body) as unknown[];
+      // Not a fixed wait: at once (the node's refresh itself is bounded at 250 ms).
+      expect(Date.now() - started).toBeLessThan(150);
+      expect(household[1]).toMatchObject({ name: 'hall-1234', lastCleaned: '2026-01-15T12:00:00+00:00' });
+    });
+
+    it('answers after 500 ms when the node does not say its peers have answered', async () => {
+      web.refreshes.held = true;
+      const started = Date.now();
+      const answer = await request(web.port, { path: '/api/household' });
+      expect(answer.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
     it('lists this node first, then its peers as status --json does; a silent one is unreachable', async () => {
       web.show(
         viewOf({

@@ -1,7 +1,7 @@
 import type * as dgram from 'node:dgram';
-import type { PeerAddress } from '../../../machines/cluster-events';
 import { encode } from './codec';
 import type { Message } from './message';
+import type { PeerAddress } from '../../../machines/cluster/peer-address';
 
 /**
  * Sends one message to `to` (an IPv4 address). dgram throws at once for some

@@ -1,0 +1,410 @@
+import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
+import type { Cleaning } from '../../common/history';
+import type { WallClock } from '../shared/clock';
+import { isAhead, takeIn, type History, type Offerer, type Refused } from './history-set';
+import { roomOf, spend, type Budgets } from './offer-budget';
+
+/** One of our nodes whose HTTP API serves its history. */
+export interface HistoryPeer {
+  name: string | null;
+  address: string;
+  /** Its HTTP port (the `http=` of its TXT record). */
+  port: number;
+}
+
+export const historyPeerKey = (peer: HistoryPeer): string => `${peer.address}:${peer.port}`;
+
+/** What the history asks of its file: append these; `kept` is all it holds, to compact from. */
+export interface AppendCommand {
+  type: 'history-file.append';
+  cleanings: readonly Cleaning[];
+  /** The history and the cleanings kept aside, oldest first: what a rewrite of the file holds. */
+  kept: History;
+  retry: boolean;
+}
+
+export type AppendReport = { type: 'history-file.appended' } | { type: 'history-file.failed' };
+
+/** Compare histories with a peer: take what it has that ours lacks (`history.received`), give it the rest. */
+export interface ExchangeCommand {
+  type: 'history-sync.exchange';
+  peer: HistoryPeer;
+  history: History;
+}
+
+export type HistoryEvent =
+  /**
+   * A cleaning recorded here, or a time adopted from the household (`network`); `from`, the
+   * address a time was adopted from: it counts against that sender's budget.
+   */
+  | { type: 'history.record'; cleaning: Cleaning; from?: { address: string } }
+  /** What an address sent us (checked already). */
+  | { type: 'history.offered'; cleanings: readonly Cleaning[]; from: { address: string } }
+  /** What an exchange with a peer brought. */
+  | { type: 'history.received'; cleanings: readonly Cleaning[]; from: HistoryPeer }
+  /** An exchange is over: `settled` when both histories were the same. */
+  | { type: 'history.exchanged'; peer: HistoryPeer; settled: boolean }
+  /** The peers to exchange with: ours, with a page, answering. */
+  | { type: 'history.peers'; peers: readonly HistoryPeer[] }
+  /** Answered with `history.idle` once nothing taken in is left unwritten. */
+  | { type: 'history.flush' }
+  | AppendReport;
+
+export type HistoryReport =
+  | { type: 'history.changed'; history: History }
+  | { type: 'history.idle' }
+  /** What a sender offered that the history did not take, counted by reason. */
+  | { type: 'history.refused'; from: string; refused: Refused };
+
+/** Rounds of exchange a peer that never settles is left out of, at most: about an hour. */
+const MOST_ROUNDS_LEFT_OUT = 256;
+
+/**
+ * Rotations a peer whose last exchange settled (both histories the same) sits out: it is asked
+ * every fourth time round. A change does not wait for it: a cleaning recorded here is offered
+ * to every peer at once, one adopted came with its own node's offer, a peer new or back after a
+ * silence is asked at once, and once our history changes, whatever brought the change, every
+ * settled peer is asked at its next turn again.
+ */
+export const SETTLED_ROTATIONS_LEFT_OUT = 3;
+
+interface HistoryContext {
+  history: History;
+  /** Own cleanings dated ahead of the clock: in the file, neither served nor exchanged until their time. */
+  aside: History;
+  /** Taken in, and not yet appended to the file. */
+  unwritten: readonly Cleaning[];
+  /** Being appended now. */
+  writing: readonly Cleaning[];
+  peers: readonly HistoryPeer[];
+  /** Which peer the next round asks: one in turn. */
+  turn: number;
+  flushing: boolean;
+  random: () => number;
+  clock: WallClock;
+  /** What each sender may still add. */
+  budgets: Budgets;
+  /**
+   * Peers left out of the rotation for a while, and the turn before which they are not asked:
+   * one that settled (`streak` 0), or one whose exchanges keep leaving its history unlike ours
+   * (`streak`: how often in a row).
+   */
+  leftOut: Readonly<Record<string, { streak: number; until: number }>>;
+}
+
+/** An offer's source: this node, or an address and the names of the peers there. */
+interface Source {
+  address: string | null;
+  names: readonly string[];
+}
+
+const OWN: Source = { address: null, names: [] };
+
+const sourceOf = (peers: readonly HistoryPeer[], address: string): Source => ({
+  address,
+  names: peers.flatMap((peer) => (peer.address === address && peer.name !== null ? [peer.name] : [])),
+});
+
+type Take<Type extends HistoryEvent['type']> = (args: {
+  context: HistoryContext;
+  event: Extract<HistoryEvent, { type: Type }>;
+}) => { cleanings: readonly Cleaning[]; from: Source; offer: boolean };
+
+/** A cleaning recorded here, or a time adopted from the address it came from (which pays for it). */
+const recorded =
+  (offer: boolean): Take<'history.record'> =>
+  ({ context, event }) => ({
+    cleanings: [event.cleaning],
+    from: event.from ? sourceOf(context.peers, event.from.address) : OWN,
+    offer: offer && event.cleaning.source !== 'network',
+  });
+
+const offered: Take<'history.offered'> = ({ context, event }) => ({
+  cleanings: event.cleanings,
+  from: sourceOf(context.peers, event.from.address),
+  offer: false,
+});
+
+/**
+ * What is left out once our history changed: a settled peer may lack the change (one taken from
+ * an address that is no peer is passed on by the rounds alone), so it is asked at its next turn;
+ * one that never settles stays left out.
+ */
+const unsettledOnly = (leftOut: HistoryContext['leftOut']): HistoryContext['leftOut'] =>
+  Object.fromEntries(Object.entries(leftOut).filter(([, { streak }]) => streak > 0));
+
+const anyRefused = (refused: Refused): boolean => Object.values(refused).some((count) => count > 0);
+
+/** `a` and `b` (each oldest first, none in both), as one history. */
+const together = (a: History, b: History): History => [...a, ...b].sort((x, y) => x.at - y.at);
+
+/**
+ * The household's history, as this node knows it: loaded from its file, grown by every
+ * cleaning recorded here or adopted, and by what peers have, by the rules of history-set.ts.
+ * What one sender may add is bounded by its budget (offer-budget.ts). Each addition is
+ * appended to the file, one append at a time; a cleaning recorded here is offered to every
+ * peer at once, and a round every 10-20 s exchanges with one peer in turn (a new or
+ * returning peer at once), so that the histories of the household come out the same. A
+ * peer whose history came out like ours is asked every fourth time round; one whose history
+ * never comes out like ours, less and less often.
+ */
+export const historyMachine = setup({
+  types: {
+    context: {} as HistoryContext,
+    input: {} as { random: () => number; clock: WallClock },
+    events: {} as HistoryEvent,
+    children: {} as { load: 'load'; file: 'file'; sync: 'sync' },
+  },
+  actors: {
+    // The real ones come from src/ through `provide`; these keep the history in memory.
+    load: fromPromise<History>(() => Promise.resolve([])),
+    file: fromCallback<AppendCommand>(({ receive, sendBack }) =>
+      receive(() => sendBack({ type: 'history-file.appended' } satisfies AppendReport)),
+    ),
+    sync: fromCallback<ExchangeCommand>(() => undefined),
+  },
+  actions: {
+    'take the cleanings': enqueueActions(
+      ({ context, enqueue }, params: { cleanings: readonly Cleaning[]; from: Source; offer: boolean }) => {
+        const now = context.clock.now();
+        const { address, names } = params.from;
+        const offerer: Offerer =
+          address === null ? { own: true } : { own: false, names, room: roomOf(context.budgets, address, now) };
+        const intake = takeIn(context.history, params.cleanings, now, offerer);
+        const aside = intake.aside.filter((cleaning) => !context.aside.some((kept) => kept.at === cleaning.at));
+        if (address !== null) {
+          enqueue.assign({ budgets: spend(context.budgets, address, intake.taken, now) });
+          if (anyRefused(intake.refused)) {
+            enqueue.sendParent({
+              type: 'history.refused',
+              from: address,
+              refused: intake.refused,
+            } satisfies HistoryReport);
+          }
+        }
+        if (intake.history === context.history && aside.length === 0) return;
+        enqueue.assign({
+          history: intake.history,
+          aside: together(context.aside, aside),
+          unwritten: [...context.unwritten, ...aside, ...intake.added],
+        });
+        if (intake.history === context.history) return;
+        enqueue.assign({ leftOut: unsettledOnly(context.leftOut) });
+        enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
+        if (!params.offer || intake.added.length === 0) return;
+        for (const peer of context.peers) {
+          enqueue.sendTo('sync', {
+            type: 'history-sync.exchange',
+            peer,
+            history: intake.history,
+          } satisfies ExchangeCommand);
+        }
+      },
+    ),
+    // What the file holds comes first; what came meanwhile is appended when it adds anything.
+    'take the loaded history': enqueueActions(({ context, enqueue }, params: { loaded: History }) => {
+      const now = context.clock.now();
+      const loaded = takeIn([], params.loaded, now, { own: true });
+      const meanwhile = takeIn(loaded.history, context.history, now, { own: true });
+      const newAside = context.aside.filter((cleaning) => !loaded.aside.some((kept) => kept.at === cleaning.at));
+      enqueue.assign({
+        history: meanwhile.history,
+        aside: together(loaded.aside, newAside),
+        unwritten: [...newAside, ...meanwhile.added],
+      });
+      enqueue.sendParent({ type: 'history.changed', history: meanwhile.history } satisfies HistoryReport);
+    }),
+    // Cleanings kept aside whose time has come (the clock was set, say) join the history.
+    'take what is due': enqueueActions(({ context, enqueue }) => {
+      const now = context.clock.now();
+      const due = context.aside.filter((cleaning) => !isAhead(cleaning, now));
+      if (due.length === 0) return;
+      const intake = takeIn(context.history, due, now, { own: true });
+      enqueue.assign({ aside: context.aside.filter((cleaning) => isAhead(cleaning, now)) });
+      if (intake.history === context.history) return;
+      enqueue.assign({ history: intake.history, leftOut: unsettledOnly(context.leftOut) });
+      enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
+    }),
+    // A peer that is new, or back after a silence, is asked at once: it may have what we missed.
+    'take the peers': enqueueActions(({ context, enqueue }, params: { peers: readonly HistoryPeer[] }) => {
+      const known = new Set(context.peers.map(historyPeerKey));
+      enqueue.assign({ peers: params.peers });
+      for (const peer of params.peers) {
+        if (known.has(historyPeerKey(peer))) continue;
+        enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
+      }
+    }),
+    'exchange with': enqueueActions(({ context, enqueue }, params: { peers: readonly HistoryPeer[] }) => {
+      for (const peer of params.peers) {
+        enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
+      }
+    }),
+    'exchange with the next peer': enqueueActions(({ context, enqueue }) => {
+      if (context.peers.length === 0) return;
+      const peer = context.peers[context.turn % context.peers.length];
+      enqueue.assign({ turn: context.turn + 1 });
+      if ((context.leftOut[historyPeerKey(peer)]?.until ?? 0) > context.turn) return;
+      enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
+    }),
+    // A settled peer sits out a few rotations. One left unlike us (or not reached) is asked the
+    // next time round, and each such exchange in a row doubles the rotations it is left out of.
+    'note how the exchange ended': assign(({ context }, params: { peer: HistoryPeer; settled: boolean }) => {
+      const key = historyPeerKey(params.peer);
+      const before = context.leftOut[key];
+      const streak = params.settled ? 0 : (before?.streak ?? 0) + 1;
+      const rotations = params.settled
+        ? SETTLED_ROTATIONS_LEFT_OUT
+        : Math.min(2 ** (streak - 1), MOST_ROUNDS_LEFT_OUT) - 1;
+      const until = context.turn + rotations * Math.max(1, context.peers.length);
+      return { leftOut: { ...context.leftOut, [key]: { streak, until } } };
+    }),
+    'append the unwritten': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
+      enqueue.assign({ writing: context.unwritten, unwritten: [] });
+      enqueue.sendTo('file', {
+        type: 'history-file.append',
+        cleanings: context.unwritten,
+        kept: together(context.history, context.aside),
+        retry: params.retry,
+      } satisfies AppendCommand);
+    }),
+    'keep what failed': assign(({ context }) => ({
+      unwritten: [...context.writing, ...context.unwritten],
+      writing: [],
+    })),
+    'note the flush': assign({ flushing: true }),
+    'report idle': enqueueActions(({ enqueue }) =>
+      enqueue.sendParent({ type: 'history.idle' } satisfies HistoryReport),
+    ),
+    'report idle if asked': enqueueActions(({ context, enqueue }) => {
+      if (context.flushing) enqueue.sendParent({ type: 'history.idle' } satisfies HistoryReport);
+    }),
+  },
+  guards: {
+    'something is unwritten': ({ context }) => context.unwritten.length > 0,
+  },
+  delays: {
+    // Spread apart, so that the nodes of a house do not all ask at once.
+    syncRound: ({ context }) => 10_000 + context.random() * 10_000,
+    retryAppend: 3_000,
+  },
+}).createMachine({
+  id: 'history',
+  context: ({ input }) => ({
+    history: [],
+    aside: [],
+    unwritten: [],
+    writing: [],
+    peers: [],
+    turn: 0,
+    flushing: false,
+    random: input.random,
+    clock: input.clock,
+    budgets: {},
+    leftOut: {},
+  }),
+  initial: 'loading',
+  states: {
+    loading: {
+      invoke: {
+        id: 'load',
+        src: 'load',
+        onDone: {
+          target: 'ready',
+          actions: { type: 'take the loaded history', params: ({ event }) => ({ loaded: event.output }) },
+        },
+        // The loader reports what was wrong; the history starts from what comes.
+        onError: 'ready',
+      },
+      // Nothing is offered to the peers before the history is known.
+      on: {
+        'history.record': { actions: { type: 'take the cleanings', params: recorded(false) } },
+        'history.offered': { actions: { type: 'take the cleanings', params: offered } },
+        'history.peers': { actions: assign({ peers: ({ event }) => event.peers }) },
+        'history.flush': { actions: 'report idle' },
+      },
+    },
+    ready: {
+      type: 'parallel',
+      invoke: [
+        { id: 'file', src: 'file' },
+        { id: 'sync', src: 'sync' },
+      ],
+      // What this node missed while it was off.
+      entry: { type: 'exchange with', params: ({ context }) => ({ peers: context.peers }) },
+      on: {
+        // A cleaning recorded here is offered to every peer at once.
+        'history.record': { actions: { type: 'take the cleanings', params: recorded(true) } },
+        'history.offered': { actions: { type: 'take the cleanings', params: offered } },
+        'history.received': {
+          actions: {
+            type: 'take the cleanings',
+            params: ({ event }) => ({
+              cleanings: event.cleanings,
+              from: { address: event.from.address, names: event.from.name === null ? [] : [event.from.name] },
+              offer: false,
+            }),
+          },
+        },
+        'history.exchanged': {
+          actions: {
+            type: 'note how the exchange ended',
+            params: ({ event }) => ({ peer: event.peer, settled: event.settled }),
+          },
+        },
+        'history.peers': { actions: { type: 'take the peers', params: ({ event }) => ({ peers: event.peers }) } },
+      },
+      states: {
+        file: {
+          initial: 'idle',
+          states: {
+            idle: {
+              always: { guard: 'something is unwritten', target: 'writing' },
+              on: { 'history.flush': { actions: 'report idle' } },
+            },
+            writing: {
+              entry: { type: 'append the unwritten', params: { retry: false } },
+              on: {
+                'history.flush': { actions: 'note the flush' },
+                'history-file.appended': [
+                  { guard: 'something is unwritten', target: 'writing', reenter: true },
+                  { target: 'idle', actions: 'report idle if asked' },
+                ],
+                'history-file.failed': { target: 'failing', actions: 'keep what failed' },
+              },
+            },
+            failing: {
+              // What cannot be written is kept in memory, and shown; the file actor said why.
+              on: { 'history.flush': { actions: 'report idle' } },
+              after: { retryAppend: 'retrying' },
+            },
+            retrying: {
+              entry: { type: 'append the unwritten', params: { retry: true } },
+              on: {
+                'history.flush': { actions: 'report idle' },
+                'history-file.appended': [
+                  { guard: 'something is unwritten', target: 'writing' },
+                  { target: 'idle', actions: 'report idle if asked' },
+                ],
+                'history-file.failed': { target: 'failing', actions: 'keep what failed' },
+              },
+            },
+          },
+        },
+        sync: {
+          initial: 'waiting',
+          states: {
+            waiting: {
+              after: {
+                syncRound: {
+                  target: 'waiting',
+                  reenter: true,
+                  actions: ['take what is due', 'exchange with the next peer'],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+});

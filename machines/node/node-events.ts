@@ -1,0 +1,140 @@
+import type { CleaningSource } from '../../common/history';
+import type { Level } from '../../common/levels';
+import type { WallClock } from '../shared/clock';
+import type { ClusterReport, PeerDecision } from '../cluster/cluster-events';
+import type { History } from '../history/history-set';
+import type { HistoryEvent, HistoryReport } from '../history/history-machine';
+import type { LevelThresholds } from '../../common/levels';
+import type { NodeView } from './node-view';
+import type { QuietHours } from '../reminder/quiet-hours';
+import type { ReminderReport } from '../reminder/reminder-machine';
+import type { StoreReport } from '../store/store-machine';
+import type { PeerAddress } from '../cluster/peer-address';
+import type { PeerView } from '../cluster/peer-view';
+
+/** What the node runs with; the parts that may change while it runs (quiet hours, levels) included. */
+export interface NodeSettings {
+  quietHours: QuietHours | null;
+  timeZone: string;
+  thresholds: LevelThresholds;
+  clock: WallClock;
+  /** Peers given on the command line. */
+  peers: readonly PeerAddress[];
+  /** A number in [0, 1), to spread the repair rounds of the nodes of a house apart. */
+  random: () => number;
+}
+
+export interface NodeInput extends NodeSettings {
+  /** The instance name to show until discovery says which one the node holds. */
+  name: string;
+}
+
+export interface NodeContext {
+  settings: NodeSettings;
+  name: string;
+  /** The node's agreed time of the last cleaning, ms since the epoch; null while unknown. */
+  lastCleaned: number | null;
+  /** The times the store is saving, oldest first, each with what follows its answer. */
+  saving: readonly Saving[];
+  /** The latest time adopted from a peer, while the strip and the file have yet to get it. */
+  adopted: { lastCleaned: number; from: PeerAddress } | null;
+  /**
+   * The latest cleaning recorded here "now", from the moment it is asked to be saved: a
+   * press that follows it within a burst is the same cleaning, saved or not yet.
+   */
+  pressed: number | null;
+  level: Level;
+  quiet: boolean;
+  peers: readonly PeerView[];
+}
+
+/**
+ * A time the store is saving: a cleaning recorded here (its `source`, and the `ticket` of
+ * whoever waits for it, when someone does) or a time adopted from a peer (`from`).
+ */
+export interface Saving {
+  lastCleaned: number;
+  source: CleaningSource | null;
+  from: PeerAddress | null;
+  ticket: string | null;
+}
+
+/**
+ * A cleaning, from wherever it was recorded: now (by the press rule of time-rules.ts: a
+ * press soon after the household's time is that cleaning), or at an earlier time `at`
+ * (ms since the epoch), as `reset --at` and the page's "cleaned earlier" say.
+ */
+export interface CleaningReport {
+  type: 'cleaning.reported';
+  source: CleaningSource;
+  at?: number;
+  /**
+   * Who waits for the answer (a request to the page): the node emits `cleaning.answered`
+   * with it once the cleaning is recorded, or found old news.
+   */
+  ticket?: string;
+}
+
+/**
+ * A time from outside the UDP household (an MQTT broker's household topic): the cluster's
+ * merge rules decide, as for a peer's. `from` names where it came from in the log.
+ */
+export interface TimeOffer {
+  type: 'time.offered';
+  lastCleaned: number;
+  from: PeerAddress;
+}
+
+/** What an observer (the page, MQTT) may send the node. */
+export type ObserverEvent =
+  | CleaningReport
+  /** Someone is looking at the household (the page): ask every peer now; `household.refreshed` follows. */
+  | { type: 'household.refresh' }
+  | TimeOffer
+  /** Cleanings a peer sent the page server, checked: for the history. */
+  | Extract<HistoryEvent, { type: 'history.offered' }>;
+
+/** What a reloaded configuration may change while the node runs. */
+export type SettingsChange = { type: 'settings.changed' } & Pick<
+  NodeSettings,
+  'quietHours' | 'timeZone' | 'thresholds' | 'peers'
+>;
+
+export type NodeEvent =
+  | { type: 'SHUTDOWN' }
+  | SettingsChange
+  | ObserverEvent
+  | StoreReport
+  | ClusterReport
+  | ReminderReport
+  | HistoryReport
+  // Sent by xstate when these children reach their final states.
+  | { type: 'xstate.done.actor.reminder' }
+  | { type: 'xstate.done.actor.cluster' };
+
+/** How the node came by a time: a cleaning recorded here (a press, the page, `reset`, MQTT), or a peer's. */
+export type TimeReason = 'recorded' | 'adopted';
+
+/** What the node tells its observers (the terminal, the log, the page, MQTT): they subscribe to these. */
+export type NodeEmitted =
+  | { type: 'view.changed'; view: NodeView }
+  /** The history, whenever it changes. */
+  | { type: 'history.changed'; history: History }
+  /** The cleaning reported with this ticket is recorded (or was old news): its request is answered. */
+  | { type: 'cleaning.answered'; ticket: string }
+  /** The peers asked by `household.refresh` have answered (or had their time): the view has what they said. */
+  | { type: 'household.refreshed' }
+  | {
+      type: 'time.changed';
+      lastCleaned: number;
+      reason: TimeReason;
+      /** How a cleaning recorded here came in; null for a time adopted from a peer. */
+      source: CleaningSource | null;
+      from: PeerAddress | null;
+    }
+  | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
+  /** What an address offered the history that it did not take (see history-set.ts). */
+  | Extract<HistoryReport, { type: 'history.refused' }>
+  | { type: 'peer.silent'; peer: PeerView }
+  /** What the cluster made of what mDNS said of a peer (see `PeerDecision`). */
+  | ({ type: 'peer.decided' } & PeerDecision);

@@ -1,0 +1,162 @@
+import { assign, assertEvent, enqueueActions, fromCallback, sendParent, setup } from 'xstate';
+
+/** Asks the store to persist a time; each is answered once, with `store.answered`. */
+export interface SaveCommand {
+  type: 'store.save';
+  lastCleaned: number;
+}
+
+/**
+ * The answer to one save: the time is in the file (`saved`), or its write failed and is
+ * being tried again. Why the time was saved, and who waits for it, is the node's to know.
+ */
+export interface SaveAnswer {
+  type: 'store.answered';
+  lastCleaned: number;
+  saved: boolean;
+}
+
+/** Answered with `store.idle` once nothing is being written. */
+export interface FlushCommand {
+  type: 'store.flush';
+}
+
+/** What the store asks of the file actor: write this time (`retry`: it failed before). */
+export interface FileCommand {
+  type: 'file.write';
+  lastCleaned: number;
+  retry: boolean;
+}
+
+export type FileReport = { type: 'file.written'; lastCleaned: number } | { type: 'file.failed'; lastCleaned: number };
+
+export type StoreReport = SaveAnswer | { type: 'store.idle' };
+
+interface StoreContext {
+  /** What the file holds. */
+  saved: number | null;
+  /** The latest time asked for: the file never goes back to an older one. */
+  wanted: number | null;
+  /** The times of the saves not answered yet, one for each. */
+  waiting: number[];
+}
+
+const later = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
+
+/** While nothing is being written: a save is written at once (at `write`); a flush finds nothing to wait for. */
+function resting<Write extends string>(write: Write) {
+  return {
+    'store.save': [
+      { guard: 'is already saved', actions: 'answer at once' },
+      { target: write, actions: 'take the save' },
+    ],
+    'store.flush': { actions: 'report idle' },
+  } as const;
+}
+
+/** While a write is under way, first or again: saves wait for it, and its end decides what follows. */
+const whileWriting = {
+  'store.save': [{ guard: 'is already saved', actions: 'answer at once' }, { actions: 'take the save' }],
+  'file.written': [
+    {
+      guard: 'a later time is waiting',
+      target: '#store.writing',
+      reenter: true,
+      actions: { type: 'answer the saves', params: { saved: true } },
+    },
+    { target: '#store.idle', actions: { type: 'answer the saves', params: { saved: true } } },
+  ],
+  'file.failed': { target: '#store.failing', actions: { type: 'answer the saves', params: { saved: false } } },
+} as const;
+
+/**
+ * The state file's keeper: one write at a time, the latest time first, so that the
+ * file only ever moves forward and a burst of times costs one or two writes. A write
+ * that fails (a full or broken disk) is answered as failed, and tried again until it
+ * works; the node meanwhile shows and tells the time it holds in memory.
+ */
+export const storeMachine = setup({
+  types: {
+    context: {} as StoreContext,
+    input: {} as { saved: number | null },
+    events: {} as SaveCommand | FlushCommand | FileReport,
+    children: {} as { file: 'file' },
+  },
+  actors: {
+    // The real file comes from src/ through `provide`.
+    file: fromCallback<FileCommand>(() => undefined),
+  },
+  actions: {
+    'answer at once': sendParent(({ event }): SaveAnswer => {
+      assertEvent(event, 'store.save');
+      return { type: 'store.answered', lastCleaned: event.lastCleaned, saved: true };
+    }),
+    'take the save': assign(({ context, event }) => {
+      assertEvent(event, 'store.save');
+      return { wanted: later(context.wanted, event.lastCleaned), waiting: [...context.waiting, event.lastCleaned] };
+    }),
+    'write the latest': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
+      if (context.wanted === null) return;
+      enqueue.sendTo('file', {
+        type: 'file.write',
+        lastCleaned: context.wanted,
+        retry: params.retry,
+      } satisfies FileCommand);
+    }),
+    // Every save this write covers; one that came meanwhile, for a later time, waits for its own.
+    'answer the saves': enqueueActions(({ context, event, enqueue }, params: { saved: boolean }) => {
+      assertEvent(event, ['file.written', 'file.failed']);
+      for (const lastCleaned of context.waiting.filter((wanted) => wanted <= event.lastCleaned)) {
+        enqueue.sendParent({ type: 'store.answered', lastCleaned, saved: params.saved } satisfies SaveAnswer);
+      }
+      enqueue.assign({
+        waiting: context.waiting.filter((wanted) => wanted > event.lastCleaned),
+        saved: params.saved ? event.lastCleaned : context.saved,
+      });
+    }),
+    'report idle': sendParent({ type: 'store.idle' } satisfies StoreReport),
+  },
+  guards: {
+    'is already saved': ({ context, event }) => {
+      assertEvent(event, 'store.save');
+      return context.saved !== null && event.lastCleaned <= context.saved;
+    },
+    'a later time is waiting': ({ context, event }) => {
+      assertEvent(event, 'file.written');
+      return context.wanted !== null && context.wanted > event.lastCleaned;
+    },
+  },
+  delays: {
+    retryAfter: 3_000,
+  },
+}).createMachine({
+  id: 'store',
+  context: ({ input }) => ({ saved: input.saved, wanted: input.saved, waiting: [] }),
+  invoke: { id: 'file', src: 'file' },
+  initial: 'idle',
+  states: {
+    idle: {
+      entry: 'report idle',
+      on: resting('#store.writing'),
+    },
+    writing: {
+      entry: { type: 'write the latest', params: { retry: false } },
+      on: whileWriting,
+    },
+    // The time is kept in memory and told; the file is written again until it works.
+    failing: {
+      entry: 'report idle',
+      initial: 'waiting',
+      on: resting('#store.failing.rewriting'),
+      states: {
+        waiting: {
+          after: { retryAfter: 'rewriting' },
+        },
+        rewriting: {
+          entry: { type: 'write the latest', params: { retry: true } },
+          on: whileWriting,
+        },
+      },
+    },
+  },
+});
