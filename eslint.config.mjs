@@ -66,6 +66,23 @@ export default tseslint.config(
     },
   },
   {
+    // A machine in a folder of its own (machines/notify/) reaches the others one level up.
+    files: ['machines/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!xstate$|\\./|\\.\\./(?!\\.\\.)|\\.\\./\\.\\./common/)',
+              message: 'machines/ are pure statecharts: they import only xstate, each other and common/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['common/**/*.ts'],
     rules: {
       'no-restricted-imports': [
