@@ -9,15 +9,22 @@ import type { Interfaces } from './network-interfaces';
 export const IMPL = 'cat-litter-reminder-ts';
 
 /**
- * The TXT record of `_cat._udp`: ours, where our page and API are, and our levels (a
- * household's nodes may differ; their pages say so). Original nodes ignore TXT.
+ * The TXT record of `_cat._udp`: ours, where our page and API are, our levels (a
+ * household's nodes may differ; their pages say so), and our instance id when we carry
+ * notification targets (`notify`: who sends them is decided from it; never the targets
+ * themselves). Original nodes ignore TXT.
  */
-export function txtRecord(httpPort: number | null, thresholds: LevelThresholds): Record<string, string> {
+export function txtRecord(
+  httpPort: number | null,
+  thresholds: LevelThresholds,
+  notify: string | null = null,
+): Record<string, string> {
   return {
     impl: IMPL,
     proto: '1',
     ...(httpPort === null ? {} : { http: String(httpPort) }),
     levels: formatLevels(thresholds),
+    ...(notify === null ? {} : { notify }),
   };
 }
 
@@ -106,7 +113,14 @@ export function describePeer(
     ours,
     http: ours ? httpPortOf(service.txt) : null,
     levels: ours ? levelsOf(service.txt) : null,
+    notify: ours ? notifyOf(service.txt) : null,
   };
+}
+
+/** The `notify=` TXT entry: an instance id (four hex digits); null when missing or anything else. */
+function notifyOf(txt: unknown): string | null {
+  const value = txtValue(txt, 'notify');
+  return value !== undefined && isInstanceId(value) ? value.toLowerCase() : null;
 }
 
 /** The `http=` TXT entry as a port; null when missing or not a port. */

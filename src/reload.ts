@@ -30,6 +30,7 @@ const AT_START: Setting[] = [
   { key: 'log.format', field: 'logFormat' },
   { key: 'http', field: 'httpPort' },
   { key: 'mqtt', field: 'mqtt' },
+  { key: 'notify', field: 'notify' },
 ];
 
 const changed = (before: RunOptions, after: RunOptions) => (setting: Setting) =>

@@ -8,6 +8,8 @@ import { startInspection, type Inspection } from './inspection';
 import { nodeIdentity } from './instance-name';
 import { createNode, type NodeActor } from './node/create-node';
 import { logNodeEvents } from './node/node-log';
+import { notifyFromNode } from './notify/notifier';
+import { pageUrl } from './web/page-url';
 import { openHardware, type Console } from './open-hardware';
 import { StripOutput } from './strip-output';
 import { openTransportSocket } from './transport';
@@ -62,6 +64,14 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
   const node = createNode(options, identity, { socket, page }, hardware, output, log, inspection);
   describeOnHardware(node, hardware);
   logNodeEvents(node, log);
+  notifyFromNode(node, {
+    options: options.notify,
+    id: identity.id,
+    page: page === null || options.httpPort === null ? null : pageUrl(options.httpPort, mdnsName),
+    timeZone: options.timeZone,
+    stateFile: options.stateFile,
+    log,
+  });
 
   return new Promise((resolve) => {
     // A node with nothing to wait for (time unknown, no quiet hours, stdin at its

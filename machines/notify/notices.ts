@@ -40,7 +40,9 @@ export function noticesFor(
   const ended = notified !== null && lastCleaned > notified.episode;
   if (ended) notices.push({ kind: 'cleaned', lastCleaned, episode: notified.episode });
   const told = !ended && notified?.episode === lastCleaned && rank(notified.level) >= rank(level);
-  const reached = level !== before.level || lastCleaned !== before.lastCleaned;
+  // A new level, not a new time: the node shows a new time a moment before the level it
+  // brings (the reminder works it out after), so a cleaning comes as (new time, old level).
+  const reached = level !== before.level;
   if (reached && levels.includes(level) && !told) notices.push({ kind: 'level', level, lastCleaned, repeat: false });
   return notices;
 }

@@ -8,6 +8,7 @@ import type { LevelThresholds } from '../../common/levels';
 import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import { configPath, loadConfig, type FileOrigin } from '../config/config-file';
 import { parseLevels } from '../config/levels-flag';
+import { NOTIFY_FLAGS, readNotifyOptions, type NotifyOptions } from '../notify/notify-options';
 import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './args';
 import { flagReader } from './flag-values';
 
@@ -40,6 +41,8 @@ export interface RunOptions {
   mqtt: MqttOptions | null;
   /** When each level begins after a cleaning. */
   thresholds: LevelThresholds;
+  /** Where notifications go (none: no targets), and when. */
+  notify: NotifyOptions;
   /** The configuration file read, or null for none. */
   configFile: string | null;
 }
@@ -70,6 +73,7 @@ export const RUN_FLAGS: FlagSpecs = {
   'mqtt-password-file': { value: true },
   'mqtt-topic': { value: true },
   'ha-discovery': { value: true },
+  ...NOTIFY_FLAGS,
 };
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -172,17 +176,18 @@ export function runOptionsFrom(
   const { read, whole, peers } = flagReader(flags);
   const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
     read(name, fallback, `one of ${choices.join(', ')}`, (value) => create(value, enums(choices)));
+  const quietHours = read(
+    'quiet-hours',
+    { start: 22 * 60, end: 7 * 60 },
+    'HH:MM-HH:MM (24-hour clock, may wrap midnight) or off',
+    parseQuietHours,
+  );
   return {
     hardware: oneOf('hardware', 'auto', HARDWARE_KINDS),
     stateFile: read('state-file', defaultStatePath(env), 'a file path', (value) =>
       create(value, pattern(string(), /\S/)),
     ),
-    quietHours: read(
-      'quiet-hours',
-      { start: 22 * 60, end: 7 * 60 },
-      'HH:MM-HH:MM (24-hour clock, may wrap midnight) or off',
-      parseQuietHours,
-    ),
+    quietHours,
     timeZone: read('timezone', systemTimeZone(), 'an IANA time zone such as Europe/Vienna or UTC', (value) =>
       create(value, TimeZoneFlag),
     ),
@@ -215,6 +220,7 @@ export function runOptionsFrom(
       'four durations, strictly increasing, such as 8h,12h,24h,26h',
       parseLevels,
     ),
+    notify: readNotifyOptions(flags, quietHours, parseQuietHours, readSecrets),
     configFile,
   };
 }

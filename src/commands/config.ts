@@ -2,6 +2,9 @@ import { peerKey } from '../../machines/cluster-events';
 import { formatQuietHours } from '../../machines/quiet-hours';
 import { scalarText } from '../config/config-file';
 import { formatDurationKey } from '../config/durations';
+import { flagLabel } from '../cli/args';
+import { formatRepeat } from '../notify/notify-options';
+import { parseTarget, type Target } from '../notify/targets';
 import { resolveRunFlags, runOptionsFrom, type RunOptions, type SettingSource } from '../cli/run-options';
 
 export const CONFIG_HELP = `Usage: cat-litter-reminder config [check] [--config PATH] [flags of run]
@@ -9,12 +12,13 @@ export const CONFIG_HELP = `Usage: cat-litter-reminder config [check] [--config 
 Prints the configuration a node started so would run with: the flags given here,
 then the configuration file (--config, else /etc/cat-litter-reminder/config.yaml,
 else ~/.config/cat-litter-reminder/config.yaml), then the defaults; each value
-marked with where it came from. The MQTT password is never shown (only its
-file). The output is a valid configuration file.
+marked with where it came from. The MQTT password and the notification tokens
+are never shown (only their files). The output is a valid configuration file.
 
   config check          only validates the file (and the flags): prints one line
                         and exits 0, or the error and 2; for use before a
-                        restart or a reload
+                        restart or a reload. It reads the notification token
+                        files (config only names them)
 
 Every flag of run is taken (see cat-litter-reminder run --help).
 
@@ -56,11 +60,29 @@ const ROWS: Row[] = [
   { key: 'mqtt.passwordFile', flags: ['mqtt-password-file'], value: (o) => o.mqtt?.passwordFile ?? null },
   { key: 'mqtt.topic', flags: ['mqtt-topic'], value: (o) => o.mqtt?.topic ?? null },
   { key: 'mqtt.haDiscovery', flags: ['ha-discovery'], value: (o) => (o.mqtt ? (o.mqtt.haDiscovery ?? 'off') : null) },
+  { key: 'notify.targets', flags: ['notify-target'], value: (o) => notifyValue(o, (n) => n.targets.map(targetRow)) },
+  { key: 'notify.levels', flags: ['notify-levels'], value: (o) => notifyValue(o, (n) => n.levels) },
+  { key: 'notify.repeat', flags: ['notify-repeat'], value: (o) => notifyValue(o, (n) => formatRepeat(n.repeatMs)) },
+  {
+    key: 'notify.quiet',
+    flags: ['notify-quiet', 'quiet-hours'],
+    value: (o) => notifyValue(o, (n) => formatQuietHours(n.quietHours)),
+  },
   { key: 'levels.settled', flags: ['levels'], value: (o) => formatDurationKey(o.thresholds.settled) },
   { key: 'levels.soon', flags: ['levels'], value: (o) => formatDurationKey(o.thresholds.soon) },
   { key: 'levels.now', flags: ['levels'], value: (o) => formatDurationKey(o.thresholds.now) },
   { key: 'levels.overdue', flags: ['levels'], value: (o) => formatDurationKey(o.thresholds.overdue) },
 ];
+
+/** A notify row's value; null (not listed) without targets. */
+const notifyValue = (o: RunOptions, value: (notify: RunOptions['notify']) => unknown): unknown =>
+  o.notify.targets.length === 0 ? null : value(o.notify);
+
+/** A target as the file takes it: its URL and its token file's path (never the token). */
+const targetRow = (target: Target): Record<string, string> => ({
+  url: target.where,
+  ...(target.tokenFile === null ? {} : { tokenFile: target.tokenFile }),
+});
 
 function mqttUrl(mqtt: NonNullable<RunOptions['mqtt']>): string {
   const url = new URL(mqtt.broker);
@@ -74,6 +96,13 @@ function scalar(value: unknown): string {
   return /^[A-Za-z/][\w./@-]*$/.test(value) && !/^(true|false|null|off|on|yes|no|y|n)$/i.test(value)
     ? value
     : JSON.stringify(value);
+}
+
+/** A value in YAML's flow style: a map as `{ key: value }`, anything else a scalar. */
+function flow(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return scalar(value);
+  const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => `${key}: ${scalar(item)}`);
+  return `{ ${entries.join(', ')} }`;
 }
 
 function sourceOf(row: Row, sources: Record<string, SettingSource>): string {
@@ -91,7 +120,7 @@ export function configListing(options: RunOptions, sources: Record<string, Setti
   let section = '';
   for (const row of ROWS) {
     const value = row.value(options);
-    if (value === null && row.key.startsWith('mqtt.')) continue;
+    if (value === null && (row.key.startsWith('mqtt.') || row.key.startsWith('notify.'))) continue;
     // A default made at the start (the name): a comment, so that the output reads back.
     if (value === null) {
       lines.push(`# ${row.key}: (${sourceOf(row, sources)})`);
@@ -101,14 +130,11 @@ export function configListing(options: RunOptions, sources: Record<string, Setti
     if (tail !== undefined && head !== section) lines.push(`${head}:`);
     section = tail === undefined ? '' : head;
     const name = tail === undefined ? head : `  ${tail}`;
-    const shown = Array.isArray(value)
-      ? `[${value.map(scalar).join(', ')}]`
-      : typeof value === 'object' && value !== null
-        ? `{ port: ${(value as { port: number }).port} }`
-        : scalar(value);
+    const shown = Array.isArray(value) ? `[${value.map(flow).join(', ')}]` : flow(value);
     lines.push(`${`${name}: ${shown}`.padEnd(40)} # ${sourceOf(row, sources)}`);
   }
   if (options.mqtt === null) lines.push('# mqtt: none (no --mqtt, no mqtt.url)');
+  if (options.notify.targets.length === 0) lines.push('# notify: none (no --notify-target, no notify.targets)');
   return `${lines.join('\n')}\n`;
 }
 
@@ -123,6 +149,9 @@ export function configCommand(argv: readonly string[]): number {
   // Errors are UsageErrors: the caller prints the line and exits 2.
   const options = runOptionsFrom(flags, file, process.env, false, false);
   if (check) {
+    // The token files are read here (not by `config`, which names them): one that cannot be read stops `run`.
+    const label = flagLabel(flags, 'notify-target');
+    for (const target of options.notify.targets) parseTarget({ url: target.where, tokenFile: target.tokenFile }, label);
     process.stdout.write(`${file ?? 'no configuration file'}: valid${file ? '' : ' (the flags and the defaults)'}\n`);
     return 0;
   }

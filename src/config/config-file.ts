@@ -6,6 +6,7 @@ import { UsageError, type RawFlags } from '../cli/args';
 import { DEFAULT_LEVELS, LEVEL_KEYS } from './levels-flag';
 import { formatDurationKey, parseDuration } from './durations';
 import { readSmallFile } from '../small-file';
+import { targetFlagText } from '../notify/targets';
 
 /** Where a setting came from in the file: for errors, and for `config`. */
 export interface FileOrigin {
@@ -25,10 +26,12 @@ export interface LoadedConfig {
 /** A file that cannot be used: one line, the file, the line, and what was wrong. */
 export class ConfigError extends UsageError {}
 
-type LeafKind = 'string' | 'path' | 'number' | 'list' | 'mdns' | 'string-or-off';
+type LeafKind = 'string' | 'path' | 'number' | 'list' | 'mdns' | 'string-or-off' | 'targets';
 interface Leaf {
   flag: string;
   kind: LeafKind;
+  /** What a list's items are, for its errors (default: HOST:PORT). */
+  items?: string;
 }
 interface Section {
   [key: string]: Leaf | Section;
@@ -58,6 +61,12 @@ export const CONFIG_KEYS: Section = {
     passwordFile: { flag: 'mqtt-password-file', kind: 'path' },
     topic: { flag: 'mqtt-topic', kind: 'string' },
     haDiscovery: { flag: 'ha-discovery', kind: 'string-or-off' },
+  },
+  notify: {
+    targets: { flag: 'notify-target', kind: 'targets' },
+    levels: { flag: 'notify-levels', kind: 'list', items: 'a level (settled, soon, now, overdue)' },
+    repeat: { flag: 'notify-repeat', kind: 'string-or-off' },
+    quiet: { flag: 'notify-quiet', kind: 'string-or-off' },
   },
 };
 
@@ -165,10 +174,35 @@ class Reader {
       }
       case 'list': {
         const items = isSeq(node) ? (node.items as (Node | null)[]) : [node];
-        const values = items.map((item) => this.scalar(item, key, 'HOST:PORT, or a list of them'));
+        const values = items.map((item) => this.scalar(item, key, `${leaf.items ?? 'HOST:PORT'}, or a list of them`));
         return this.set(leaf.flag, values, node, key);
       }
+      case 'targets':
+        return this.targets(node, leaf, key);
     }
+  }
+
+  /** `notify.targets`: a list of `{url, tokenFile?}` (or of URLs); the token files relative to the file. */
+  targets(node: Node | null, leaf: Leaf, key: string): void {
+    const { isMap, isSeq } = this.yaml;
+    const expected = 'a list of {url: ..., tokenFile: ...}';
+    if (!isSeq(node)) this.fail(node, key, `expected ${expected}, not ${describe(node)}`);
+    const values = (node.items as (Node | null)[]).map((item) => {
+      if (!isMap(item)) return this.scalar(item, key, expected);
+      let url: string | null = null;
+      let tokenFile: string | null = null;
+      for (const pair of item.items as Pair<Node, Node | null>[]) {
+        const name = this.yaml.isScalar(pair.key) ? String(pair.key.value) : '?';
+        if (name === 'url') url = this.scalar(pair.value, `${key}.url`, 'a URL');
+        else if (name === 'tokenFile') {
+          const file = this.scalar(pair.value, `${key}.tokenFile`, 'a file path');
+          tokenFile = path.resolve(path.dirname(this.file), file);
+        } else this.fail(pair.key, `${key}.${name}`, 'unknown key (a typo?); the keys here are url, tokenFile');
+      }
+      if (url === null) return this.fail(item, key, `an entry without url; expected ${expected}`);
+      return targetFlagText({ url, tokenFile });
+    });
+    this.set(leaf.flag, values, node, key);
   }
 
   /** `levels`: each begins at a duration; those not given keep the original's. As `--levels` takes them. */

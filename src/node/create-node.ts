@@ -95,6 +95,8 @@ export function createNode(
                 port: options.port,
                 httpPort,
                 thresholds: options.thresholds,
+                // Peers see that this node carries targets (never which): who sends is decided from it.
+                notify: options.notify.targets.length > 0 ? identity.id : null,
                 log,
               })
             : noDiscovery,

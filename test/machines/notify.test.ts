@@ -85,6 +85,16 @@ describe('notify machine', () => {
     ]);
   });
 
+  it('takes a new time shown with the level before it (the reminder tells the level after) for no new level', () => {
+    const { clock, view, sender, kinds } = startNotify();
+    sender(true);
+    advance(clock, SETTLE);
+    view(NOON - 25 * HOUR, 'now');
+    view(clock.now(), 'now');
+    view(clock.now(), 'fresh');
+    expect(kinds()).toEqual(['now', 'cleaned']);
+  });
+
   it('holds what is due in quiet hours until they end, then sends the latest once', () => {
     const { clock, view, sender, sent, kinds } = startNotify({
       quietHours: { start: 13 * 60, end: 15 * 60 },
