@@ -9,6 +9,7 @@ Commands:
   reset            "cleaned now" (or --at an earlier time) on every node
   history          the household's cleanings: when, after how long, where, how
   config           print the configuration in force (config check: validate it)
+  notify test      send a test notification to every target (docs/notifications.md)
   install-service  install and enable the systemd unit that runs a node at boot
 
 Flags:
@@ -90,6 +91,16 @@ Flags (a flag given twice: the last one wins):
   --mqtt-topic PREFIX   the node's topics begin with it (default cat-litter-reminder)
   --ha-discovery PREFIX Home Assistant's discovery prefix (default homeassistant), or
                         off for none
+  --notify-target 'URL [TOKEN-FILE]'
+                        notify phones once per household: ntfy://HOST/TOPIC,
+                        gotify://HOST/ (its token file needed) or json://HOST/PATH
+                        (a webhook); ntfys://, gotifys://, jsons:// for HTTPS;
+                        repeatable (docs/notifications.md)
+  --notify-levels L,L   the levels notified (default now,overdue)
+  --notify-repeat DUR|off
+                        again while overdue, this often (default 4h)
+  --notify-quiet HH:MM-HH:MM|off
+                        notifications wait for its end (default: --quiet-hours)
   --help                show this help
 
 Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.

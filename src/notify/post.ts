@@ -40,6 +40,8 @@ export function postTo(target: Target, request: ServiceRequest): Promise<Answer>
     };
     const outgoing = client.request(url, {
       method: 'POST',
+      // A connection of its own each time: notifications are hours apart, and a kept one may have died meanwhile.
+      agent: false,
       headers: {
         ...request.headers,
         'Content-Type': 'application/json',

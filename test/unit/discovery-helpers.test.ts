@@ -9,8 +9,10 @@ import {
   isOurs,
   pickAddress,
   sameSubnet,
+  txtRecord,
   txtValue,
 } from '../../src/discovery-helpers';
+import { DEFAULT_THRESHOLDS } from '../../machines/levels';
 import type { Interfaces } from '../../src/network-interfaces';
 
 function v4(address: string, netmask: string, internal = false): NetworkInterfaceInfo {
@@ -81,10 +83,23 @@ describe('peers', () => {
       ours: true,
       http: 5380,
       levels: null,
+      notify: null,
     });
     for (const http of ['0', '65536', 'x', '']) {
       expect(describePeer({ ...service, txt: { ...txt, http } }, 5300, () => interfaces)?.http).toBeNull();
     }
+  });
+
+  it('one of ours that carries notification targets says its instance id (notify=), nothing else of them', () => {
+    const txt = { impl: 'cat-litter-reminder-ts', proto: '1', notify: '3F2A' };
+    expect(describePeer({ ...service, txt }, 5300, () => interfaces)?.notify).toBe('3f2a');
+    for (const notify of ['', 'x', '3f2a5', 'ntfy://h/t']) {
+      expect(describePeer({ ...service, txt: { ...txt, notify } }, 5300, () => interfaces)?.notify).toBeNull();
+    }
+    // An original node's TXT means nothing.
+    expect(describePeer({ ...service, txt: { notify: '3f2a' } }, 5300, () => interfaces)?.notify).toBeNull();
+    expect(txtRecord(5380, DEFAULT_THRESHOLDS, '3f2a')).toMatchObject({ notify: '3f2a' });
+    expect(txtRecord(5380, DEFAULT_THRESHOLDS)).not.toHaveProperty('notify');
   });
 
   it('a Rust node advertises 5200 but is reached at the cluster port', () => {
@@ -95,6 +110,7 @@ describe('peers', () => {
       ours: false,
       http: null,
       levels: null,
+      notify: null,
     });
   });
 
