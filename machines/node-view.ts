@@ -50,7 +50,7 @@ export function peerView(peer: Peer): PeerView {
     ours: peer.ours,
     http: peer.http,
     levels: peer.levels,
-    notify: peer.notify ?? null,
+    ...(peer.notify ? { notify: peer.notify } : {}),
     answered: peer.said !== undefined,
     said: peer.said ?? null,
     silent: peer.dormant,

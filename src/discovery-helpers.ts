@@ -113,7 +113,8 @@ export function describePeer(
     ours,
     http: ours ? httpPortOf(service.txt) : null,
     levels: ours ? levelsOf(service.txt) : null,
-    notify: ours ? notifyOf(service.txt) : null,
+    // Said only by a node that carries targets.
+    ...(ours && notifyOf(service.txt) !== null ? { notify: notifyOf(service.txt) } : {}),
   };
 }
 

@@ -111,7 +111,11 @@ function webhook(target: Target, message: Message): ServiceRequest {
       level: message.level,
       lastCleaned: lastCleanedText(message),
       ageSeconds: message.ageSeconds,
-      by: message.cleaner.by === null ? null : { source: message.cleaner.by, node: message.cleaner.where },
+      // How and where it was cleaned, as far as the sender knows (a peer's time: where, not how).
+      by:
+        message.cleaner.by === null && message.cleaner.where === null
+          ? null
+          : { source: message.cleaner.by, node: message.cleaner.where },
       node: message.node,
       page: message.page,
     },

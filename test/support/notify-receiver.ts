@@ -92,3 +92,22 @@ export class NotifyReceiver {
     });
   }
 }
+
+/**
+ * The receiver as a process of its own, for a host of a test LAN (`ip netns exec`): it
+ * prints each request it takes as one JSON line (`{method, path, headers, body}`), after
+ * `listening` once it listens on `port`.
+ */
+export const RECEIVER_SCRIPT = `
+const port = Number(process.argv[1]);
+require('http').createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', () => {
+    let body;
+    try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { body = { unparsed: true }; }
+    console.log(JSON.stringify({ method: request.method, path: request.url, headers: request.headers, body, at: Date.now() }));
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"id":"x"}');
+  });
+}).listen(port, '0.0.0.0', () => console.log('listening'));
+`;

@@ -83,7 +83,6 @@ describe('peers', () => {
       ours: true,
       http: 5380,
       levels: null,
-      notify: null,
     });
     for (const http of ['0', '65536', 'x', '']) {
       expect(describePeer({ ...service, txt: { ...txt, http } }, 5300, () => interfaces)?.http).toBeNull();
@@ -94,10 +93,10 @@ describe('peers', () => {
     const txt = { impl: 'cat-litter-reminder-ts', proto: '1', notify: '3F2A' };
     expect(describePeer({ ...service, txt }, 5300, () => interfaces)?.notify).toBe('3f2a');
     for (const notify of ['', 'x', '3f2a5', 'ntfy://h/t']) {
-      expect(describePeer({ ...service, txt: { ...txt, notify } }, 5300, () => interfaces)?.notify).toBeNull();
+      expect(describePeer({ ...service, txt: { ...txt, notify } }, 5300, () => interfaces)?.notify).toBeUndefined();
     }
     // An original node's TXT means nothing.
-    expect(describePeer({ ...service, txt: { notify: '3f2a' } }, 5300, () => interfaces)?.notify).toBeNull();
+    expect(describePeer({ ...service, txt: { notify: '3f2a' } }, 5300, () => interfaces)?.notify).toBeUndefined();
     expect(txtRecord(5380, DEFAULT_THRESHOLDS, '3f2a')).toMatchObject({ notify: '3f2a' });
     expect(txtRecord(5380, DEFAULT_THRESHOLDS)).not.toHaveProperty('notify');
   });
@@ -110,7 +109,6 @@ describe('peers', () => {
       ours: false,
       http: null,
       levels: null,
-      notify: null,
     });
   });
 
