@@ -143,6 +143,46 @@ describeNeeding(['build'], 'notifications from a node process', () => {
     expect(node.records.filter((r) => r.event === 'notify.failed' && r.level === 40)).toHaveLength(1);
   }, 60_000);
 
+  it('holds what falls due in --notify-quiet until it ends, then sends it once', async () => {
+    const stateFile = stateFileAged(path.join(temp.dir, 'node', 'state'), 25 * HOUR);
+    // Quiet from the minute before this one to the one after the next (UTC): it ends within two minutes.
+    const now = new Date();
+    const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
+    const hhmm = (m: number) =>
+      `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, '0')}:${String((m + 1440) % 60).padStart(2, '0')}`;
+    const end = minute + 2;
+    node = new NodeProcess([
+      ...['--state-file', stateFile, '--timezone', 'UTC', '--quiet-hours', 'off'],
+      ...[
+        '--notify-quiet',
+        `${hhmm(minute - 1)}-${hhmm(end)}`,
+        '--notify-target',
+        `json://127.0.0.1:${receiver.port}/hook`,
+      ],
+    ]);
+    const [sent] = await receiver.waitFor(1, 'the notification once quiet hours end', 200_000);
+    const endsAt = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 0, end);
+    expect(sent.at).toBeGreaterThanOrEqual(endsAt);
+    expect(sent.body).toMatchObject({ event: 'level', level: 'now' });
+    await node.waitFor((r) => r.event === 'notify.sent', 'notify.sent');
+    expect(receiver.received).toHaveLength(1);
+  }, 240_000);
+
+  it('notify test: a message to every target, and what each answered', async () => {
+    const empty = path.join(temp.dir, 'empty.yaml');
+    fs.writeFileSync(empty, '');
+    const up = `json://127.0.0.1:${receiver.port}/hook`;
+    const result = await runCli(['notify', 'test', '--config', empty, '--notify-target', up, '--name', 'kitchen']);
+    expect(result).toMatchObject({ status: 0, stdout: `${up}: answered 200\n` });
+    expect(receiver.received[0].body).toMatchObject({ event: 'test', node: 'kitchen' });
+    receiver.status = 503;
+    const down = await runCli(['notify', 'test', '--config', empty, '--notify-target', up]);
+    expect(down).toMatchObject({ status: 1, stdout: `${up}: answered 503: down for a test\n` });
+    const none = await runCli(['notify', 'test', '--config', empty]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/no notification target/);
+  });
+
   it.each([
     ['a URL of an unknown scheme', ['mailto://x/y'], /unknown scheme mailto:/],
     ['no URL', ['ntfy//host/topic'], /is not a URL/],

@@ -4,7 +4,12 @@ import { senderOf, sendsHere, type KnownPeer, type Notifier } from '../../machin
 const id = fc.stringMatching(/^[0-9a-f]{4}$/);
 const node = fc.record({ id, name: fc.stringMatching(/^[a-z]{1,6}$/), targets: fc.boolean(), live: fc.boolean() });
 
-type Node = { id: string; name: string; targets: boolean; live: boolean };
+interface Node {
+  id: string;
+  name: string;
+  targets: boolean;
+  live: boolean;
+}
 
 /** What node `me` knows of the others: their TXT `notify=` when they carry targets, and whether they answer. */
 const knownBy = (me: Node, nodes: readonly Node[]): KnownPeer[] =>
