@@ -69,6 +69,7 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
     id: identity.id,
     page: page === null || options.httpPort === null ? null : pageUrl(options.httpPort, mdnsName),
     timeZone: options.timeZone,
+    nodeQuietHours: options.quietHours,
     stateFile: options.stateFile,
     log,
   });

@@ -176,18 +176,17 @@ export function runOptionsFrom(
   const { read, whole, peers } = flagReader(flags);
   const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
     read(name, fallback, `one of ${choices.join(', ')}`, (value) => create(value, enums(choices)));
-  const quietHours = read(
-    'quiet-hours',
-    { start: 22 * 60, end: 7 * 60 },
-    'HH:MM-HH:MM (24-hour clock, may wrap midnight) or off',
-    parseQuietHours,
-  );
   return {
     hardware: oneOf('hardware', 'auto', HARDWARE_KINDS),
     stateFile: read('state-file', defaultStatePath(env), 'a file path', (value) =>
       create(value, pattern(string(), /\S/)),
     ),
-    quietHours,
+    quietHours: read(
+      'quiet-hours',
+      { start: 22 * 60, end: 7 * 60 },
+      'HH:MM-HH:MM (24-hour clock, may wrap midnight) or off',
+      parseQuietHours,
+    ),
     timeZone: read('timezone', systemTimeZone(), 'an IANA time zone such as Europe/Vienna or UTC', (value) =>
       create(value, TimeZoneFlag),
     ),
@@ -220,7 +219,7 @@ export function runOptionsFrom(
       'four durations, strictly increasing, such as 8h,12h,24h,26h',
       parseLevels,
     ),
-    notify: readNotifyOptions(flags, quietHours, parseQuietHours, readSecrets),
+    notify: readNotifyOptions(flags, parseQuietHours, readSecrets),
     configFile,
   };
 }

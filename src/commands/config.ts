@@ -66,7 +66,7 @@ const ROWS: Row[] = [
   {
     key: 'notify.quiet',
     flags: ['notify-quiet', 'quiet-hours'],
-    value: (o) => notifyValue(o, (n) => formatQuietHours(n.quietHours)),
+    value: (o) => notifyValue(o, (n) => formatQuietHours(n.quietHours === 'node' ? o.quietHours : n.quietHours)),
   },
   { key: 'levels.settled', flags: ['levels'], value: (o) => formatDurationKey(o.thresholds.settled) },
   { key: 'levels.soon', flags: ['levels'], value: (o) => formatDurationKey(o.thresholds.soon) },

@@ -4,7 +4,7 @@ import type { Level } from '../../common/levels';
 import type { NodeView } from '../../machines/node-view';
 import { notifyMachine } from '../../machines/notify/notifyMachine';
 import { sendsHere, type KnownPeer } from '../../machines/notify/sender-rule';
-import { formatQuietHours } from '../../machines/quiet-hours';
+import { formatQuietHours, type QuietHours } from '../../machines/quiet-hours';
 import type { NodeActor } from '../node/create-node';
 import { Delivery } from './delivery';
 import { messageOf, type Cleaner } from './message';
@@ -18,6 +18,8 @@ export interface NotifierSetup {
   /** Its page (the notifications' click, and "Cleaned ✓"); null without one. */
   page: string | null;
   timeZone: string;
+  /** The node's quiet hours at its start: notifications wait for them unless `notify.quiet` says otherwise. */
+  nodeQuietHours: QuietHours | null;
   stateFile: string;
   log: Logger;
 }
@@ -35,11 +37,12 @@ export function notifyFromNode(node: NodeActor, setup: NotifierSetup): void {
   const { options, log } = setup;
   if (options.targets.length === 0) return;
   const file = notifiedFileBeside(setup.stateFile);
+  const quietHours = options.quietHours === 'node' ? setup.nodeQuietHours : options.quietHours;
   const notifier = createActor(notifyMachine, {
     input: {
       levels: options.levels,
       repeatMs: options.repeatMs,
-      quietHours: options.quietHours,
+      quietHours,
       timeZone: setup.timeZone,
       clock: { now: () => Date.now() },
       notified: loadNotified(file, log),
@@ -115,7 +118,7 @@ export function notifyFromNode(node: NodeActor, setup: NotifierSetup): void {
       targets: options.targets.map((target) => target.where),
       levels: options.levels,
       repeat: formatRepeat(options.repeatMs),
-      quiet: formatQuietHours(options.quietHours),
+      quiet: formatQuietHours(quietHours),
     },
     `notifications to ${options.targets.map((target) => target.where).join(', ')}`,
   );

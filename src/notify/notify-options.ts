@@ -12,8 +12,8 @@ export interface NotifyOptions {
   levels: Level[];
   /** Again every this many ms while overdue; 0: never. */
   repeatMs: number;
-  /** Held through these; null: never held. Default: the node's quiet hours. */
-  quietHours: QuietHours | null;
+  /** Held through these; null: never held; `node` (the default): the node's quiet hours, as at its start. */
+  quietHours: QuietHours | null | 'node';
 }
 
 export const NOTIFY_FLAGS = {
@@ -48,7 +48,6 @@ function parseRepeat(value: string): number {
  */
 export function readNotifyOptions(
   flags: RawFlags,
-  nodeQuietHours: QuietHours | null,
   parseQuietHours: (value: string) => QuietHours | null,
   readTokens = true,
 ): NotifyOptions {
@@ -68,7 +67,7 @@ export function readNotifyOptions(
         : checkFlag(flagLabel(flags, 'notify-repeat'), repeat, 'a duration such as 4h or 90m, or off', parseRepeat),
     quietHours:
       quiet === undefined
-        ? nodeQuietHours
+        ? 'node'
         : checkFlag(flagLabel(flags, 'notify-quiet'), quiet, 'HH:MM-HH:MM or off', parseQuietHours),
   };
 }
