@@ -39,9 +39,9 @@ export async function notifyCommand(argv: readonly string[]): Promise<number> {
     targets.map(async (target) => {
       try {
         const answer = await postTo(target, PROVIDERS[target.kind](target, message));
-        return { ok: true, line: `${target.where}: answered ${answer.status}` };
+        return { ok: true, line: `${target.shown}: answered ${answer.status}` };
       } catch (error) {
-        return { ok: false, line: `${target.where}: ${error instanceof PostFailed ? error.message : String(error)}` };
+        return { ok: false, line: `${target.shown}: ${error instanceof PostFailed ? error.message : String(error)}` };
       }
     }),
   );

@@ -12,7 +12,7 @@ const GIVE_UP_AFTER_MS = 60 * 60_000;
 
 /** What one send says in the log: the target (its URL, never its token) and what was sent. */
 const recordOf = (target: Target, message: Message) => ({
-  target: target.where,
+  target: target.shown,
   notice: message.event,
   reminderLevel: message.level,
 });
@@ -66,7 +66,7 @@ export class Delivery {
       this.delay = FIRST_RETRY_MS;
       this.log.info(
         { event: 'notify.sent', ...record, status: answer.status },
-        `notified ${this.target.where}: ${message.title} (answered ${answer.status}${outage === null ? '' : ', reachable again'})`,
+        `notified ${this.target.shown}: ${message.title} (answered ${answer.status}${outage === null ? '' : ', reachable again'})`,
       );
     } catch (error) {
       this.failed(message, error instanceof PostFailed ? error.message : String(error));
@@ -84,7 +84,7 @@ export class Delivery {
     if (givingUp) {
       this.log.warn(
         { event: 'notify.failed', ...record, problem, gaveUp: true },
-        `${this.target.where} ${problem}: tried for an hour; "${message.title}" is dropped`,
+        `${this.target.shown} ${problem}: tried for an hour; "${message.title}" is dropped`,
       );
       this.failingSince = null;
       this.delay = FIRST_RETRY_MS;
@@ -93,7 +93,7 @@ export class Delivery {
     const retryIn = this.delay;
     this.delay = Math.min(this.delay * 2, LONGEST_RETRY_MS);
     const entry = { event: 'notify.failed', ...record, problem, retryInSeconds: retryIn / 1000 };
-    const text = `could not notify ${this.target.where}: ${problem}; trying again in ${retryIn / 1000} s`;
+    const text = `could not notify ${this.target.shown}: ${problem}; trying again in ${retryIn / 1000} s`;
     if (first) this.log.warn(entry, `${text} (one warning until it answers again)`);
     else this.log.debug(entry, text);
     // A later notification that came meanwhile goes instead.

@@ -115,12 +115,12 @@ export function notifyFromNode(node: NodeActor, setup: NotifierSetup): void {
   log.info(
     {
       event: 'notify',
-      targets: options.targets.map((target) => target.where),
+      targets: options.targets.map((target) => target.shown),
       levels: options.levels,
       repeat: formatRepeat(options.repeatMs),
       quiet: formatQuietHours(quietHours),
     },
-    `notifications to ${options.targets.map((target) => target.where).join(', ')}`,
+    `notifications to ${options.targets.map((target) => target.shown).join(', ')}`,
   );
   notifier.start();
 }

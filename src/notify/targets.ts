@@ -13,15 +13,20 @@ const SCHEMES: Readonly<Record<string, { kind: TargetKind; secure: boolean }>> =
   'jsons:': { kind: 'json', secure: true },
 };
 
-/** One place notifications go: where, and with what token. Only `where` may be logged or shown. */
+/** One place notifications go: where, and with what token. Only `shown` goes into logs. */
 export interface Target {
   kind: TargetKind;
   /** `http://host:port` or `https://…`: the server, without path, user or token. */
   origin: string;
   /** ntfy: the topic; gotify: the server's base path (`/` or `/gotify/`); json: the path and query posted to. */
   path: string;
-  /** The URL as configured (it holds no secret: tokens come from files): for logs, errors and `config`. */
+  /** The URL as configured (tokens come from files): for errors and `config`, which print the configuration. */
   where: string;
+  /**
+   * The URL for logs and `notify test`: an ntfy topic is as good as a password on a public server
+   * (ntfy's own words), and a webhook's query may hold a key, so neither is shown whole.
+   */
+  shown: string;
   /** The token file's path, when one is named (shown by `config`, never its content). */
   tokenFile: string | null;
   /** Its first line: never logged. */
@@ -86,9 +91,17 @@ export function parseTarget(spec: TargetSpec, label: string, readToken = true): 
     origin,
     path,
     where: shown,
+    shown: shownInLogs(scheme.kind, url, path),
     tokenFile: spec.tokenFile,
     token: spec.tokenFile === null || !readToken ? null : tokenOf(spec.tokenFile, label),
   };
+}
+
+function shownInLogs(kind: TargetKind, url: URL, path: string): string {
+  const server = `${url.protocol}//${url.host}`;
+  if (kind === 'ntfy') return `${server}/${path.length > 3 ? `${path.slice(0, 3)}…` : path}`;
+  if (kind === 'json') return `${server}${url.pathname}${url.search === '' ? '' : '?…'}`;
+  return `${server}${path}`;
 }
 
 function pathOf(kind: TargetKind, url: URL, label: string, shown: string, expected: string): string {

@@ -124,6 +124,8 @@ describeNeeding(['build'], 'notifications from a node process', () => {
     expect(sentRecords()).toHaveLength(6);
     // The token is in no log record.
     expect(JSON.stringify(node.records)).not.toContain(TOKEN);
+    // Nor the whole ntfy topic (on a public server, as good as a password), nor a webhook's query.
+    expect(JSON.stringify(node.records)).not.toMatch(/\/cats|box=1/);
   }, 60_000);
 
   it('warns once while a service is down, and sends when it answers again', async () => {

@@ -34,6 +34,7 @@ describe('what each service gets', () => {
     origin: `http://127.0.0.1:${receiver.port}`,
     path,
     where: `${kind}://127.0.0.1:${receiver.port}`,
+    shown: `${kind}://127.0.0.1:${receiver.port}`,
     tokenFile: token === null ? null : '/token',
     token,
   });
@@ -156,6 +157,7 @@ describe('a service that answers slowly or at length', () => {
     origin: `http://127.0.0.1:${port}`,
     path: '/',
     where: 'json://test/',
+    shown: 'json://test/',
     tokenFile: null,
     token: null,
   });

@@ -19,16 +19,22 @@ describe('notification targets', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it.each([
-    ['ntfy://ntfy.lan/cats', 'ntfy', 'http://ntfy.lan', 'cats'],
-    ['ntfys://ntfy.sh/cat_box-1', 'ntfy', 'https://ntfy.sh', 'cat_box-1'],
-    ['ntfy://192.168.1.5:8080/cats', 'ntfy', 'http://192.168.1.5:8080', 'cats'],
-    ['gotify://push.lan/', 'gotify', 'http://push.lan', '/'],
-    ['gotifys://home.example/gotify', 'gotify', 'https://home.example', '/gotify/'],
-    ['json://10.0.0.2:1880/cat?box=1', 'json', 'http://10.0.0.2:1880', '/cat?box=1'],
-    ['jsons://hooks.example/x', 'json', 'https://hooks.example', '/x'],
-  ])('%s is %s at %s, %s', (url, kind, origin, where) => {
+    ['ntfy://ntfy.lan/cats', 'ntfy', 'http://ntfy.lan', 'cats', 'ntfy://ntfy.lan/cat…'],
+    ['ntfys://ntfy.sh/cat_box-1', 'ntfy', 'https://ntfy.sh', 'cat_box-1', 'ntfys://ntfy.sh/cat…'],
+    ['ntfy://192.168.1.5:8080/cat', 'ntfy', 'http://192.168.1.5:8080', 'cat', 'ntfy://192.168.1.5:8080/cat'],
+    ['gotify://push.lan/', 'gotify', 'http://push.lan', '/', 'gotify://push.lan/'],
+    ['gotifys://home.example/gotify', 'gotify', 'https://home.example', '/gotify/', 'gotifys://home.example/gotify/'],
+    [
+      'json://10.0.0.2:1880/cat?key=s3cret',
+      'json',
+      'http://10.0.0.2:1880',
+      '/cat?key=s3cret',
+      'json://10.0.0.2:1880/cat?…',
+    ],
+    ['jsons://hooks.example/x', 'json', 'https://hooks.example', '/x', 'jsons://hooks.example/x'],
+  ])('%s is %s at %s, %s; logged as %s', (url, kind, origin, where, shown) => {
     const target = parseTarget({ url, tokenFile }, LABEL);
-    expect(target).toEqual({ kind, origin, path: where, where: url, tokenFile, token: 'tk_abc123' });
+    expect(target).toEqual({ kind, origin, path: where, where: url, shown, tokenFile, token: 'tk_abc123' });
   });
 
   it('reads no token where none is named, and names but does not read one for `config`', () => {
