@@ -18,6 +18,7 @@ const LAYERS = {
   // The observers and the commands: beside each other, never into each other.
   'src/web': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/cluster', 'src/history'],
   'src/mqtt': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/cluster', 'src/history'],
+  'src/notify': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/store', 'src/cluster'],
   'src/commands': [
     'common',
     'machines',
@@ -28,6 +29,8 @@ const LAYERS = {
     'src/store',
     'src/cluster',
     'src/history',
+    'src/notify',
+    'src/web',
   ],
 };
 

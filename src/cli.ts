@@ -5,6 +5,7 @@ import { parseRunOptions } from './settings/resolve-settings';
 import { configCommand } from './commands/config';
 import { historyCommand } from './commands/history';
 import { installServiceCommand } from './commands/install-service';
+import { notifyCommand } from './commands/notify-test';
 import { resetCommand } from './commands/reset';
 import { statusCommand } from './commands/status';
 import { CannotStart, runNode } from './node/run-node';
@@ -49,6 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'history') return historyCommand(rest);
   if (command === 'config') return configCommand(rest);
   if (command === 'install-service') return installServiceCommand(rest);
+  if (command === 'notify') return notifyCommand(rest);
   throw new UsageError(`unknown command "${command}" (try --help)`);
 }
 

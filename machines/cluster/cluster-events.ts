@@ -13,6 +13,8 @@ export interface DiscoveredPeer extends PeerAddress {
   http: number | null;
   /** When its levels begin (TXT `levels=`), for our nodes that say; else null or absent. */
   levels?: LevelThresholds | null;
+  /** Its instance id when it carries notification targets (TXT `notify=`); else null or absent. */
+  notify?: string | null;
 }
 
 /** What the discovery actor tells its parent. */

@@ -10,6 +10,7 @@ export function peerView(peer: Peer): PeerView {
     ours: peer.ours,
     http: peer.http,
     levels: peer.levels,
+    ...(peer.notify ? { notify: peer.notify } : {}),
     answered: peer.said !== undefined,
     said: peer.said ?? null,
     silent: peer.silent,

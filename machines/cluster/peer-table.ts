@@ -31,6 +31,8 @@ export interface Peer extends PeerAddress {
   http: number | null;
   /** Its levels, when mDNS says them. */
   levels: LevelThresholds | null;
+  /** Its instance id when mDNS says it carries notification targets (TXT `notify=`). */
+  notify?: string | null;
   /** A --peer given by host name: the IPv4 address it was last looked up at. */
   resolved: string | null;
   /** Times it was asked since it last sent us anything. */
@@ -170,7 +172,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer, expires:
       .map(([key, peer]) => [
         key,
         peer === leftBehind
-          ? { ...peer, name: null, ours: null, http: null, levels: null, said: undefined, proven: false }
+          ? { ...peer, name: null, ours: null, http: null, levels: null, notify: null, said: undefined, proven: false }
           : peer,
       ]),
   );
@@ -186,6 +188,7 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer, expires:
     ours: found.ours,
     http: found.http,
     levels: found.levels ?? null,
+    notify: found.notify ?? null,
     resolved: known?.resolved ?? null,
     unanswered: 0,
     silent: false,
@@ -203,7 +206,7 @@ export function withoutDiscovered(table: PeerTable, gone: Peer): PeerTable {
   const known = table[gone.key];
   if (!known) return table;
   if (known.static)
-    return { ...table, [known.key]: { ...known, name: null, http: null, levels: null, question: null } };
+    return { ...table, [known.key]: { ...known, name: null, http: null, levels: null, notify: null, question: null } };
   const { [known.key]: _gone, ...rest } = table;
   return rest;
 }

@@ -13,6 +13,8 @@ export interface PeerView {
   http: number | null;
   /** When its levels begin, when it says (ours do by mDNS); null when not known. */
   levels: LevelThresholds | null;
+  /** Its instance id when it carries notification targets (TXT `notify=`); null or absent otherwise. */
+  notify?: string | null;
   /** It has told us its time since we last knew where it is. */
   answered: boolean;
   /** The time it last told us (ms since the epoch); null when it knows none, or has not said. */
@@ -34,6 +36,7 @@ export function samePeerViews(a: readonly PeerView[], b: readonly PeerView[]): b
         view.http === other.http &&
         (view.levels === other.levels ||
           (view.levels !== null && other.levels !== null && sameThresholds(view.levels, other.levels))) &&
+        (view.notify ?? null) === (other.notify ?? null) &&
         view.answered === other.answered &&
         view.said === other.said &&
         view.silent === other.silent

@@ -28,6 +28,8 @@ export interface DiscoveryOptions {
   httpPort: number | null;
   /** The node's levels, in the TXT record. */
   thresholds: LevelThresholds;
+  /** The node's instance id when it carries notification targets, in the TXT record; else null. */
+  notify?: string | null;
   log: Logger;
 }
 
@@ -124,7 +126,7 @@ export function discoveryActor(options: DiscoveryOptions) {
           protocol: SERVICE_PROTOCOL,
           port,
           host,
-          txt: txtRecord(httpPort, thresholds),
+          txt: txtRecord(httpPort, thresholds, options.notify ?? null),
           probe: false,
         }),
         // A laptop's or a phone's browser lists the page under the node's name.
@@ -212,7 +214,11 @@ export function discoveryActor(options: DiscoveryOptions) {
         thresholds = command.thresholds;
         // Announced again with the new TXT record; not yet published: it will carry them.
         if (published[0]) {
-          (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds);
+          (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(
+            httpPort,
+            thresholds,
+            options.notify ?? null,
+          );
           announceAgain(opened, published, onError);
         }
       } else if (command.type === 'discovery.forget') sightings.forget(command.name);

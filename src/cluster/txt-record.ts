@@ -2,21 +2,29 @@ import type { LevelThresholds } from '../../common/levels';
 import type { DiscoveredPeer } from '../../machines/cluster/cluster-events';
 import { formatLevels, parseLevels } from '../settings/levels-setting';
 import type { Interfaces } from './network-interfaces';
+import { isInstanceId } from './mdns-names';
 import { pickAddress } from './subnets';
 
 /** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
 export const IMPL = 'cat-litter-reminder-ts';
 
 /**
- * The TXT record of `_cat._udp`: ours, where our page and API are, and our levels (a
- * household's nodes may differ; their pages say so). Original nodes ignore TXT.
+ * The TXT record of `_cat._udp`: ours, where our page and API are, our levels (a
+ * household's nodes may differ; their pages say so), and our instance id when we carry
+ * notification targets (`notify`: who sends them is decided from it; never the targets
+ * themselves). Original nodes ignore TXT.
  */
-export function txtRecord(httpPort: number | null, thresholds: LevelThresholds): Record<string, string> {
+export function txtRecord(
+  httpPort: number | null,
+  thresholds: LevelThresholds,
+  notify: string | null = null,
+): Record<string, string> {
   return {
     impl: IMPL,
     proto: '1',
     ...(httpPort === null ? {} : { http: String(httpPort) }),
     levels: formatLevels(thresholds),
+    ...(notify === null ? {} : { notify }),
   };
 }
 
@@ -74,7 +82,15 @@ export function describePeer(
     ours,
     http: ours ? httpPortOf(service.txt) : null,
     levels: ours ? levelsOf(service.txt) : null,
+    // Said only by a node that carries targets.
+    ...(ours && notifyOf(service.txt) !== null ? { notify: notifyOf(service.txt) } : {}),
   };
+}
+
+/** The `notify=` TXT entry: an instance id (four hex digits); null when missing or anything else. */
+function notifyOf(txt: unknown): string | null {
+  const value = txtValue(txt, 'notify');
+  return value !== undefined && isInstanceId(value) ? value.toLowerCase() : null;
 }
 
 /** The `http=` TXT entry as a port; null when missing or not a port. */

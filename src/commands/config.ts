@@ -1,4 +1,5 @@
-import { resolveSettings } from '../settings/resolve-settings';
+import { notifyOptionsOf } from '../settings/notify-settings';
+import { labelOf, resolveSettings } from '../settings/resolve-settings';
 import { settingsListing } from '../settings/settings-listing';
 
 export const CONFIG_HELP = `Usage: cat-litter-reminder config [check] [--config PATH] [flags of run]
@@ -6,12 +7,13 @@ export const CONFIG_HELP = `Usage: cat-litter-reminder config [check] [--config 
 Prints the configuration a node started so would run with: the flags given here,
 then the configuration file (--config, else /etc/cat-litter-reminder/config.yaml,
 else ~/.config/cat-litter-reminder/config.yaml), then the defaults; each value
-marked with where it came from. The MQTT password is never shown (only its
-file). The output is a valid configuration file.
+marked with where it came from. The MQTT password and the notification tokens
+are never shown (only their files). The output is a valid configuration file.
 
   config check          only validates the file (and the flags): prints one line
                         and exits 0, or the error and 2; for use before a
-                        restart or a reload
+                        restart or a reload. It reads the notification token
+                        files (config only names them)
 
 Every flag of run is taken (see cat-litter-reminder run --help).
 
@@ -28,6 +30,9 @@ export function configCommand(argv: readonly string[]): number {
   }
   const file = resolved.options.configFile;
   if (check) {
+    // The token files are read here (not by `config`, which names them): one that cannot be read stops `run`.
+    const { sources } = resolved;
+    notifyOptionsOf(resolved.options, sources.notifyTargets ? labelOf(sources.notifyTargets) : null, true);
     process.stdout.write(`${file ?? 'no configuration file'}: valid${file ? '' : ' (the flags and the defaults)'}\n`);
     return 0;
   }

@@ -11,6 +11,7 @@ Commands:
   reset            "cleaned now" (or --at an earlier time) on every node
   history          the household's cleanings: when, after how long, where, how
   config           print the configuration in force (config check: validate it)
+  notify test      send a test notification to every target (docs/notifications.md)
   install-service  install and enable the systemd unit that runs a node at boot
 
 Flags:

@@ -29,6 +29,7 @@ import { webServer } from '../web/server';
 import type { NodeEmitted } from '../../machines/node/node-events';
 import { logNodeEvents } from './node-log';
 import type { NodeLink, Observer } from '../../machines/node/node-link';
+import { notifier } from '../notify/notifier';
 import { version } from '../../package.json';
 
 const wallClock = { now: () => Date.now() };
@@ -73,6 +74,8 @@ export function createNode(
                 port: options.port,
                 httpPort,
                 thresholds: options.thresholds,
+                // Peers see that this node carries targets (never which): who sends is decided from it.
+                notify: options.notify.targets.length > 0 ? identity.id : null,
                 log,
               })
             : noDiscovery,
@@ -123,6 +126,20 @@ export function createNode(
             fingerprint: instanceFingerprint(stateDir),
             version,
             pageUrl: httpPort === null ? null : pageUrl(httpPort, options.mdns ? name : null),
+            log,
+          }),
+        ]),
+    // Notifications, for a node with targets.
+    ...(options.notify.targets.length === 0
+      ? []
+      : [
+          notifier({
+            options: options.notify,
+            id: identity.id,
+            page: httpPort === null ? null : pageUrl(httpPort, options.mdns ? name : null),
+            timeZone: options.timeZone,
+            nodeQuietHours: options.quietHours,
+            stateFile: options.stateFile,
             log,
           }),
         ]),

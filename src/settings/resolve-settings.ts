@@ -1,5 +1,6 @@
 import { readFlags, UsageError, type FlagSpecs, type RawFlags } from './command-line';
 import { mqttOptionsOf, type MqttOptions } from './mqtt-settings';
+import { notifyOptionsOf, type NotifyOptions } from './notify-settings';
 import { SETTING_ROWS, type SettingName, type SettingValues } from './run-settings';
 import { configPath, loadConfig, type FileOrigin } from './settings-file';
 import type { Surroundings } from './setting';
@@ -8,6 +9,8 @@ import type { Surroundings } from './setting';
 export interface RunOptions extends SettingValues {
   /** null without --mqtt: nothing of MQTT is loaded. */
   mqtt: MqttOptions | null;
+  /** Where notifications go (none: no targets), and when. */
+  notify: NotifyOptions;
   /** The configuration file read, or null for none. */
   configFile: string | null;
 }
@@ -64,7 +67,9 @@ export function resolveSettings(
     return source ? labelOf(source) : null;
   };
   checkTogether(settings, given);
-  return { options: { ...settings, mqtt: mqttOptionsOf(settings, given, readSecrets), configFile: file }, sources };
+  const mqtt = mqttOptionsOf(settings, given, readSecrets);
+  const notify = notifyOptionsOf(settings, given('notifyTargets'), readSecrets);
+  return { options: { ...settings, mqtt, notify, configFile: file }, sources };
 }
 
 type Row = (typeof SETTING_ROWS)[number][1];

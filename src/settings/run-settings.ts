@@ -5,6 +5,7 @@ import { defaultStatePath } from './state-path';
 import { formatDurationKey } from './duration-setting';
 import { levels } from './levels-setting';
 import { brokerUrl, DEFAULT_HA_DISCOVERY, DEFAULT_MQTT_TOPIC, topicPrefix, type MqttSettings } from './mqtt-settings';
+import { NOTIFY_SETTINGS, type NotifySettings } from './notify-settings';
 import { each, single, type Setting } from './setting';
 import {
   oneOf,
@@ -26,7 +27,7 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Every setting of `run`, as the table below reads it. */
-export interface SettingValues extends MqttSettings {
+export interface SettingValues extends MqttSettings, NotifySettings {
   name: string | null;
   port: number;
   peers: PeerAddress[];
@@ -92,6 +93,7 @@ export const SETTINGS = {
     flag: 'peer',
     placeholder: 'HOST:PORT',
     file: 'list',
+    items: 'HOST:PORT',
     ...each(peer),
     fallback: [],
     live: true,
@@ -301,6 +303,7 @@ export const SETTINGS = {
     show: (value) => value ?? 'off',
     help: "Home Assistant's discovery prefix (default homeassistant), or off for none",
   },
+  ...NOTIFY_SETTINGS,
   thresholds: {
     key: 'levels',
     flag: 'levels',

@@ -36,6 +36,8 @@ export interface Setting<T> {
   repeatable?: boolean;
   /** The value may be left out after the flag (`--inspect`): it reads as "". */
   optionalValue?: boolean;
+  /** What each item of a list in the file is, for its errors (`HOST:PORT`). */
+  items?: string;
   /** How the file gives it (absent: the command line alone). */
   file?: FileKind | 'custom';
   /**

@@ -5,6 +5,7 @@ import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import { UsageError } from './command-line';
 import { SETTING_ROWS, SETTINGS, type SettingName } from './run-settings';
 import type { Setting } from './setting';
+import { targetFlagText } from './notify-targets';
 import { DEFAULT_LEVELS, LEVEL_KEYS } from './levels-setting';
 import { formatDurationKey, parseDuration } from './duration-setting';
 import { readSmallFile } from '../limits/small-file';
@@ -129,11 +130,14 @@ class Reader {
         return { value: node.value, origin };
       case 'list': {
         const items = isSeq(node) ? (node.items as (Node | null)[]) : [node];
-        return { texts: items.map((item) => this.scalar(item, key, 'HOST:PORT, or a list of them')), origin };
+        const what = ROWS[name].items ?? 'a text';
+        return { texts: items.map((item) => this.scalar(item, key, `${what}, or a list of them`)), origin };
       }
       default:
-        // 'custom': the two settings that read their own shape.
-        return name === 'httpPort' ? this.http(node, origin) : this.levels(node, origin);
+        // 'custom': the settings that read their own shape.
+        if (name === 'httpPort') return this.http(node, origin);
+        if (name === 'notifyTargets') return this.targets(node, origin);
+        return this.levels(node, origin);
     }
   }
 
@@ -152,6 +156,30 @@ class Reader {
       texts = [String(pair.value.value)];
     }
     return texts.length === 0 ? { value: SETTINGS.httpPort.fallback, origin } : { texts, origin };
+  }
+
+  /** `notify.targets`: a list of `{url, tokenFile?}` (or of URLs); the token files relative to the file. */
+  targets(node: Node | null, origin: FileOrigin): FileGiven {
+    const { isMap, isSeq, isScalar } = this.yaml;
+    const { key } = origin;
+    const expected = 'a list of {url: ..., tokenFile: ...}';
+    if (!isSeq(node)) this.fail(node, key, `expected ${expected}, not ${describe(node)}`);
+    const texts = (node.items as (Node | null)[]).map((item) => {
+      if (!isMap(item)) return this.scalar(item, key, expected);
+      let url: string | null = null;
+      let tokenFile: string | null = null;
+      for (const pair of item.items as Pair<Node, Node | null>[]) {
+        const name = isScalar(pair.key) ? String(pair.key.value) : '?';
+        if (name === 'url') url = this.scalar(pair.value, `${key}.url`, 'a URL');
+        else if (name === 'tokenFile') {
+          const file = this.scalar(pair.value, `${key}.tokenFile`, 'a file path');
+          tokenFile = path.resolve(path.dirname(this.file), file);
+        } else this.fail(pair.key, `${key}.${name}`, 'unknown key (a typo?); the keys here are url, tokenFile');
+      }
+      if (url === null) return this.fail(item, key, `an entry without url; expected ${expected}`);
+      return targetFlagText({ url, tokenFile });
+    });
+    return { texts, origin };
   }
 
   /**

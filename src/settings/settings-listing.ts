@@ -38,7 +38,8 @@ export function settingsListing(options: RunOptions, sources: Partial<Record<Set
   let section = '';
   for (const [name, row] of SETTING_ROWS) {
     if (row.key === null) continue;
-    if (row.onlyWith && options[row.onlyWith as SettingName] === null) continue;
+    const other: unknown = row.onlyWith ? options[row.onlyWith as SettingName] : true;
+    if (other === null || (Array.isArray(other) && other.length === 0)) continue;
     const value = row.show(options[name]);
     if (value === undefined) continue;
     const source = sources[name];

@@ -6,7 +6,8 @@ import {
   hostLabel,
   hostNameOf,
 } from '../../src/cluster/mdns-names';
-import { describePeer, isOurs, txtValue } from '../../src/cluster/txt-record';
+import { describePeer, isOurs, txtRecord, txtValue } from '../../src/cluster/txt-record';
+import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { pickAddress, sameSubnet } from '../../src/cluster/subnets';
 import type { Interfaces } from '../../src/cluster/network-interfaces';
 
@@ -82,6 +83,18 @@ describe('peers', () => {
     for (const http of ['0', '65536', 'x', '']) {
       expect(describePeer({ ...service, txt: { ...txt, http } }, 5300, () => interfaces)?.http).toBeNull();
     }
+  });
+
+  it('one of ours that carries notification targets says its instance id (notify=), nothing else of them', () => {
+    const txt = { impl: 'cat-litter-reminder-ts', proto: '1', notify: '3F2A' };
+    expect(describePeer({ ...service, txt }, 5300, () => interfaces)?.notify).toBe('3f2a');
+    for (const notify of ['', 'x', '3f2a5', 'ntfy://h/t']) {
+      expect(describePeer({ ...service, txt: { ...txt, notify } }, 5300, () => interfaces)?.notify).toBeUndefined();
+    }
+    // An original node's TXT means nothing.
+    expect(describePeer({ ...service, txt: { notify: '3f2a' } }, 5300, () => interfaces)?.notify).toBeUndefined();
+    expect(txtRecord(5380, DEFAULT_THRESHOLDS, '3f2a')).toMatchObject({ notify: '3f2a' });
+    expect(txtRecord(5380, DEFAULT_THRESHOLDS)).not.toHaveProperty('notify');
   });
 
   it('a Rust node advertises 5200 but is reached at the cluster port', () => {

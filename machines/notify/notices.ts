@@ -1,0 +1,58 @@
+import { LEVELS, type Level } from '../../common/levels';
+
+/** What the household was last told, and when: kept across restarts, so that a restart does not tell it again. */
+export interface Notified {
+  /** The time of the cleaning whose wait it was told of (ms since the epoch): the episode. */
+  episode: number;
+  level: Level;
+  /** When it was told (ms since the epoch). */
+  at: number;
+}
+
+/** What a notification says: a level reached (again, when `repeat`), or the cleaning that ends an episode told of. */
+export type Notice =
+  | { kind: 'level'; level: Level; lastCleaned: number; repeat: boolean }
+  | { kind: 'cleaned'; lastCleaned: number; episode: number };
+
+/** What the node shows, as far as notifications care. */
+export interface NoticeView {
+  lastCleaned: number | null;
+  level: Level;
+}
+
+const rank = (level: Level): number => LEVELS.indexOf(level);
+
+/**
+ * What a new view makes due: the cleaning that ends an episode the household was told of
+ * (a later time than that episode's, wherever it was recorded, while this node ran or not),
+ * then a level of `levels` newly reached. A level already told of in this episode (or a
+ * higher one: the levels of a reloaded configuration) is not told again.
+ */
+export function noticesFor(
+  before: NoticeView,
+  after: NoticeView,
+  notified: Notified | null,
+  levels: readonly Level[],
+): Notice[] {
+  const { lastCleaned, level } = after;
+  if (lastCleaned === null) return [];
+  const notices: Notice[] = [];
+  const ended = notified !== null && lastCleaned > notified.episode;
+  if (ended) notices.push({ kind: 'cleaned', lastCleaned, episode: notified.episode });
+  const told = !ended && notified?.episode === lastCleaned && rank(notified.level) >= rank(level);
+  // A new level, not a new time: the node shows a new time a moment before the level it
+  // brings (the reminder works it out after), so a cleaning comes as (new time, old level).
+  const reached = level !== before.level;
+  if (reached && levels.includes(level) && !told) notices.push({ kind: 'level', level, lastCleaned, repeat: false });
+  return notices;
+}
+
+/** What the household knows once `notice` has gone out. */
+export function notifiedAfter(notice: Notice, at: number): Notified | null {
+  return notice.kind === 'cleaned' ? null : { episode: notice.lastCleaned, level: notice.level, at };
+}
+
+/** A notice held (quiet hours) or owed (another node sends) about an episode a later cleaning has ended: not to be sent. */
+export function isStale(notice: Notice | null, lastCleaned: number | null): boolean {
+  return notice !== null && notice.kind === 'level' && lastCleaned !== null && lastCleaned > notice.lastCleaned;
+}

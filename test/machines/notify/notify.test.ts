@@ -1,0 +1,190 @@
+import { createActor, SimulatedClock } from 'xstate';
+import type { Level } from '../../../common/levels';
+import type { Notice, Notified } from '../../../machines/notify/notices';
+import { notifyMachine } from '../../../machines/notify/notify-machine';
+import type { QuietHours } from '../../../machines/reminder/quiet-hours';
+import { advance, HOUR, MINUTE, SECOND } from '../../support/time';
+
+// 2026-01-15 12:00 UTC: noon, outside quiet hours.
+const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+const SETTLE = 15 * SECOND;
+
+function startNotify(
+  options: { quietHours?: QuietHours | null; notified?: Notified | null; levels?: Level[]; repeatMs?: number } = {},
+) {
+  const clock = new SimulatedClock();
+  clock.set(NOON);
+  const actor = createActor(notifyMachine, {
+    clock,
+    input: {
+      levels: options.levels ?? ['now', 'overdue'],
+      repeatMs: options.repeatMs ?? 4 * HOUR,
+      quietHours: options.quietHours ?? null,
+      timeZone: 'UTC',
+      clock,
+      notified: options.notified ?? null,
+    },
+  });
+  const sent: { at: number; notice: Notice }[] = [];
+  const noted: (Notified | null)[] = [];
+  actor.on('notify.send', ({ notice }) => sent.push({ at: clock.now(), notice }));
+  actor.on('notify.noted', ({ notified }) => noted.push(notified));
+  actor.start();
+  const view = (lastCleaned: number | null, level: Level) => actor.send({ type: 'notify.view', lastCleaned, level });
+  const sender = (is: boolean) => actor.send({ type: 'notify.sender', sender: is });
+  const kinds = () =>
+    sent.map(({ notice }) => (notice.kind === 'level' ? `${notice.level}${notice.repeat ? ' again' : ''}` : 'cleaned'));
+  return { actor, clock, sent, noted, view, sender, kinds };
+}
+
+describe('notify machine', () => {
+  it('tells of each level of notify.levels once, as the box reaches it, and not of the others', () => {
+    const { clock, view, sender, kinds } = startNotify();
+    sender(true);
+    advance(clock, SETTLE);
+    const cleaned = NOON - 10 * HOUR;
+    view(cleaned, 'settled');
+    view(cleaned, 'soon');
+    expect(kinds()).toEqual([]);
+    view(cleaned, 'now');
+    view(cleaned, 'now');
+    expect(kinds()).toEqual(['now']);
+    view(cleaned, 'overdue');
+    expect(kinds()).toEqual(['now', 'overdue']);
+  });
+
+  it('tells again every notify.repeat while the box stays overdue, and no more once cleaned', () => {
+    const { clock, view, sender, sent, kinds } = startNotify({ repeatMs: 4 * HOUR });
+    sender(true);
+    advance(clock, SETTLE);
+    const cleaned = NOON - 27 * HOUR;
+    view(cleaned, 'overdue');
+    const first = clock.now();
+    advance(clock, 9 * HOUR);
+    expect(kinds()).toEqual(['overdue', 'overdue again', 'overdue again']);
+    expect(sent.map(({ at }) => at - first)).toEqual([0, 4 * HOUR, 8 * HOUR]);
+    view(clock.now(), 'fresh');
+    advance(clock, 9 * HOUR);
+    expect(kinds()).toEqual(['overdue', 'overdue again', 'overdue again', 'cleaned']);
+  });
+
+  it('sends one "cleaned" after a notification, for the episode it ends; none after a wait nobody was told of', () => {
+    const { clock, view, sender, sent } = startNotify();
+    sender(true);
+    advance(clock, SETTLE);
+    view(NOON - 5 * HOUR, 'fresh');
+    view(clock.now(), 'fresh');
+    expect(sent).toEqual([]);
+    const late = NOON - 25 * HOUR;
+    view(late, 'now');
+    view(clock.now(), 'fresh');
+    view(clock.now(), 'fresh');
+    expect(sent.map(({ notice }) => notice)).toEqual([
+      { kind: 'level', level: 'now', lastCleaned: late, repeat: false },
+      { kind: 'cleaned', lastCleaned: clock.now(), episode: late },
+    ]);
+  });
+
+  it('takes a new time shown with the level before it (the reminder tells the level after) for no new level', () => {
+    const { clock, view, sender, kinds } = startNotify();
+    sender(true);
+    advance(clock, SETTLE);
+    view(NOON - 25 * HOUR, 'now');
+    view(clock.now(), 'now');
+    view(clock.now(), 'fresh');
+    expect(kinds()).toEqual(['now', 'cleaned']);
+  });
+
+  it('holds what is due in quiet hours until they end, then sends the latest once', () => {
+    const { clock, view, sender, sent, kinds } = startNotify({
+      quietHours: { start: 13 * 60, end: 15 * 60 },
+      repeatMs: 30 * MINUTE,
+    });
+    sender(true);
+    advance(clock, SETTLE);
+    advance(clock, HOUR); // 13:00:15, quiet
+    const cleaned = clock.now() - 25 * HOUR;
+    view(cleaned, 'now');
+    view(cleaned, 'overdue');
+    advance(clock, HOUR);
+    expect(kinds()).toEqual([]);
+    advance(clock, HOUR);
+    expect(kinds()).toEqual(['overdue again']);
+    expect(new Date(sent[0].at).toISOString()).toBe('2026-01-15T15:00:00.000Z');
+  });
+
+  it('drops what quiet hours held when the box is cleaned meanwhile: nothing to say, no "cleaned"', () => {
+    const { clock, view, sender, kinds } = startNotify({ quietHours: { start: 11 * 60, end: 14 * 60 } });
+    sender(true);
+    advance(clock, SETTLE);
+    view(NOON - 25 * HOUR, 'now');
+    advance(clock, HOUR);
+    view(clock.now(), 'fresh');
+    advance(clock, 3 * HOUR);
+    expect(kinds()).toEqual([]);
+  });
+
+  it('sends nothing it is not the sender of; what it owed goes out if it becomes the sender within the hand-over', () => {
+    const { clock, view, sender, kinds } = startNotify();
+    sender(false);
+    advance(clock, SETTLE);
+    const cleaned = NOON - 25 * HOUR;
+    view(cleaned, 'now');
+    expect(kinds()).toEqual([]);
+    advance(clock, 30 * SECOND);
+    sender(true); // the sender went silent
+    expect(kinds()).toEqual(['now']);
+    // The cleaning that follows: this node sends its "cleaned".
+    view(clock.now(), 'fresh');
+    expect(kinds()).toEqual(['now', 'cleaned']);
+  });
+
+  it('forgets what it owed when the sender stayed past the hand-over: it sent it', () => {
+    const { clock, view, sender, kinds } = startNotify();
+    sender(false);
+    advance(clock, SETTLE);
+    const cleaned = NOON - 25 * HOUR;
+    view(cleaned, 'now');
+    advance(clock, 2 * MINUTE);
+    sender(true);
+    expect(kinds()).toEqual([]);
+    // It knows the household was told: the cleaning is told of, by this node now.
+    view(clock.now(), 'fresh');
+    expect(kinds()).toEqual(['cleaned']);
+  });
+
+  it('sends nothing before the household is known at the start, then what is due, once', () => {
+    const { clock, view, sender, kinds } = startNotify();
+    view(NOON - 25 * HOUR, 'now');
+    sender(true);
+    expect(kinds()).toEqual([]);
+    advance(clock, SETTLE);
+    expect(kinds()).toEqual(['now']);
+  });
+
+  it('does not tell again after a restart what it told before; the repeat counts from then', () => {
+    const cleaned = NOON - 30 * HOUR;
+    const { clock, view, sender, sent, kinds } = startNotify({
+      notified: { episode: cleaned, level: 'overdue', at: NOON - HOUR },
+      repeatMs: 4 * HOUR,
+    });
+    sender(true);
+    view(cleaned, 'overdue');
+    advance(clock, SETTLE);
+    expect(kinds()).toEqual([]);
+    advance(clock, 3 * HOUR);
+    expect(kinds()).toEqual(['overdue again']);
+    expect(sent[0].at).toBe(NOON + 3 * HOUR);
+  });
+
+  it('tells of a cleaning made while it was down, after the start: the episode it was told of has ended', () => {
+    const { clock, view, sender, kinds, noted } = startNotify({
+      notified: { episode: NOON - 30 * HOUR, level: 'overdue', at: NOON - 5 * HOUR },
+    });
+    sender(true);
+    view(NOON - 2 * HOUR, 'fresh');
+    advance(clock, SETTLE);
+    expect(kinds()).toEqual(['cleaned']);
+    expect(noted).toEqual([null]);
+  });
+});
