@@ -20,12 +20,6 @@ export type Withdrawals = readonly Withdrawal[];
  */
 export const MOST_UNDO_WINDOW_MS = 60 * 60_000;
 
-/**
- * What one sender may withdraw at once, and how many more a day: a household takes back a
- * mistaken press now and then, and a node back from a week away catches up in one exchange.
- */
-export const WITHDRAWAL_BUDGET = { most: 24, perDay: 6 } as const;
-
 /** One withdrawal per box, second and node: the same node taking back the same cleaning is one withdrawal. */
 export const withdrawalKey = (withdrawal: Withdrawal): string => `${keyOf(withdrawal)} ${withdrawal.node}`;
 
@@ -41,7 +35,10 @@ export const byCleaningAndNode = (a: Withdrawal, b: Withdrawal): number =>
 export const withinUndoWindow = (withdrawal: Withdrawal): boolean =>
   withdrawal.when >= withdrawal.at - MAX_AHEAD_MS && withdrawal.when <= withdrawal.at + MOST_UNDO_WINDOW_MS;
 
-/** Who offers withdrawals: this node (its file, an undo made here), or a peer with `room` for so many. */
+/**
+ * Who offers withdrawals: this node (its file, an undo made here), or a peer with `room` for
+ * so many (its budget, kept apart from its budget of cleanings: docs/boxes.md).
+ */
 export type WithdrawalOfferer = { own: true } | { own: false; room: number };
 
 /** What an offer of withdrawals left out, and why. */
