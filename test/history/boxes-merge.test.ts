@@ -3,6 +3,7 @@ import { boxOf } from '../../common/boxes';
 import type { Cleaning, Withdrawal } from '../../common/history';
 import { boxTimes } from '../../machines/boxes';
 import { historyOf, keyOf, MOST_PER_DAY, takeIn, type History, type Offerer } from '../../machines/history-set';
+import { roomOf, spend, withdrawalRoomOf } from '../../machines/offer-budget';
 import { MAX_AHEAD_MS } from '../../machines/time-rules';
 import {
   MOST_UNDO_WINDOW_MS,
@@ -185,6 +186,15 @@ describe('withdrawals a peer offers', () => {
         expect(intake.added.length + refused).toBeLessThanOrEqual(withdrawals.length);
       }),
     );
+  });
+
+  it('are bounded per sender: 24 at once, then 6 a day, apart from its cleanings', () => {
+    const spent = spend({}, '10.0.0.9', { withdrawals: withdrawalRoomOf({}, '10.0.0.9', NOON) }, NOON);
+    expect(withdrawalRoomOf({}, '10.0.0.9', NOON)).toBe(24);
+    expect(withdrawalRoomOf(spent, '10.0.0.9', NOON)).toBe(0);
+    expect(withdrawalRoomOf(spent, '10.0.0.9', NOON + DAY)).toBe(6);
+    expect(withdrawalRoomOf(spent, '10.0.0.9', NOON + 10 * DAY)).toBe(24);
+    expect(roomOf(spent, '10.0.0.9', NOON)).toEqual(roomOf({}, '10.0.0.9', NOON));
   });
 
   it('cannot take back a week of cleanings: a withdrawal made an hour after its cleaning is late', () => {
