@@ -39,10 +39,16 @@ const TO_WRITE: number[] = Array.from({ length: 256 }, (_, target) => {
 
 /** The bytes that light `leds` LEDs in one colour, at `brightness`, as the driver takes them. */
 export function encodePioFrame(rgb: number, leds: number, brightness: number): Buffer {
-  const [red, green, blue] = dimmedChannels(rgb, brightness);
-  const pixel = [TO_WRITE[red], TO_WRITE[green], TO_WRITE[blue], 0];
+  return encodePioLeds(new Array<number>(leds).fill(rgb), leds, brightness);
+}
+
+/** As encodePioFrame, each LED in its own value (`rgbs` from the strip's start; past them, dark). */
+export function encodePioLeds(rgbs: readonly number[], leds: number, brightness: number): Buffer {
   const frame = Buffer.alloc(leds * BYTES_PER_LED);
-  for (let led = 0; led < leds; led += 1) frame.set(pixel, led * BYTES_PER_LED);
+  for (let led = 0; led < leds; led += 1) {
+    const [red, green, blue] = dimmedChannels(rgbs[led] ?? 0, brightness);
+    frame.set([TO_WRITE[red], TO_WRITE[green], TO_WRITE[blue], 0], led * BYTES_PER_LED);
+  }
   return frame;
 }
 
@@ -98,6 +104,7 @@ export function openPioStrip(options: PioStripOptions, files: DeviceFiles = fs):
   }
   return guardedStrip({
     fill: (rgb) => write(encodePioFrame(rgb, leds, brightness)),
+    paint: (rgbs) => write(encodePioLeds(rgbs, leds, brightness)),
     release: () => files.closeSync(fd),
     brightness: (value) => {
       brightness = value;

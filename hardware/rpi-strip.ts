@@ -73,6 +73,11 @@ export function openRpiStrip(options: RpiStripOptions, deps: { loadWs281x?: () =
       channel.array.fill(rgb);
       ws281x.render();
     },
+    paint(rgbs) {
+      channel.array.fill(0);
+      channel.array.set(rgbs.slice(0, leds));
+      ws281x.render();
+    },
     release: () => ws281x.finalize(),
     brightness: (value) => {
       channel.brightness = value;

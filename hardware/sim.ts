@@ -11,7 +11,7 @@ export function openSimHardware(input: NodeJS.ReadableStream, output: NodeJS.Wri
   lines.on('line', (line) => {
     if (line.trim() === 'press') for (const listener of pressListeners) listener();
   });
-  const strip: StripDriver = { show: () => undefined, close: () => undefined };
+  const strip: StripDriver = { show: () => undefined, showLeds: () => undefined, close: () => undefined };
   const button: ButtonDriver = {
     watch(onPress) {
       pressListeners.add(onPress);

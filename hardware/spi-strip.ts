@@ -40,6 +40,11 @@ const DEFAULT_BUFSIZ = 4096;
  * 100 (a 0: 0.42 µs high).
  */
 export function encodeFrame(rgb: number, leds: number, brightness: number): Buffer {
+  return encodeLeds(new Array<number>(leds).fill(rgb), leds, brightness);
+}
+
+/** One LED's 9 bytes. */
+function encodeLed(rgb: number, brightness: number): Buffer {
   const [red, green, blue] = dimmedChannels(rgb, brightness);
   const grb = (green << 16) | (red << 8) | blue;
   const led = Buffer.alloc(BYTES_PER_LED);
@@ -50,8 +55,20 @@ export function encodeFrame(rgb: number, leds: number, brightness: number): Buff
       if ((symbol >> (2 - part)) & 1) led[at >> 3] |= 0x80 >> (at & 7);
     }
   }
+  return led;
+}
+
+/** As encodeFrame, each LED in its own value (`rgbs` from the strip's start; past them, dark). */
+export function encodeLeds(rgbs: readonly number[], leds: number, brightness: number): Buffer {
+  // A strip shows a few colours: each is encoded once.
+  const encoded = new Map<number, Buffer>();
   const frame = Buffer.alloc(frameBytes(leds));
-  for (let index = 0; index < leds; index += 1) led.copy(frame, RESET_BYTES + index * BYTES_PER_LED);
+  for (let index = 0; index < leds; index += 1) {
+    const rgb = rgbs[index] ?? 0;
+    const led = encoded.get(rgb) ?? encodeLed(rgb, brightness);
+    encoded.set(rgb, led);
+    led.copy(frame, RESET_BYTES + index * BYTES_PER_LED);
+  }
   return frame;
 }
 
@@ -104,6 +121,9 @@ export function openSpiStrip(
   return guardedStrip({
     fill(rgb) {
       device.transferSync([{ byteLength: bytes, sendBuffer: encodeFrame(rgb, leds, brightness), speedHz: SPI_HZ }]);
+    },
+    paint(rgbs) {
+      device.transferSync([{ byteLength: bytes, sendBuffer: encodeLeds(rgbs, leds, brightness), speedHz: SPI_HZ }]);
     },
     release: () => device.closeSync(),
     brightness: (value) => {

@@ -1,8 +1,10 @@
 import type { Colour, StripDriver } from './types';
 
-/** What a real strip's device does: light every LED in one 0xRRGGBB value, and let go. */
+/** What a real strip's device does: light every LED in one 0xRRGGBB value, or each in its own, and let go. */
 export interface StripDevice {
   fill(rgb: number): void;
+  /** One 0xRRGGBB value per LED from the strip's start; the LEDs past them dark, the values past the strip left out. */
+  paint(rgbs: readonly number[]): void;
   release(): void;
   /** Takes a new brightness for the frames that follow. */
   brightness(value: number): void;
@@ -25,7 +27,8 @@ export interface StripOptions {
 export function guardedStrip(device: StripDevice): StripDriver {
   let failure: Error | null = null;
   let closed = false;
-  let last: Colour | null = null;
+  // What was shown last, one colour or one per LED: shown again at a new brightness.
+  let last: Colour | readonly Colour[] | null = null;
   const remember = (error: unknown): void => {
     failure ??= error instanceof Error ? error : new Error(String(error));
   };
@@ -42,11 +45,21 @@ export function guardedStrip(device: StripDevice): StripDriver {
         remember(error);
       }
     },
+    showLeds(colours: readonly Colour[]): void {
+      if (closed || failure) return;
+      last = colours;
+      try {
+        device.paint(colours.map(parseColour));
+      } catch (error) {
+        remember(error);
+      }
+    },
     setBrightness(value: number): void {
       if (closed || failure) return;
       try {
         device.brightness(value);
-        if (last !== null) device.fill(parseColour(last));
+        if (typeof last === 'string') device.fill(parseColour(last));
+        else if (last !== null) device.paint(last.map(parseColour));
       } catch (error) {
         remember(error);
       }

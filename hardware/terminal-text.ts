@@ -17,15 +17,22 @@ export function levelWords(level: Level): string {
 
 /** `leds` blocks, two columns each, in the strip's colour as a screen must show it to look like the LEDs. */
 export function renderBlocks(colour: Colour, leds: number): string {
-  const rgb = channels(displayColour(colour));
-  const block = rgb.every((c) => c === 0) ? UNLIT_BLOCK : `\x1b[48;2;${rgb.join(';')}m  `;
-  return block.repeat(leds) + RESET;
+  return renderLeds(new Array<Colour>(leds).fill(colour));
 }
 
-/** The line under the strip: blocks, level and age, as of `now`. */
-export function statusLine(colour: Colour, leds: number, status: StripStatus, now: number): string {
+/** One block per LED, each in its own colour (a strip that shows several boxes). */
+export function renderLeds(colours: readonly Colour[]): string {
+  const blockOf = (colour: Colour): string => {
+    const rgb = channels(displayColour(colour));
+    return rgb.every((c) => c === 0) ? UNLIT_BLOCK : `\x1b[48;2;${rgb.join(';')}m  `;
+  };
+  return colours.map(blockOf).join('') + RESET;
+}
+
+/** The line under the strip: a block per LED, level and age, as of `now`. */
+export function statusLine(colours: readonly Colour[], status: StripStatus, now: number): string {
   const ago = formatAgo(status.lastCleaned === null ? null : now - status.lastCleaned);
-  return `${renderBlocks(colour, leds)}  ${levelWords(status.level)} · ${ago}`;
+  return `${renderLeds(colours)}  ${levelWords(status.level)} · ${ago}`;
 }
 
 /** `line` as it reads on screen: without its escape sequences (colours, cursor moves). */

@@ -20,7 +20,8 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
   const now = options.now ?? Date.now;
   const pressListeners = new Set<() => void>();
   const quitListeners: (() => void)[] = [];
-  let colour: Colour = DARK;
+  // One colour per LED: one box lights them all alike, several boxes each their run.
+  let colours: readonly Colour[] = new Array<Colour>(leds).fill(DARK);
   let status: StripStatus = { level: 'unknown', lastCleaned: null };
   // Rows the drawing takes on screen, so the next draw can climb back over it.
   let drawnRows = 0;
@@ -28,7 +29,7 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
   let closed = false;
 
   function blockLines(): string[] {
-    return [statusLine(colour, leds, status, now()), KEYS_LINE];
+    return [statusLine(colours, status, now()), KEYS_LINE];
   }
 
   /** Moves to the top of the drawing and erases it and everything below. */
@@ -96,12 +97,17 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
     strip: {
       show(next) {
         if (stripClosed) return;
-        colour = next;
+        colours = new Array<Colour>(leds).fill(next);
+        redraw();
+      },
+      showLeds(next) {
+        if (stripClosed) return;
+        colours = Array.from({ length: leds }, (_, i) => next[i] ?? DARK);
         redraw();
       },
       close() {
         if (stripClosed) return;
-        colour = DARK;
+        colours = new Array<Colour>(leds).fill(DARK);
         redraw();
         stripClosed = true;
       },

@@ -8,6 +8,11 @@ export { DARK } from '../common/colour';
 export interface StripDriver {
   /** Light every LED in one colour (`#000000` turns the strip dark). */
   show(colour: Colour): void;
+  /**
+   * Light each LED in its own colour, from the strip's start (a strip that shows several boxes,
+   * machines/strip-segments.ts); LEDs past the list go dark. Drivers without it show one box only.
+   */
+  showLeds?(colours: readonly Colour[]): void;
   /** Turn every LED off and release the device. Safe to call more than once. */
   close(): void;
   /** A new brightness (0–255, a configuration reloaded), shown at once; drivers without one ignore it. */

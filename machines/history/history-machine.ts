@@ -1,7 +1,7 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
 import type { Cleaning } from '../../common/history';
 import type { WallClock } from '../shared/clock';
-import { isAhead, takeIn, type History, type Offerer, type Refused } from './history-set';
+import { byTimeAndBox, isAhead, keyOf, takeIn, type History, type Offerer, type Refused } from './history-set';
 import { roomOf, spend, type Budgets } from './offer-budget';
 
 /** One of our nodes whose HTTP API serves its history. */
@@ -136,7 +136,7 @@ const unsettledOnly = (leftOut: HistoryContext['leftOut']): HistoryContext['left
 const anyRefused = (refused: Refused): boolean => Object.values(refused).some((count) => count > 0);
 
 /** `a` and `b` (each oldest first, none in both), as one history. */
-const together = (a: History, b: History): History => [...a, ...b].sort((x, y) => x.at - y.at);
+const together = (a: History, b: History): History => [...a, ...b].sort(byTimeAndBox);
 
 /**
  * The household's history, as this node knows it: loaded from its file, grown by every
@@ -171,7 +171,7 @@ export const historyMachine = setup({
         const offerer: Offerer =
           address === null ? { own: true } : { own: false, names, room: roomOf(context.budgets, address, now) };
         const intake = takeIn(context.history, params.cleanings, now, offerer);
-        const aside = intake.aside.filter((cleaning) => !context.aside.some((kept) => kept.at === cleaning.at));
+        const aside = intake.aside.filter((cleaning) => !context.aside.some((kept) => keyOf(kept) === keyOf(cleaning)));
         if (address !== null) {
           enqueue.assign({ budgets: spend(context.budgets, address, intake.taken, now) });
           if (anyRefused(intake.refused)) {
@@ -206,7 +206,9 @@ export const historyMachine = setup({
       const now = context.clock.now();
       const loaded = takeIn([], params.loaded, now, { own: true });
       const meanwhile = takeIn(loaded.history, context.history, now, { own: true });
-      const newAside = context.aside.filter((cleaning) => !loaded.aside.some((kept) => kept.at === cleaning.at));
+      const newAside = context.aside.filter(
+        (cleaning) => !loaded.aside.some((kept) => keyOf(kept) === keyOf(cleaning)),
+      );
       enqueue.assign({
         history: meanwhile.history,
         aside: together(loaded.aside, newAside),

@@ -1,8 +1,10 @@
 import type { Cleaning } from '../../common/history';
+import { DEFAULT_BOX } from '../../common/boxes';
 import { MAX_AHEAD_MS } from '../shared/time-rules';
 
 /**
- * The household's history: a set of cleanings, one per second, oldest first. What it holds
+ * The household's history: a set of cleanings, one per box and second, oldest first (the
+ * default box first within a second, then the others by name). What it holds
  * is the household's record, so what it takes in follows rules that a stranger on the LAN
  * cannot turn against it: a peer's offer never evicts or rewrites what is held, never adds
  * a cleaning dated ahead of the clock, and adds only as many as a household makes.
@@ -24,27 +26,53 @@ export const MOST_PER_DAY = 24;
 
 const DAY_MS = 24 * 3_600_000;
 
-/** What a description tells: a way it was recorded (not just "over the network") counts most, then a node. */
+/**
+ * What a description tells: who cleaned counts most (a name is only ever given where the
+ * cleaning was recorded, so it comes with its source and node), then a way it was recorded
+ * (not just "over the network"), then a node.
+ */
 const precision = (cleaning: Cleaning): number =>
-  (cleaning.source === 'network' ? 0 : 2) + (cleaning.node === null ? 0 : 1);
+  (cleaning.source === 'network' ? 0 : 2) + (cleaning.node === null ? 0 : 1) + (cleaning.by === undefined ? 0 : 4);
+
+/** A box's second (of a cleaning, or of the cleaning a withdrawal takes back). */
+export interface Key {
+  at: number;
+  box?: string;
+}
+
+/** The box as keys compare it: '' for the default box, however it is spelt. */
+const boxKey = (item: Key): string => (item.box === undefined || item.box === DEFAULT_BOX ? '' : item.box);
+
+/** One box's second, as a string: a key of the history. */
+export const keyOf = (item: Key): string => `${item.at} ${boxKey(item)}`;
+
+/** Oldest first; within a second, the default box first, then the others by name: every node orders alike. */
+export const byTimeAndBox = (a: Key, b: Key): number =>
+  a.at - b.at || (boxKey(a) < boxKey(b) ? -1 : boxKey(a) > boxKey(b) ? 1 : 0);
+
+/** Whether two cleanings are of the same box and second. */
+export const sameKey = (a: Key, b: Key): boolean => a.at === b.at && boxKey(a) === boxKey(b);
 
 /**
  * Whether `offered` tells more of the cleaning `held` describes without contradicting it:
- * the same second, strictly more precise, and the same source and node where `held` names
- * them. `network` becomes `button`, no node becomes `kitchen`; `button` never becomes `web`,
- * nor `kitchen` `hall`. So the descriptions of a second form a chain, and every node ends
- * with its end whatever order they came in.
+ * the same box and second, strictly more precise, and the same source, node and person where
+ * `held` names them. `network` becomes `button`, no node becomes `kitchen`, nobody becomes
+ * `Anna`; `button` never becomes `web`, nor `kitchen` `hall`, nor `Anna` `Ben`. So the
+ * descriptions of a second form a chain, and every node ends with its end whatever order
+ * they came in.
  */
 export function refines(offered: Cleaning, held: Cleaning): boolean {
   return (
-    offered.at === held.at &&
+    sameKey(offered, held) &&
     precision(offered) > precision(held) &&
     (held.source === 'network' || held.source === offered.source) &&
-    (held.node === null || held.node === offered.node)
+    (held.node === null || held.node === offered.node) &&
+    (held.by === undefined || held.by === offered.by)
   );
 }
 
-const sameCleaning = (a: Cleaning, b: Cleaning): boolean => a.at === b.at && a.source === b.source && a.node === b.node;
+const sameCleaning = (a: Cleaning, b: Cleaning): boolean =>
+  sameKey(a, b) && a.source === b.source && a.node === b.node && a.by === b.by;
 
 /** Who offers cleanings, and how many new ones the offer may add. */
 export type Offerer =
@@ -99,7 +127,7 @@ function mergeNew(history: History, more: readonly Cleaning[]): Cleaning[] {
   let i = 0;
   let j = 0;
   while (i < history.length || j < more.length) {
-    if (j === more.length || (i < history.length && history[i].at < more[j].at)) merged.push(history[i++]);
+    if (j === more.length || (i < history.length && byTimeAndBox(history[i], more[j]) < 0)) merged.push(history[i++]);
     else merged.push(more[j++]);
   }
   return merged;
@@ -115,34 +143,36 @@ export function takeIn(history: History, cleanings: readonly Cleaning[], now: nu
   const oldest = now - KEPT_FOR_MS;
   const refused = noRefusals();
   const aside: Cleaning[] = [];
-  const held = new Map<number, Cleaning>();
+  const held = new Map<string, Cleaning>();
+  // A day's bound is the household's, whatever the box: a few boxes are each cleaned a few times a day.
   const perDay = new Map<number, number>();
   for (const cleaning of history) {
-    held.set(cleaning.at, cleaning);
+    held.set(keyOf(cleaning), cleaning);
     const day = Math.floor(cleaning.at / DAY_MS);
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
   }
-  const fresh = new Map<number, Cleaning>();
-  const better = new Map<number, Cleaning>();
+  const fresh = new Map<string, Cleaning>();
+  const better = new Map<string, Cleaning>();
   const room = from.own ? null : { ...from.room };
   const taken: Room = { recent: 0, older: 0 };
-  for (const cleaning of [...cleanings].sort((a, b) => a.at - b.at)) {
+  for (const cleaning of [...cleanings].sort(byTimeAndBox)) {
+    const key = keyOf(cleaning);
     if (cleaning.at < oldest) continue;
     if (isAhead(cleaning, now)) {
       if (from.own) aside.push(cleaning);
       else refused.ahead += 1;
       continue;
     }
-    const known = fresh.get(cleaning.at) ?? better.get(cleaning.at) ?? held.get(cleaning.at);
+    const known = fresh.get(key) ?? better.get(key) ?? held.get(key);
     if (known) {
       // What is held says as much or more: nothing new, and nothing to refuse.
       if (sameCleaning(known, cleaning) || refines(known, cleaning)) continue;
       const mayDescribe = from.own || (cleaning.node !== null && from.names.includes(cleaning.node));
-      if (!refines(cleaning, known) || (!mayDescribe && held.has(cleaning.at))) {
+      if (!refines(cleaning, known) || (!mayDescribe && held.has(key))) {
         refused.rewrite += 1;
         continue;
       }
-      (fresh.has(cleaning.at) ? fresh : better).set(cleaning.at, cleaning);
+      (fresh.has(key) ? fresh : better).set(key, cleaning);
       continue;
     }
     const tier: keyof Room = cleaning.at >= now - RECENT_MS ? 'recent' : 'older';
@@ -164,15 +194,15 @@ export function takeIn(history: History, cleanings: readonly Cleaning[], now: nu
     }
     taken[tier] += 1;
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
-    fresh.set(cleaning.at, cleaning);
+    fresh.set(key, cleaning);
   }
-  const described = better.size === 0 ? history : history.map((cleaning) => better.get(cleaning.at) ?? cleaning);
+  const described = better.size === 0 ? history : history.map((cleaning) => better.get(keyOf(cleaning)) ?? cleaning);
   let next: History = fresh.size === 0 ? described : mergeNew(described, [...fresh.values()]);
   let first = 0;
   while (first < next.length && next[first].at < oldest) first += 1;
   first = Math.max(first, next.length - MOST_CLEANINGS);
   if (first > 0) next = next.slice(first);
-  const added = [...better.values(), ...fresh.values()].sort((a, b) => a.at - b.at);
+  const added = [...better.values(), ...fresh.values()].sort(byTimeAndBox);
   const changed = added.length > 0 || next.length !== history.length;
   return { history: changed ? next : history, added, taken, aside, refused };
 }

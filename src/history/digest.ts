@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Cleaning } from '../../common/history';
-import type { History } from '../../machines/history/history-set';
+import type { Cleaning, Withdrawal } from '../../common/history';
+import { byTimeAndBox, type History } from '../../machines/history/history-set';
+import type { Withdrawals } from '../../machines/history/withdrawals';
 import { formatRfc3339 } from '../time/timestamp';
-import { entryOf } from './history-json';
+import { entryOf, withdrawalEntryOf } from './history-json';
 
 /** The history is compared in periods of 30 days (counted from 1970): a difference costs one period's cleanings. */
 export const BUCKET_MS = 30 * 24 * 3_600_000;
@@ -24,30 +25,61 @@ export interface HistoryDigest {
 const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
 /**
- * One JSON line per cleaning, as the file and the API write it: a node's name may hold a
- * space or a newline, and only an encoding that cannot be misread gives two different
- * histories two different hashes.
+ * One JSON line per cleaning and per withdrawal, as the file and the API write it: a node's
+ * name may hold a space or a newline, and only an encoding that cannot be misread gives two
+ * different histories two different hashes.
  */
 const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;
+const withdrawalLineOf = (withdrawal: Withdrawal): string => `${JSON.stringify(withdrawalEntryOf(withdrawal))}\n`;
+
+/** A line to hash, and where it goes: at its cleaning's box and second, a cleaning before its withdrawals. */
+interface Line {
+  at: number;
+  box?: string;
+  withdrawal: number;
+  text: string;
+}
+
+/**
+ * The lines of the cleanings and withdrawals, in the order every node sorts them: a withdrawal
+ * in the period of the cleaning it takes back, so that one period's fetch brings both.
+ */
+function linesOf(history: History, withdrawals: Withdrawals): Line[] {
+  const lines: Line[] = history.map((c) => ({ at: c.at, box: c.box, withdrawal: 0, text: lineOf(c) }));
+  if (withdrawals.length === 0) return lines;
+  // Withdrawals come sorted by cleaning, then node (machines/withdrawals.ts): their order among themselves holds.
+  for (const [i, w] of withdrawals.entries()) {
+    lines.push({ at: w.at, box: w.box, withdrawal: i + 1, text: withdrawalLineOf(w) });
+  }
+  return lines.sort((a, b) => byTimeAndBox(a, b) || a.withdrawal - b.withdrawal);
+}
 
 export const bucketStart = (at: number): number => Math.floor(at / BUCKET_MS) * BUCKET_MS;
 
-// A history is never changed in place: its digest is made once, however often it is asked for.
-const digests = new WeakMap<History, HistoryDigest>();
+// Neither a history nor its withdrawals is ever changed in place: a digest is made once, however often it is asked for.
+const digests = new WeakMap<History, WeakMap<Withdrawals, HistoryDigest>>();
+const NO_WITHDRAWALS: Withdrawals = [];
 
-export function digestOf(history: History): HistoryDigest {
-  const known = digests.get(history);
+/**
+ * The digest of the cleanings and the withdrawals. Of a history of the default box alone, with
+ * no name and no withdrawal, it is the digest an earlier version makes: the lines are the same.
+ */
+export function digestOf(history: History, withdrawals: Withdrawals = NO_WITHDRAWALS): HistoryDigest {
+  const known = digests.get(history)?.get(withdrawals);
   if (known) return known;
+  const lines = linesOf(history, withdrawals);
   const buckets: BucketDigest[] = [];
   let i = 0;
-  while (i < history.length) {
-    const start = bucketStart(history[i].at);
+  while (i < lines.length) {
+    const start = bucketStart(lines[i].at);
     let text = '';
     let count = 0;
-    for (; i < history.length && history[i].at < start + BUCKET_MS; i += 1, count += 1) text += lineOf(history[i]);
+    for (; i < lines.length && lines[i].at < start + BUCKET_MS; i += 1, count += 1) text += lines[i].text;
     buckets.push({ from: formatRfc3339(start), count, hash: hashOf(text) });
   }
-  const digest = { count: history.length, hash: hashOf(buckets.map((bucket) => bucket.hash).join()), buckets };
-  digests.set(history, digest);
+  const digest = { count: lines.length, hash: hashOf(buckets.map((bucket) => bucket.hash).join()), buckets };
+  const forHistory = digests.get(history) ?? new WeakMap<Withdrawals, HistoryDigest>();
+  forHistory.set(withdrawals, digest);
+  digests.set(history, forHistory);
   return digest;
 }

@@ -1,10 +1,11 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Cleaning } from '../../common/history';
+import type { Cleaning, Withdrawal } from '../../common/history';
 import { takeIn, type History } from '../../machines/history/history-set';
+import { takeInWithdrawals, type Withdrawals } from '../../machines/history/withdrawals';
 import { parseBoundedJson } from '../limits/bounded-json';
 import { readSmallFileAsync, type SmallFileError } from '../limits/small-file';
-import { cleaningFrom, entryOf } from './history-json';
+import { entryOf, itemFrom } from './history-json';
 import { replaceFile, syncDirectory } from '../store/durable-file';
 
 /** The history's file, in the state file's directory. */
@@ -24,6 +25,8 @@ export type LoadedHistory =
       history: History;
       /** Lines dated ahead of the clock (a date of 2031): kept in the file, aside, never the window's anchor. */
       ahead: History;
+      /** The cleanings taken back (lines whose first key is `withdrawn`). */
+      withdrawals: Withdrawals;
       /** Lines that could not be read, skipped (the last one torn, say, by a power cut). */
       bad: BadLine[];
       lines: number;
@@ -57,6 +60,7 @@ export async function loadHistoryFile(file: string, now: number): Promise<Loaded
     return { kind: 'unreadable', code: code ?? 'ENOTREG', problem: `${file} ${message}` };
   }
   const cleanings: Cleaning[] = [];
+  const withdrawn: Withdrawal[] = [];
   const bad: BadLine[] = [];
   const lines = text.split('\n');
   const endsWithNewline = text.length === 0 || text.endsWith('\n');
@@ -75,12 +79,14 @@ export async function loadHistoryFile(file: string, now: number): Promise<Loaded
       });
       continue;
     }
-    const checked = cleaningFrom(parsed.value, null);
-    if (checked.ok) cleanings.push(checked.value);
-    else bad.push({ line: i + 1, problem: checked.problem });
+    const checked = itemFrom(parsed.value, null);
+    if (!checked.ok) bad.push({ line: i + 1, problem: checked.problem });
+    else if ('cleaning' in checked.value) cleanings.push(checked.value.cleaning);
+    else withdrawn.push(checked.value.withdrawal);
   }
   const { history, aside } = takeIn([], cleanings, now, { own: true });
-  return { kind: 'loaded', history, ahead: aside, bad, lines: lines.length, endsWithNewline, tornAt };
+  const { withdrawals } = takeInWithdrawals([], history, withdrawn, now, { own: true });
+  return { kind: 'loaded', history, ahead: aside, withdrawals, bad, lines: lines.length, endsWithNewline, tornAt };
 }
 
 const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;

@@ -1,5 +1,23 @@
-import { enums, nullable, object, pattern, size, string, type StructError, validate } from 'superstruct';
-import { HISTORY_SOURCES, type Cleaning, type HistoryEntry } from '../../common/history';
+import {
+  define,
+  enums,
+  nullable,
+  object,
+  optional,
+  pattern,
+  size,
+  string,
+  type StructError,
+  validate,
+} from 'superstruct';
+import { boxField, boxNameProblem, personNameProblem } from '../../common/boxes';
+import {
+  HISTORY_SOURCES,
+  type Cleaning,
+  type HistoryEntry,
+  type Withdrawal,
+  type WithdrawalEntry,
+} from '../../common/history';
 import { EARLIEST_MS, MAX_AHEAD_MS } from '../../machines/shared/time-rules';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 
@@ -10,10 +28,47 @@ import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const NodeName = pattern(size(string(), 1, 63), /^[^\u0000-\u001f\u007f-\u009f]*$/);
 
-const HistoryEntryStruct = object({ at: Rfc3339, source: enums(HISTORY_SOURCES), node: nullable(NodeName) });
+/** A name checked by its rule (common/boxes.ts), which says what is wrong with it. */
+const checkedName = (what: string, problem: (value: string) => string | null) =>
+  define<string>(what, (value) =>
+    typeof value === 'string' ? (problem(value) ?? true) : `expected a string, not ${typeof value}`,
+  );
 
+const BoxName = checkedName('box', boxNameProblem);
+const PersonName = checkedName('person', personNameProblem);
+
+/*
+ * Both are `object`s: a key not named here refuses the entry, as it does on every earlier node
+ * (whose entry knows only `at`, `source` and `node`). A key a later version adds may change
+ * what the entry means, as `withdrawn` does, so it is never skipped over.
+ */
+const HistoryEntryStruct = object({
+  at: Rfc3339,
+  source: enums(HISTORY_SOURCES),
+  node: nullable(NodeName),
+  box: optional(BoxName),
+  by: optional(PersonName),
+});
+const WithdrawalEntryStruct = object({ withdrawn: Rfc3339, box: optional(BoxName), when: Rfc3339, node: NodeName });
+
+/** Keys in this order, `box` only for a box other than the default, `by` only when said: one cleaning, one line. */
 export function entryOf(cleaning: Cleaning): HistoryEntry {
-  return { at: formatRfc3339(cleaning.at), source: cleaning.source, node: cleaning.node };
+  return {
+    at: formatRfc3339(cleaning.at),
+    source: cleaning.source,
+    node: cleaning.node,
+    ...boxField(cleaning.box),
+    ...(cleaning.by === undefined ? {} : { by: cleaning.by }),
+  };
+}
+
+export function withdrawalEntryOf(withdrawal: Withdrawal): WithdrawalEntry {
+  return {
+    withdrawn: formatRfc3339(withdrawal.at),
+    ...boxField(withdrawal.box),
+    when: formatRfc3339(withdrawal.when),
+    node: withdrawal.node,
+  };
 }
 
 /** Newest first, as the API and the command give them. */
@@ -50,8 +105,75 @@ export function cleaningFrom(value: unknown, now: number | null): Checked<Cleani
   const at = parseRfc3339Seconds(entry.at);
   const problem = timeProblem(at, now);
   if (problem) return { ok: false, problem: `${JSON.stringify(entry.at)} is ${problem}` };
-  return { ok: true, value: { at, source: entry.source, node: entry.node } };
+  // A name is given where the cleaning was recorded, so it always comes with how and where.
+  if (entry.by !== undefined && (entry.source === 'network' || entry.node === null)) {
+    return {
+      ok: false,
+      problem: `names who cleaned (${JSON.stringify(entry.by)}) but not how and where it was recorded`,
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      at,
+      source: entry.source,
+      node: entry.node,
+      ...boxField(entry.box),
+      ...(entry.by === undefined ? {} : { by: entry.by }),
+    },
+  };
 }
+
+/** One withdrawal from outside, checked, or what is wrong with it; `now` as for cleaningFrom. */
+export function withdrawalFrom(value: unknown, now: number | null): Checked<Withdrawal> {
+  const [error, entry] = validate(value, WithdrawalEntryStruct);
+  if (error) return { ok: false, problem: problemOf(error) };
+  const at = parseRfc3339Seconds(entry.withdrawn);
+  const when = parseRfc3339Seconds(entry.when);
+  const problem = timeProblem(at, now) ?? timeProblem(when, now);
+  if (problem) return { ok: false, problem: `a withdrawal ${problem}` };
+  return { ok: true, value: { at, ...boxField(entry.box), when, node: entry.node } };
+}
+
+/** A line of the file, an entry of the API: a cleaning, or (its first key `withdrawn`) a withdrawal. */
+export type HistoryItem = { cleaning: Cleaning } | { withdrawal: Withdrawal };
+
+export function itemFrom(value: unknown, now: number | null): Checked<HistoryItem> {
+  if (typeof value === 'object' && value !== null && 'withdrawn' in value) {
+    const checked = withdrawalFrom(value, now);
+    return checked.ok ? { ok: true, value: { withdrawal: checked.value } } : checked;
+  }
+  const checked = cleaningFrom(value, now);
+  return checked.ok ? { ok: true, value: { cleaning: checked.value } } : checked;
+}
+
+/** Cleanings and withdrawals, as a peer sends them: all of it checked, as cleaningsFrom. */
+export function itemsFrom(
+  value: unknown,
+  now: number | null,
+): Checked<{ cleanings: Cleaning[]; withdrawals: Withdrawal[] }> {
+  if (!Array.isArray(value)) return { ok: false, problem: `expected a list of cleanings, not ${typeof value}` };
+  const cleanings: Cleaning[] = [];
+  const withdrawals: Withdrawal[] = [];
+  for (const [i, entry] of (value as unknown[]).entries()) {
+    const checked = itemFrom(entry, now);
+    if (!checked.ok) return { ok: false, problem: `entry ${i}: ${checked.problem}` };
+    if ('cleaning' in checked.value) cleanings.push(checked.value.cleaning);
+    else withdrawals.push(checked.value.withdrawal);
+  }
+  return { ok: true, value: { cleanings, withdrawals } };
+}
+
+/**
+ * What a node of an earlier version reads (docs/boxes.md): the default box's cleanings, without
+ * who cleaned; withdrawn ones too, as it took them before they were withdrawn. Served to a
+ * request without `format=2`, and hashed into the digest such a request gets, so that an older
+ * node and ours settle when they hold the same cleanings of the default box.
+ */
+export const legacyView = (cleanings: readonly Cleaning[]): Cleaning[] =>
+  cleanings.flatMap((cleaning) =>
+    cleaning.box === undefined ? [{ at: cleaning.at, source: cleaning.source, node: cleaning.node }] : [],
+  );
 
 /**
  * A list of cleanings from a peer, all of it checked: one bad entry refuses the whole list,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { array, number, object, string, validate } from 'superstruct';
 import { fromCallback } from 'xstate';
 import type { Cleaning } from '../../common/history';
-import { KEPT_FOR_MS, MOST_PER_DAY, refines, type History } from '../../machines/history/history-set';
+import { KEPT_FOR_MS, keyOf, MOST_PER_DAY, refines, type History } from '../../machines/history/history-set';
 import { MAX_AHEAD_MS } from '../../machines/shared/time-rules';
 import {
   historyPeerKey,
@@ -52,10 +52,10 @@ function differingBuckets(ours: HistoryDigest, theirs: HistoryDigest): Set<strin
 
 /** Ours that the peer lacks, or that say more than its description. */
 function lacking(ours: History, theirs: readonly Cleaning[], buckets: Set<string>): Cleaning[] {
-  const known = new Map(theirs.map((cleaning) => [cleaning.at, cleaning]));
+  const known = new Map(theirs.map((cleaning) => [keyOf(cleaning), cleaning]));
   return ours.filter((cleaning) => {
     if (!buckets.has(formatRfc3339(bucketStart(cleaning.at)))) return false;
-    const their = known.get(cleaning.at);
+    const their = known.get(keyOf(cleaning));
     return their === undefined || refines(cleaning, their);
   });
 }
@@ -121,9 +121,9 @@ export async function exchangeWith(peer: HistoryPeer, ours: History, now: number
   for (let i = 0; i < give.length; i += MOST_PER_POST) {
     await requestJson(peer, 'POST', '/api/history', give.slice(i, i + MOST_PER_POST).map(entryOf));
   }
-  const mine = new Map(ours.map((cleaning) => [cleaning.at, cleaning]));
+  const mine = new Map(ours.map((cleaning) => [keyOf(cleaning), cleaning]));
   const news = received.filter((cleaning) => {
-    const own = mine.get(cleaning.at);
+    const own = mine.get(keyOf(cleaning));
     return own === undefined || refines(cleaning, own);
   });
   return { received: news, settled: false };

@@ -46,6 +46,13 @@ describe('the Pi 5 strip through the ws2812-pio overlay', () => {
     expect(strip.failure).toBeNull();
   });
 
+  it('writes each LED its own colour for a strip of several boxes, the LEDs past them dark', () => {
+    const strip = openPioStrip(options());
+    strip.showLeds?.(['#ff0000', '#0000ff']);
+    expect(written()).toEqual([255, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0]);
+    expect(strip.failure).toBeNull();
+  });
+
   it('leaves the LEDs the values of every other driver: the driver gamma of each byte is the colour', () => {
     for (const target of [0, 1, 2, 10, 20, 30, 60, 128, 200, 255]) {
       const [red] = encodePioFrame(target << 16, 1, 255);

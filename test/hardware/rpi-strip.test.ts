@@ -68,6 +68,20 @@ describe('Raspberry Pi strip', () => {
     expect(strip.failure).toBeNull();
   });
 
+  it('puts each LED its own colour for a strip of several boxes, the LEDs past them dark', () => {
+    asUid(0);
+    const fake = fakeWs281x();
+    const strip = openRpiStrip(OPTIONS, { loadWs281x: () => fake.module });
+    strip.show('#ffffff');
+    strip.showLeds?.(['#ff8000', '#0000ff']);
+    strip.showLeds?.(['#010203', '#010203', '#010203', '#ffffff']);
+    expect(fake.renders.slice(1)).toEqual([
+      [0xff8000, 0x0000ff, 0],
+      [0x010203, 0x010203, 0x010203],
+    ]);
+    expect(strip.failure).toBeNull();
+  });
+
   it('renders dark and finalizes once on close, even when closed twice', () => {
     asUid(0);
     const fake = fakeWs281x();

@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { encodeFrame, openSpiStrip, SPI_HZ, type SpiModule, type SpiTransfer } from '../../hardware/spi-strip';
+import {
+  encodeFrame,
+  encodeLeds,
+  openSpiStrip,
+  SPI_HZ,
+  type SpiModule,
+  type SpiTransfer,
+} from '../../hardware/spi-strip';
 
 // One WS2812 byte as SPI bytes: 0x00 is 100×8, 0xff is 110×8, 0x80 is 110 then 100×7.
 const BYTE_00 = [0x92, 0x49, 0x24];
@@ -57,6 +64,14 @@ describe('WS2812 frames for SPI', () => {
     expect([...encodeFrame(0x00ff00, 3, 255)]).toEqual([...RESET, ...led, ...led, ...led, ...RESET]);
   });
 
+  it('gives each LED its own colour for a strip of several boxes, the LEDs past them dark', () => {
+    const red = [...BYTE_00, ...BYTE_FF, ...BYTE_00];
+    const blue = [...BYTE_00, ...BYTE_00, ...BYTE_FF];
+    const dark = [...BYTE_00, ...BYTE_00, ...BYTE_00];
+    expect([...encodeLeds([0xff0000, 0x0000ff], 3, 255)]).toEqual([...RESET, ...red, ...blue, ...dark, ...RESET]);
+    expect(encodeLeds([0x00ff00, 0x00ff00], 2, 128)).toEqual(encodeFrame(0x00ff00, 2, 128));
+  });
+
   it('scales every channel by the brightness', () => {
     expect([...encodeFrame(0xffffff, 1, 128)]).toEqual([...RESET, ...BYTE_80, ...BYTE_80, ...BYTE_80, ...RESET]);
     expect([...encodeFrame(0xffffff, 1, 0)]).toEqual([...RESET, ...BYTE_00, ...BYTE_00, ...BYTE_00, ...RESET]);
@@ -71,6 +86,17 @@ describe('SPI strip', () => {
     expect(fake.opened).toEqual([{ bus: 0, device: 0, options: { mode: 0, maxSpeedHz: SPI_HZ } }]);
     expect(fake.transfers).toEqual([
       [{ byteLength: 90 + 2 * 9 + 90, sendBuffer: encodeFrame(0xff0000, 2, 255), speedHz: SPI_HZ }],
+    ]);
+  });
+
+  it('sends one frame a colour per LED, and it again at a new brightness', () => {
+    const fake = fakeSpi();
+    const strip = openSpiStrip(OPTIONS, { loadSpi: () => fake.module, bufsizFile: noBufsizFile });
+    strip.showLeds?.(['#ff0000', '#0000ff']);
+    strip.setBrightness?.(128);
+    expect(fake.transfers.map(([transfer]) => transfer.sendBuffer)).toEqual([
+      encodeLeds([0xff0000, 0x0000ff], 2, 255),
+      encodeLeds([0xff0000, 0x0000ff], 2, 128),
     ]);
   });
 

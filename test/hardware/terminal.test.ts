@@ -120,6 +120,12 @@ describe('terminal hardware', () => {
     expect(visibleText(opened.output())).toContain('partial\n[][][]');
   });
 
+  it('draws each LED in its own colour for a strip of several boxes, the LEDs past them dark', () => {
+    opened.hw.strip.showLeds?.(['#ff0000', '#0000ff']);
+    const grey = '\x1b[38;2;90;90;90m[]';
+    expect(opened.output()).toContain(`\x1b[48;2;255;0;0m  \x1b[48;2;0;0;255m  ${grey}\x1b[0m  `);
+  });
+
   it('shows dark once more when the strip closes, and ignores shows after that', () => {
     opened.hw.strip.show('#ff0000');
     opened.hw.strip.close();

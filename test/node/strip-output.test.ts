@@ -34,6 +34,28 @@ describe('the strip output', () => {
     expect(records.map((r) => r.color)).toEqual(['#003c00', '#ff0000']);
   });
 
+  it('shows several boxes each on its run, with a led record that names them and keeps the first box’s color', () => {
+    const { log, records } = capturingLogger();
+    const leds: string[][] = [];
+    const strip = { ...failingStrip(Infinity), showLeds: (colours: readonly string[]) => leds.push([...colours]) };
+    const output = new StripOutput(strip, log);
+    const runs = [
+      { box: 'upstairs', color: '#003c00' as const },
+      { box: 'basement', color: '#ff0000' as const },
+    ];
+    output.showBoxes(runs, ['#003c00', '#ff0000']);
+    output.showBoxes(runs, ['#003c00', '#ff0000']);
+    expect(leds).toEqual([['#003c00', '#ff0000']]);
+    expect(records).toMatchObject([{ event: 'led', color: '#003c00', segments: runs }]);
+  });
+
+  it('shows the first box alone on a driver that shows one colour', () => {
+    const { log } = capturingLogger();
+    const strip = failingStrip(Infinity);
+    new StripOutput(strip, log).showBoxes([{ box: 'upstairs', color: '#ff0000' }], ['#ff0000', '#ff0000']);
+    expect(strip.frames).toEqual(['#ff0000']);
+  });
+
   it('logs a strip that stopped working once, as an error that names the cause', () => {
     const { log, records } = capturingLogger();
     const output = new StripOutput(failingStrip(2), log);
