@@ -9,8 +9,8 @@ import { formatRfc3339 } from '../../src/time/timestamp';
 import { launchChromium, SCREENSHOTS } from '../support/browser';
 import { freeTcpPort, freeUdpPort, NodeProcess, tempDir } from '../support/node-process';
 import { describeNeeding } from '../support/requirements';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 /** Waits of the last 30 days and a bit, in hours, oldest first: each level at least once, two overdue. */
 const WAITS = [
   20, 9, 14, 30, 6, 11, 23, 25, 7, 13, 40, 10, 18, 5, 22, 12, 27, 8, 16, 24, 9, 21, 15, 11, 19, 26.5, 10, 6,

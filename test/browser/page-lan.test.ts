@@ -8,8 +8,8 @@ import { Lan } from '../support/netns';
 import { NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
 import { LAN, describeNeeding } from '../support/requirements';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 const LIGHT_GREEN = '#003c00';
 describeNeeding([...LAN, 'chromium'], 'the page in Chromium, on a LAN of three nodes and a phone', () => {
   let lan: Lan;

@@ -4,8 +4,8 @@ import { parseLevels } from '../../src/settings/levels-setting';
 import { describePeer, txtRecord } from '../../src/cluster/txt-record';
 import { householdJson } from '../../src/web/household-json';
 import { NOON, peer, viewOf } from '../support/web-harness';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 const THREE_CATS = parseLevels('4h,6h,12h,14h');
 
 describe('nodes whose levels differ', () => {

@@ -5,8 +5,8 @@ import { nodeStatuses, statusObjects } from '../../src/cluster/household-status'
 import { statusTable } from '../../src/commands/status-report';
 import { householdJson } from '../../src/web/household-json';
 import { NOON, peer, viewOf } from '../support/web-harness';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 /** What the issue saw printed: a window title, a bell, a cleared screen. */
 const HOSTILE = '\u001b]0;PWNED\u0007\u001b[2Jhall';
 

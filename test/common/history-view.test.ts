@@ -1,10 +1,8 @@
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { historyTable } from '../../src/commands/history-report';
+import { DAY, HOUR, NOON } from '../support/time';
 
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const rfc = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');
 
 /** Waits of 20 h, 25 h and 30 h ending in the last days, one of 5 h before the 30 days, and 3 h since. */

@@ -1,9 +1,6 @@
 import type { Cleaning } from '../../common/history';
 import { peopleStats } from '../../common/people-stats';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+import { DAY, NOON } from '../support/time';
 
 const by = (daysAgo: number, name?: string, box?: string): Cleaning => ({
   at: NOON - daysAgo * DAY,

@@ -3,9 +3,8 @@ import { openTerminalHardware } from '../../hardware/terminal';
 import { formatAgo } from '../../common/durations';
 import { levelWords, renderBlocks, rowsTaken, visibleText } from '../../hardware/terminal-text';
 import type { Hardware } from '../../hardware/types';
+import { HOUR, MINUTE } from '../support/time';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const NOW = 1_700_000_000_000;
 
 function open(): { hw: Hardware; input: PassThrough; output: () => string } {

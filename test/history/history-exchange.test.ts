@@ -10,9 +10,8 @@ import { capturingLogger } from '../support/capturing-logger';
 import { freeTcpPort } from '../support/node-process';
 import { until } from '../support/until';
 import { NOON, webHarness } from '../support/web-harness';
+import { DAY, HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const rfc = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');
 const at = (ms: number, source: Cleaning['source'] = 'button', node: string | null = 'kitchen-3f2a'): Cleaning => ({
   at: ms,

@@ -9,10 +9,8 @@ import { appendToHistoryFile, historyFileBeside, loadHistoryFile } from '../../s
 import { capturingLogger } from '../support/capturing-logger';
 import { tempDir } from '../support/node-process';
 import { until } from '../support/until';
+import { DAY, HOUR, NOON } from '../support/time';
 
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const line = (at: number, source = 'button', node: string | null = 'kitchen-3f2a') =>
   `${JSON.stringify({ at: new Date(at).toISOString().replace('.000Z', '+00:00'), source, node })}\n`;
 

@@ -13,8 +13,8 @@ import {
   withdrawalEntryOf,
   withdrawalFrom,
 } from '../../src/history/history-json';
+import { NOON } from '../support/time';
 
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const upstairs: Cleaning = { at: NOON, source: 'button', node: 'hall-1234', box: 'upstairs', by: 'Anna' };
 const plain: Cleaning = { at: NOON - 60_000, source: 'web', node: 'kitchen-3f2a' };
 const withdrawal: Withdrawal = { at: NOON, box: 'upstairs', when: NOON + 30_000, node: 'hall-1234' };

@@ -7,8 +7,7 @@ import { type LogRecord, NodeProcess, readIfThere, stopAll, tempDir } from '../s
 import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
 import { pastTheBurst } from '../support/press-burst';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 const adopted = (time: string) => (record: LogRecord) =>
   record.event === 'time.changed' && record.reason === 'adopted' && record.lastCleaned === time;

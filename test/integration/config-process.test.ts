@@ -3,9 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatRfc3339 } from '../../src/time/timestamp';
 import { freeTcpPort, freeUdpPort, NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
+import { HOUR, MINUTE } from '../support/time';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 const COLOURS = { fresh: '#003c00', settled: '#001400', soon: '#ff3c00', now: '#ff0000', dark: '#000000' };
 
 describe('the configuration file, as the node and the command read it', () => {

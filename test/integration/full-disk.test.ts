@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { formatRfc3339 } from '../../src/time/timestamp';
 import { freeTcpPort, NodeProcess, stopAll, tempDir } from '../support/node-process';
 import { describeNeeding } from '../support/requirements';
+import { HOUR } from '../support/time';
 
 /*
  * Issue #19, point 3: on a full disk, a cleaning must not be lost while the node says it was
@@ -12,7 +13,6 @@ import { describeNeeding } from '../support/requirements';
  * after a restart, and no line of it bad.
  */
 
-const HOUR = 3_600_000;
 const PAGE = 4096;
 
 function post(port: number, body: unknown): Promise<number> {

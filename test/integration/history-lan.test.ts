@@ -8,6 +8,7 @@ import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
 import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
 import { pastTheBurst } from '../support/press-burst';
+import { HOUR } from '../support/time';
 
 /*
  * Issue #13, "done when": every node of a household, one that was cut off and one that is
@@ -15,8 +16,6 @@ import { pastTheBurst } from '../support/press-burst';
  * a peer that sends a history no node of ours would is refused. All on a LAN of network
  * namespaces: nothing leaves this machine.
  */
-
-const HOUR = 3_600_000;
 
 /** One HTTP request from `host` (the laptop), as a browser there would send it. */
 function httpFrom(host: Host, method: string, url: string, body?: unknown): Promise<{ status: number; body: string }> {

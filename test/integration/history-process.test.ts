@@ -3,9 +3,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { NodeProcess, freeTcpPort, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
+import { DAY, HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 /** Twelve a day: half of what a day may hold. */
 const STEP = 2 * HOUR;
 

@@ -6,14 +6,13 @@ import { Lan, type Host } from '../support/netns';
 import { NodeProcess, readIfThere, runCli, stopAll, tempDir } from '../support/node-process';
 import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
+import { HOUR } from '../support/time';
 
 /*
  * Issue #5, "done when": from a laptop on the household's LAN, `status` and `reset`
  * find every node by mDNS alone (no --peer, no --no-mdns) and see or change each one.
  * Everything runs inside a LAN of network namespaces: nothing leaves this machine.
  */
-
-const HOUR = 3_600_000;
 
 /** What `status --json` promises scripts, one object per node. */
 interface StatusRow {

@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import { freeTcpPort, freeUdpPort, stateFileAged, type LogRecord } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
 import { udpRoundTripMs } from '../support/udp-probe';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 const BLINK_MS = 500;
 /**
  * How far one step of the overdue blink may stray from its 500 ms while the node is

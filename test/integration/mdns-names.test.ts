@@ -5,6 +5,7 @@ import { httpFrom } from '../support/lan-tools';
 import { canBuildHosts, Lan, type Host } from '../support/netns';
 import { NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
+import { HOUR } from '../support/time';
 
 /*
  * Issue #20: on a LAN where every machine has the same host name (every Pi a stock
@@ -15,7 +16,6 @@ import { until } from '../support/until';
  * logs is that name. And a reload's new levels reach the other nodes within seconds.
  */
 
-const HOUR = 3_600_000;
 const PYTHON = '/usr/bin/python3';
 const RESOLVE = path.join(__dirname, '..', 'support', 'mdns-resolve.py');
 

@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { Lan } from '../support/netns';
 import { type LogRecord, NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
 import { LAN, describeNeeding } from '../support/requirements';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 describeNeeding(LAN, 'a node whose address changes without a goodbye (a new DHCP lease)', () => {
   let lan: Lan;

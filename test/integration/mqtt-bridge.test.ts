@@ -3,8 +3,7 @@ import { Mosquitto, Watcher } from '../support/mosquitto';
 import { freeUdpPort, NodeProcess, stopAll, tempDir, type LogRecord } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
 import { describeNeeding } from '../support/requirements';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 /*
  * Nodes that UDP cannot join (--no-mdns, no --peer: another VLAN, a garage on its own

@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasMosquitto, Mosquitto, Watcher } from '../support/mosquitto';
 import { NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 /*
  * A copy of a node's state folder (a cloned SD card: here a copied folder on this

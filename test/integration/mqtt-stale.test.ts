@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { hasMosquitto, Mosquitto, Watcher } from '../support/mosquitto';
 import { NodeProcess, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 const HOUSEHOLD = 'cat-litter-reminder/household/last_cleaned';
 const rfc = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
 

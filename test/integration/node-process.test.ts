@@ -4,8 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readBoard } from '../../hardware/board';
 import { CLI, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 describe('a node run as a process', () => {
   const { start, temp } = nodesPerTest();

@@ -5,6 +5,7 @@ import { NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-pr
 import { RECEIVER_SCRIPT, type Received } from '../support/notify-receiver';
 import { LAN, describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
+import { MINUTE, SECOND } from '../support/time';
 
 /*
  * Issue #22, "once per household": three nodes on a LAN of network namespaces, every one
@@ -13,8 +14,6 @@ import { until } from '../support/until';
  * another node sends what falls due, once; a press on a third node is told of once.
  */
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
 const NAMES = ['node0', 'node1', 'node2'];
 const RECEIVER_PORT = 8080;
 

@@ -5,6 +5,7 @@ import { freeTcpPort, NodeProcess, runCli, stateFileAged, stopAll, tempDir } fro
 import { NotifyReceiver } from '../support/notify-receiver';
 import { describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
+import { HOUR } from '../support/time';
 
 /*
  * Issue #22 on one node as a process, against a stand-in for ntfy, Gotify and a webhook on
@@ -13,7 +14,6 @@ import { until } from '../support/until';
  * configuration's errors.
  */
 
-const HOUR = 3_600_000;
 const TOKEN = 'tk_secret0123456789';
 
 /** POSTs like ntfy's app does for an `http` action: no Origin, no Sec-Fetch-Site. */

@@ -6,8 +6,7 @@ import { decode, encode } from '../../src/cluster/protocol/codec';
 import type { Message } from '../../src/cluster/protocol/message';
 import { formatRfc3339 } from '../../src/time/timestamp';
 import { NodeProcess, tempDir } from '../support/node-process';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 /**
  * Plays an original Rust node on loopback, as the version the original's article

@@ -4,8 +4,7 @@ import { freeTcpPort, freeUdpPort, stateFileAged } from '../support/node-process
 import { nodesPerTest } from '../support/nodes-per-test';
 import { askOverUdp } from '../support/udp-probe';
 import { raw, request } from '../support/web-harness';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 describe('the page of a node run as a process', () => {
   const { start, temp } = nodesPerTest();

@@ -7,8 +7,8 @@ import { freeUdpPort, readIfThere, stateFileAged } from '../support/node-process
 import { nodesPerTest } from '../support/nodes-per-test';
 import { itNeeding } from '../support/requirements';
 import { until } from '../support/until';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 const NOBODY = 65534;
 
 describe('a node and its state file, as a process', () => {

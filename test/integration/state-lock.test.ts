@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 describe('one node a state folder', () => {
   const { start, temp } = nodesPerTest();

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { NodeProcess, runCli, stateFileAged, stopAll, tempDir } from '../support/node-process';
-
-const HOUR = 3_600_000;
+import { HOUR } from '../support/time';
 
 describe('status and reset against nodes on loopback (no mDNS)', () => {
   let temp: ReturnType<typeof tempDir>;

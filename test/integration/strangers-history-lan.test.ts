@@ -8,6 +8,7 @@ import { Lan, type Host } from '../support/netns';
 import { describeNeeding, LAN } from '../support/requirements';
 import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
+import { HOUR, SECOND } from '../support/time';
 
 /*
  * Issue #19, "done when": a stranger on the LAN (a guest's laptop, a hacked smart plug)
@@ -15,9 +16,6 @@ import { until } from '../support/until';
  * they were. Three of our nodes hold 25 days of real cleanings; the stranger is a fourth
  * host. Nothing leaves this machine.
  */
-
-const SECOND = 1000;
-const HOUR = 3_600_000;
 
 /** Runs `script` (written to a file in `dir`: it may be large) with node on `host`, and resolves with what it printed. */
 function runOn(host: Host, dir: string, script: string): Promise<string> {

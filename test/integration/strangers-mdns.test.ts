@@ -5,6 +5,7 @@ import { canBuildHosts, Lan, type Host } from '../support/netns';
 import { type LogRecord, NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
 import { pastTheBurst } from '../support/press-burst';
+import { HOUR } from '../support/time';
 
 /*
  * Issue #19, "peers that are not who they say": a stranger on the household's LAN (a third
@@ -15,7 +16,6 @@ import { pastTheBurst } from '../support/press-burst';
  * network namespaces whose hosts share one host name, as a house of stock Pis does.
  */
 
-const HOUR = 3_600_000;
 /** The fakes' records hold this long (s): long enough for the checks in between, short enough to wait out. */
 const FAKE_TTL = 25;
 

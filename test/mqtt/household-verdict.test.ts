@@ -1,8 +1,7 @@
 import { householdVerdict } from '../../src/mqtt/household-time';
 import { Reassertion } from '../../src/mqtt/reassertion';
+import { HOUR, NOON } from '../support/time';
 
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
-const HOUR = 3_600_000;
 const at = (ms: number) => Buffer.from(new Date(ms).toISOString().replace('.000Z', '+00:00'));
 
 describe("the broker's household time, judged", () => {

@@ -5,8 +5,8 @@ import { postTo, PostFailed } from '../../src/notify/post';
 import { PROVIDERS } from '../../src/notify/providers';
 import type { Target } from '../../src/settings/notify-targets';
 import { NotifyReceiver } from '../support/notify-receiver';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const CLEANED = NOW - 25 * HOUR;
 const CONTEXT: MessageContext = {

@@ -7,8 +7,8 @@ import { settingsListing } from '../../src/settings/settings-listing';
 import { configPath, SYSTEM_CONFIG } from '../../src/settings/settings-file';
 import { parseDuration } from '../../src/settings/duration-setting';
 import { parseLevels } from '../../src/settings/levels-setting';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 

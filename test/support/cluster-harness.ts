@@ -4,8 +4,7 @@ import type { ClusterReport } from '../../machines/cluster/cluster-events';
 import { clusterMachine } from '../../machines/cluster/cluster-machine';
 import { underParent } from './under-parent';
 import type { PeerAddress } from '../../machines/cluster/peer-address';
-
-export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+import { NOON } from './time';
 
 /**
  * The cluster machine under a parent that records what it reports, with a transport
@@ -53,3 +52,5 @@ export const updatesTo = (sent: readonly TransportCommand[], peer: PeerAddress) 
     (command) =>
       command.type === 'transport.update' && command.to.address === peer.address && command.to.port === peer.port,
   );
+
+export { NOON } from './time';

@@ -23,10 +23,9 @@ import {
   type HistoryEvent,
 } from '../../machines/history/history-machine';
 import type { PeerAddress } from '../../machines/cluster/peer-address';
+import { NOON } from './time';
 
 type StoreCommand = SaveCommand | FlushCommand;
-
-export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 /** Stands in for the reminder: records what it hears and finishes only when the test says so. */
 const reminderStub = setup({
@@ -211,3 +210,5 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
 
 /** Lets promise callbacks (the loader) run. */
 export const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+export { NOON } from './time';

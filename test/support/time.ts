@@ -3,6 +3,9 @@ import type { SimulatedClock } from 'xstate';
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+/** The tests' usual now: a Thursday in January, at noon UTC. */
+export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 interface Timeout {
   start: number;

@@ -9,8 +9,7 @@ import { openPageServer, webServer } from '../../src/web/server';
 import { capturingLogger } from './capturing-logger';
 import { freeTcpPort } from './node-process';
 import type { PeerView } from '../../machines/cluster/peer-view';
-
-export const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+import { NOON } from './time';
 
 export function viewOf(parts: Partial<Omit<NodeView, 'colour'>> = {}): NodeView {
   return nodeView({
@@ -154,3 +153,5 @@ export function stream(port: number, host = `127.0.0.1:${port}`, from?: string) 
   req.on('error', () => undefined);
   return { events, status: () => status, close: () => req.destroy() };
 }
+
+export { NOON } from './time';

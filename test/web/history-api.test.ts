@@ -1,9 +1,8 @@
 import type { Cleaning } from '../../common/history';
 import { historyOf } from '../../machines/history/history-set';
 import { NOON, request, viewOf, webHarness } from '../support/web-harness';
+import { DAY, HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 type Harness = Awaited<ReturnType<typeof webHarness>>;
 
 const rfc = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');

@@ -2,8 +2,8 @@ import * as os from 'node:os';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { until } from '../support/until';
 import { NOON, peer, raw, request, stream, viewOf, webHarness } from '../support/web-harness';
+import { HOUR } from '../support/time';
 
-const HOUR = 3_600_000;
 type Harness = Awaited<ReturnType<typeof webHarness>>;
 
 describe('the page server, in this process', () => {

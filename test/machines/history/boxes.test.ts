@@ -1,10 +1,7 @@
 import type { Cleaning, Withdrawal } from '../../../common/history';
 import { boxTimes, canSayWho, canUndo, standing, UNDO_WINDOW_MS } from '../../../machines/history/boxes';
 import { historyOf } from '../../../machines/history/history-set';
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+import { MINUTE, NOON } from '../../support/time';
 
 const kitchen = (at: number, box?: string): Cleaning => ({
   at,

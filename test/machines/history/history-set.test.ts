@@ -11,11 +11,8 @@ import {
   type Offerer,
 } from '../../../machines/history/history-set';
 import { MAX_AHEAD_MS } from '../../../machines/shared/time-rules';
+import { DAY, HOUR, NOON, SECOND } from '../../support/time';
 
-const SECOND = 1000;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const NODES = ['kitchen-3f2a', 'hall-1234', 'porch-9c1d'];
 
 const OWN: Offerer = { own: true };

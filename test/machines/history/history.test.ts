@@ -8,12 +8,10 @@ import {
   type HistoryPeer,
   SETTLED_ROTATIONS_LEFT_OUT,
 } from '../../../machines/history/history-machine';
-import { advance, HOUR, SECOND } from '../../support/time';
+import { DAY, HOUR, NOON, SECOND, advance } from '../../support/time';
 
-const DAY = 24 * HOUR;
 import { underParent } from '../../support/under-parent';
 
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const KITCHEN: HistoryPeer = { name: 'kitchen-3f2a', address: '10.0.0.2', port: 5380 };
 const HALL: HistoryPeer = { name: 'hall-1234', address: '10.0.0.3', port: 5380 };
 const PORCH: HistoryPeer = { name: 'porch-9c1d', address: '10.0.0.4', port: 5380 };

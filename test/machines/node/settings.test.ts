@@ -6,11 +6,10 @@ import { reminderMachine } from '../../../machines/reminder/reminder-machine';
 import { parseLevels } from '../../../src/settings/levels-setting';
 import { nodeHarness, settle } from '../../support/node-harness';
 import { stripRecorder } from '../../support/strip-recorder';
-import { advance, HOUR, MINUTE } from '../../support/time';
+import { HOUR, MINUTE, NOON, advance } from '../../support/time';
 import { underParent } from '../../support/under-parent';
 import { TestWallClock } from '../../support/wall-clock';
 
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const COLOURS = { fresh: '#003c00', settled: '#001400', soon: '#ff3c00', now: '#ff0000' };
 const THREE_CATS = parseLevels('1h,2h,3h,4h');
 

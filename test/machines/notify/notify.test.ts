@@ -3,10 +3,9 @@ import type { Level } from '../../../common/levels';
 import type { Notice, Notified } from '../../../machines/notify/notices';
 import { notifyMachine } from '../../../machines/notify/notify-machine';
 import type { QuietHours } from '../../../machines/reminder/quiet-hours';
-import { advance, HOUR, MINUTE, SECOND } from '../../support/time';
+import { HOUR, MINUTE, NOON, SECOND, advance } from '../../support/time';
 
 // 2026-01-15 12:00 UTC: noon, outside quiet hours.
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 const SETTLE = 15 * SECOND;
 
 function startNotify(

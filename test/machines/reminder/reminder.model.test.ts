@@ -6,8 +6,7 @@ import { reminderMachine, type ReminderEvent, type ReminderInput } from '../../.
 import { afterEvents, delayName, playDelay, standingClock, pathTitle, stateKey, walkable } from '../../support/graph';
 import { stripRecorder } from '../../support/strip-recorder';
 import { underParent } from '../../support/under-parent';
-
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
+import { HOUR, NOON } from '../../support/time';
 
 /** What the strip must show in each state: the oracle, written independently of the machine. */
 const SHOWS: Record<string, string> = {
@@ -33,8 +32,6 @@ const LEVEL: Record<string, string> = {
 };
 
 type GraphEvent = ReminderEvent | { type: string };
-
-const HOUR = 3_600_000;
 
 /** Where the walks start: no time known, and a cleaning of each age that begins a level. */
 const STARTS: (number | null)[] = [null, NOON, NOON - 9 * HOUR, NOON - 13 * HOUR, NOON - 25 * HOUR, NOON - 27 * HOUR];

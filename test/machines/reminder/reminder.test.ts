@@ -4,12 +4,11 @@ import { DEFAULT_THRESHOLDS } from '../../../machines/reminder/levels';
 import type { QuietHours } from '../../../machines/reminder/quiet-hours';
 import { reminderMachine } from '../../../machines/reminder/reminder-machine';
 import { stripRecorder } from '../../support/strip-recorder';
-import { advance, HOUR, MINUTE, SECOND } from '../../support/time';
+import { HOUR, MINUTE, NOON, SECOND, advance } from '../../support/time';
 import { underParent } from '../../support/under-parent';
 import { TestWallClock } from '../../support/wall-clock';
 
 // 2026-01-15 12:00 UTC: noon, outside the default quiet hours.
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 const LIGHT_GREEN = '#003c00';
 const DARK_GREEN = '#001400';

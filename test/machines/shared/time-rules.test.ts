@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { DEFAULT_THRESHOLDS, levelAt, msUntilNextLevel } from '../../../machines/reminder/levels';
 import { isQuietAt, msUntilLocalMinute } from '../../../machines/reminder/quiet-hours';
 import { PRESS_BURST_MS, pressTime } from '../../../machines/shared/time-rules';
+import { HOUR } from '../../support/time';
 
-const HOUR = 3_600_000;
 const T = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 describe('levels', () => {

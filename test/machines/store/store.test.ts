@@ -1,9 +1,7 @@
 import { fromCallback, SimulatedClock, type AnyEventObject } from 'xstate';
 import { storeMachine, type FileCommand, type SaveCommand } from '../../../machines/store/store-machine';
-import { advance, SECOND } from '../../support/time';
+import { NOON, SECOND, advance } from '../../support/time';
 import { underParent } from '../../support/under-parent';
-
-const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
 
 /** The store with a file whose writes complete (or fail) when the test says so, as a real disk takes its time. */
 function storeHarness(saved: number | null) {
