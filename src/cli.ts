@@ -3,6 +3,7 @@ import { UsageError } from './cli/args';
 import { MAIN_HELP, RUN_HELP } from './cli/help';
 import { parseRunOptions } from './cli/run-options';
 import { configCommand } from './commands/config';
+import { householdCommand } from './household/command';
 import { historyCommand } from './commands/history';
 import { installServiceCommand } from './commands/install-service';
 import { resetCommand } from './commands/reset';
@@ -48,6 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'reset') return resetCommand(rest);
   if (command === 'history') return historyCommand(rest);
   if (command === 'config') return configCommand(rest);
+  if (command === 'household') return householdCommand(rest);
   if (command === 'install-service') return installServiceCommand(rest);
   throw new UsageError(`unknown command "${command}" (try --help)`);
 }

@@ -12,13 +12,25 @@ export const IMPL = 'cat-litter-reminder-ts';
  * The TXT record of `_cat._udp`: ours, where our page and API are, and our levels (a
  * household's nodes may differ; their pages say so). Original nodes ignore TXT.
  */
-export function txtRecord(httpPort: number | null, thresholds: LevelThresholds): Record<string, string> {
+export function txtRecord(
+  httpPort: number | null,
+  thresholds: LevelThresholds,
+  /** The fingerprint of the household key (`hh=`), never the key; null without one. */
+  household: string | null = null,
+): Record<string, string> {
   return {
     impl: IMPL,
     proto: '1',
     ...(httpPort === null ? {} : { http: String(httpPort) }),
     levels: formatLevels(thresholds),
+    ...(household === null ? {} : { hh: household }),
   };
+}
+
+/** The `hh=` TXT entry: 8 hex digits, else null. */
+function householdOf(txt: unknown): string | null {
+  const value = txtValue(txt, 'hh');
+  return value !== undefined && /^[0-9a-f]{8}$/.test(value) ? value : null;
 }
 
 /** The `levels=` TXT entry; null when missing or not levels. */
@@ -93,6 +105,7 @@ export function describePeer(
   const address = pickAddress(service.referer, service.addresses ?? [], interfaces);
   if (address === null) return null;
   const ours = isOurs(service.txt);
+  const household = ours ? householdOf(service.txt) : null;
   const port = ours ? service.port : clusterPort;
   // Anything may be advertised: a port no datagram can go to is no peer.
   if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
@@ -106,6 +119,8 @@ export function describePeer(
     ours,
     http: ours ? httpPortOf(service.txt) : null,
     levels: ours ? levelsOf(service.txt) : null,
+    // Only where there is one: a node without a key is described as before keys.
+    ...(household === null ? {} : { household }),
   };
 }
 

@@ -18,6 +18,7 @@ import {
 import { nameTakenAtStart } from './instance-name';
 import { watchOwnAddresses } from './own-addresses';
 import { PeerSightings } from './peer-sightings';
+import type { Household } from './household/household';
 
 export interface DiscoveryOptions {
   /** The instance name to advertise (a taken one gets a suffix). */
@@ -28,6 +29,8 @@ export interface DiscoveryOptions {
   /** The node's levels, in the TXT record. */
   thresholds: LevelThresholds;
   log: Logger;
+  /** The household key: its fingerprint in the TXT record (`hh=`); told what mDNS says of the others. */
+  household?: Household;
 }
 
 /** The unpublish callback never fires on a broken socket: do not hold the shutdown for it. */
@@ -60,7 +63,13 @@ export function discoveryActor(options: DiscoveryOptions) {
     const { log, port, httpPort } = options;
     let { thresholds } = options;
     let published: Bonjour.Service[] = [];
-    const send = (event: DiscoveryEvent): void => sendBack(event);
+    const { household } = options;
+    const fingerprint = (): string | null => household?.key?.fingerprint ?? null;
+    const send = (event: DiscoveryEvent): void => {
+      if (event.type === 'peer.found')
+        household?.sightings.sighted({ ...event.peer, household: event.peer.household ?? null });
+      sendBack(event);
+    };
     const opened = openMdns(log);
     const { bonjour, mdns, onError } = opened;
 
@@ -123,7 +132,7 @@ export function discoveryActor(options: DiscoveryOptions) {
           protocol: SERVICE_PROTOCOL,
           port,
           host,
-          txt: txtRecord(httpPort, thresholds),
+          txt: txtRecord(httpPort, thresholds, fingerprint()),
           probe: false,
         }),
         // A laptop's or a phone's browser lists the page under the node's name.
@@ -204,21 +213,33 @@ export function discoveryActor(options: DiscoveryOptions) {
       }
     };
 
+    // Announced again with the new TXT record; not yet published: it will carry it.
+    const announceTxt = (): void => {
+      if (!published[0] || stopping) return;
+      (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds, fingerprint());
+      announceAgain(opened, published, onError);
+    };
+    // A new household key (`household join`, `household new`): the household hears of it at once.
+    let advertisedHousehold = fingerprint();
+    const stopHearing = household?.onChange(() => {
+      if (fingerprint() === advertisedHousehold) return;
+      advertisedHousehold = fingerprint();
+      announceTxt();
+    });
     receive((command) => {
       if (command.type === 'discovery.stop') shutDown(() => send({ type: 'discovery.stopped' }));
       else if (stopping) return;
       else if (command.type === 'discovery.levels') {
         thresholds = command.thresholds;
-        // Announced again with the new TXT record; not yet published: it will carry them.
-        if (published[0]) {
-          (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds);
-          announceAgain(opened, published, onError);
-        }
+        announceTxt();
       } else if (command.type === 'discovery.forget') sightings.forget(command.name);
       else lookAgain(command.name);
     });
     publish(1);
-    return () => shutDown(() => undefined);
+    return () => {
+      stopHearing?.();
+      shutDown(() => undefined);
+    };
   });
 }
 

@@ -30,6 +30,8 @@ const AT_START: Setting[] = [
   { key: 'log.format', field: 'logFormat' },
   { key: 'http', field: 'httpPort' },
   { key: 'mqtt', field: 'mqtt' },
+  { key: 'household.keyFile', field: 'householdKeyFile' },
+  { key: 'household.originals', field: 'householdOriginals' },
 ];
 
 const changed = (before: RunOptions, after: RunOptions) => (setting: Setting) =>

@@ -76,7 +76,12 @@ export function openTransportSocket(port: number): Promise<dgram.Socket> {
  * The cluster's UDP socket (bound by `openTransportSocket`). Datagrams become events for
  * the node; anything malformed is dropped and counted, never a crash and never a change.
  */
-export function transportActor(socket: dgram.Socket, log: Logger) {
+export function transportActor(
+  socket: dgram.Socket,
+  log: Logger,
+  /** With a household key: why a time from `from` may not be adopted, or undefined (src/household/household.ts). */
+  untrusted: (from: PeerAddress) => string | undefined = () => undefined,
+) {
   return fromCallback<TransportCommand>(({ sendBack, receive }) => {
     const malformed = new MalformedCounter(log);
     const sendFailures = new PerSenderLimit(ONCE_A_MINUTE_MS);
@@ -106,7 +111,14 @@ export function transportActor(socket: dgram.Socket, log: Logger) {
           log.debug({ event: 'transport.send-failed', to: peerKey(from), err: error }, error.message),
         );
       }
-      sendBack(toEvent(decoded.message, from));
+      const event = toEvent(decoded.message, from);
+      if (event.type === 'state.received') {
+        // A --peer given by its host name is trusted where it was last found.
+        const peer = [...resolved.values()].some((found) => found.address === from.address);
+        const why = peer ? undefined : untrusted(from);
+        if (why !== undefined) event.untrusted = why;
+      }
+      sendBack(event);
     });
     // Where each --peer given by host name was last found, and when: the node hears when it changes.
     const resolved = new Map<string, { address: string; at: number }>();

@@ -9,6 +9,7 @@ Commands:
   reset            "cleaned now" (or --at an earlier time) on every node
   history          the household's cleanings: when, after how long, where, how
   config           print the configuration in force (config check: validate it)
+  household        the household key: new, show, join HOST[:PORT]
   install-service  install and enable the systemd unit that runs a node at boot
 
 Flags:
@@ -90,6 +91,13 @@ Flags (a flag given twice: the last one wins):
   --mqtt-topic PREFIX   the node's topics begin with it (default cat-litter-reminder)
   --ha-discovery PREFIX Home Assistant's discovery prefix (default homeassistant), or
                         off for none
+  --household-key-file PATH
+                        the household key (default: household.key beside the state
+                        file); with one, only the household's nodes exchange the
+                        history (cat-litter-reminder household --help)
+  --no-household-originals
+                        with a key, adopt no time from original nodes (without our
+                        TXT record) over UDP; the --peer nodes are still taken
   --help                show this help
 
 Every change of what the strip shows is logged as {"event":"led","color":"#rrggbb"}.

@@ -10,6 +10,7 @@ import { configPath, loadConfig, type FileOrigin } from '../config/config-file';
 import { parseLevels } from '../config/levels-flag';
 import { labelFlags, lastValue, readFlags, UsageError, type FlagSpecs, type RawFlags } from './args';
 import { flagReader } from './flag-values';
+import { keyFileBeside } from '../household/key-file';
 
 export const HARDWARE_KINDS = ['auto', 'rpi', 'terminal', 'sim'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -42,6 +43,10 @@ export interface RunOptions {
   thresholds: LevelThresholds;
   /** The configuration file read, or null for none. */
   configFile: string | null;
+  /** Where the household key is (src/household/key-file.ts): beside the state file unless named. */
+  householdKeyFile: string;
+  /** False: a node with a key adopts no time from an original node (one without our TXT record). */
+  householdOriginals: boolean;
 }
 
 export const RUN_FLAGS: FlagSpecs = {
@@ -70,6 +75,8 @@ export const RUN_FLAGS: FlagSpecs = {
   'mqtt-password-file': { value: true },
   'mqtt-topic': { value: true },
   'ha-discovery': { value: true },
+  'household-key-file': { value: true },
+  'no-household-originals': { value: false },
 };
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -170,13 +177,13 @@ export function runOptionsFrom(
   readSecrets = true,
 ): RunOptions {
   const { read, whole, peers } = flagReader(flags);
+  const filePath = (value: string) => create(value, pattern(string(), /\S/));
+  const stateFile = read('state-file', defaultStatePath(env), 'a file path', filePath);
   const oneOf = <T extends string>(name: string, fallback: T, choices: readonly T[]) =>
     read(name, fallback, `one of ${choices.join(', ')}`, (value) => create(value, enums(choices)));
   return {
     hardware: oneOf('hardware', 'auto', HARDWARE_KINDS),
-    stateFile: read('state-file', defaultStatePath(env), 'a file path', (value) =>
-      create(value, pattern(string(), /\S/)),
-    ),
+    stateFile,
     quietHours: read(
       'quiet-hours',
       { start: 22 * 60, end: 7 * 60 },
@@ -216,5 +223,7 @@ export function runOptionsFrom(
       parseLevels,
     ),
     configFile,
+    householdKeyFile: read('household-key-file', keyFileBeside(stateFile), 'a file path', filePath),
+    householdOriginals: !flags['no-household-originals'],
   };
 }

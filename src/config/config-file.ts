@@ -59,6 +59,11 @@ export const CONFIG_KEYS: Section = {
     topic: { flag: 'mqtt-topic', kind: 'string' },
     haDiscovery: { flag: 'ha-discovery', kind: 'string-or-off' },
   },
+  household: {
+    keyFile: { flag: 'household-key-file', kind: 'path' },
+    // A boolean whose false sets a --no- flag, as `mdns`.
+    originals: { flag: 'no-household-originals', kind: 'mdns' },
+  },
 };
 
 export const SYSTEM_CONFIG = '/etc/cat-litter-reminder/config.yaml';

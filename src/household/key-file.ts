@@ -63,6 +63,9 @@ export async function writeKeyFile(file: string, key: Buffer): Promise<void> {
     const handle = await fsp.open(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     try {
       await handle.writeFile(`${key.toString('base64')}\n`);
+      // Written by root (sudo) for a node that runs as another user: the folder's owner owns the key.
+      const folder = await fsp.stat(path.dirname(file));
+      if (process.getuid?.() === 0) await handle.chown(folder.uid, folder.gid);
       await handle.sync();
     } finally {
       await handle.close();

@@ -29,6 +29,11 @@ export class NonceCache {
     return 'new';
   }
 
+  /** A new key: what was seen under the old one no longer verifies anyway. */
+  clear(): void {
+    this.seen.clear();
+  }
+
   get size(): number {
     return this.seen.size;
   }

@@ -25,6 +25,7 @@ import { instanceFingerprint } from '../mqtt/session';
 import { pageUrl } from '../web/page-url';
 import { webServerActor } from '../web/server';
 import { version } from '../../package.json';
+import type { Household } from '../household/household';
 
 const wallClock = { now: () => Date.now() };
 
@@ -46,6 +47,8 @@ export function createNode(
   output: StripOutput,
   log: Logger,
   inspection: Inspection | undefined,
+  /** The household key as the node holds it: signs the history's exchanges, and says whom to trust. */
+  household?: Household,
 ) {
   const stateDir = path.dirname(options.stateFile);
   const { name } = identity;
@@ -67,6 +70,7 @@ export function createNode(
               timeZone: options.timeZone,
               log,
               ...(options.mdns ? { mdnsName: name } : {}),
+              ...(household ? { household } : {}),
             }),
           }),
       // With --mqtt; the machine's own mqtt actor does nothing.
@@ -84,11 +88,15 @@ export function createNode(
           }),
       store: storeMachine.provide({ actors: { file: stateFile.writer } }),
       history: historyMachine.provide({
-        actors: { load: historyFile.loader, file: historyFile.writer, sync: historySyncActor(log) },
+        actors: {
+          load: historyFile.loader,
+          file: historyFile.writer,
+          sync: historySyncActor(log, Date.now, household),
+        },
       }),
       cluster: clusterMachine.provide({
         actors: {
-          transport: transportActor(ports.socket, log),
+          transport: transportActor(ports.socket, log, household && ((from) => household.untrusted(from))),
           discovery: options.mdns
             ? discoveryActor({
                 name,
@@ -96,6 +104,7 @@ export function createNode(
                 httpPort,
                 thresholds: options.thresholds,
                 log,
+                ...(household ? { household } : {}),
               })
             : noDiscovery,
         },

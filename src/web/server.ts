@@ -27,6 +27,8 @@ import { portProblem } from '../port-holder';
 import { handle } from './routes';
 import { sameThresholds } from '../../common/levels';
 import type { Asset } from './assets';
+import type { Household } from '../household/household';
+import { keyAnswer } from '../household/routes';
 
 export interface WebOptions {
   /** Listening already (`openPageServer`): the actor answers its requests. */
@@ -38,6 +40,8 @@ export interface WebOptions {
   now?: () => number;
   /** The name the node advertises by mDNS, whose host name the page is at; absent without mDNS. */
   mdnsName?: string;
+  /** The household key as the node holds it (src/household/household.ts). */
+  household?: Household;
 }
 
 /** How often cleanings refused from one address may be warned about. */
@@ -65,6 +69,9 @@ const MOST_CONNECTIONS_PER_ADDRESS = 32;
 const POST_RATES: Readonly<Record<string, Rate>> = {
   '/api/cleaned': { burst: 20, perSecond: 2 },
   '/api/history': { burst: 10, perSecond: 1 },
+  // A person presses "Add a node" now and then; a join is one request a node.
+  '/api/household/invite': { burst: 5, perSecond: 0.2 },
+  '/api/household/join': { burst: 3, perSecond: 0.1 },
 };
 /** How long `GET /api/household` waits for the peers it asks; within the second it promises. */
 const HOUSEHOLD_WAIT_MS = 250;
@@ -160,8 +167,12 @@ export function webServerActor(options: WebOptions) {
       get timeZone() {
         return view?.timeZone ?? options.timeZone;
       },
-      household: (current: NodeView, address: string) =>
-        householdJson(current, { address, port: options.udpPort }, now()),
+      household: (current: NodeView, address: string, all = false) => {
+        const other = (peer: { address: string }) => options.household?.sightings.isOtherHousehold(peer.address);
+        const shown = all ? current : { ...current, peers: current.peers.filter((peer) => !other(peer)) };
+        return householdJson(shown, { address, port: options.udpPort }, now());
+      },
+      householdKey: options.household ?? null,
       freshHousehold: () => {
         sendBack({ type: 'household.refresh' });
         return new Promise<void>((resolve) => setTimeout(resolve, HOUSEHOLD_WAIT_MS));
@@ -218,6 +229,8 @@ export function webServerActor(options: WebOptions) {
       },
     };
 
+    // The key, the invitation, the members: the page hears at once.
+    const stopHearing = options.household?.onChange(() => streams.send('key', () => keyAnswer(site.householdKey)));
     server.removeListener('request', notYet);
     server.on('connection', (socket: Socket) => {
       const release = connections.take(socket.remoteAddress ?? '');
@@ -272,6 +285,7 @@ export function webServerActor(options: WebOptions) {
       if (newLevels) streams.send('history', () => pageHistory(site));
     });
     return () => {
+      stopHearing?.();
       streams.close();
       server.close();
       server.closeAllConnections();
