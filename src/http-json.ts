@@ -21,8 +21,8 @@ export interface Signing {
   check(status: number, headers: http.IncomingHttpHeaders, body: Buffer): string | null;
 }
 
-/** Signs a request: given when the node has a household key. */
-export type Signer = (method: string, path: string, body: Buffer) => Signing;
+/** Signs a request to `host` (`address:port`, as its Host header says): given when the node has a household key. */
+export type Signer = (method: string, host: string, path: string, body: Buffer) => Signing;
 
 /** An answer that is not what one of our nodes would send: refused, and the node named. */
 export class RefusedAnswer extends Error {}
@@ -58,7 +58,8 @@ export function requestSizedJson(
 ): Promise<{ value: unknown; bytes: number }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const signing = signer?.(method, path, payload ?? Buffer.alloc(0));
+    const host = `${node.address}:${node.port}`;
+    const signing = signer?.(method, host, path, payload ?? Buffer.alloc(0));
     // The first outcome counts: an answer cut off for its size also ends, and errs, after.
     let settled = false;
     const fail = (error: Error): void => {
@@ -74,6 +75,8 @@ export function requestSizedJson(
         path,
         headers: {
           Accept: 'application/json',
+          // Said, not left to Node: the signature covers it.
+          Host: host,
           ...signing?.headers,
           ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
         },

@@ -3,12 +3,18 @@ import * as path from 'node:path';
 import type { Logger } from 'pino';
 import type { PeerAddress } from '../../machines/cluster-events';
 import { fingerprintOf, KeyFileError, readKeyFile } from './key-file';
+import { requestJson } from '../http-json';
+import { signingWith } from './http-signing';
 import { NonceCache } from './nonce-cache';
 import { derivedKey } from './signing';
 import { HouseholdSightings, type KeyState } from './sightings';
 
 /** How long an invitation lasts: a join within it is answered, once. */
 export const INVITE_MS = 2 * 60_000;
+/** Nodes asked to prove they hold the key at once, at most. */
+const MOST_PROOFS_AT_ONCE = 8;
+/** The key's state, as a node answers it: its lists are bounded (256 each). */
+const MOST_KEY_ANSWER_BYTES = 64 * 1024;
 /** How long after it the page shows the digits of the last join. */
 const LAST_JOIN_SHOWN_MS = 10 * 60_000;
 
@@ -43,13 +49,19 @@ export class Household {
   private lastJoin: { code: string; from: string; at: number } | null = null;
   private readonly listeners = new Set<() => void>();
   private watcher: fs.FSWatcher | null = null;
+  private readonly proving = new Set<string>();
   readonly now: () => number;
   readonly log: Logger;
 
   constructor(private readonly options: HouseholdOptions) {
     this.now = options.now ?? Date.now;
     this.log = options.log;
-    this.sightings = new HouseholdSightings(options.originals, options.log, () => this.changed());
+    this.sightings = new HouseholdSightings(
+      options.originals,
+      options.log,
+      () => this.changed(),
+      (address, port) => this.prove(address, port),
+    );
     this.load('start');
   }
 
@@ -138,6 +150,36 @@ export class Household {
   /** The config's peers: times from them are taken, key or not. */
   setPeers(peers: readonly PeerAddress[]): void {
     this.sightings.setPeers(peers);
+  }
+
+  /**
+   * A signed request to a node that says it holds the key (`GET /api/household/key`): its
+   * answer verifies only if it does. One at a time a node, a few at once in all: forged
+   * announcements cannot make this node send many.
+   */
+  private prove(address: string, port: number): void {
+    const held = this.held;
+    if (!held || this.proving.has(address) || this.proving.size >= MOST_PROOFS_AT_ONCE) return;
+    this.proving.add(address);
+    requestJson(
+      { address, port },
+      'GET',
+      '/api/household/key',
+      undefined,
+      MOST_KEY_ANSWER_BYTES,
+      signingWith(held, this.now),
+    )
+      .then(
+        () => {
+          if (this.held === held) this.sightings.proven(address);
+        },
+        (error: unknown) =>
+          this.log.debug(
+            { event: 'household.unproven', address, problem: (error as Error).message },
+            `${address} says it holds the household key, and did not prove it: ${(error as Error).message}`,
+          ),
+      )
+      .finally(() => this.proving.delete(address));
   }
 
   private load(why: 'start' | 'change'): void {

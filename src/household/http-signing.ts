@@ -55,7 +55,9 @@ export async function admitRequest(
   }
   const body = request.method === 'POST' ? await readBody(request, mostBytes) : Buffer.alloc(0);
   const now = household.now();
-  const problem = verify(key.request, 'request', { subject: `${request.method} ${request.url}`, body }, signature, now);
+  // The Host it was sent to is signed too: a request captured on its way to one member is no request to another.
+  const subject = `${request.method} ${request.headers.host ?? ''}${request.url}`;
+  const problem = verify(key.request, 'request', { subject, body }, signature, now);
   if (problem) refuse(household, from, what, problem);
   const seen = household.nonces.take(signature.nonce, signature.time, now);
   if (seen === 'replay') refuse(household, from, what, 'a request seen before (a replay)');
@@ -78,8 +80,8 @@ export function answerSignature(response: ServerResponse, status: number, body: 
  * verify is dropped by the caller: a fake peer cannot feed this node's history.
  */
 export function signingWith(key: HeldKey, now: () => number = Date.now) {
-  return (method: string, path: string, body: Buffer): Signing => {
-    const headers = sign(key.request, 'request', { subject: `${method} ${path}`, body }, now());
+  return (method: string, host: string, path: string, body: Buffer): Signing => {
+    const headers = sign(key.request, 'request', { subject: `${method} ${host}${path}`, body }, now());
     const nonce = headers['x-household-nonce'];
     return {
       headers,

@@ -10,6 +10,8 @@ export interface Sighting {
   address: string;
   ours: boolean;
   household: string | null;
+  /** The port of its page and API, when it serves one. */
+  http: number | null;
 }
 
 /** What the page, `/api/household/key` and `household show` say of the household key: never the key. */
@@ -51,11 +53,14 @@ export class HouseholdSightings {
     private readonly originals: boolean,
     private readonly log: Logger,
     private readonly changed: () => void,
+    /** Asks a node that says it holds our key to prove it (a signed request, whose answer must verify). */
+    private readonly prove: (address: string, port: number) => void,
   ) {}
 
   newKey(fingerprint: string | null): void {
     this.fingerprint = fingerprint;
     this.members.clear();
+    for (const seen of this.seen.values()) this.proveIfClaimed(seen);
   }
 
   setPeers(peers: readonly PeerAddress[]): void {
@@ -66,6 +71,17 @@ export class HouseholdSightings {
     const before = this.seen.get(sighting.address);
     remember(this.seen, sighting.address, sighting);
     if (before?.household !== sighting.household) this.changed();
+    this.proveIfClaimed(sighting);
+  }
+
+  /**
+   * A node that says it holds our key is asked at once, not at the history's next round: until
+   * it proves it, its time over UDP is not taken.
+   */
+  private proveIfClaimed(seen: Sighting): void {
+    if (this.fingerprint !== null && seen.household === this.fingerprint && seen.http !== null) {
+      if (!this.members.has(seen.address)) this.prove(seen.address, seen.http);
+    }
   }
 
   /** `address` signed with the key: a member from now on. Said once, when it first proves it. */

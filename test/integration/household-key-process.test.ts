@@ -119,14 +119,17 @@ describe('the household key, from the command line', () => {
       expect(unsigned.status).toBe(401);
       expect(JSON.parse(unsigned.body)).toHaveProperty('error');
     }
-    const headers = signedHeaders(key, 'POST', '/api/history', HISTORY);
+    const headers = signedHeaders(key, 'POST', `127.0.0.1:${portA}`, '/api/history', HISTORY);
     const signed = await request(portA, 'POST', '/api/history', { body: HISTORY, headers });
     expect(signed.status).toBe(202);
     expect(answerProblem(key, headers, signed)).toBeNull();
     const replayed = await request(portA, 'POST', '/api/history', { body: HISTORY, headers });
     expect(replayed.status).toBe(401);
     expect(replayed.body).toContain('replay');
-    const wrong = signedHeaders(Buffer.alloc(32, 7), 'POST', '/api/history', HISTORY);
+    // Signed for another member (its Host): refused here.
+    const elsewhere = signedHeaders(key, 'POST', `127.0.0.1:${portB}`, '/api/history', HISTORY);
+    expect((await request(portA, 'POST', '/api/history', { body: HISTORY, headers: elsewhere })).status).toBe(401);
+    const wrong = signedHeaders(Buffer.alloc(32, 7), 'POST', `127.0.0.1:${portA}`, '/api/history', HISTORY);
     expect((await request(portA, 'POST', '/api/history', { body: HISTORY, headers: wrong })).status).toBe(401);
     // A phone reads the page and the history as before.
     expect((await request(portA, 'GET', '/api/history')).status).toBe(200);

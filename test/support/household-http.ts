@@ -38,11 +38,17 @@ export function request(
 }
 
 /** The headers that sign a request with the household key, as a member's would. */
-export function signedHeaders(key: Buffer, method: string, path: string, body = ''): Record<string, string> {
+export function signedHeaders(
+  key: Buffer,
+  method: string,
+  host: string,
+  path: string,
+  body = '',
+): Record<string, string> {
   return sign(
     derivedKey(key, 'request'),
     'request',
-    { subject: `${method} ${path}`, body: Buffer.from(body) },
+    { subject: `${method} ${host}${path}`, body: Buffer.from(body) },
     Date.now(),
   );
 }
