@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { PeerAddress } from '../../machines/cluster-events';
+import type { KeyState } from '../../common/household-key';
+
+export type { KeyState };
 
 /** Nodes remembered at most, each list: a stranger announcing thousands of services cannot grow them without end. */
 const MOST_REMEMBERED = 256;
@@ -12,20 +15,6 @@ export interface Sighting {
   household: string | null;
   /** The port of its page and API, when it serves one. */
   http: number | null;
-}
-
-/** What the page, `/api/household/key` and `household show` say of the household key: never the key. */
-export interface KeyState {
-  keyed: boolean;
-  fingerprint: string | null;
-  /** While a node may join through this one (RFC 3339), else null. */
-  inviteUntil: string | null;
-  /** The last node that joined through this one, and the digits both sides showed: for 10 minutes. */
-  lastJoin: { code: string; from: string; at: string } | null;
-  /** The nodes that proved they hold the key (a signed request or answer), by address. */
-  members: { address: string; name: string | null }[];
-  /** Nodes of another household (another `hh=`): neither members nor peers. */
-  otherHouseholds: { address: string; name: string; fingerprint: string }[];
 }
 
 /** A map that forgets its oldest entry past MOST_REMEMBERED. */

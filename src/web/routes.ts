@@ -86,6 +86,11 @@ function sendAsset(request: IncomingMessage, response: ServerResponse, asset: As
 
 const wantsPage = (request: IncomingMessage) => (request.headers.accept ?? '').includes('text/html');
 
+function seeThePage(response: ServerResponse): void {
+  response.writeHead(303, { Location: '/', 'Content-Length': 0, ...SECURITY_HEADERS });
+  response.end();
+}
+
 async function postCleaned(site: Site, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const problem = crossSiteProblem(request);
   if (problem) {
@@ -97,8 +102,7 @@ async function postCleaned(site: Site, request: IncomingMessage, response: Serve
   await site.recordCleaning(cleaning);
   // A form from the page without JavaScript: back to the page, which shows the new state.
   if (wantsPage(request) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
-    response.writeHead(303, { Location: '/', 'Content-Length': 0, ...SECURITY_HEADERS });
-    response.end();
+    seeThePage(response);
     return;
   }
   const view = site.view();
@@ -147,7 +151,12 @@ async function route(
     return sendJson(response, 200, site.household(site.view() ?? view, address, query.has('all')));
   }
   if (path === '/api/household/key') return sendJson(response, 200, keyAnswer(site.householdKey));
-  if (path === '/api/household/invite') return sendJson(response, 200, invite(site.householdKey, request));
+  if (path === '/api/household/invite') {
+    const opened = invite(site.householdKey, request);
+    // A form from the page without JavaScript: back to the page, which shows the invitation.
+    if (wantsPage(request)) return seeThePage(response);
+    return sendJson(response, 200, opened);
+  }
   if (path === '/api/household/join') return sendJson(response, 200, await join(site.householdKey, request));
   if (path === '/api/events') {
     const refused = site.streams.refusal(request.socket.remoteAddress ?? '');
@@ -165,6 +174,7 @@ async function route(
       state: stateJson(view, now),
       household: site.household(view, address),
       history: pageHistory(site),
+      key: keyAnswer(site.householdKey),
       timeZone: site.timeZone,
       now,
     },
