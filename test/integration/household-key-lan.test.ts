@@ -6,7 +6,7 @@ import { encode } from '../../src/protocol/codec';
 import { formatRfc3339 } from '../../src/timestamp';
 import { Lan, type Host } from '../support/netns';
 import { describeNeeding, LAN } from '../support/requirements';
-import { NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
+import { CLI, NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
 import { until } from '../support/until';
 import { pastTheBurst } from '../support/press-burst';
 
@@ -215,6 +215,31 @@ describeNeeding(
       expect(listed.map((entry) => entry.address)).not.toContain(other);
       const all = JSON.parse((await httpFrom(stranger(), url(0, '/api/household?all'))).body) as { address: string }[];
       expect(all.map((entry) => entry.address)).toContain(other);
+      // `status` on a member's machine (its key where the service keeps it): the same, `--all` for everyone.
+      const status = (...flags: string[]) =>
+        new Promise<{ address: string }[]>((resolve, reject) =>
+          execFile(
+            'ip',
+            [
+              'netns',
+              'exec',
+              lan.hosts[0].ns,
+              'env',
+              `STATE_DIRECTORY=${dir(0)}`,
+              process.execPath,
+              CLI,
+              'status',
+              '--json',
+              ...flags,
+            ],
+            (error, stdout) =>
+              error
+                ? reject(new Error(`status failed: ${error.message}`))
+                : resolve(JSON.parse(stdout) as { address: string }[]),
+          ),
+        );
+      expect((await status()).map((entry) => entry.address)).not.toContain(other);
+      expect((await status('--all')).map((entry) => entry.address)).toContain(other);
       // It sees the members as another household too; a press of its own after the members' last.
       await until(
         async () =>
