@@ -87,10 +87,6 @@ export class HouseholdSightings {
     this.changed();
   }
 
-  isMember(address: string): boolean {
-    return this.members.has(address);
-  }
-
   /** Another household's node (mDNS says so): never exchanged with, nor listed unless asked. */
   isOtherHousehold(address: string): boolean {
     const seen = this.seen.get(address);

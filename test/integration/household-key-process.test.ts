@@ -135,6 +135,19 @@ describe('the household key, from the command line', () => {
     expect((await request(portA, 'GET', '/api/history')).status).toBe(200);
   });
 
+  it('does not start with a key file that holds no key, and never quotes what it holds', async () => {
+    const stateC = path.join(temp.dir, 'bad', 'state');
+    fs.mkdirSync(path.dirname(stateC), { recursive: true });
+    fs.writeFileSync(path.join(temp.dir, 'bad', 'household.key'), 'not-a-key-but-a-secret\n');
+    const node = new NodeProcess(['--state-file', stateC]);
+    nodes.push(node);
+    const { code } = await node.exited;
+    expect(code).toBe(1);
+    const said = node.stderr.join('');
+    expect(said).toContain('holds no key');
+    expect(said).not.toContain('not-a-key-but-a-secret');
+  });
+
   it('never writes the key in a log record, nor in the output of a command', async () => {
     const key = fs.readFileSync(keyA, 'utf8').trim();
     const config = await cli(['config', '--state-file', stateA]);
