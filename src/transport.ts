@@ -113,10 +113,10 @@ export function transportActor(
       }
       const event = toEvent(decoded.message, from);
       if (event.type === 'state.received') {
+        const why = untrusted(from);
         // A --peer given by its host name is trusted where it was last found.
-        const peer = [...resolved.values()].some((found) => found.address === from.address);
-        const why = peer ? undefined : untrusted(from);
-        if (why !== undefined) event.untrusted = why;
+        const peer = why !== undefined && [...resolved.values()].some((found) => found.address === from.address);
+        if (why !== undefined && !peer) event.untrusted = why;
       }
       sendBack(event);
     });
