@@ -152,6 +152,8 @@ describeNeeding(
     }, 90_000);
 
     it('never sends the key in clear: the capture of both joins and the exchanges holds none of it', async () => {
+      // tcpdump writes each packet as it comes (-U): the members' signed requests are in the file.
+      await until(() => fs.readFileSync(pcap).includes('x-household-signature'), 'a signed request captured', 30_000);
       capture.kill('SIGTERM');
       await new Promise((resolve) => capture.once('close', resolve));
       const captured = fs.readFileSync(pcap);
