@@ -14,9 +14,29 @@ const LAYERS = {
   'src/settings': ['common', 'machines', 'src/limits', 'src/time'],
   'src/store': ['common', 'machines', 'src/limits', 'src/time'],
   'src/cluster': ['common', 'machines', 'src/limits', 'src/time', 'src/settings'],
-  'src/history': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/store', 'src/cluster'],
+  // The household key: below everything that signs, verifies or shows it.
+  'src/household': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/store', 'src/cluster'],
+  'src/history': [
+    'common',
+    'machines',
+    'src/limits',
+    'src/time',
+    'src/settings',
+    'src/store',
+    'src/cluster',
+    'src/household',
+  ],
   // The observers and the commands: beside each other, never into each other.
-  'src/web': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/cluster', 'src/history'],
+  'src/web': [
+    'common',
+    'machines',
+    'src/limits',
+    'src/time',
+    'src/settings',
+    'src/cluster',
+    'src/history',
+    'src/household',
+  ],
   'src/mqtt': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/cluster', 'src/history'],
   'src/notify': ['common', 'machines', 'src/limits', 'src/time', 'src/settings', 'src/store', 'src/cluster'],
   'src/commands': [
@@ -31,6 +51,7 @@ const LAYERS = {
     'src/history',
     'src/notify',
     'src/web',
+    'src/household',
   ],
 };
 

@@ -3,6 +3,7 @@ import { UsageError } from './settings/command-line';
 import { MAIN_HELP, RUN_HELP } from './commands/help';
 import { parseRunOptions } from './settings/resolve-settings';
 import { configCommand } from './commands/config';
+import { householdCommand } from './commands/household';
 import { historyCommand } from './commands/history';
 import { installServiceCommand } from './commands/install-service';
 import { notifyCommand } from './commands/notify-test';
@@ -49,6 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'reset') return resetCommand(rest);
   if (command === 'history') return historyCommand(rest);
   if (command === 'config') return configCommand(rest);
+  if (command === 'household') return householdCommand(rest);
   if (command === 'install-service') return installServiceCommand(rest);
   if (command === 'notify') return notifyCommand(rest);
   throw new UsageError(`unknown command "${command}" (try --help)`);

@@ -3,12 +3,14 @@
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../common/history-view.js';
 import type { HouseholdEntry, StateJson } from '../common/api-json.js';
 import { agoLine, householdItems, levelTitle } from '../common/page-text.js';
+import { keyItems, type KeyState } from '../common/household-key.js';
 
 const root = document.documentElement;
 const find = <T extends Element>(selector: string): T | null => document.querySelector<T>(selector);
 let state: StateJson | null = null;
 let household: HouseholdEntry[] = [];
 let history: PageHistory | null = null;
+let key: KeyState | null = null;
 
 function say(text: string): void {
   const message = find('.message');
@@ -37,6 +39,29 @@ function showHistory(): void {
   list.innerHTML = historyItems(history, now);
 }
 
+function showKey(): void {
+  const section = find('.key-state');
+  if (key && section) section.innerHTML = keyItems(key, state?.name ?? '', Date.now());
+}
+
+/** "Add a node": the node accepts one join for 2 minutes; its `key` event shows the invitation. */
+async function invite(): Promise<void> {
+  const response = await fetch('/api/household/invite', { method: 'POST' });
+  const body = (await response.json()) as KeyState | { error: string };
+  if ('error' in body) say(`No invitation: ${body.error}`);
+  else {
+    key = body;
+    showKey();
+  }
+}
+
+document.addEventListener('submit', (event) => {
+  const form = event.target as HTMLFormElement;
+  if (form.getAttribute('action') !== '/api/household/invite') return;
+  event.preventDefault();
+  invite().catch(() => say('No invitation: the node did not answer. Try again.'));
+});
+
 function showState(next: StateJson): void {
   state = next;
   root.dataset.level = next.level;
@@ -58,6 +83,10 @@ function follow(): void {
   events.addEventListener('household', (event) => {
     household = JSON.parse((event as MessageEvent<string>).data) as HouseholdEntry[];
     showHousehold();
+  });
+  events.addEventListener('key', (event) => {
+    key = JSON.parse((event as MessageEvent<string>).data) as KeyState;
+    showKey();
   });
   events.addEventListener('history', (event) => {
     history = JSON.parse((event as MessageEvent<string>).data) as PageHistory;
@@ -105,6 +134,7 @@ setInterval(() => {
   showAgo();
   showHousehold();
   showHistory();
+  showKey();
   const picker = find<HTMLInputElement>('input[name="at"]');
   const now = new Date();
   if (picker) picker.max = new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);

@@ -15,6 +15,8 @@ export interface DiscoveredPeer extends PeerAddress {
   levels?: LevelThresholds | null;
   /** Its instance id when it carries notification targets (TXT `notify=`); else null or absent. */
   notify?: string | null;
+  /** The fingerprint of its household key (TXT `hh=`), for our nodes that have one; else null or absent. */
+  household?: string | null;
 }
 
 /** What the discovery actor tells its parent. */
@@ -58,7 +60,8 @@ export type TransportCommand =
 export type TransportEvent =
   /** A RequestState came, and was answered. */
   | { type: 'peer.requested'; from: PeerAddress }
-  | { type: 'state.received'; from: PeerAddress; lastCleaned: number | null }
+  /** `untrusted`: why its time may not be adopted (a node with a household key, the sender no member). */
+  | { type: 'state.received'; from: PeerAddress; lastCleaned: number | null; untrusted?: string }
   /** A --peer given by host name was looked up, and is (now) at this IPv4 address. */
   | { type: 'peer.resolved'; peer: PeerAddress; address: string };
 
@@ -115,7 +118,8 @@ export type PeerDecision =
 export type ClusterReport =
   /** A later time from a peer, already passed on: the node shows it and saves it. */
   | { type: 'cluster.adopted'; lastCleaned: number; from: PeerAddress }
-  | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress }
+  /** `reason`: why, when it is not that the time is too far ahead. */
+  | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress; reason?: string }
   | { type: 'cluster.silent'; peer: PeerView }
   | { type: 'cluster.peers'; peers: PeerView[] }
   /** The peers a `cluster.refresh` asked have answered, or had their time: `cluster.peers` came first when they changed. */

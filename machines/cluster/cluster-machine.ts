@@ -123,7 +123,13 @@ export const clusterMachine = setup({
     'refuse the offered time': enqueueActions(({ event, enqueue }) => {
       assertEvent(event, ['state.received', 'cluster.offered']);
       if (event.lastCleaned === null) return;
-      enqueue.sendParent({ type: 'cluster.refused', from: event.from, lastCleaned: event.lastCleaned } as const);
+      const reason = event.type === 'state.received' ? event.untrusted : undefined;
+      enqueue.sendParent({
+        type: 'cluster.refused',
+        from: event.from,
+        lastCleaned: event.lastCleaned,
+        ...(reason === undefined ? {} : { reason }),
+      } satisfies ClusterReport);
     }),
     'tell the transport our answer': sendTo('transport', ({ context }) => ({
       type: 'transport.answer' as const,
@@ -200,6 +206,15 @@ export const clusterMachine = setup({
       assertEvent(event, ['state.received', 'cluster.offered']);
       return event.lastCleaned !== null && isTooFarAhead(event.lastCleaned, context.lastCleaned, context.clock.now());
     },
+    // With a household key, a later time is adopted only from whom the household trusts (the transport says).
+    'offers a later time from an untrusted sender': ({ context, event }) => {
+      assertEvent(event, 'state.received');
+      return (
+        event.untrusted !== undefined &&
+        event.lastCleaned !== null &&
+        isAdoptable(event.lastCleaned, context.lastCleaned, context.clock.now())
+      );
+    },
     'sender is behind': ({ context, event }) => {
       assertEvent(event, 'state.received');
       return isBehind(event.lastCleaned, context.lastCleaned);
@@ -266,6 +281,10 @@ export const clusterMachine = setup({
           { guard: 'offers a time too far ahead', actions: 'refuse the offered time' },
         ],
         'state.received': [
+          {
+            guard: 'offers a later time from an untrusted sender',
+            actions: [noteTheSender, 'refuse the offered time'],
+          },
           // Passed on first: the household's agreement waits on each hop.
           { guard: 'offers a later time', actions: ['adopt the offered time', noteTheSender, 'note a refresh answer'] },
           {

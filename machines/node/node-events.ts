@@ -132,7 +132,7 @@ export type NodeEmitted =
       source: CleaningSource | null;
       from: PeerAddress | null;
     }
-  | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
+  | { type: 'time.refused'; from: PeerAddress; lastCleaned: number; reason?: string }
   /** What an address offered the history that it did not take (see history-set.ts). */
   | Extract<HistoryReport, { type: 'history.refused' }>
   | { type: 'peer.silent'; peer: PeerView }

@@ -157,7 +157,8 @@ export const nodeMachine = setup({
     remember: assign((_, params: Partial<Pick<NodeContext, 'level' | 'quiet' | 'peers' | 'name'>>) => params),
     'pass on the refusal': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.refused');
-      return { type: 'time.refused', from: event.from, lastCleaned: event.lastCleaned };
+      const { from, lastCleaned, reason } = event;
+      return { type: 'time.refused', from, lastCleaned, ...(reason === undefined ? {} : { reason }) };
     }),
     'pass on the silence': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.silent');

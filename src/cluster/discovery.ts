@@ -2,7 +2,7 @@ import type Bonjour from 'bonjour-service';
 import type { Logger } from 'pino';
 import { fromCallback } from 'xstate';
 import type { LevelThresholds } from '../../common/levels';
-import type { DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster/cluster-events';
+import type { DiscoveredPeer, DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster/cluster-events';
 import { advertisedName, candidateName, hostNameOf, sameName } from './mdns-names';
 import { txtRecord } from './txt-record';
 import {
@@ -20,6 +20,17 @@ import { nameTakenAtStart } from './instance-name';
 import { watchOwnAddresses } from './own-addresses';
 import { PeerSightings } from './peer-sightings';
 
+/**
+ * What discovery needs of the household key (src/household/household.ts has it): its
+ * fingerprint for the TXT record, where to tell what mDNS says of the others, and word when
+ * the key changes.
+ */
+export interface HouseholdSeen {
+  readonly key: { fingerprint: string } | null;
+  readonly sightings: { sighted(peer: DiscoveredPeer & { household: string | null }): void };
+  onChange(listener: () => void): () => void;
+}
+
 export interface DiscoveryOptions {
   /** The instance name to advertise (a taken one gets a suffix). */
   name: string;
@@ -31,6 +42,8 @@ export interface DiscoveryOptions {
   /** The node's instance id when it carries notification targets, in the TXT record; else null. */
   notify?: string | null;
   log: Logger;
+  /** The household key: its fingerprint in the TXT record (`hh=`); told what mDNS says of the others. */
+  household?: HouseholdSeen;
 }
 
 /** The unpublish callback never fires on a broken socket: do not hold the shutdown for it. */
@@ -63,7 +76,13 @@ export function discoveryActor(options: DiscoveryOptions) {
     const { log, port, httpPort } = options;
     let { thresholds } = options;
     let published: Bonjour.Service[] = [];
-    const send = (event: DiscoveryEvent): void => sendBack(event);
+    const { household } = options;
+    const fingerprint = (): string | null => household?.key?.fingerprint ?? null;
+    const send = (event: DiscoveryEvent): void => {
+      if (event.type === 'peer.found')
+        household?.sightings.sighted({ ...event.peer, household: event.peer.household ?? null });
+      sendBack(event);
+    };
     const opened = openMdns(log);
     const { bonjour, mdns, onError } = opened;
 
@@ -126,7 +145,7 @@ export function discoveryActor(options: DiscoveryOptions) {
           protocol: SERVICE_PROTOCOL,
           port,
           host,
-          txt: txtRecord(httpPort, thresholds, options.notify ?? null),
+          txt: txtRecord(httpPort, thresholds, { notify: options.notify ?? null, household: fingerprint() }),
           probe: false,
         }),
         // A laptop's or a phone's browser lists the page under the node's name.
@@ -207,25 +226,36 @@ export function discoveryActor(options: DiscoveryOptions) {
       }
     };
 
+    // Announced again with the new TXT record; not yet published: it will carry it.
+    const announceTxt = (): void => {
+      if (!published[0] || stopping) return;
+      (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds, {
+        notify: options.notify ?? null,
+        household: fingerprint(),
+      });
+      announceAgain(opened, published, onError);
+    };
+    // A new household key (`household join`, `household new`): the household hears of it at once.
+    let advertisedHousehold = fingerprint();
+    const stopHearing = household?.onChange(() => {
+      if (fingerprint() === advertisedHousehold) return;
+      advertisedHousehold = fingerprint();
+      announceTxt();
+    });
     receive((command) => {
       if (command.type === 'discovery.stop') shutDown(() => send({ type: 'discovery.stopped' }));
       else if (stopping) return;
       else if (command.type === 'discovery.levels') {
         thresholds = command.thresholds;
-        // Announced again with the new TXT record; not yet published: it will carry them.
-        if (published[0]) {
-          (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(
-            httpPort,
-            thresholds,
-            options.notify ?? null,
-          );
-          announceAgain(opened, published, onError);
-        }
+        announceTxt();
       } else if (command.type === 'discovery.forget') sightings.forget(command.name);
       else lookAgain(command.name);
     });
     publish(1);
-    return () => shutDown(() => undefined);
+    return () => {
+      stopHearing?.();
+      shutDown(() => undefined);
+    };
   });
 }
 

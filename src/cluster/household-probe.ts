@@ -19,6 +19,8 @@ export interface HouseholdNode extends PeerAddress {
   http: number | null;
   /** Its levels, as its TXT record says (one of ours found by mDNS): its strip's colour is by them. Else null. */
   levels: LevelThresholds | null;
+  /** The fingerprint of its household key (TXT `hh=`), when it says one. */
+  household?: string;
 }
 
 /** How often `nodeWithPage` looks again while no node with a page is found. */
@@ -82,8 +84,8 @@ export class HouseholdProbe {
     this.browser.on('up', (service: Bonjour.Service) => {
       const peer = describePeer(service, this.options.clusterPort, networkInterfaces);
       if (peer) {
-        const { name, address, port, http } = peer;
-        this.add({ name, address, port, http, levels: peer.levels ?? null });
+        const { name, address, port, http, household } = peer;
+        this.add({ name, address, port, http, levels: peer.levels ?? null, ...(household ? { household } : {}) });
       }
     });
   }

@@ -12,6 +12,18 @@ export interface HttpNode {
 export const MOST_ANSWER_BYTES = 2 * 1024 * 1024;
 const TIMEOUT_MS = 5_000;
 
+/**
+ * A request signed for the household (src/household/http-signing.ts): its headers, and a
+ * check of the answer's, which says what is wrong with it, or null.
+ */
+export interface Signing {
+  headers: Record<string, string>;
+  check(status: number, headers: http.IncomingHttpHeaders, body: Buffer): string | null;
+}
+
+/** Signs a request to `host` (`address:port`, as its Host header says): given when the node has a household key. */
+export type Signer = (method: string, host: string, path: string, body: Buffer) => Signing;
+
 /** An answer that is not what one of our nodes would send: refused, and the node named. */
 export class RefusedAnswer extends Error {}
 
@@ -30,8 +42,9 @@ export async function requestJson(
   path: string,
   body?: unknown,
   mostBytes = MOST_ANSWER_BYTES,
+  signer?: Signer,
 ): Promise<unknown> {
-  return (await requestSizedJson(node, method, path, body, mostBytes)).value;
+  return (await requestSizedJson(node, method, path, body, mostBytes, signer)).value;
 }
 
 /** As requestJson, and how many bytes the answer took: for a caller that reads within a budget. */
@@ -41,9 +54,12 @@ export function requestSizedJson(
   path: string,
   body: unknown,
   mostBytes: number,
+  signer?: Signer,
 ): Promise<{ value: unknown; bytes: number }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const host = `${node.address}:${node.port}`;
+    const signing = signer?.(method, host, path, payload ?? Buffer.alloc(0));
     // The first outcome counts: an answer cut off for its size also ends, and errs, after.
     let settled = false;
     const fail = (error: Error): void => {
@@ -59,6 +75,9 @@ export function requestSizedJson(
         path,
         headers: {
           Accept: 'application/json',
+          // Said, not left to Node: the signature covers it.
+          Host: host,
+          ...signing?.headers,
           ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
         },
       },
@@ -84,6 +103,12 @@ export function requestSizedJson(
         response.on('end', () => {
           if (settled) return;
           const bytes = answer.bytes;
+          // Before anything of it is believed, its status included.
+          const forged = signing?.check(status, response.headers, bytes);
+          if (forged) {
+            fail(new RefusedAnswer(`${method} ${path}: ${forged}`));
+            return;
+          }
           if (!ok) {
             // Quoted: what a stranger answers reaches logs and terminals.
             fail(

@@ -30,6 +30,7 @@ function samePeer(a: DiscoveredPeer, b: DiscoveredPeer): boolean {
     a.port === b.port &&
     a.ours === b.ours &&
     a.http === b.http &&
+    (a.household ?? null) === (b.household ?? null) &&
     (a.levels === b.levels || (!!a.levels && !!b.levels && sameThresholds(a.levels, b.levels)))
   );
 }

@@ -71,7 +71,12 @@ export function openTransportSocket(port: number): Promise<dgram.Socket> {
  * The cluster's UDP socket (bound by `openTransportSocket`). Datagrams become events for
  * the node; anything malformed is dropped and counted, never a crash and never a change.
  */
-export function transportActor(socket: dgram.Socket, log: Logger) {
+export function transportActor(
+  socket: dgram.Socket,
+  log: Logger,
+  /** With a household key: why a time from `from` may not be adopted, or undefined (src/household/household.ts). */
+  untrusted: (from: PeerAddress) => string | undefined = () => undefined,
+) {
   return fromCallback<TransportCommand>(({ sendBack, receive }) => {
     const malformed = new MalformedCounter(log);
     const sendFailures = new PerSenderLimit(ONCE_A_MINUTE_MS);
@@ -101,7 +106,14 @@ export function transportActor(socket: dgram.Socket, log: Logger) {
           log.debug({ event: 'transport.send-failed', to: peerKey(from), err: error }, error.message),
         );
       }
-      sendBack(toEvent(decoded.message, from));
+      const event = toEvent(decoded.message, from);
+      if (event.type === 'state.received') {
+        const why = untrusted(from);
+        // A --peer given by its host name is trusted where it was last found.
+        const peer = why !== undefined && [...resolved.values()].some((found) => found.address === from.address);
+        if (why !== undefined && !peer) event.untrusted = why;
+      }
+      sendBack(event);
     });
     // Where each --peer given by host name was last found, and when: the node hears when it changes.
     const resolved = new Map<string, { address: string; at: number }>();

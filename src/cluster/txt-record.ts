@@ -8,24 +8,39 @@ import { pickAddress } from './subnets';
 /** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
 export const IMPL = 'cat-litter-reminder-ts';
 
+/** What the TXT record says besides our levels and page, when there is something to say. */
+export interface TxtExtras {
+  /** Our instance id when we carry notification targets: who sends them is decided from it; never the targets. */
+  notify?: string | null;
+  /** The fingerprint of the household key (`hh=`), never the key; null without one. */
+  household?: string | null;
+}
+
 /**
  * The TXT record of `_cat._udp`: ours, where our page and API are, our levels (a
- * household's nodes may differ; their pages say so), and our instance id when we carry
- * notification targets (`notify`: who sends them is decided from it; never the targets
- * themselves). Original nodes ignore TXT.
+ * household's nodes may differ; their pages say so), and what `extras` say. Original
+ * nodes ignore TXT.
  */
 export function txtRecord(
   httpPort: number | null,
   thresholds: LevelThresholds,
-  notify: string | null = null,
+  extras: TxtExtras = {},
 ): Record<string, string> {
+  const { notify = null, household = null } = extras;
   return {
     impl: IMPL,
     proto: '1',
     ...(httpPort === null ? {} : { http: String(httpPort) }),
     levels: formatLevels(thresholds),
     ...(notify === null ? {} : { notify }),
+    ...(household === null ? {} : { hh: household }),
   };
+}
+
+/** The `hh=` TXT entry: 8 hex digits, else null. */
+function householdOf(txt: unknown): string | null {
+  const value = txtValue(txt, 'hh');
+  return value !== undefined && /^[0-9a-f]{8}$/.test(value) ? value : null;
 }
 
 /** The `levels=` TXT entry; null when missing or not levels. */
@@ -69,6 +84,7 @@ export function describePeer(
   const address = pickAddress(service.referer, service.addresses ?? [], interfaces);
   if (address === null) return null;
   const ours = isOurs(service.txt);
+  const household = ours ? householdOf(service.txt) : null;
   const port = ours ? service.port : clusterPort;
   // Anything may be advertised: a port no datagram can go to is no peer.
   if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
@@ -82,6 +98,8 @@ export function describePeer(
     ours,
     http: ours ? httpPortOf(service.txt) : null,
     levels: ours ? levelsOf(service.txt) : null,
+    // Only where there is one: a node without a key is described as before keys.
+    ...(household === null ? {} : { household }),
     // Said only by a node that carries targets.
     ...(ours && notifyOf(service.txt) !== null ? { notify: notifyOf(service.txt) } : {}),
   };

@@ -7,6 +7,8 @@ import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { nodeStatuses } from '../cluster/household-status';
 import { statusJson, statusTable } from './status-report';
 import { peerKey } from '../../machines/cluster/peer-address';
+import { fingerprintOf, readKeyFile } from '../household/key-file';
+import { defaultStatePath, keyFileBeside } from '../settings/state-path';
 
 export const STATUS_HELP = `Usage: cat-litter-reminder status [flags]
 
@@ -22,13 +24,26 @@ Flags:
                         "port", "lastCleaned" (RFC 3339 or null), "ageSeconds",
                         "level"}, and "levels" for a node whose levels differ;
                         a node that did not answer has level "unreachable"
+  --all                 also the nodes of another household: with a household key
+                        on this machine (household.key beside the default state
+                        file), nodes whose key is another's are left out
 ${LEVEL_HELP}
 ${PROBE_HELP}
 
 Exit status: 0 when at least one node answered, 1 when none did, 2 on bad flags.
 `;
 
-const STATUS_FLAGS: FlagSpecs = { ...PROBE_FLAGS, ...LEVEL_FLAGS, json: { value: false } };
+const STATUS_FLAGS: FlagSpecs = { ...PROBE_FLAGS, ...LEVEL_FLAGS, json: { value: false }, all: { value: false } };
+
+/** The fingerprint of this machine's household key, where a node run here keeps it; null for none (or unreadable). */
+function ownHousehold(): string | null {
+  try {
+    const key = readKeyFile(keyFileBeside(defaultStatePath(process.env)));
+    return key && fingerprintOf(key);
+  } catch {
+    return null;
+  }
+}
 
 export async function statusCommand(argv: readonly string[]): Promise<number> {
   const flags = commandFlags(argv, STATUS_FLAGS, STATUS_HELP);
@@ -42,7 +57,9 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   await probe.exchange({ type: 'RequestState' }, deadline, Math.min(1500, options.timeoutMs / 2));
   await probe.close();
   const now = Date.now();
-  const statuses = nodeStatuses(probe.nodes.values(), probe.answers, now, thresholds);
+  const ours = flags.all ? null : ownHousehold();
+  const shown = [...probe.nodes.values()].filter((node) => ours === null || (node.household ?? ours) === ours);
+  const statuses = nodeStatuses(shown, probe.answers, now, thresholds);
   for (const problem of probe.unresolved.values()) process.stderr.write(`cat-litter-reminder: ${problem}\n`);
   // Scripts get every node (one that did not resolve is unreachable); the table, the ones asked.
   const asked = statuses.filter((status) => !probe.unresolved.has(peerKey(status)));

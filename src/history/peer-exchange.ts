@@ -14,7 +14,9 @@ import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';
 import { cleaningsFrom, entryOf } from './history-json';
-import { AnswerTooLarge, RefusedAnswer, requestJson, requestSizedJson } from '../cluster/peer-http';
+import { AnswerTooLarge, RefusedAnswer, requestJson, requestSizedJson, type Signer } from '../cluster/peer-http';
+import type { Household } from '../household/household';
+import { signingWith } from '../household/request-signer';
 
 const DigestStruct = object({
   count: number(),
@@ -68,16 +70,21 @@ export interface Exchanged {
 
 /** What is left of the bytes an exchange may read: each request takes at most that. */
 class ReadBudget {
-  constructor(private left: number) {}
+  constructor(
+    private left: number,
+    private readonly signer: Signer | undefined,
+  ) {}
 
   async request(peer: HistoryPeer, path: string, most: number): Promise<unknown> {
     const allowed = Math.min(most, this.left);
     const overspent = new RefusedAnswer(`its answers passed the ${MOST_EXCHANGE_BYTES} bytes an exchange reads`);
     if (allowed <= 0) throw overspent;
-    const { value, bytes } = await requestSizedJson(peer, 'GET', path, undefined, allowed).catch((error: unknown) => {
-      // Cut off by what was left of the exchange's bytes, not by the request's own bound.
-      throw error instanceof AnswerTooLarge && allowed < most ? overspent : error;
-    });
+    const { value, bytes } = await requestSizedJson(peer, 'GET', path, undefined, allowed, this.signer).catch(
+      (error: unknown) => {
+        // Cut off by what was left of the exchange's bytes, not by the request's own bound.
+        throw error instanceof AnswerTooLarge && allowed < most ? overspent : error;
+      },
+    );
     this.left -= bytes;
     return value;
   }
@@ -90,8 +97,14 @@ class ReadBudget {
  * years and a plausible count. Throws a RefusedAnswer for anything one of our nodes would
  * not send.
  */
-export async function exchangeWith(peer: HistoryPeer, ours: History, now: number): Promise<Exchanged> {
-  const budget = new ReadBudget(MOST_EXCHANGE_BYTES);
+export async function exchangeWith(
+  peer: HistoryPeer,
+  ours: History,
+  now: number,
+  /** With a household key: every request signed, every answer checked. */
+  signer?: Signer,
+): Promise<Exchanged> {
+  const budget = new ReadBudget(MOST_EXCHANGE_BYTES, signer);
   const [bad, theirs] = validate(await budget.request(peer, '/api/history/digest', MOST_DIGEST_BYTES), DigestStruct);
   if (bad) throw new RefusedAnswer(`its digest is not one: ${bad.message}`);
   if (theirs.buckets.length > MOST_BUCKETS) {
@@ -119,7 +132,7 @@ export async function exchangeWith(peer: HistoryPeer, ours: History, now: number
   }
   const give = lacking(ours, received, buckets);
   for (let i = 0; i < give.length; i += MOST_PER_POST) {
-    await requestJson(peer, 'POST', '/api/history', give.slice(i, i + MOST_PER_POST).map(entryOf));
+    await requestJson(peer, 'POST', '/api/history', give.slice(i, i + MOST_PER_POST).map(entryOf), undefined, signer);
   }
   const mine = new Map(ours.map((cleaning) => [keyOf(cleaning), cleaning]));
   const news = received.filter((cleaning) => {
@@ -135,7 +148,7 @@ export async function exchangeWith(peer: HistoryPeer, ours: History, now: number
  * we lack comes back as `history.received`; a peer that sends what no node of ours would
  * is refused, named in a warning at most every 10 minutes.
  */
-export function historySyncActor(log: Logger, now: () => number = Date.now) {
+export function historySyncActor(log: Logger, now: () => number = Date.now, household?: Household) {
   return fromCallback<ExchangeCommand>(({ receive, sendBack }) => {
     let stopped = false;
     const next = new Map<string, ExchangeCommand | null>();
@@ -163,10 +176,19 @@ export function historySyncActor(log: Logger, now: () => number = Date.now) {
       const key = historyPeerKey(command.peer);
       next.set(key, null);
       const { peer } = command;
-      exchangeWith(peer, command.history, now())
+      const held = household?.key;
+      // Another household's node, or one of ours without the key yet: nothing is exchanged with it.
+      if (held && household && !household.sightings.mayExchange(peer.address)) {
+        next.delete(key);
+        sendBack({ type: 'history.exchanged', peer, settled: false } satisfies HistoryEvent);
+        return;
+      }
+      exchangeWith(peer, command.history, now(), held ? signingWith(held, now) : undefined)
         .then(
           ({ received, settled }) => {
             if (stopped) return;
+            // Its answers verified: it holds the key.
+            if (held) household?.sightings.proven(peer.address);
             if (received.length > 0) sendBack({ type: 'history.received', cleanings: received, from: peer });
             sendBack({ type: 'history.exchanged', peer, settled } satisfies HistoryEvent);
           },

@@ -31,6 +31,7 @@ import { logNodeEvents } from './node-log';
 import type { NodeLink, Observer } from '../../machines/node/node-link';
 import { notifier } from '../notify/notifier';
 import { version } from '../../package.json';
+import type { Household } from '../household/household';
 
 const wallClock = { now: () => Date.now() };
 
@@ -50,6 +51,8 @@ export function createNode(
   output: StripOutput,
   log: Logger,
   inspection: Inspection | undefined,
+  /** The household key as the node holds it: signs the history's exchanges, and says whom to trust. */
+  household?: Household,
 ) {
   const stateDir = path.dirname(options.stateFile);
   const { name } = identity;
@@ -63,11 +66,15 @@ export function createNode(
       button: buttonActor(hardware.button, log),
       store: storeMachine.provide({ actors: { file: stateFile.writer } }),
       history: historyMachine.provide({
-        actors: { load: historyFile.loader, file: historyFile.writer, sync: historySyncActor(log) },
+        actors: {
+          load: historyFile.loader,
+          file: historyFile.writer,
+          sync: historySyncActor(log, Date.now, household),
+        },
       }),
       cluster: clusterMachine.provide({
         actors: {
-          transport: transportActor(ports.socket, log),
+          transport: transportActor(ports.socket, log, household && ((from) => household.untrusted(from))),
           discovery: options.mdns
             ? discoveryActor({
                 name,
@@ -77,6 +84,7 @@ export function createNode(
                 // Peers see that this node carries targets (never which): who sends is decided from it.
                 notify: options.notify.targets.length > 0 ? identity.id : null,
                 log,
+                ...(household ? { household } : {}),
               })
             : noDiscovery,
         },
@@ -114,6 +122,7 @@ export function createNode(
             timeZone: options.timeZone,
             log,
             ...(options.mdns ? { mdnsName: name } : {}),
+            ...(household ? { household } : {}),
           }),
         ]),
     // Home Assistant and the household's time on a broker, with --mqtt.

@@ -48,10 +48,16 @@ export function logNodeEvents(node: NodeLink, log: Logger): void {
   // A peer whose clock runs ahead offers its time at every repair round: warn about its
   // address once a minute, with how many were refused meanwhile.
   const refusals = new PerSenderLimit(ONCE_A_MINUTE_MS);
-  node.on('time.refused', ({ from, lastCleaned }) => {
+  node.on('time.refused', ({ from, lastCleaned, reason }) => {
     const sender = peerKey(from);
-    const record = { event: 'time.refused', from: sender, lastCleaned: formatRfc3339(lastCleaned) };
-    const text = `refused ${formatRfc3339(lastCleaned)} from ${sender}: more than 10 minutes ahead of our clock; kept our time`;
+    const record = {
+      event: 'time.refused',
+      from: sender,
+      lastCleaned: formatRfc3339(lastCleaned),
+      ...(reason === undefined ? {} : { reason }),
+    };
+    const why = reason ?? 'more than 10 minutes ahead of our clock';
+    const text = `refused ${formatRfc3339(lastCleaned)} from ${sender}: ${why}; kept our time`;
     const warning = refusals.take(from.address);
     if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
     else log.debug(record, text);

@@ -11,6 +11,8 @@ import { StripOutput } from './strip-output';
 import { openTransportSocket } from '../cluster/transport';
 import { openPageServer } from '../web/server';
 import { portProblem } from '../cluster/port-holder';
+import { Household } from '../household/household';
+import { KeyFileError } from '../household/key-file';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
 
@@ -30,6 +32,22 @@ async function claimUdpPort(port: number) {
 }
 
 /**
+ * The household key, read now and whenever its file changes. A key file that holds no key
+ * stops the node: run without it, the node would take any stranger's history.
+ */
+function openHousehold(options: RunOptions, log: ReturnType<typeof createLogger>): Household {
+  try {
+    const household = new Household({ keyFile: options.householdKeyFile, originals: options.householdOriginals, log });
+    household.setPeers(options.peers);
+    household.watch();
+    return household;
+  } catch (error) {
+    if (error instanceof KeyFileError) throw new CannotStart(`${error.message}: not started`);
+    throw error;
+  }
+}
+
+/**
  * Runs one node until SHUTDOWN (a signal, or `q` in the terminal) and resolves
  * with the exit status. A second signal during shutdown exits at once, after one
  * more try to darken the strip.
@@ -41,6 +59,7 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
   const { hardware, warning } = openHardware(options.hardware, options, io);
   const log = createLogger(options.logFormat, options.logLevel, hardware.logStream, Boolean(io.stdout.isTTY));
   if (warning) log.warn({ event: warning.event }, warning.message);
+  const household = openHousehold(options, log);
   const output = new StripOutput(hardware.strip, log, options.brightness);
   let inspection: Inspection | undefined;
   if (options.inspect) {
@@ -52,7 +71,7 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
   // The URL it logs is the host name mDNS advertises (`kitchen-3f2a.local`), which resolves to this node alone.
   const mdnsName = options.mdns ? identity.name : null;
   const page = options.httpPort === null ? null : await openPageServer(options.httpPort, log, mdnsName);
-  const node = createNode(options, identity, { socket, page }, hardware, output, log, inspection);
+  const node = createNode(options, identity, { socket, page }, hardware, output, log, inspection, household);
 
   return new Promise((resolve) => {
     // A node with nothing to wait for (time unknown, no quiet hours, stdin at its
@@ -76,6 +95,7 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
         log.error({ event: 'crashed', err: error }, `while stopping the node's actors: ${String(error)}`);
       }
       hardware.close();
+      household.close();
       inspection?.stop();
       log.info({ event: 'stopped' }, 'stopped');
       resolve(status);
@@ -120,6 +140,7 @@ export async function runNode(options: RunOptions, io: Console, reread?: () => R
       output.setBrightness(brightness);
       log.level = logLevel;
       node.send({ type: 'settings.changed', quietHours, timeZone, thresholds, peers });
+      household.setPeers(peers);
       log.info(
         { event: 'config.reloaded', file, applied },
         `read ${file ?? 'the flags'} again: ${applied.length > 0 ? `applied ${applied.join(', ')}` : 'nothing changed'}`,

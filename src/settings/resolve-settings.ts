@@ -4,6 +4,7 @@ import { notifyOptionsOf, type NotifyOptions } from './notify-settings';
 import { SETTING_ROWS, type SettingName, type SettingValues } from './run-settings';
 import { configPath, loadConfig, type FileOrigin } from './settings-file';
 import type { Surroundings } from './setting';
+import { keyFileBeside } from './state-path';
 
 /** What `run` runs with: every setting of the table, MQTT's options made of its four, and the file read. */
 export interface RunOptions extends SettingValues {
@@ -13,6 +14,8 @@ export interface RunOptions extends SettingValues {
   notify: NotifyOptions;
   /** The configuration file read, or null for none. */
   configFile: string | null;
+  /** Where the household key is (src/household/key-file.ts): beside the state file unless named. */
+  householdKeyFile: string;
 }
 
 /** Where a setting came from: a flag of the command line, or the file (its line and key); absent: the default. */
@@ -69,7 +72,8 @@ export function resolveSettings(
   checkTogether(settings, given);
   const mqtt = mqttOptionsOf(settings, given, readSecrets);
   const notify = notifyOptionsOf(settings, given('notifyTargets'), readSecrets);
-  return { options: { ...settings, mqtt, notify, configFile: file }, sources };
+  const householdKeyFile = settings.householdKey ?? keyFileBeside(settings.stateFile);
+  return { options: { ...settings, mqtt, notify, householdKeyFile, configFile: file }, sources };
 }
 
 type Row = (typeof SETTING_ROWS)[number][1];

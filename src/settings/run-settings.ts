@@ -50,6 +50,10 @@ export interface SettingValues extends MqttSettings, NotifySettings {
   thresholds: LevelThresholds;
   /** null: no inspection. */
   inspect: InspectTarget | null;
+  /** The household key's file when named; null: `household.key` beside the state file. */
+  householdKey: string | null;
+  /** False: a node with a key adopts no time from an original node (one without our TXT record). */
+  householdOriginals: boolean;
 }
 
 const text = (expected: string, shape: RegExp) =>
@@ -320,6 +324,35 @@ export const SETTINGS = {
       overdue: formatDurationKey(value.overdue),
     }),
     help: 'when settled, due soon, due now and overdue begin after a cleaning, strictly increasing (default 8h,12h,24h,26h)',
+  },
+  householdKey: {
+    key: 'household.keyFile',
+    flag: 'household-key-file',
+    placeholder: 'PATH',
+    file: 'path',
+    ...single<string | null>(somePath('a file path')),
+    fallback: null,
+    live: false,
+    show: (value) => value,
+    defaultNote: 'household.key beside the state file',
+    help:
+      "the household key (default: household.key beside the state file); with one, only the household's " +
+      'nodes exchange the history (cat-litter-reminder household --help)',
+  },
+  householdOriginals: {
+    key: 'household.originals',
+    flag: null,
+    switch: {
+      flag: 'no-household-originals',
+      value: false,
+      help: 'with a key, adopt no time from original nodes (without our TXT record) over UDP; the --peer nodes are still taken',
+    },
+    file: 'boolean',
+    read: () => true,
+    fallback: true,
+    live: false,
+    show: (value) => value,
+    help: '',
   },
   inspect: {
     key: null,

@@ -9,3 +9,6 @@ export function defaultStatePath(env: NodeJS.ProcessEnv = process.env): string {
   const xdgStateHome = env.XDG_STATE_HOME || path.join(env.HOME || os.homedir(), '.local', 'state');
   return path.join(xdgStateHome, 'cat-litter-reminder', 'state');
 }
+
+/** The household key's file where none is named: beside the state file. */
+export const keyFileBeside = (stateFile: string): string => path.join(path.dirname(stateFile), 'household.key');

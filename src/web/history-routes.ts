@@ -77,7 +77,12 @@ export function pageHistory(site: HistorySite): PageHistory {
 export const digestAnswer = (site: HistorySite): unknown => digestOf(site.history());
 
 /** `POST /api/history`: cleanings from a peer, a JSON list; all taken, or none (400, and a warning). */
-export async function offeredHistory(site: HistorySite, request: IncomingMessage): Promise<unknown> {
+export async function offeredHistory(
+  site: HistorySite,
+  request: IncomingMessage,
+  /** Read already when the request was signed (src/household/http-signing.ts). */
+  read?: Buffer,
+): Promise<unknown> {
   const from = request.socket.remoteAddress ?? 'an unknown address';
   const problem = crossSiteProblem(request);
   if (problem) throw new RequestError(403, `${problem} may not add to the history; nothing was changed`);
@@ -88,7 +93,7 @@ export async function offeredHistory(site: HistorySite, request: IncomingMessage
       `expected application/json, not ${JSON.stringify(request.headers['content-type'] ?? '')}`,
     );
   }
-  const body = parseBoundedJson(await readBody(request, MOST_HISTORY_BODY_BYTES), {
+  const body = parseBoundedJson(read ?? (await readBody(request, MOST_HISTORY_BODY_BYTES)), {
     mostBytes: MOST_HISTORY_BODY_BYTES,
     mostDepth: MOST_HISTORY_BODY_DEPTH,
   });

@@ -2,11 +2,14 @@ import type { HouseholdEntry } from '../../common/api-json';
 import { agoLine, escapeHtml as escape, householdItems, levelTitle } from '../../common/page-text';
 import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
 import type { StateJson } from '../../common/api-json';
+import { keyItems, type KeyState } from '../../common/household-key';
 
 export interface PageModel {
   state: StateJson;
   household: readonly HouseholdEntry[];
   history: PageHistory;
+  /** The household key's state (never the key). */
+  key: KeyState;
   /** The node's time zone: the page without JavaScript shows times in it. */
   timeZone: string;
   now: number;
@@ -65,6 +68,10 @@ export function renderPage(model: PageModel, localNow: string): string {
 <section class="household">
 <h2>Household</h2>
 <ul>${householdItems(model.household, state.name, model.now, model.timeZone)}</ul>
+</section>
+<section class="key">
+<h2>Household key</h2>
+<div class="key-state">${keyItems(model.key, state.name, model.now, model.timeZone)}</div>
 </section>
 <section class="history">
 <h2>History</h2>

@@ -8,12 +8,16 @@ import { crossSiteProblem, isOwnHost } from './guards';
 import {
   digestAnswer,
   historyAnswer,
+  MOST_HISTORY_BODY_BYTES,
   offeredHistory,
   pageHistory,
   statsAnswer,
   type HistorySite,
 } from './history-routes';
 import { stateJson } from './household-json';
+import type { Household } from '../household/household';
+import { admitRequest, answerSignature } from './household-gate';
+import { HOUSEHOLD_ROUTES, invite, join, keyAnswer } from './household-routes';
 import { renderPage } from './page-html';
 
 /** What the routes need of the server around them. */
@@ -22,8 +26,13 @@ export interface Site extends HistorySite {
   names(): string[];
   now(): number;
   timeZone: string;
-  /** Every node this one knows, as `status --json` gives them; `address` is this node's, on the LAN. */
-  household(view: NodeView, address: string): HouseholdEntry[];
+  /**
+   * Every node this one knows, as `status --json` gives them; `address` is this node's, on the LAN.
+   * Another household's nodes only with `all`.
+   */
+  household(view: NodeView, address: string, all?: boolean): HouseholdEntry[];
+  /** The household key as the node holds it; null for a node run without one's machinery (tests). */
+  householdKey: Household | null;
   /** Asks every peer now, and resolves once their answers have had time to come. */
   freshHousehold(): Promise<void>;
   /** Records a cleaning now (`at` undefined) or at `at`; resolves once the node has done with it. */
@@ -55,6 +64,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
     'Cache-Control': 'no-store',
     ...SECURITY_HEADERS,
     ...headers,
+    ...answerSignature(response, status, Buffer.from(text)),
   });
   response.end(text);
 }
@@ -76,6 +86,11 @@ function sendAsset(request: IncomingMessage, response: ServerResponse, asset: As
 
 const wantsPage = (request: IncomingMessage) => (request.headers.accept ?? '').includes('text/html');
 
+function seeThePage(response: ServerResponse): void {
+  response.writeHead(303, { Location: '/', 'Content-Length': 0, ...SECURITY_HEADERS });
+  response.end();
+}
+
 async function postCleaned(site: Site, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const problem = crossSiteProblem(request);
   if (problem) {
@@ -87,8 +102,7 @@ async function postCleaned(site: Site, request: IncomingMessage, response: Serve
   await site.recordCleaning(cleaning);
   // A form from the page without JavaScript: back to the page, which shows the new state.
   if (wantsPage(request) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
-    response.writeHead(303, { Location: '/', 'Content-Length': 0, ...SECURITY_HEADERS });
-    response.end();
+    seeThePage(response);
     return;
   }
   const view = site.view();
@@ -105,6 +119,7 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   '/api/history': ['GET', 'HEAD', 'POST'],
   '/api/history/stats': ['GET', 'HEAD'],
   '/api/history/digest': ['GET', 'HEAD'],
+  ...HOUSEHOLD_ROUTES,
 };
 
 async function route(
@@ -113,6 +128,8 @@ async function route(
   response: ServerResponse,
   path: string,
   query: URLSearchParams,
+  /** The body, when the household's check read it (a signed request). */
+  body: Buffer | undefined,
 ): Promise<void> {
   const view = site.view();
   if (!view) {
@@ -124,15 +141,23 @@ async function route(
   if (path === '/api/cleaned') return postCleaned(site, request, response);
   if (path === '/api/state') return sendJson(response, 200, stateJson(view, now));
   if (path === '/api/history') {
-    if (request.method === 'POST') return sendJson(response, 202, await offeredHistory(site, request));
+    if (request.method === 'POST') return sendJson(response, 202, await offeredHistory(site, request, body));
     return sendJson(response, 200, historyAnswer(site, query));
   }
   if (path === '/api/history/stats') return sendJson(response, 200, statsAnswer(site));
   if (path === '/api/history/digest') return sendJson(response, 200, digestAnswer(site));
   if (path === '/api/household') {
     await site.freshHousehold();
-    return sendJson(response, 200, site.household(site.view() ?? view, address));
+    return sendJson(response, 200, site.household(site.view() ?? view, address, query.has('all')));
   }
+  if (path === '/api/household/key') return sendJson(response, 200, keyAnswer(site.householdKey));
+  if (path === '/api/household/invite') {
+    const opened = invite(site.householdKey, request);
+    // A form from the page without JavaScript: back to the page, which shows the invitation.
+    if (wantsPage(request)) return seeThePage(response);
+    return sendJson(response, 200, opened);
+  }
+  if (path === '/api/household/join') return sendJson(response, 200, await join(site.householdKey, request));
   if (path === '/api/events') {
     const refused = site.streams.refusal(request.socket.remoteAddress ?? '');
     if (refused) return sendError(response, 503, refused);
@@ -140,6 +165,7 @@ async function route(
       ['state', () => stateJson(view, now)],
       ['household', (local) => site.household(view, local)],
       ['history', () => pageHistory(site)],
+      ...(site.householdKey ? [['key', () => keyAnswer(site.householdKey)] as [string, () => unknown]] : []),
     ]);
     return;
   }
@@ -148,6 +174,7 @@ async function route(
       state: stateJson(view, now),
       household: site.household(view, address),
       history: pageHistory(site),
+      key: keyAnswer(site.householdKey),
       timeZone: site.timeZone,
       now,
     },
@@ -202,8 +229,10 @@ export async function handle(site: Site, request: IncomingMessage, response: Ser
         );
       }
     }
+    // With a household key: a signed request verified (its body read), a POST of the history refused unsigned.
+    const body = await admitRequest(site.householdKey, request, response, path, MOST_HISTORY_BODY_BYTES);
     if (asset) sendAsset(request, response, asset);
-    else await route(site, request, response, path, new URLSearchParams(query));
+    else await route(site, request, response, path, new URLSearchParams(query), body);
   } catch (error) {
     if (response.headersSent) {
       response.destroy();

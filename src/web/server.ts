@@ -27,6 +27,8 @@ import { portProblem } from '../cluster/port-holder';
 import { handle } from './routes';
 import { sameThresholds } from '../../common/levels';
 import type { Asset } from './assets';
+import type { Household } from '../household/household';
+import { keyAnswer } from './household-routes';
 
 export interface WebOptions {
   /** Listening already (`openPageServer`): the actor answers its requests. */
@@ -38,6 +40,8 @@ export interface WebOptions {
   now?: () => number;
   /** The name the node advertises by mDNS, whose host name the page is at; absent without mDNS. */
   mdnsName?: string;
+  /** The household key as the node holds it (src/household/household.ts). */
+  household?: Household;
 }
 
 /** How often cleanings refused from one address may be warned about. */
@@ -65,6 +69,9 @@ const MOST_CONNECTIONS_PER_ADDRESS = 32;
 const POST_RATES: Readonly<Record<string, Rate>> = {
   '/api/cleaned': { burst: 20, perSecond: 2 },
   '/api/history': { burst: 10, perSecond: 1 },
+  // A person presses "Add a node" now and then; a join is one request a node.
+  '/api/household/invite': { burst: 5, perSecond: 0.2 },
+  '/api/household/join': { burst: 3, perSecond: 0.1 },
 };
 /**
  * How long `GET /api/household` waits at most for the node to say its peers have answered
@@ -166,8 +173,12 @@ export function webServer(options: WebOptions): Observer {
       get timeZone() {
         return view?.timeZone ?? options.timeZone;
       },
-      household: (current: NodeView, address: string) =>
-        householdJson(current, { address, port: options.udpPort }, now()),
+      household: (current: NodeView, address: string, all = false) => {
+        const other = (peer: { address: string }) => options.household?.sightings.isOtherHousehold(peer.address);
+        const shown = all ? current : { ...current, peers: current.peers.filter((peer) => !other(peer)) };
+        return householdJson(shown, { address, port: options.udpPort }, now());
+      },
+      householdKey: options.household ?? null,
       // Until the node says its peers have answered, or no longer.
       freshHousehold: () =>
         new Promise<void>((resolve) => {
@@ -232,6 +243,8 @@ export function webServer(options: WebOptions): Observer {
       },
     };
 
+    // The key, the invitation, the members: the page hears at once.
+    const stopHearing = options.household?.onChange(() => streams.send('key', () => keyAnswer(site.householdKey)));
     server.removeListener('request', notYet);
     server.on('connection', (socket: Socket) => {
       const release = connections.take(socket.remoteAddress ?? '');
@@ -288,6 +301,7 @@ export function webServer(options: WebOptions): Observer {
     });
     return () => {
       for (const done of [...refreshes]) done();
+      stopHearing?.();
       streams.close();
       server.close();
       server.closeAllConnections();

@@ -93,7 +93,7 @@ describe('peers', () => {
     }
     // An original node's TXT means nothing.
     expect(describePeer({ ...service, txt: { notify: '3f2a' } }, 5300, () => interfaces)?.notify).toBeUndefined();
-    expect(txtRecord(5380, DEFAULT_THRESHOLDS, '3f2a')).toMatchObject({ notify: '3f2a' });
+    expect(txtRecord(5380, DEFAULT_THRESHOLDS, { notify: '3f2a' })).toMatchObject({ notify: '3f2a' });
     expect(txtRecord(5380, DEFAULT_THRESHOLDS)).not.toHaveProperty('notify');
   });
 

@@ -1,13 +1,14 @@
 // A peer that says it is one of ours (its TXT record) and serves a history no node of
 // ours would: its digest names a period, and that period's cleanings lie a day in the
 // future. It answers UDP RequestState like a node, so that it is not set aside as silent.
-// Usage: node hostile-history-peer.js NAME HTTP_PORT
+// Usage: node hostile-history-peer.js NAME HTTP_PORT [HH]: with HH, it says it holds the
+// household key of that fingerprint (TXT hh=), which it cannot prove.
 'use strict';
 const dgram = require('node:dgram');
 const http = require('node:http');
 const { Bonjour } = require('bonjour-service');
 
-const [name, httpPort] = [process.argv[2], Number(process.argv[3])];
+const [name, httpPort, household] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
 const future = new Date(Date.now() + 24 * 3_600_000).toISOString().replace(/\.\d+Z$/, '+00:00');
 const bucket = new Date(Math.floor(Date.now() / 2_592_000_000) * 2_592_000_000)
   .toISOString()
@@ -37,7 +38,7 @@ bonjour.publish({
   type: 'cat',
   protocol: 'udp',
   port: 5300,
-  txt: { impl: 'cat-litter-reminder-ts', proto: '1', http: String(httpPort) },
+  txt: { impl: 'cat-litter-reminder-ts', proto: '1', http: String(httpPort), ...(household ? { hh: household } : {}) },
 });
 process.stdout.write('ready\n');
 process.on('SIGTERM', () => bonjour.unpublishAll(() => process.exit(0)));
