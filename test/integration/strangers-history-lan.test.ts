@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HistoryEntry } from '../../common/history';
 import { MOST_PER_DAY } from '../../machines/history/history-set';
+import { PRESS_BURST_MS } from '../../machines/shared/time-rules';
 import { formatRfc3339 } from '../../src/time/timestamp';
 import { Lan, type Host } from '../support/netns';
 import { describeNeeding, LAN } from '../support/requirements';
@@ -165,15 +166,21 @@ describeNeeding([...LAN, 'build'], 'a stranger on the LAN against the householdâ
   }, 60_000);
 
   it('makes one cleaning of 3,000 presses at once, and never moves the time past the clock', async () => {
+    // What node 1 says from now on: the press of the test before may still be reaching it.
+    const mark = nodes[1].records.length;
     const before = Date.now();
     const url = `http://${lan.hosts[1].address}:5380/api/cleaned`;
     await runOn(stranger, temp.dir, parallelPosts(url, '{}', 3000));
     const after = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2 * SECOND));
-    const changed = nodes[1].records.filter(
-      (r) => r.event === 'time.changed' && Date.parse(String(r.lastCleaned)) >= before - 11 * SECOND,
-    );
-    expect(changed.length).toBeLessThanOrEqual(1);
+    const changed = nodes[1].records
+      .slice(mark)
+      .filter(
+        (r) => r.event === 'time.changed' && r.source === 'web' && Date.parse(String(r.lastCleaned)) >= before - SECOND,
+      );
+    // One cleaning a burst of presses: one, unless a loaded machine took more than a burst to take them all.
+    expect(changed.length).toBeGreaterThanOrEqual(1);
+    expect(changed.length).toBeLessThanOrEqual(Math.ceil((after - before) / PRESS_BURST_MS));
     for (const record of changed) expect(Date.parse(String(record.lastCleaned))).toBeLessThanOrEqual(after);
     // The household agrees on it.
     const status = await runCli(['status', '--json'], stranger.ns);
