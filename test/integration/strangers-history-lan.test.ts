@@ -178,9 +178,9 @@ describeNeeding([...LAN, 'build'], 'a stranger on the LAN against the householdâ
       .filter(
         (r) => r.event === 'time.changed' && r.source === 'web' && Date.parse(String(r.lastCleaned)) >= before - SECOND,
       );
-    // One cleaning a burst of presses: one, unless a loaded machine took more than a burst to take them all.
-    expect(changed.length).toBeGreaterThanOrEqual(1);
-    expect(changed.length).toBeLessThanOrEqual(Math.ceil((after - before) / PRESS_BURST_MS));
+    // One cleaning a burst of presses at the most (none when they fall in the burst of the press before),
+    // unless a loaded machine took more than a burst to take them all.
+    expect(changed.length).toBeLessThanOrEqual(Math.max(1, Math.ceil((after - before) / PRESS_BURST_MS)));
     for (const record of changed) expect(Date.parse(String(record.lastCleaned))).toBeLessThanOrEqual(after);
     // The household agrees on it.
     const status = await runCli(['status', '--json'], stranger.ns);
