@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_BOX } from '../../common/boxes';
 import { LEVELS, type Level } from '../../common/levels';
 import { formatRfc3339 } from '../time/timestamp';
-import { DUE_FROM, entityMessages, groupOf, PRESS, slug, type Entity } from './home-assistant';
+import { DUE_FROM, entityMessages, PRESS, slug, type Entity } from './home-assistant';
 import type { MqttOptions } from '../settings/mqtt-settings';
 
 /*
@@ -31,6 +31,9 @@ export function boxIdOf(box: string): string {
   const hash = createHash('sha256').update(box, 'utf8').digest('hex').slice(0, 8);
   return `${slug(box) || 'box'}_${hash}`;
 }
+
+/** A shared subscription's group may hold neither `/` nor wildcards. */
+const groupOf = (topic: string) => topic.replace(/[/+#]/g, '_');
 
 /** A box's topics. The default box keeps its time and its "Cleaned now" where they were before there were boxes. */
 export interface BoxTopics {

@@ -21,10 +21,6 @@ export interface BridgeTopics {
   session: string;
   /** The household's latest cleaning, RFC 3339, retained: every node reads it and keeps it current. */
   household: string;
-  /** Home Assistant's "Cleaned now" buttons publish here; the nodes share one subscription to it. */
-  clean: string;
-  /** What the nodes subscribe to for `clean`: one of them gets each press. */
-  sharedClean: string;
   /** Home Assistant's birth and last will (`online`, `offline`); null without discovery. */
   haStatus: string | null;
 }
@@ -42,19 +38,14 @@ export interface BridgeIdentity {
 /** The word a press of Home Assistant's button publishes (its default `payload_press`). */
 export const PRESS = 'PRESS';
 
-/** A shared subscription's group may hold neither `/` nor wildcards. */
-export const groupOf = (topic: string) => topic.replace(/[/+#]/g, '_');
-
+/** The node's topics, and the household's time (the default box's). Each box's own: src/mqtt/box-devices.ts. */
 export function bridgeTopics(options: Pick<MqttOptions, 'topic' | 'haDiscovery'>, id: string): BridgeTopics {
   const node = `${options.topic}/${id}`;
-  const clean = `${options.topic}/household/clean`;
   return {
     availability: `${node}/availability`,
     state: `${node}/state`,
     session: `${node}/session`,
     household: `${options.topic}/household/last_cleaned`,
-    clean,
-    sharedClean: `$share/${groupOf(options.topic)}/${clean}`,
     haStatus: options.haDiscovery === null ? null : `${options.haDiscovery}/status`,
   };
 }
@@ -93,7 +84,7 @@ export interface Entity {
   config: Record<string, unknown>;
 }
 
-function entities(topics: BridgeTopics): Entity[] {
+function entities(topics: BridgeTopics, clean: string): Entity[] {
   return [
     {
       component: 'sensor',
@@ -136,7 +127,7 @@ function entities(topics: BridgeTopics): Entity[] {
       config: {
         name: 'Cleaned now',
         icon: 'mdi:broom',
-        command_topic: topics.clean,
+        command_topic: clean,
         payload_press: PRESS,
         qos: 1,
       },
@@ -176,13 +167,14 @@ export function entityMessages(haDiscovery: string, block: DeviceBlock, list: re
 
 /**
  * The retained discovery messages of the node's device: topic → JSON. Its "Cleaned now"
- * publishes on `clean`, the clean topic of the node's own box (src/mqtt/box-devices.ts).
+ * publishes on `clean`, the topic of its own box's (src/mqtt/box-devices.ts): a press there
+ * records a cleaning of that box, on one of the nodes that show it.
  */
 export function discoveryMessages(
   haDiscovery: string,
   topics: BridgeTopics,
   identity: BridgeIdentity,
-  clean = topics.clean,
+  clean: string,
 ): Map<string, string> {
   const device = {
     identifiers: [`cat-litter-reminder-${identity.id}`],
@@ -204,5 +196,5 @@ export function discoveryMessages(
       origin: { name: 'cat-litter-reminder', sw_version: identity.version },
     },
   };
-  return entityMessages(haDiscovery, block, entities({ ...topics, clean }));
+  return entityMessages(haDiscovery, block, entities(topics, clean));
 }

@@ -1,0 +1,154 @@
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { boxIdOf } from '../../src/mqtt/box-devices';
+import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
+import { freeTcpPort, NodeProcess, stopAll, tempDir } from '../support/node-process';
+import { until } from '../support/until';
+import { describeNeeding } from '../support/requirements';
+
+const PREFIX = 'cat-litter-reminder/household';
+const boxConfigs = (watcher: Watcher, box: string) =>
+  watcher.messages.filter(
+    (m) => m.topic.includes(`/cat_litter_reminder_box_${boxIdOf(box)}/`) && m.topic.endsWith('/config'),
+  );
+const latestJson = (watcher: Watcher, topic: string) =>
+  JSON.parse(watcher.latest(topic)?.payload ?? 'null') as Record<string, unknown> | null;
+
+/** A POST of JSON to a node's page, as the page's own script sends it. */
+function post(port: number, route: string, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: route, headers: { 'Content-Type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+}
+
+/*
+ * Three nodes on a real Mosquitto, as Home Assistant sees them: the hall shows upstairs and
+ * the basement, the landing upstairs, the kitchen the default box. Each box is one device,
+ * the same from every node that shows it; its buttons reach one of those nodes.
+ */
+describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let broker: Mosquitto;
+  let watcher: Watcher;
+  const nodes: NodeProcess[] = [];
+  const hallPort = freeTcpPort();
+  let hall: NodeProcess;
+
+  const start = (name: string, extra: string[]) => {
+    const node = new NodeProcess([
+      ...['--name', name, '--state-file', path.join(temp.dir, name, 'state'), '--quiet-hours', 'off'],
+      ...['--mqtt', broker.url, ...extra],
+    ]);
+    nodes.push(node);
+    return node;
+  };
+  const connected = (node: NodeProcess) => node.waitFor((r) => r.event === 'mqtt.connected', 'connected');
+
+  beforeAll(async () => {
+    temp = tempDir();
+    broker = new Mosquitto(path.join(temp.dir, 'broker'));
+    await broker.start();
+    watcher = await Watcher.connect(broker.url);
+  });
+  afterAll(async () => {
+    await stopAll(nodes);
+    await watcher?.close();
+    await broker?.stop();
+    temp?.remove();
+  });
+
+  it('announces one device per box, byte for byte the same from every node that shows it', async () => {
+    hall = start('hall', ['--boxes', 'upstairs,basement', '--people', 'Anna,Ben', '--http-port', String(hallPort)]);
+    await connected(hall);
+    await watcher.waitFor(() => boxConfigs(watcher, 'upstairs').length === 6, 'the hall’s upstairs device');
+    await watcher.waitFor(() => boxConfigs(watcher, 'basement').length === 6, 'the hall’s basement device');
+    const landing = start('landing', ['--box', 'upstairs']);
+    const kitchen = start('kitchen', []);
+    await connected(landing);
+    await connected(kitchen);
+    await watcher.waitFor(() => boxConfigs(watcher, 'upstairs').length === 12, 'the landing’s upstairs device too');
+    await watcher.waitFor(() => boxConfigs(watcher, 'litter box').length === 6, 'the kitchen’s default box device');
+    // Twice each, from two nodes, alike: one device in Home Assistant.
+    const byTopic = new Map<string, Set<string>>();
+    for (const m of boxConfigs(watcher, 'upstairs'))
+      byTopic.set(m.topic, (byTopic.get(m.topic) ?? new Set()).add(m.payload));
+    expect(byTopic.size).toBe(6);
+    for (const payloads of byTopic.values()) expect(payloads.size).toBe(1);
+    const configs = [...byTopic.values()].map((payloads) => JSON.parse([...payloads][0]) as Record<string, unknown>);
+    expect(configs.every((config) => (config.device as { name: string }).name === 'upstairs')).toBe(true);
+    expect(configs.map((config) => config.name).sort()).toEqual(
+      ['Cleaned now', 'Due', 'Last cleaned', 'Last cleaned by', 'Level', 'Undo last cleaning'].sort(),
+    );
+    // Nobody announced a box nobody shows; the kitchen did not announce upstairs.
+    expect(watcher.messages.some((m) => m.topic.includes(`_box_${boxIdOf('attic')}/`))).toBe(false);
+    // Retained, for a Home Assistant that connects later.
+    const late = await Watcher.connect(broker.url, [
+      `homeassistant/+/cat_litter_reminder_box_${boxIdOf('upstairs')}/+/config`,
+    ]);
+    await late.waitFor(() => late.messages.length === 6, 'the retained discovery messages');
+    expect(late.messages.every((m: Received) => m.retain)).toBe(true);
+    await late.close();
+    // Each node's own "Cleaned now" is its own box's.
+    const buttons = watcher.messages.filter((m) => /cat_litter_reminder_[0-9a-f]{4}\/clean\/config$/.test(m.topic));
+    const commandTopics = buttons.map((m) => (JSON.parse(m.payload) as { command_topic: string }).command_topic);
+    expect(new Set(commandTopics)).toEqual(new Set([`${PREFIX}/upstairs/clean`, `${PREFIX}/clean`]));
+  });
+
+  it('records “Cleaned now” of a box on a node that shows it, puts its time on its own topic, and takes it back', async () => {
+    const kitchenTime = watcher.latest(`${PREFIX}/last_cleaned`)?.payload;
+    await watcher.publish(`${PREFIX}/basement/clean`, 'PRESS');
+    const time = await watcher.waitFor(
+      (m) => m.topic === `${PREFIX}/basement/last_cleaned` && m.payload !== '',
+      'the basement’s time',
+    );
+    expect(time.retain).toBe(true);
+    expect(time.payload).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+    await until(() => latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned === time.payload, 'its state');
+    expect(latestJson(watcher, `${PREFIX}/basement/state`)).toMatchObject({ level: 'fresh', due: false, by: null });
+    // The default box's time is another box's: untouched.
+    expect(watcher.latest(`${PREFIX}/last_cleaned`)?.payload).toBe(kitchenTime);
+
+    // Who cleaned upstairs, said on the page: the box's "Last cleaned by".
+    const said = await post(hallPort, '/api/cleaned', { box: 'upstairs', by: 'Anna' });
+    expect(said.status).toBe(200);
+    await until(() => latestJson(watcher, `${PREFIX}/upstairs/state`)?.by === 'Anna', 'Anna on upstairs');
+
+    // Undo of the basement from Home Assistant: its time is gone again.
+    await watcher.publish(`${PREFIX}/basement/undo`, 'PRESS');
+    await until(() => latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned === null, 'the undo in the state');
+    await until(() => watcher.latest(`${PREFIX}/basement/last_cleaned`)?.payload === '', 'the time topic cleared');
+    // Nothing more to take back: said, and nothing changes.
+    await watcher.publish(`${PREFIX}/basement/undo`, 'PRESS');
+    const refused = await hall.waitFor((r) => r.event === 'mqtt.undo-refused', 'the refusal');
+    expect(refused).toMatchObject({ box: 'basement', reason: 'nothing' });
+  });
+
+  it('refuses what is not one of ours on a box’s topics, and publishes its own time over it', async () => {
+    await watcher.publish(`${PREFIX}/upstairs/last_cleaned`, 'yesterday', true);
+    const ignored = await hall.waitFor(
+      (r) => r.event === 'mqtt.ignored' && r.topic === `${PREFIX}/upstairs/last_cleaned`,
+      'the warning',
+    );
+    expect(String(ignored.problem)).toContain('is not an RFC 3339 time');
+    const ours = String(latestJson(watcher, `${PREFIX}/upstairs/state`)?.lastCleaned);
+    await until(() => watcher.latest(`${PREFIX}/upstairs/last_cleaned`)?.payload === ours, 'ours over it');
+
+    await watcher.publish(`${PREFIX}/basement/clean`, 'x'.repeat(20 * 1024));
+    await hall.waitFor(
+      (r) => r.event === 'mqtt.ignored' && String(r.problem).includes('more than the 16384 taken'),
+      'the large press refused',
+    );
+    await watcher.publish(`${PREFIX}/basement/clean`, 'CLEAN');
+    await hall.waitFor((r) => r.event === 'mqtt.ignored' && String(r.problem).includes('is not PRESS'), 'not PRESS');
+    expect(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned).toBeNull();
+  });
+});
