@@ -11,6 +11,7 @@ const options = {
   broker: 'mqtt://127.0.0.1:1883',
   username: null,
   password: null,
+  passwordFile: null,
   topic: 'cat-litter-reminder',
   haDiscovery: 'homeassistant',
 };
