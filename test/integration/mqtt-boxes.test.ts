@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { boxIdOf } from '../../src/mqtt/box-devices';
 import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
 import { freeTcpPort, NodeProcess, stopAll, tempDir } from '../support/node-process';
+import { pastTheBurst } from '../support/press-burst';
 import { until } from '../support/until';
 import { describeNeeding } from '../support/requirements';
 
@@ -42,6 +43,8 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
   const nodes: NodeProcess[] = [];
   const hallPort = freeTcpPort();
   let hall: NodeProcess;
+  /** The basement's first cleaning, RFC 3339: a press within the burst after it would be the same cleaning. */
+  let firstBasement = '';
 
   const start = (name: string, extra: string[]) => {
     const node = new NodeProcess([
@@ -110,17 +113,18 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
       (m) => m.topic === `${PREFIX}/basement/last_cleaned` && m.payload !== '',
       'the basement’s time',
     );
-    expect(time.retain).toBe(true);
     expect(time.payload).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+    firstBasement = time.payload;
     await until(() => latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned === time.payload, 'its state');
     expect(latestJson(watcher, `${PREFIX}/basement/state`)).toMatchObject({ level: 'fresh', due: false, by: null });
     // The default box's time is another box's: untouched.
     expect(watcher.latest(`${PREFIX}/last_cleaned`)?.payload).toBe(kitchenTime);
 
-    // Who cleaned upstairs, said on the page: the box's "Last cleaned by".
-    const said = await post(hallPort, '/api/cleaned', { box: 'upstairs', by: 'Anna' });
-    expect(said.status).toBe(200);
-    await until(() => latestJson(watcher, `${PREFIX}/upstairs/state`)?.by === 'Anna', 'Anna on upstairs');
+    // Retained: an automation that subscribes later reads it.
+    const late = await Watcher.connect(broker.url, [`${PREFIX}/basement/last_cleaned`]);
+    const retained = await late.waitFor(() => true, 'the retained time');
+    expect(retained).toMatchObject({ payload: time.payload, retain: true });
+    await late.close();
 
     // Undo of the basement from Home Assistant: its time is gone again.
     await watcher.publish(`${PREFIX}/basement/undo`, 'PRESS');
@@ -133,22 +137,40 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
   });
 
   it('refuses what is not one of ours on a box’s topics, and publishes its own time over it', async () => {
-    await watcher.publish(`${PREFIX}/upstairs/last_cleaned`, 'yesterday', true);
+    // The basement: the hall alone shows it, so the hall alone answers.
+    await pastTheBurst(firstBasement);
+    await watcher.publish(`${PREFIX}/basement/clean`, 'PRESS');
+    await until(() => Boolean(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned), 'a time in the basement');
+    const ours = String(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned);
+    await watcher.publish(`${PREFIX}/basement/last_cleaned`, 'yesterday', true);
     const ignored = await hall.waitFor(
-      (r) => r.event === 'mqtt.ignored' && r.topic === `${PREFIX}/upstairs/last_cleaned`,
+      (r) => r.event === 'mqtt.ignored' && r.topic === `${PREFIX}/basement/last_cleaned`,
       'the warning',
     );
     expect(String(ignored.problem)).toContain('is not an RFC 3339 time');
-    const ours = String(latestJson(watcher, `${PREFIX}/upstairs/state`)?.lastCleaned);
-    await until(() => watcher.latest(`${PREFIX}/upstairs/last_cleaned`)?.payload === ours, 'ours over it');
+    await until(() => watcher.latest(`${PREFIX}/basement/last_cleaned`)?.payload === ours, 'ours over it');
+    // An older time too; a later one is left for the history to bring.
+    const olderAt = Date.now();
+    await watcher.publish(`${PREFIX}/basement/last_cleaned`, '2026-01-01T00:00:00+00:00', true);
+    // At most every 5 s a topic: one who keeps overwriting gets no flood.
+    await watcher.waitFor(
+      (m) => m.topic === `${PREFIX}/basement/last_cleaned` && m.payload === ours && m.at > olderAt,
+      'ours over the older one',
+    );
 
     await watcher.publish(`${PREFIX}/basement/clean`, 'x'.repeat(20 * 1024));
     await hall.waitFor(
       (r) => r.event === 'mqtt.ignored' && String(r.problem).includes('more than the 16384 taken'),
       'the large press refused',
     );
-    await watcher.publish(`${PREFIX}/basement/clean`, 'CLEAN');
+    await watcher.publish(`${PREFIX}/basement/undo`, 'UNDO');
     await hall.waitFor((r) => r.event === 'mqtt.ignored' && String(r.problem).includes('is not PRESS'), 'not PRESS');
-    expect(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned).toBeNull();
+    expect(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned).toBe(ours);
+  });
+
+  it('says who cleaned a box: its “Last cleaned by”', async () => {
+    const said = await post(hallPort, '/api/cleaned', { box: 'upstairs', by: 'Anna' });
+    expect(said.status).toBe(200);
+    await until(() => latestJson(watcher, `${PREFIX}/upstairs/state`)?.by === 'Anna', 'Anna on upstairs');
   });
 });
