@@ -168,6 +168,24 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
     expect(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned).toBe(ours);
   });
 
+  it('puts the default box’s earlier time back on the household’s topic after an undo', async () => {
+    // The kitchen alone shows the default box: its "Cleaned now" is the household's, as before boxes.
+    await watcher.publish(`${PREFIX}/clean`, 'PRESS');
+    const first = await watcher.waitFor((m) => m.topic === `${PREFIX}/last_cleaned`, 'the household’s time');
+    await pastTheBurst(first.payload);
+    await watcher.publish(`${PREFIX}/clean`, 'PRESS');
+    const second = await watcher.waitFor(
+      (m) => m.topic === `${PREFIX}/last_cleaned` && m.payload > first.payload,
+      'a later time',
+    );
+    await watcher.publish(`${PREFIX}/litter_box/undo`, 'PRESS');
+    await watcher.waitFor(
+      (m) => m.topic === `${PREFIX}/last_cleaned` && m.payload === first.payload && m.at > second.at,
+      'the earlier time again',
+    );
+    await until(() => latestJson(watcher, `${PREFIX}/litter_box/state`)?.lastCleaned === first.payload, 'its state');
+  });
+
   it('says who cleaned a box: its “Last cleaned by”', async () => {
     const said = await post(hallPort, '/api/cleaned', { box: 'upstairs', by: 'Anna' });
     expect(said.status).toBe(200);
