@@ -1,8 +1,8 @@
-import * as http from 'node:http';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { boxIdOf } from '../../src/mqtt/box-devices';
 import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
-import { freeTcpPort, NodeProcess, stopAll, tempDir } from '../support/node-process';
+import { NodeProcess, stopAll, tempDir } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
 import { until } from '../support/until';
 import { describeNeeding } from '../support/requirements';
@@ -15,22 +15,6 @@ const boxConfigs = (watcher: Watcher, box: string) =>
 const latestJson = (watcher: Watcher, topic: string) =>
   JSON.parse(watcher.latest(topic)?.payload ?? 'null') as Record<string, unknown> | null;
 
-/** A POST of JSON to a node's page, as the page's own script sends it. */
-function post(port: number, route: string, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: route, headers: { 'Content-Type': 'application/json' } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      },
-    );
-    request.on('error', reject);
-    request.end(JSON.stringify(body));
-  });
-}
-
 /*
  * Three nodes on a real Mosquitto, as Home Assistant sees them: the hall shows upstairs and
  * the basement, the landing upstairs, the kitchen the default box. Each box is one device,
@@ -41,7 +25,6 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
   let broker: Mosquitto;
   let watcher: Watcher;
   const nodes: NodeProcess[] = [];
-  const hallPort = freeTcpPort();
   let hall: NodeProcess;
   /** The basement's first cleaning, RFC 3339: a press within the burst after it would be the same cleaning. */
   let firstBasement = '';
@@ -70,7 +53,12 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
   });
 
   it('announces one device per box, byte for byte the same from every node that shows it', async () => {
-    hall = start('hall', ['--boxes', 'upstairs,basement', '--people', 'Anna,Ben', '--http-port', String(hallPort)]);
+    // Anna cleaned upstairs an hour ago, as the hall's history says.
+    fs.mkdirSync(path.join(temp.dir, 'hall'), { recursive: true });
+    const anHourAgo = new Date(Math.floor(Date.now() / 1000 - 3600) * 1000).toISOString().replace('.000Z', '+00:00');
+    const anna = { at: anHourAgo, source: 'web', node: 'hall', box: 'upstairs', by: 'Anna' };
+    fs.writeFileSync(path.join(temp.dir, 'hall', 'history.jsonl'), `${JSON.stringify(anna)}\n`);
+    hall = start('hall', ['--boxes', 'upstairs,basement', '--people', 'Anna,Ben']);
     await connected(hall);
     await watcher.waitFor(() => boxConfigs(watcher, 'upstairs').length === 6, 'the hall’s upstairs device');
     await watcher.waitFor(() => boxConfigs(watcher, 'basement').length === 6, 'the hall’s basement device');
@@ -187,8 +175,18 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
   });
 
   it('says who cleaned a box: its “Last cleaned by”', async () => {
-    const said = await post(hallPort, '/api/cleaned', { box: 'upstairs', by: 'Anna' });
-    expect(said.status).toBe(200);
-    await until(() => latestJson(watcher, `${PREFIX}/upstairs/state`)?.by === 'Anna', 'Anna on upstairs');
+    // From the hall, which knows it (the landing, which no peer told, says null: here they share no history).
+    const state = await watcher.waitFor(
+      (m) => m.topic === `${PREFIX}/upstairs/state` && m.payload.includes('"by":"Anna"'),
+      'Anna on upstairs',
+    );
+    expect(JSON.parse(state.payload)).toMatchObject({ level: 'fresh', by: 'Anna' });
+    const sensor = boxConfigs(watcher, 'upstairs').find(
+      (m) => m.topic.includes('/sensor/') && m.topic.includes('/by/'),
+    );
+    expect(JSON.parse(sensor?.payload ?? '{}')).toMatchObject({
+      name: 'Last cleaned by',
+      state_topic: `${PREFIX}/upstairs/state`,
+    });
   });
 });
