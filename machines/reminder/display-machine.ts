@@ -17,11 +17,6 @@ export interface DisplayInput {
   box?: string;
 }
 
-/** What the strip driver actor is told it shows: one box of several, or (absent) the whole strip. */
-export interface StripInput {
-  box?: string;
-}
-
 export type DisplayEvent =
   | { type: 'display.colour'; colour: Colour }
   | { type: 'display.off' }

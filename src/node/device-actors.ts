@@ -15,7 +15,7 @@ export function stripActor(output: StripOutput) {
   });
 }
 
-/** The box a display's strip actor shows, from its input (machines/reminder/display-machine.ts `StripInput`). */
+/** The box a display's strip actor shows, from its input (`{ box }`, as machines/reminder/display-machine.ts gives it). */
 const boxOfInput = (input: unknown): string | null =>
   typeof input === 'object' && input !== null && 'box' in input && typeof input.box === 'string' ? input.box : null;
 
