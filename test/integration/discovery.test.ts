@@ -12,8 +12,8 @@ import { describeNeeding } from '../support/requirements';
  */
 
 const ROOT = path.join(__dirname, '..', '..');
-const DISCOVERY = path.join(ROOT, 'dist', 'src', 'discovery.js');
-const IDENTITY = path.join(ROOT, 'dist', 'src', 'instance-name.js');
+const DISCOVERY = path.join(ROOT, 'dist', 'src', 'cluster', 'discovery.js');
+const IDENTITY = path.join(ROOT, 'dist', 'src', 'cluster', 'instance-name.js');
 
 const A = `cat-a-${process.pid}`;
 const B = `cat-b-${process.pid}`;
