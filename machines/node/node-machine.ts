@@ -1,3 +1,6 @@
+import { boxField, boxOf, DEFAULT_BOX } from '../../common/boxes';
+import type { Withdrawals } from '../history/withdrawals';
+import type { History } from '../history/history-set';
 import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { clusterMachine } from '../cluster/cluster-machine';
 import { samePeerViews } from '../cluster/peer-view';
@@ -6,9 +9,80 @@ import { levelAt } from '../reminder/levels';
 import { reminderMachine } from '../reminder/reminder-machine';
 import { pressTime } from '../shared/time-rules';
 import { storeMachine, type SaveCommand } from '../store/store-machine';
+import { boxTimes, canSayWho, canUndo } from '../history/boxes';
+import { sameKey } from '../history/history-set';
+import { boxViews, householdPeople, type BoxParts } from './box-views';
 import { historyPeers, sameHistoryPeers } from './history-peers';
-import type { NodeContext, NodeEmitted, NodeEvent, NodeInput, Saving } from './node-events';
+import type { Asked, NodeContext, NodeEmitted, NodeEvent, NodeInput, Saving } from './node-events';
 import { nodeView } from './node-view';
+
+/** The box this node stands by: the first its strip shows. */
+const ownBox = (context: NodeContext): string => context.settings.boxes[0];
+
+/** Whether what `asked` asked for shows in the history now: the withdrawal made here, the name said, the cleaning. */
+function isDone(context: NodeContext, asked: Asked): boolean {
+  const key = { at: asked.at, ...boxField(asked.box) };
+  if (asked.kind === 'undo')
+    return context.withdrawals.some((withdrawal) => sameKey(withdrawal, key) && withdrawal.node === context.name);
+  return context.history.some(
+    (cleaning) => sameKey(cleaning, key) && (asked.kind === 'cleaning' || cleaning.by === asked.by),
+  );
+}
+
+/** What an undo and a naming are answered with. */
+const ANSWERS = { undo: 'undo.answered', naming: 'naming.answered' } as const;
+
+const SECOND = 1_000;
+
+/** The box that UDP and original nodes carry: a node of it keeps its time in the cluster. */
+const standsByTheDefaultBox = (context: NodeContext): boolean => ownBox(context) === DEFAULT_BOX;
+
+/**
+ * What a new history changes of the node's own box: a time held that was taken back gives way to
+ * the one that stands now (the only way the time goes back); and for a box other than the
+ * default one, whose time UDP does not carry, a later cleaning a peer recorded is taken.
+ */
+function ownBoxChange(
+  context: NodeContext,
+  { history, withdrawals }: { history: History; withdrawals: Withdrawals },
+): { box: string; held: number | null; standing: number | null; withdrawn: boolean } | null {
+  const box = ownBox(context);
+  const held = context.lastCleaned;
+  const standing = boxTimes(history, withdrawals).get(box)?.at ?? null;
+  const withdrawn =
+    held !== null && withdrawals.some((withdrawal) => sameKey(withdrawal, { at: held, ...boxField(box) }));
+  const later = !standsByTheDefaultBox(context) && standing !== null && (held === null || standing > held);
+  return withdrawn || later ? { box, held, standing, withdrawn } : null;
+}
+
+/** The times of the default box's cleanings taken back, each once, oldest first. */
+const defaultWithdrawn = (withdrawals: Withdrawals): number[] => [
+  ...new Set(withdrawals.filter((withdrawal) => boxOf(withdrawal) === DEFAULT_BOX).map(({ at }) => at)),
+];
+
+/** The id of the reminder of a box the strip shows besides the node's own (whose reminder is `reminder`). */
+const reminderOf = (box: string): `reminder:${string}` => `reminder:${box}`;
+
+/** Every reminder: the own box's, then one for each other box the strip shows. */
+const reminderIds = (context: NodeContext): string[] => [
+  'reminder',
+  ...context.settings.boxes.slice(1).map(reminderOf),
+];
+
+/** What the boxes' views are made of, from what the node knows. */
+const boxParts = (context: NodeContext): BoxParts => ({
+  name: context.name,
+  boxes: context.settings.boxes,
+  lastCleaned: context.lastCleaned,
+  level: context.level,
+  levels: new Map(Object.entries(context.levels)),
+  history: context.history,
+  withdrawals: context.withdrawals,
+  peers: context.peers,
+  thresholds: context.settings.thresholds,
+  undoWindowMs: context.settings.undoWindowMs,
+  now: context.settings.clock.now(),
+});
 
 /** The household's time, or a later one recorded here that is still being saved. */
 const latestHere = (context: NodeContext): number | null =>
@@ -28,7 +102,7 @@ const recordedHere = [
   'tell the reminder',
   'publish the view',
   'record in the history',
-  'answer the requester',
+  'answer once the history has it',
   'forget the save',
 ] as const;
 
@@ -58,6 +132,8 @@ export const nodeMachine = setup({
       reminder: 'reminder';
       button: 'button';
       history: 'history';
+      /** The reminder of each other box the strip shows (reminderOf). */
+      [box: `reminder:${string}`]: 'reminder';
     },
   },
   actors: {
@@ -84,7 +160,13 @@ export const nodeMachine = setup({
       const pressed = pressTime(context.settings.clock.now(), latestHere(context));
       const lastCleaned = event.at ?? pressed;
       if (lastCleaned === null) return;
-      const saving: Saving = { lastCleaned, source: event.source, from: null, ticket: event.ticket ?? null };
+      const saving: Saving = {
+        lastCleaned,
+        source: event.source,
+        ...(event.by === undefined ? {} : { by: event.by }),
+        from: null,
+        ticket: event.ticket ?? null,
+      };
       enqueue.assign({
         saving: [...context.saving, saving],
         ...(event.at === undefined ? { pressed: lastCleaned } : {}),
@@ -121,9 +203,48 @@ export const nodeMachine = setup({
       if (context.lastCleaned !== null)
         enqueue.sendTo('reminder', { type: 'time.changed', lastCleaned: context.lastCleaned });
     }),
-    'tell the household': sendTo('cluster', ({ event }) => {
+    // UDP carries the default box's time alone: original nodes belong to it, and adopt whatever
+    // they are sent. Another box's cleaning goes round our nodes in the history (offered at once).
+    'tell the household': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'store.answered');
-      return { type: 'cluster.share' as const, lastCleaned: event.lastCleaned };
+      if (standsByTheDefaultBox(context))
+        enqueue.sendTo('cluster', { type: 'cluster.share' as const, lastCleaned: event.lastCleaned });
+    }),
+    // A node of another box keeps the default box's time too (it answers original nodes with
+    // it): the history takes it, as a time adopted from that address.
+    "record the default box's time": sendTo('history', ({ event }): HistoryEvent => {
+      assertEvent(event, 'cluster.adopted');
+      return {
+        type: 'history.record',
+        cleaning: { at: event.lastCleaned, source: 'network', node: null },
+        from: { address: event.from.address },
+      };
+    }),
+    // The cluster hears which of the default box's times were taken back, and which stands now.
+    'tell the cluster what was withdrawn': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'history.changed');
+      const before = defaultWithdrawn(context.withdrawals);
+      const withdrawn = defaultWithdrawn(event.withdrawals);
+      if (withdrawn.length === before.length) return;
+      const restored = boxTimes(event.history, event.withdrawals).get(DEFAULT_BOX)?.at ?? null;
+      enqueue.sendTo('cluster', { type: 'cluster.withdrawn' as const, withdrawn, restored });
+    }),
+    // Told to the reminder, the store and the log (ownBoxChange says what changes).
+    'follow the own box': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'history.changed');
+      const change = ownBoxChange(context, event);
+      if (!change) return;
+      const { box, held, standing, withdrawn } = change;
+      const { clock, thresholds } = context.settings;
+      enqueue.assign({ lastCleaned: standing, level: levelAt(standing, clock.now(), thresholds), adopted: null });
+      enqueue.sendTo('reminder', { type: 'time.changed' as const, lastCleaned: standing });
+      if (standing !== null) {
+        enqueue.sendTo('store', { type: 'store.save', lastCleaned: standing, back: withdrawn } satisfies SaveCommand);
+      }
+      if (withdrawn && held !== null) enqueue.emit({ type: 'time.withdrawn', box, at: held, restored: standing });
+      else if (standing !== null) {
+        enqueue.emit({ type: 'time.changed', lastCleaned: standing, reason: 'history', source: null, from: null });
+      }
     }),
     'announce the time': emit(({ context, event }): NodeEmitted => {
       assertEvent(event, ['store.answered', 'cluster.adopted']);
@@ -133,32 +254,54 @@ export const nodeMachine = setup({
       const source = answeredSave(context, lastCleaned)?.source ?? null;
       return { type: 'time.changed', lastCleaned, reason: 'recorded', source, from: null };
     }),
-    'publish the view': emit(({ context }): NodeEmitted => ({
-      type: 'view.changed',
-      view: nodeView({
-        name: context.name,
-        lastCleaned: context.lastCleaned,
-        level: context.level,
-        quiet: context.quiet,
-        peers: context.peers,
-        thresholds: context.settings.thresholds,
-        timeZone: context.settings.timeZone,
-      }),
-    })),
-    // A request waits for this: the view it answers with has just been emitted.
-    'answer the requester': enqueueActions(({ context, event, enqueue }) => {
+    'publish the view': emit(({ context }): NodeEmitted => {
+      const { thresholds, timeZone, people } = context.settings;
+      return {
+        type: 'view.changed',
+        view: nodeView({
+          name: context.name,
+          lastCleaned: context.lastCleaned,
+          level: context.level,
+          quiet: context.quiet,
+          peers: context.peers,
+          thresholds,
+          timeZone,
+          boxes: boxViews(boxParts(context)),
+          people: householdPeople(people, context.peers),
+        }),
+      };
+    }),
+    // A press within the burst of the cleaning held: its request is answered at once.
+    'answer the requester': enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'cleaning.reported');
+      if (event.ticket) enqueue.emit({ type: 'cleaning.answered', ticket: event.ticket });
+    }),
+    // A request waits for this: once the history has the cleaning (it was just told), the view
+    // that shows the cleaning, and whether it may be taken back, has been emitted. A cleaning the
+    // history holds already changes nothing there, and is answered at once.
+    'answer once the history has it': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, ['store.answered', 'cleaning.reported']);
       const ticket =
         event.type === 'cleaning.reported' ? event.ticket : answeredSave(context, event.lastCleaned)?.ticket;
-      if (ticket) enqueue.emit({ type: 'cleaning.answered', ticket });
+      if (!ticket) return;
+      const at = event.type === 'cleaning.reported' ? (event.at ?? context.settings.clock.now()) : event.lastCleaned;
+      const asked: Asked = { kind: 'cleaning', ticket, box: ownBox(context), at };
+      if (isDone(context, asked)) enqueue.emit({ type: 'cleaning.answered', ticket });
+      else enqueue.assign({ asked: [...context.asked, asked] });
     }),
     // Keeps what a child reported (the level, quiet hours, the peers or our name) for the
     // view; each transition says which of them it keeps.
     remember: assign((_, params: Partial<Pick<NodeContext, 'level' | 'quiet' | 'peers' | 'name'>>) => params),
     'pass on the refusal': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.refused');
-      const { from, lastCleaned, reason } = event;
-      return { type: 'time.refused', from, lastCleaned, ...(reason === undefined ? {} : { reason }) };
+      const { from, lastCleaned, reason, withdrawn } = event;
+      return {
+        type: 'time.refused',
+        from,
+        lastCleaned,
+        ...(reason === undefined ? {} : { reason }),
+        ...(withdrawn ? { withdrawn } : {}),
+      };
     }),
     'pass on the silence': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.silent');
@@ -176,9 +319,44 @@ export const nodeMachine = setup({
       const { quietHours, timeZone, thresholds, peers } = event;
       return { settings: { ...context.settings, quietHours, timeZone, thresholds, peers } };
     }),
-    'tell the reminder the settings': sendTo('reminder', ({ context }) => {
+    'tell the reminder the settings': enqueueActions(({ context, enqueue }) => {
       const { quietHours, timeZone, thresholds } = context.settings;
-      return { type: 'reminder.settings' as const, quietHours, timeZone, thresholds };
+      for (const id of reminderIds(context)) {
+        enqueue.sendTo(id, { type: 'reminder.settings' as const, quietHours, timeZone, thresholds });
+      }
+    }),
+    // The other boxes the strip shows: a reminder each, whose display paints that box's run.
+    'remind of the other boxes': enqueueActions(({ context, enqueue }) => {
+      const times = boxTimes(context.history, context.withdrawals);
+      for (const box of context.settings.boxes.slice(1)) {
+        enqueue.spawnChild('reminder', {
+          id: reminderOf(box),
+          input: {
+            lastCleaned: times.get(box)?.at ?? null,
+            thresholds: context.settings.thresholds,
+            quietHours: context.settings.quietHours,
+            timeZone: context.settings.timeZone,
+            clock: context.settings.clock,
+            box,
+          },
+        });
+      }
+    }),
+    // What the history says of the other boxes the strip shows: each reminder hears its box's new time.
+    'tell the other reminders': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'history.changed');
+      const before = boxTimes(context.history, context.withdrawals);
+      const after = boxTimes(event.history, event.withdrawals);
+      for (const box of context.settings.boxes.slice(1)) {
+        const lastCleaned = after.get(box)?.at ?? null;
+        if (lastCleaned !== (before.get(box)?.at ?? null)) {
+          enqueue.sendTo(reminderOf(box), { type: 'time.changed' as const, lastCleaned });
+        }
+      }
+    }),
+    'remember the box level': assign(({ context, event }) => {
+      assertEvent(event, 'reminder.level');
+      return event.box === undefined ? {} : { levels: { ...context.levels, [event.box]: event.level } };
     }),
     'give the cluster its levels': sendTo('cluster', ({ context }) => ({
       type: 'cluster.levels' as const,
@@ -198,19 +376,42 @@ export const nodeMachine = setup({
     'record in the history': sendTo('history', ({ context, event }): HistoryEvent => {
       assertEvent(event, ['store.answered', 'cleaning.reported']);
       const node = context.name;
+      const box = boxField(ownBox(context));
       if (event.type === 'cleaning.reported') {
         const at = event.at ?? context.settings.clock.now();
-        return { type: 'history.record', cleaning: { at, source: event.source, node } };
+        const by = event.by === undefined ? {} : { by: event.by };
+        return { type: 'history.record', cleaning: { at, source: event.source, node, ...box, ...by } };
       }
       const saving = answeredSave(context, event.lastCleaned);
       const source = saving?.source ?? null;
       // An adopted time is the sender's offer: it counts against what that address may add.
       const from = saving?.from ? { from: { address: saving.from.address } } : {};
-      return {
+      const by = saving?.by === undefined ? {} : { by: saving.by };
+      const cleaning =
+        source === null
+          ? { at: event.lastCleaned, source: 'network' as const, node: null, ...box }
+          : { at: event.lastCleaned, source, node, ...box, ...by };
+      return { type: 'history.record', cleaning, ...from };
+    }),
+    // A box this node does not stand by has no store and no UDP time here: the history records
+    // it, offers it to every peer at once, and the request is answered once it shows.
+    'record the cleaning of another box': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cleaning.reported');
+      const box = event.box ?? ownBox(context);
+      const latest = boxTimes(context.history, context.withdrawals).get(box)?.at ?? null;
+      const at = event.at ?? pressTime(context.settings.clock.now(), latest);
+      const held = at !== null && context.history.some((cleaning) => sameKey(cleaning, { at, ...boxField(box) }));
+      if (at === null || held) {
+        if (event.ticket) enqueue.emit({ type: 'cleaning.answered', ticket: event.ticket });
+        return;
+      }
+      if (event.ticket)
+        enqueue.assign({ asked: [...context.asked, { kind: 'cleaning', ticket: event.ticket, box, at }] });
+      const by = event.by === undefined ? {} : { by: event.by };
+      enqueue.sendTo('history', {
         type: 'history.record',
-        cleaning: { at: event.lastCleaned, source: source ?? 'network', node: source === null ? null : node },
-        ...from,
-      };
+        cleaning: { at, source: event.source, node: context.name, ...boxField(box), ...by },
+      } satisfies HistoryEvent);
     }),
     // Only who serves a history counts, not what each peer said: most reports change nothing here.
     'tell the history its peers': enqueueActions(({ context, event, enqueue }) => {
@@ -223,20 +424,87 @@ export const nodeMachine = setup({
       assertEvent(event, 'history.offered');
       return event;
     }),
+    'take the history': assign(({ event }) => {
+      assertEvent(event, 'history.changed');
+      return { history: event.history, withdrawals: event.withdrawals };
+    }),
     'show the history': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'history.changed');
-      return { type: 'history.changed', history: event.history };
+      return { type: 'history.changed', history: event.history, withdrawals: event.withdrawals };
+    }),
+    // canUndo decides here, where the history is known; the history machine takes our own withdrawal as it is.
+    'take back the cleaning': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cleaning.undo');
+      const { box, at, ticket } = event;
+      const now = context.settings.clock.now();
+      const verdict = canUndo(context.history, context.withdrawals, box, at, now, context.settings.undoWindowMs);
+      if (!verdict.ok) {
+        enqueue.emit({ type: 'undo.answered', ticket, ...verdict });
+        return;
+      }
+      const when = Math.floor(now / SECOND) * SECOND;
+      enqueue.assign({ asked: [...context.asked, { kind: 'undo', ticket, box, at }] });
+      enqueue.sendTo('history', {
+        type: 'history.withdraw',
+        withdrawal: { at, ...boxField(box), when, node: context.name },
+      } satisfies HistoryEvent);
+    }),
+    'say who cleaned': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cleaning.named');
+      const { box, at, by, ticket } = event;
+      const { clock, undoWindowMs } = context.settings;
+      const verdict = canSayWho(
+        context.history,
+        context.withdrawals,
+        box,
+        at,
+        by,
+        context.name,
+        clock.now(),
+        undoWindowMs,
+      );
+      if (!verdict.ok) {
+        enqueue.emit({ type: 'naming.answered', ticket, ...verdict });
+        return;
+      }
+      enqueue.assign({ asked: [...context.asked, { kind: 'naming', ticket, box, at, by }] });
+      enqueue.sendTo('history', { type: 'history.record', cleaning: verdict.cleaning } satisfies HistoryEvent);
+    }),
+    // After the view that shows it: whoever asked sees the change when the answer comes.
+    'answer what the history shows': enqueueActions(({ context, enqueue }) => {
+      const done = context.asked.filter((asked) => isDone(context, asked));
+      if (done.length === 0) return;
+      enqueue.assign({ asked: context.asked.filter((asked) => !done.includes(asked)) });
+      for (const { kind, ticket } of done) {
+        enqueue.emit(
+          kind === 'cleaning' ? { type: 'cleaning.answered', ticket } : { type: ANSWERS[kind], ticket, ok: true },
+        );
+      }
     }),
     'pass on what the history refused': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'history.refused');
       return event;
     }),
-    'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
+    'stop the reminder': enqueueActions(({ context, enqueue }) => {
+      for (const id of reminderIds(context)) enqueue.sendTo(id, { type: 'SHUTDOWN' as const });
+    }),
     'leave the household': sendTo('cluster', { type: 'cluster.leave' }),
     'finish saving': sendTo('store', { type: 'store.flush' }),
     'finish the history': sendTo('history', { type: 'history.flush' }),
   },
   guards: {
+    // What the history says of the boxes: their times, who cleaned, what may be taken back.
+    'changes the boxes': ({ context, event }) => {
+      assertEvent(event, 'history.changed');
+      const before = boxViews(boxParts(context));
+      const after = boxViews(boxParts({ ...context, history: event.history, withdrawals: event.withdrawals }));
+      return JSON.stringify(before) !== JSON.stringify(after) || ownBoxChange(context, event) !== null;
+    },
+    'stands by another box': ({ context }) => !standsByTheDefaultBox(context),
+    'is of another box': ({ context, event }) => {
+      assertEvent(event, 'cleaning.reported');
+      return event.box !== undefined && event.box !== ownBox(context);
+    },
     'is a press within a burst': ({ context, event }) => {
       assertEvent(event, 'cleaning.reported');
       return event.at === undefined && pressTime(context.settings.clock.now(), latestHere(context)) === null;
@@ -257,7 +525,11 @@ export const nodeMachine = setup({
     },
     'changes the level': ({ context, event }) => {
       assertEvent(event, 'reminder.level');
-      return event.level !== context.level;
+      return event.box === undefined && event.level !== context.level;
+    },
+    "changes another box's level": ({ context, event }) => {
+      assertEvent(event, 'reminder.level');
+      return event.box !== undefined && event.level !== context.levels[event.box];
     },
     'changes quiet hours': ({ context, event }) => {
       assertEvent(event, 'display.quiet');
@@ -293,6 +565,10 @@ export const nodeMachine = setup({
       level: 'unknown',
       quiet: false,
       peers: [],
+      history: [],
+      withdrawals: [],
+      levels: {},
+      asked: [],
     };
   },
   initial: 'starting',
@@ -314,7 +590,7 @@ export const nodeMachine = setup({
     live: {
       // The loaded time is not the history's: how it was recorded is not known (the history
       // has it already, from when it was, or began after it: with an original node's file, say).
-      entry: 'publish the view',
+      entry: ['publish the view', 'remind of the other boxes'],
       invoke: [
         {
           id: 'history',
@@ -325,8 +601,9 @@ export const nodeMachine = setup({
         {
           id: 'cluster',
           src: 'cluster',
+          // The default box's time: a node of another box learns it from its peers.
           input: ({ context }) => ({
-            lastCleaned: context.lastCleaned,
+            lastCleaned: standsByTheDefaultBox(context) ? context.lastCleaned : null,
             peers: context.settings.peers,
             clock: context.settings.clock,
             random: context.settings.random,
@@ -353,11 +630,12 @@ export const nodeMachine = setup({
               invoke: { id: 'button', src: 'button' },
               on: {
                 'cleaning.reported': [
+                  { guard: 'is of another box', actions: 'record the cleaning of another box' },
                   // The cleaning the household holds already: whoever reported it hears at once.
                   { guard: 'is a press within a burst', actions: 'answer the requester' },
                   { guard: 'is later than ours', actions: 'save the cleaning' },
                   // Older than ours: only the history takes it, and whoever reported it hears at once.
-                  { actions: ['record in the history', 'answer the requester'] },
+                  { actions: ['record in the history', 'answer once the history has it'] },
                 ],
                 'household.refresh': { actions: 'refresh the household' },
                 SHUTDOWN: 'shuttingDown',
@@ -412,7 +690,12 @@ export const nodeMachine = setup({
           initial: 'shown',
           states: {
             shown: {
-              on: { 'cluster.adopted': { target: 'settling', actions: adopted } },
+              on: {
+                'cluster.adopted': [
+                  { guard: 'stands by another box', actions: "record the default box's time" },
+                  { target: 'settling', actions: adopted },
+                ],
+              },
             },
             settling: {
               on: {
@@ -436,7 +719,7 @@ export const nodeMachine = setup({
         // later time overtook meanwhile is old news: the history keeps them all the same.
         'store.answered': [
           { guard: 'moves the time forward', actions: recordedHere },
-          { actions: ['record in the history', 'answer the requester', 'forget the save'] },
+          { actions: ['record in the history', 'answer once the history has it', 'forget the save'] },
         ],
         'cluster.refused': { actions: 'pass on the refusal' },
         'cluster.silent': { actions: 'pass on the silence' },
@@ -451,7 +734,31 @@ export const nodeMachine = setup({
           ],
         },
         'cluster.refreshed': { actions: 'say the household is refreshed' },
-        'history.changed': { actions: 'show the history' },
+        'history.changed': [
+          {
+            guard: 'changes the boxes',
+            actions: [
+              'tell the cluster what was withdrawn',
+              'tell the other reminders',
+              'follow the own box',
+              'take the history',
+              'publish the view',
+              'show the history',
+              'answer what the history shows',
+            ],
+          },
+          {
+            actions: [
+              'tell the cluster what was withdrawn',
+              'follow the own box',
+              'take the history',
+              'show the history',
+              'answer what the history shows',
+            ],
+          },
+        ],
+        'cleaning.undo': { actions: 'take back the cleaning' },
+        'cleaning.named': { actions: 'say who cleaned' },
         'history.refused': { actions: 'pass on what the history refused' },
         'history.offered': { actions: 'pass on the offered history' },
         'time.offered': { actions: 'offer the time to the household' },
@@ -468,10 +775,13 @@ export const nodeMachine = setup({
           guard: 'changes our name',
           actions: [{ type: 'remember', params: ({ event }) => ({ name: event.name }) }, 'publish the view'],
         },
-        'reminder.level': {
-          guard: 'changes the level',
-          actions: [{ type: 'remember', params: ({ event }) => ({ level: event.level }) }, 'publish the view'],
-        },
+        'reminder.level': [
+          {
+            guard: 'changes the level',
+            actions: [{ type: 'remember', params: ({ event }) => ({ level: event.level }) }, 'publish the view'],
+          },
+          { guard: "changes another box's level", actions: ['remember the box level', 'publish the view'] },
+        ],
         'display.quiet': {
           guard: 'changes quiet hours',
           actions: [{ type: 'remember', params: ({ event }) => ({ quiet: event.quiet }) }, 'publish the view'],

@@ -4,6 +4,7 @@ import { LEVEL_NAMES, type LevelThresholds } from '../../common/levels';
 import { levelAt } from '../../machines/reminder/levels';
 import { formatLocal } from '../time/local-time';
 import { levelTable } from './level-table';
+import { printable } from './printable';
 
 /**
  * The newest `limit` of the cleanings (oldest first, one more before them when there is
@@ -36,4 +37,41 @@ export function historyTable(
   });
   rows.reverse();
   return levelTable(header, rows, colour);
+}
+
+/** One person's figures as `/api/history/stats` gives them. */
+export interface PersonFigures {
+  name: string;
+  cleanings30Days: number;
+  share: number | null;
+  /** RFC 3339, or null. */
+  lastCleaned: string | null;
+}
+
+/**
+ * Who cleaned in the last 30 days, one row a person (the household's names first), then whose
+ * turn it is and how many cleanings name nobody; empty when nobody is named anywhere.
+ */
+export function peopleReport(
+  people: readonly PersonFigures[],
+  turn: string | null,
+  unsaid30Days: number,
+  timeZone: string,
+): string {
+  if (people.length === 0) return '';
+  const rows = people.map((person) => ({
+    level: null,
+    cells: [
+      person.name,
+      String(person.cleanings30Days),
+      person.share === null ? '–' : `${Math.round(person.share * 100)} %`,
+      person.lastCleaned === null ? '–' : formatLocal(Date.parse(person.lastCleaned), timeZone),
+    ],
+  }));
+  const table = levelTable(['WHO', '30 DAYS', 'SHARE', 'LAST CLEANED'], rows, false);
+  const notes = [
+    ...(turn === null ? [] : [`whose turn: ${printable(turn)}`]),
+    `${unsaid30Days} cleaning${unsaid30Days === 1 ? '' : 's'} in 30 days name${unsaid30Days === 1 ? 's' : ''} nobody`,
+  ];
+  return `${table}\n${notes.join(' · ')}`;
 }

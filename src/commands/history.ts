@@ -1,14 +1,36 @@
 import pino from 'pino';
-import { create, max, min, nullable, number, pattern, string, type } from 'superstruct';
-import type { Cleaning, HistoryStats } from '../../common/history';
-import { checkFlag, commandFlags, lastValue, type FlagSpecs, type RawFlags } from '../settings/command-line';
+import {
+  array,
+  create,
+  type Infer,
+  max,
+  min,
+  nullable,
+  number,
+  optional,
+  pattern,
+  size,
+  string,
+  type,
+} from 'superstruct';
+import type { Cleaning } from '../../common/history';
+import {
+  checkFlag,
+  commandFlags,
+  lastValue,
+  UsageError,
+  type FlagSpecs,
+  type RawFlags,
+} from '../settings/command-line';
+import { boxNameProblem } from '../../common/boxes';
 import { flagReader } from '../settings/readings';
 import { systemTimeZone } from '../settings/readings';
 import { MOST_CLEANINGS } from '../../machines/history/history-set';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { requestJson, type HttpNode } from '../cluster/peer-http';
 import { statsLine } from '../../common/history-view';
-import { historyTable } from './history-report';
+import { historyTable, peopleReport } from './history-report';
+import { Rfc3339 } from '../time/timestamp';
 import { printable } from './printable';
 import { HouseholdProbe } from '../cluster/household-probe';
 import { readTimeoutMs } from './probe-options';
@@ -19,13 +41,18 @@ export const HISTORY_HELP = `Usage: cat-litter-reminder history [flags]
 Shows the household's history of cleanings, newest first, as one of our nodes
 found by mDNS (or --node) knows it: when, how long after the previous one
 (coloured by the level the strip had reached), where and how it was recorded;
-then the last 7 and 30 days at a glance.
+then the last 7 and 30 days at a glance; and, once cleanings name who
+cleaned (people:), each person's cleanings and share of the last 30 days,
+their last cleaning, and whose turn it is (the fewest cleanings). Withdrawn
+cleanings (undo) count in none of the figures.
 
 Flags:
   --json                the cleanings as JSON, newest first: [{"at" (RFC 3339),
                         "source" (button|web|reset|mqtt|network), "node" (its name,
                         or null)}], as GET /api/history gives them
   --limit N             how many cleanings, 1-10000 (default 20)
+  --box NAME            the cleanings and figures of this box alone (default:
+                        the household's, every box)
   --node HOST[:PORT]    ask this node at its page's port (default 5380; not the
                         UDP port status shows) instead of the first found by mDNS
   --timeout SECONDS     bounds the whole command (default 3)
@@ -38,6 +65,7 @@ Exit status: 0 when a node answered, 1 when none was found or it did not answer,
 
 const HISTORY_FLAGS: FlagSpecs = {
   ...LEVEL_FLAGS,
+  box: { value: true },
   help: { value: false },
   json: { value: false },
   limit: { value: true },
@@ -47,13 +75,41 @@ const HISTORY_FLAGS: FlagSpecs = {
 
 const DEFAULT_HTTP_PORT = 5380;
 const NodeFlag = pattern(string(), /^[^\s:[\]/]+(:\d{1,5})?$/);
+/** The household's 12 and the names other nodes' lists give: more is no answer of ours. */
+const MOST_PEOPLE_SHOWN = 100;
+/** A node before names answers without `people`, `unsaid30Days` and `turn`. */
 const StatsAnswer = type({
   cleanings7Days: number(),
   cleanings30Days: number(),
   medianIntervalHours: nullable(number()),
   longestIntervalHours: nullable(number()),
   overdueHours30Days: number(),
+  people: optional(
+    size(
+      array(
+        type({
+          name: size(string(), 1, 200),
+          cleanings30Days: number(),
+          share: nullable(number()),
+          lastCleaned: nullable(Rfc3339),
+        }),
+      ),
+      0,
+      MOST_PEOPLE_SHOWN,
+    ),
+  ),
+  unsaid30Days: optional(number()),
+  turn: optional(nullable(size(string(), 1, 200))),
 });
+
+/** `--box NAME`: a name a box may have (common/boxes.ts), else exit 2 with the reason; null without it. */
+function readBox(flags: RawFlags): string | null {
+  const value = lastValue(flags, 'box');
+  if (value === undefined) return null;
+  const problem = boxNameProblem(value);
+  if (problem) throw new UsageError(`--box: ${problem}`);
+  return value;
+}
 
 function readNode(flags: RawFlags): HttpNode | null {
   const value = lastValue(flags, 'node');
@@ -94,6 +150,8 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   const limit = whole('limit', 20, 1, 10_000);
   const timeoutMs = readTimeoutMs(flags);
   const named = readNode(flags);
+  const box = readBox(flags);
+  const ofBox = box === null ? '' : `&box=${encodeURIComponent(box)}`;
   const thresholds = commandThresholds(flags, process.env);
   const started = Date.now();
   const node = await findNode(named, started + timeoutMs);
@@ -105,16 +163,16 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   }
   const where = `http://${node.address}:${node.port}`;
   let cleanings: Cleaning[];
-  let stats: HistoryStats;
+  let stats: Infer<typeof StatsAnswer>;
   try {
     // One more than shown: the oldest shown is measured from the one before it.
     const answer = cleaningsFrom(
-      await requestJson(node, 'GET', `/api/history?limit=${Math.min(limit + 1, MOST_CLEANINGS)}`),
+      await requestJson(node, 'GET', `/api/history?limit=${Math.min(limit + 1, MOST_CLEANINGS)}${ofBox}`),
       null,
     );
     if (!answer.ok) throw new Error(`its history is not one: ${answer.problem}`);
     cleanings = answer.value;
-    stats = create(await requestJson(node, 'GET', '/api/history/stats'), StatsAnswer);
+    stats = create(await requestJson(node, 'GET', `/api/history/stats?${ofBox.slice(1)}`), StatsAnswer);
   } catch (error) {
     const problem = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' && named ? pagePortHint(named) : '';
     process.stderr.write(
@@ -128,12 +186,15 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (cleanings.length === 0) {
-    process.stdout.write(`no cleaning recorded yet (asked ${where})\n`);
+    process.stdout.write(`no cleaning${box === null ? '' : ` of ${box}`} recorded yet (asked ${where})\n`);
     return 0;
   }
   const colour = Boolean(process.stdout.isTTY);
+  const timeZone = systemTimeZone();
+  const people = peopleReport(stats.people ?? [], stats.turn ?? null, stats.unsaid30Days ?? 0, timeZone);
   process.stdout.write(
-    `${historyTable(oldestFirst, limit, systemTimeZone(), colour, thresholds)}\n\n${statsLine(stats)}\n`,
+    `${historyTable(oldestFirst, limit, timeZone, colour, thresholds)}\n\n${statsLine(stats)}\n` +
+      (people ? `\n${people}\n` : ''),
   );
   return 0;
 }

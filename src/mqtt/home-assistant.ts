@@ -21,10 +21,6 @@ export interface BridgeTopics {
   session: string;
   /** The household's latest cleaning, RFC 3339, retained: every node reads it and keeps it current. */
   household: string;
-  /** Home Assistant's "Cleaned now" buttons publish here; the nodes share one subscription to it. */
-  clean: string;
-  /** What the nodes subscribe to for `clean`: one of them gets each press. */
-  sharedClean: string;
   /** Home Assistant's birth and last will (`online`, `offline`); null without discovery. */
   haStatus: string | null;
 }
@@ -42,28 +38,30 @@ export interface BridgeIdentity {
 /** The word a press of Home Assistant's button publishes (its default `payload_press`). */
 export const PRESS = 'PRESS';
 
-/** A shared subscription's group may hold neither `/` nor wildcards. */
-const groupOf = (topic: string) => topic.replace(/[/+#]/g, '_');
-
+/** The node's topics, and the household's time (the default box's). Each box's own: src/mqtt/box-devices.ts. */
 export function bridgeTopics(options: Pick<MqttOptions, 'topic' | 'haDiscovery'>, id: string): BridgeTopics {
   const node = `${options.topic}/${id}`;
-  const clean = `${options.topic}/household/clean`;
   return {
     availability: `${node}/availability`,
     state: `${node}/state`,
     session: `${node}/session`,
     household: `${options.topic}/household/last_cleaned`,
-    clean,
-    sharedClean: `$share/${groupOf(options.topic)}/${clean}`,
     haStatus: options.haDiscovery === null ? null : `${options.haDiscovery}/status`,
   };
 }
 
-const DUE_FROM = new Set(['soon', 'now', 'overdue']);
+/** Levels from which the box is due (the binary sensor is on). */
+export const DUE_FROM: ReadonlySet<string> = new Set(['soon', 'now', 'overdue']);
 
-/** `kitchen-3f2a Litter box due` → `kitchen_3f2a_litter_box_due`: the part of an entity id after its domain. */
-const slug = (words: string): string =>
+/**
+ * `kitchen-3f2a Litter box due` → `kitchen_3f2a_litter_box_due`, `Küche` → `kuche`: the part of
+ * an entity id after its domain, which Home Assistant takes in ASCII letters, digits and `_`.
+ * Accents are taken off first (NFKD, then the marks dropped); what is still not ASCII goes.
+ */
+export const slug = (words: string): string =>
   words
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .replace(/[^a-zA-Z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
@@ -79,13 +77,14 @@ export function statePayload(view: NodeView): string {
   });
 }
 
-interface Entity {
+/** One entity of a device: its component, the key of its discovery topic and ids, and its own options. */
+export interface Entity {
   component: 'sensor' | 'binary_sensor' | 'button';
   key: string;
   config: Record<string, unknown>;
 }
 
-function entities(topics: BridgeTopics): Entity[] {
+function entities(topics: BridgeTopics, clean: string): Entity[] {
   return [
     {
       component: 'sensor',
@@ -128,7 +127,7 @@ function entities(topics: BridgeTopics): Entity[] {
       config: {
         name: 'Cleaned now',
         icon: 'mdi:broom',
-        command_topic: topics.clean,
+        command_topic: clean,
         payload_press: PRESS,
         qos: 1,
       },
@@ -136,13 +135,47 @@ function entities(topics: BridgeTopics): Entity[] {
   ];
 }
 
-/** The retained discovery messages of the node's device: topic → JSON. */
+/** What every entity of one device says besides its own options: the device, `origin`, availability when it has one. */
+export interface DeviceBlock {
+  /** The discovery topic's object id: `cat_litter_reminder_3f2a`. */
+  objectId: string;
+  /** Each entity's unique_id is this, `-`, and its key (with `-` for `_`). */
+  uniqueId: string;
+  /** Each entity's default_entity_id is its component, `.`, and a slug of this and its name. */
+  entityName: string;
+  common: Record<string, unknown>;
+}
+
+/** The retained discovery messages of one device's entities: topic → JSON. */
+export function entityMessages(haDiscovery: string, block: DeviceBlock, list: readonly Entity[]): Map<string, string> {
+  const messages = new Map<string, string>();
+  for (const entity of list) {
+    messages.set(
+      `${haDiscovery}/${entity.component}/${block.objectId}/${entity.key}/config`,
+      JSON.stringify({
+        ...entity.config,
+        unique_id: `${block.uniqueId}-${entity.key.replace(/_/g, '-')}`,
+        // The entity id Home Assistant gives it when it first sees it: binary_sensor.kitchen_3f2a_litter_box_due.
+        // A whole entity id, its domain first (`object_id`, the slug alone, was deprecated in 2025.10).
+        default_entity_id: `${entity.component}.${slug(`${block.entityName} ${String(entity.config.name)}`)}`,
+        ...block.common,
+      }),
+    );
+  }
+  return messages;
+}
+
+/**
+ * The retained discovery messages of the node's device: topic → JSON. Its "Cleaned now"
+ * publishes on `clean`, the topic of its own box's (src/mqtt/box-devices.ts): a press there
+ * records a cleaning of that box, on one of the nodes that show it.
+ */
 export function discoveryMessages(
   haDiscovery: string,
   topics: BridgeTopics,
   identity: BridgeIdentity,
+  clean: string,
 ): Map<string, string> {
-  const objectId = `cat_litter_reminder_${identity.id}`;
   const device = {
     identifiers: [`cat-litter-reminder-${identity.id}`],
     name: identity.name,
@@ -151,24 +184,17 @@ export function discoveryMessages(
     sw_version: identity.version,
     ...(identity.pageUrl ? { configuration_url: identity.pageUrl } : {}),
   };
-  const origin = { name: 'cat-litter-reminder', sw_version: identity.version };
-  const messages = new Map<string, string>();
-  for (const entity of entities(topics)) {
-    messages.set(
-      `${haDiscovery}/${entity.component}/${objectId}/${entity.key}/config`,
-      JSON.stringify({
-        ...entity.config,
-        unique_id: `cat-litter-reminder-${identity.id}-${entity.key.replace(/_/g, '-')}`,
-        // The entity id Home Assistant gives it when it first sees it: binary_sensor.kitchen_3f2a_litter_box_due.
-        // A whole entity id, its domain first (`object_id`, the slug alone, was deprecated in 2025.10).
-        default_entity_id: `${entity.component}.${slug(`${identity.name} ${String(entity.config.name)}`)}`,
-        availability_topic: topics.availability,
-        payload_available: 'online',
-        payload_not_available: 'offline',
-        device,
-        origin,
-      }),
-    );
-  }
-  return messages;
+  const block = {
+    objectId: `cat_litter_reminder_${identity.id}`,
+    uniqueId: `cat-litter-reminder-${identity.id}`,
+    entityName: identity.name,
+    common: {
+      availability_topic: topics.availability,
+      payload_available: 'online',
+      payload_not_available: 'offline',
+      device,
+      origin: { name: 'cat-litter-reminder', sw_version: identity.version },
+    },
+  };
+  return entityMessages(haDiscovery, block, entities(topics, clean));
 }

@@ -3,7 +3,8 @@ import type { NodeLink, Observer } from '../../machines/node/node-link';
 import type { NodeView } from '../../machines/node/node-view';
 import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
-import { bridgeTopics, discoveryMessages, PRESS, statePayload, type BridgeIdentity } from './home-assistant';
+import { BoxBridge, defaultTime } from './box-bridge';
+import { bridgeTopics, discoveryMessages, statePayload, type BridgeIdentity } from './home-assistant';
 import { householdVerdict, MOST_MESSAGE_BYTES } from './household-time';
 import { bridgeClient, problemOf, renameClient } from './mqtt-client';
 import { Reassertion } from './reassertion';
@@ -76,9 +77,17 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
 
     const publisher = new RetainedPublisher(client, () => ready);
     const offer = (topic: string, payload: string) => publisher.offer(topic, payload);
+    const boxes = new BoxBridge({
+      options,
+      log,
+      offer,
+      reassert: (topic) => reassertion.request(topic),
+      refuse: (problem, topic) => refuse(problem, topic),
+      send: (event) => node.send(event),
+    });
 
     const publishHouseholdTime = (): void => {
-      const ours = view?.lastCleaned ?? null;
+      const ours = defaultTime(view);
       if (ours === null || (household !== null && household >= ours)) return;
       household = ours;
       offer(topics.household, formatRfc3339(ours));
@@ -87,25 +96,31 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
       if (!view) return;
       offer(topics.state, statePayload(view));
       publishHouseholdTime();
+      boxes.publish();
     };
     const publishDiscovery = (): void => {
       if (!view || options.haDiscovery === null) return;
       const device = { ...settings, id: identity.id, name: view.name };
-      for (const [topic, payload] of discoveryMessages(options.haDiscovery, topics, device)) offer(topic, payload);
+      const clean = boxes.ownClean();
+      for (const [topic, payload] of discoveryMessages(options.haDiscovery, topics, device, clean)) {
+        offer(topic, payload);
+      }
+      for (const [topic, payload] of boxes.discovery(options.haDiscovery)) offer(topic, payload);
     };
     /** What this node says on one of its topics now; null while it has nothing to say. */
     const ownValue = (topic: string): string | null => {
       if (topic === topics.availability) return 'online';
       if (topic === topics.session) return sessionPayload(session.ours);
       if (topic === topics.state) return view && statePayload(view);
-      if (topic === topics.household && view?.lastCleaned != null) return formatRfc3339(view.lastCleaned);
-      return null;
+      const time = defaultTime(view);
+      if (topic === topics.household) return time === null ? null : formatRfc3339(time);
+      return boxes.ownValue(topic);
     };
     // Sent whatever this connection sent before: what is on the broker now is not ours.
     const reassertion = new Reassertion(REASSERT_EVERY_MS, (topic) => {
       const payload = ownValue(topic);
       if (!ready || payload === null) return;
-      if (topic === topics.household) household = view?.lastCleaned ?? null;
+      if (topic === topics.household) household = defaultTime(view);
       publisher.force(topic, payload);
     });
     const publishAll = (): void => {
@@ -141,7 +156,7 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
     };
 
     const householdTime = (topic: string, payload: Buffer) => {
-      const verdict = householdVerdict(payload, view?.lastCleaned ?? null, Date.now());
+      const verdict = householdVerdict(payload, defaultTime(view), Date.now());
       if (verdict.problem) refuse(`${verdict.problem}${verdict.answer ? '; published ours over it' : ''}`, topic);
       if (verdict.believed !== undefined) household = verdict.believed;
       // Taken, it comes back as our view: no need to publish it again.
@@ -206,7 +221,7 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
         [topics.availability]: { qos: 1 as const, nl: true },
         [topics.state]: { qos: 1 as const, nl: true },
         [topics.session]: { qos: 1 as const, nl: true },
-        [topics.sharedClean]: { qos: 1 as const },
+        ...boxes.subscriptions(),
         ...(topics.haStatus ? { [topics.haStatus]: { qos: 1 as const } } : {}),
       };
       client.subscribe(subscriptions, (error, granted) => {
@@ -239,14 +254,11 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
       if (topic === topics.household) return householdTime(topic, payload);
       if (topic === topics.availability || topic === topics.state) return ownTopic(topic, payload);
       if (topic === topics.session) return sessionHeard(topic, payload);
+      if (boxes.message(topic, payload)) return;
       if (payload.length > MOST_MESSAGE_BYTES) {
         return refuse(`${payload.length} bytes, more than the ${MOST_MESSAGE_BYTES} taken`, topic);
       }
-      const text = payload.toString('utf8');
-      if (topic === topics.clean) {
-        if (text === PRESS) node.send({ type: 'cleaning.reported', source: 'mqtt' });
-        else refuse(`"${text.slice(0, 40)}" is not ${PRESS}`, topic);
-      } else if (topic === topics.haStatus && text === 'online') {
+      if (topic === topics.haStatus && payload.toString('utf8') === 'online') {
         // Home Assistant restarted and forgot us.
         later(BIRTH_DELAY_MS.least + Math.floor(random() * BIRTH_DELAY_MS.spread), publishAll);
       }
@@ -262,12 +274,18 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
 
     node.on('view.changed', (changed) => {
       const renamed = view !== null && view.name !== changed.view.name;
+      // An undo took the default box's time back: the earlier one goes out over the withdrawn one.
+      const [before, after] = [defaultTime(view), defaultTime(changed.view)];
+      if (before !== null && after !== null && after < before) household = null;
       view = changed.view;
+      const newBoxes = boxes.viewed(view);
+      if (newBoxes && client.connected) client.subscribe(boxes.subscriptions());
       if (!ready) return;
-      // A new name (mDNS found ours taken) is a new device name in Home Assistant.
-      if (renamed) publishDiscovery();
+      // A new name (mDNS found ours taken) is a new device name in Home Assistant; a new box, a new device.
+      if (renamed || newBoxes) publishDiscovery();
       publishView();
     });
+    node.on('undo.answered', (answer) => boxes.answered(answer));
 
     return () => {
       stopped = true;

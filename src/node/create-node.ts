@@ -19,7 +19,7 @@ import type { Inspection } from './inspection';
 import type { NodeIdentity } from '../cluster/instance-name';
 import { noDiscovery } from '../cluster/no-discovery';
 import { stateFileActors } from '../store/state-actors';
-import { buttonActor, stripActor } from './device-actors';
+import { boxesStripActor, buttonActor } from './device-actors';
 import type { StripOutput } from './strip-output';
 import { transportActor } from '../cluster/transport';
 import { mqttBridge } from '../mqtt/mqtt-bridge';
@@ -90,7 +90,9 @@ export function createNode(
         },
       }),
       reminder: reminderMachine.provide({
-        actors: { display: displayMachine.provide({ actors: { strip: stripActor(output) } }) },
+        actors: {
+          display: displayMachine.provide({ actors: { strip: boxesStripActor(output, options.boxes, options.leds) } }),
+        },
       }),
     },
   });
@@ -103,6 +105,9 @@ export function createNode(
       clock: wallClock,
       peers: options.peers,
       random: Math.random,
+      boxes: options.boxes,
+      people: options.people,
+      undoWindowMs: options.undoWindowMs,
     },
     inspect: inspection?.inspect,
   });

@@ -1,6 +1,7 @@
 import { readFlags, UsageError, type FlagSpecs, type RawFlags } from './command-line';
 import { mqttOptionsOf, type MqttOptions } from './mqtt-settings';
 import { notifyOptionsOf, type NotifyOptions } from './notify-settings';
+import { shownBoxes } from './box-settings';
 import { SETTING_ROWS, type SettingName, type SettingValues } from './run-settings';
 import { configPath, loadConfig, type FileOrigin } from './settings-file';
 import type { Surroundings } from './setting';
@@ -8,6 +9,8 @@ import { keyFileBeside } from './state-path';
 
 /** What `run` runs with: every setting of the table, MQTT's options made of its four, and the file read. */
 export interface RunOptions extends SettingValues {
+  /** The boxes the strip shows, its own (`box`) first: `boxes`, or the box alone. */
+  boxes: string[];
   /** null without --mqtt: nothing of MQTT is loaded. */
   mqtt: MqttOptions | null;
   /** Where notifications go (none: no targets), and when. */
@@ -70,10 +73,11 @@ export function resolveSettings(
     return source ? labelOf(source) : null;
   };
   checkTogether(settings, given);
+  const boxes = shownBoxes(settings, given);
   const mqtt = mqttOptionsOf(settings, given, readSecrets);
   const notify = notifyOptionsOf(settings, given('notifyTargets'), readSecrets);
   const householdKeyFile = settings.householdKey ?? keyFileBeside(settings.stateFile);
-  return { options: { ...settings, mqtt, notify, householdKeyFile, configFile: file }, sources };
+  return { options: { ...settings, ...boxes, mqtt, notify, householdKeyFile, configFile: file }, sources };
 }
 
 type Row = (typeof SETTING_ROWS)[number][1];

@@ -7,7 +7,11 @@ import { between, MOST_CLEANINGS, type History } from '../../machines/history/hi
 import { digestOf } from '../history/digest';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { historyStats } from '../../common/history-stats';
-import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
+import { boxNameProblem, boxOf } from '../../common/boxes';
+import { peopleStats } from '../../common/people-stats';
+import { standing } from '../../machines/history/boxes';
+import type { Withdrawals } from '../../machines/history/withdrawals';
+import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 import { readBody, RequestError } from './cleaning-request';
 import { crossSiteProblem } from './guards';
 import { parseBoundedJson } from '../limits/bounded-json';
@@ -20,6 +24,8 @@ const MOST_HISTORY_BODY_DEPTH = 4;
 /** What the history routes need of the server around them. */
 export interface HistorySite {
   history(): History;
+  /** The cleanings taken back: they stay in the history, and are left out of the figures. */
+  withdrawals(): Withdrawals;
   now(): number;
   /** When each level begins after a cleaning (ms), as they are now. */
   thresholds(): LevelThresholds;
@@ -58,8 +64,37 @@ export function historyAnswer(site: HistorySite, query: URLSearchParams): unknow
   return entriesNewestFirst(chosen.slice(Math.max(0, chosen.length - limit)));
 }
 
-export const statsAnswer = (site: HistorySite): unknown =>
-  historyStats(site.history(), site.now(), site.thresholds().overdue);
+/** `?box=NAME`: that box alone; null for the whole household. A name no box may have is a 400. */
+function boxParameter(query: URLSearchParams): string | null {
+  const value = query.get('box');
+  if (value === null) return null;
+  const problem = boxNameProblem(value);
+  if (problem) throw new RequestError(400, `box=${JSON.stringify(value)}: ${problem}`);
+  return value;
+}
+
+/**
+ * `GET /api/history/stats[?box=NAME]`: the figures of the cleanings that stand (withdrawn ones
+ * left out), of one box or the household's, and who cleaned them: `people` (the household's
+ * names first, then any other the history gives) and whose `turn` it is.
+ */
+export function statsAnswer(site: HistorySite, query: URLSearchParams, people: readonly string[]): unknown {
+  const box = boxParameter(query);
+  const counted = standing(site.history(), site.withdrawals()).filter(
+    (cleaning) => box === null || boxOf(cleaning) === box,
+  );
+  const now = site.now();
+  const perPerson = peopleStats(counted, people, now);
+  return {
+    ...historyStats(counted, now, site.thresholds().overdue),
+    people: perPerson.people.map((person) => ({
+      ...person,
+      lastCleaned: person.lastCleaned === null ? null : formatRfc3339(person.lastCleaned),
+    })),
+    unsaid30Days: perPerson.unsaid30Days,
+    turn: perPerson.turn,
+  };
+}
 
 const RECENT_MS = 30 * 24 * 3_600_000;
 /** The page lists this many at least, however long ago. */

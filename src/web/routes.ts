@@ -144,7 +144,7 @@ async function route(
     if (request.method === 'POST') return sendJson(response, 202, await offeredHistory(site, request, body));
     return sendJson(response, 200, historyAnswer(site, query));
   }
-  if (path === '/api/history/stats') return sendJson(response, 200, statsAnswer(site));
+  if (path === '/api/history/stats') return sendJson(response, 200, statsAnswer(site, query, view.people));
   if (path === '/api/history/digest') return sendJson(response, 200, digestAnswer(site));
   if (path === '/api/household') {
     await site.freshHousehold();

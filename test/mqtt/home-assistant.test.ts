@@ -13,17 +13,17 @@ const view = (lastCleaned: number | null, level: Parameters<typeof nodeView>[0][
     peers: [],
     thresholds: DEFAULT_THRESHOLDS,
     timeZone: 'UTC',
+    boxes: [],
+    people: [],
   });
 
 describe('Home Assistant discovery', () => {
-  it('names the node’s topics under the prefix, and one shared subscription for the household’s button', () => {
+  it('names the node’s topics under the prefix', () => {
     expect(topics).toEqual({
       availability: 'home/cats/3f2a/availability',
       state: 'home/cats/3f2a/state',
       session: 'home/cats/3f2a/session',
       household: 'home/cats/household/last_cleaned',
-      clean: 'home/cats/household/clean',
-      sharedClean: '$share/home_cats/home/cats/household/clean',
       haStatus: 'homeassistant/status',
     });
     expect(bridgeTopics({ topic: 'x', haDiscovery: null }, '3f2a').haStatus).toBeNull();
@@ -47,7 +47,7 @@ describe('Home Assistant discovery', () => {
   });
 
   it('describes one device of four entities, the same for the same node', () => {
-    const messages = discoveryMessages('homeassistant', topics, identity);
+    const messages = discoveryMessages('homeassistant', topics, identity, 'home/cats/household/clean');
     expect([...messages.keys()]).toEqual([
       'homeassistant/sensor/cat_litter_reminder_3f2a/last_cleaned/config',
       'homeassistant/sensor/cat_litter_reminder_3f2a/level/config',
@@ -79,7 +79,12 @@ describe('Home Assistant discovery', () => {
       'button Cleaned now': 'button.kitchen_3f2a_cleaned_now',
     });
     // A rename changes the device's name, never the ids Home Assistant keeps.
-    const renamed = discoveryMessages('homeassistant', topics, { ...identity, name: 'kitchen-3f2a-2', pageUrl: null });
+    const renamed = discoveryMessages(
+      'homeassistant',
+      topics,
+      { ...identity, name: 'kitchen-3f2a-2', pageUrl: null },
+      'home/cats/household/clean',
+    );
     for (const [topic, payload] of renamed) {
       const before = JSON.parse(messages.get(topic) ?? '{}') as { unique_id: string };
       const after = JSON.parse(payload) as { unique_id: string; device: Record<string, unknown> };

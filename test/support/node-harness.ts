@@ -8,6 +8,8 @@ import { clusterMachine } from '../../machines/cluster/cluster-machine';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { nodeMachine } from '../../machines/node/node-machine';
 import type { NodeEmitted, NodeInput } from '../../machines/node/node-events';
+import { DEFAULT_BOX } from '../../common/boxes';
+import { UNDO_WINDOW_MS } from '../../machines/history/boxes';
 import type { reminderMachine, ReminderEvent } from '../../machines/reminder/reminder-machine';
 import {
   storeMachine,
@@ -55,6 +57,9 @@ export function nodeInput(clock: { now(): number }, peers: PeerAddress[] = []): 
     clock,
     peers,
     random: () => 0.5,
+    boxes: [DEFAULT_BOX],
+    people: [],
+    undoWindowMs: UNDO_WINDOW_MS,
   };
 }
 
@@ -67,7 +72,7 @@ export function nodeInput(clock: { now(): number }, peers: PeerAddress[] = []): 
  * recorded (`exchanges`). With `stubs`, the store and the history are stubs that answer
  * saves at once and are idle at the shutdown only when the test says (`flush`, `historyFlush`).
  */
-export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolean } = {}) {
+export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolean; input?: Partial<NodeInput> } = {}) {
   const clock = new SimulatedClock();
   clock.set(NOON);
   const load: { resolve?: (time: number | null) => void; reject?: (error: Error) => void } = {};
@@ -159,7 +164,7 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
       reminder: reminderStub as unknown as typeof reminderMachine,
     },
   });
-  const actor = createActor(machine, { clock, input: nodeInput(clock, peers) });
+  const actor = createActor(machine, { clock, input: { ...nodeInput(clock, peers), ...options.input } });
   for (const type of [
     'view.changed',
     'time.changed',
@@ -168,6 +173,9 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
     'cleaning.answered',
     'household.refreshed',
     'history.changed',
+    'undo.answered',
+    'naming.answered',
+    'time.withdrawn',
   ] as const) {
     actor.on(type, (event) => emitted.push(event));
   }

@@ -85,7 +85,63 @@ describe('the history API', () => {
         medianIntervalHours: 24,
         longestIntervalHours: 30,
         overdueHours30Days: 4,
+        // Nobody named, nobody's turn: every cleaning of 30 days names nobody.
+        people: [],
+        unsaid30Days: 21,
+        turn: null,
       });
+    });
+  });
+
+  describe('GET /api/history/stats, who cleaned', () => {
+    const by = (at: number, name: string | undefined, box?: string): Cleaning => ({
+      ...cleaning(at),
+      ...(box === undefined ? {} : { box }),
+      ...(name === undefined ? {} : { by: name }),
+    });
+    const history = historyOf(
+      [
+        by(NOON - 40 * DAY, 'Ben'),
+        by(NOON - 3 * DAY, 'Anna'),
+        by(NOON - 2 * DAY, 'Anna', 'upstairs'),
+        by(NOON - DAY, undefined),
+        by(NOON - 2 * HOUR, 'Ben', 'upstairs'),
+        by(NOON - HOUR, 'Ben'),
+      ],
+      NOON,
+    );
+    // Ben's last cleaning was a mistaken press, taken back: it counts in no figure.
+    const withdrawn = [{ at: NOON - HOUR, when: NOON - HOUR + 60_000, node: 'kitchen-3f2a' }];
+
+    it('counts each person’s cleanings that stand, their share, their last cleaning, and whose turn it is', async () => {
+      web.show(viewOf({ people: ['Anna', 'Ben', 'Cleo'] }));
+      web.showHistory(history, withdrawn);
+      const answer = (await json(web.port, { path: '/api/history/stats' })).json as Record<string, unknown>;
+      expect(answer).toMatchObject({ cleanings30Days: 4, cleanings7Days: 4 });
+      expect(answer.people).toEqual([
+        { name: 'Anna', cleanings30Days: 2, share: 0.67, lastCleaned: rfc(NOON - 2 * DAY) },
+        { name: 'Ben', cleanings30Days: 1, share: 0.33, lastCleaned: rfc(NOON - 2 * HOUR) },
+        { name: 'Cleo', cleanings30Days: 0, share: 0, lastCleaned: null },
+      ]);
+      expect(answer.unsaid30Days).toBe(1);
+      expect(answer.turn).toBe('Cleo');
+    });
+
+    it('gives one box’s figures with ?box=, and refuses a name no box may have', async () => {
+      web.show(viewOf({ people: ['Anna', 'Ben'] }));
+      web.showHistory(history, withdrawn);
+      const upstairs = (await json(web.port, { path: '/api/history/stats?box=upstairs' })).json as Record<
+        string,
+        unknown
+      >;
+      expect(upstairs).toMatchObject({ cleanings30Days: 2, unsaid30Days: 0, turn: 'Anna' });
+      const litter = (await json(web.port, { path: `/api/history/stats?box=${encodeURIComponent('litter box')}` }))
+        .json as Record<string, unknown>;
+      // The default box: Anna once, nobody once, Ben's press withdrawn, his older one past 30 days.
+      expect(litter).toMatchObject({ cleanings30Days: 2, unsaid30Days: 1, turn: 'Ben' });
+      const bad = await json(web.port, { path: '/api/history/stats?box=up%2Fstairs' });
+      expect(bad.status).toBe(400);
+      expect((bad.json as { error: string }).error).toContain('box="up/stairs"');
     });
   });
 

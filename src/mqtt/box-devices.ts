@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_BOX } from '../../common/boxes';
+import { LEVELS, type Level } from '../../common/levels';
+import { formatRfc3339 } from '../time/timestamp';
+import { DUE_FROM, entityMessages, PRESS, slug, type Entity } from './home-assistant';
+import type { MqttOptions } from '../settings/mqtt-settings';
+
+/*
+ * A box of the household on the broker: its own topics under `<topic>/household/`, and a
+ * device of its own in Home Assistant (its last cleaning, level, due, who cleaned, "Cleaned
+ * now", "Undo last cleaning"), besides the device of each node. Every node that shows a box
+ * publishes the same retained discovery messages for it, byte for byte, whatever its version
+ * or name: nothing in them is a node's, so a house of nodes says one thing, as often as it likes.
+ */
+
+/**
+ * A box's name as a topic level: its spaces as `_` (`first floor` → `first_floor`), the rest
+ * as it is. A box's name holds letters, digits, spaces and `-` only (common/boxes.ts), all of
+ * them allowed in a topic, and never `_`, `/`, `+` or `#`: so two boxes never share a topic,
+ * and the name can be read back from it.
+ */
+export const topicFormOf = (box: string): string => box.replace(/ /g, '_');
+
+/**
+ * A box's id in Home Assistant's topics and ids: its name slugged (ASCII letters, digits, `_`,
+ * as a discovery topic takes them), then 8 hex digits of its name's SHA-256, which keep apart
+ * names the slug makes alike (`Upstairs` and `upstairs`, or two names in another script).
+ * It depends on the name alone: the same on every node, across restarts and versions.
+ */
+export function boxIdOf(box: string): string {
+  const hash = createHash('sha256').update(box, 'utf8').digest('hex').slice(0, 8);
+  return `${slug(box) || 'box'}_${hash}`;
+}
+
+/** A shared subscription's group may hold neither `/` nor wildcards. */
+const groupOf = (topic: string) => topic.replace(/[/+#]/g, '_');
+
+/** A box's topics. The default box keeps its time and its "Cleaned now" where they were before there were boxes. */
+export interface BoxTopics {
+  box: string;
+  /** Its latest standing cleaning, RFC 3339, retained. */
+  lastCleaned: string;
+  /** `{"lastCleaned", "level", "due", "by"}`, retained: what its entities read. */
+  state: string;
+  /** Its "Cleaned now" publishes `PRESS` here; `sharedClean` is the subscription the nodes showing it share. */
+  clean: string;
+  sharedClean: string;
+  /** Its "Undo last cleaning" publishes `PRESS` here; shared the same way. */
+  undo: string;
+  sharedUndo: string;
+}
+
+export function boxTopics(options: Pick<MqttOptions, 'topic'>, box: string): BoxTopics {
+  const household = `${options.topic}/household`;
+  const own = `${household}/${topicFormOf(box)}`;
+  const isDefault = box === DEFAULT_BOX;
+  const clean = isDefault ? `${household}/clean` : `${own}/clean`;
+  const undo = `${own}/undo`;
+  // One group for the household: a shared subscription is the group and the topic together.
+  const share = (topic: string) => `$share/${groupOf(options.topic)}/${topic}`;
+  return {
+    box,
+    lastCleaned: isDefault ? `${household}/last_cleaned` : `${own}/last_cleaned`,
+    state: `${own}/state`,
+    clean,
+    sharedClean: share(clean),
+    undo,
+    sharedUndo: share(undo),
+  };
+}
+
+/** What a box's state is made of (a BoxView of the node's). */
+export interface BoxState {
+  lastCleaned: number | null;
+  level: Level;
+  by: string | null;
+}
+
+/**
+ * A box's state topic: the same on every node that shows it as long as their levels agree (a
+ * node's colour and quiet hours are its own, and stay on its own state topic).
+ */
+export function boxStatePayload(state: BoxState): string {
+  return JSON.stringify({
+    lastCleaned: state.lastCleaned === null ? null : formatRfc3339(state.lastCleaned),
+    level: state.level,
+    due: DUE_FROM.has(state.level),
+    by: state.by,
+  });
+}
+
+function boxEntities(topics: BoxTopics): Entity[] {
+  const state = { state_topic: topics.state };
+  return [
+    {
+      component: 'sensor',
+      key: 'last_cleaned',
+      config: {
+        name: 'Last cleaned',
+        device_class: 'timestamp',
+        icon: 'mdi:cat',
+        ...state,
+        value_template: "{{ value_json.lastCleaned if value_json.lastCleaned else 'None' }}",
+      },
+    },
+    {
+      component: 'sensor',
+      key: 'level',
+      config: {
+        name: 'Level',
+        device_class: 'enum',
+        options: [...LEVELS],
+        icon: 'mdi:traffic-light',
+        ...state,
+        value_template: '{{ value_json.level }}',
+      },
+    },
+    {
+      component: 'binary_sensor',
+      key: 'due',
+      config: {
+        name: 'Due',
+        device_class: 'problem',
+        icon: 'mdi:emoticon-poop',
+        ...state,
+        value_template: "{{ 'ON' if value_json.due else 'OFF' }}",
+      },
+    },
+    {
+      component: 'sensor',
+      key: 'by',
+      config: {
+        name: 'Last cleaned by',
+        icon: 'mdi:account',
+        ...state,
+        value_template: "{{ value_json.by if value_json.by else 'None' }}",
+      },
+    },
+    {
+      component: 'button',
+      key: 'clean',
+      config: { name: 'Cleaned now', icon: 'mdi:broom', command_topic: topics.clean, payload_press: PRESS, qos: 1 },
+    },
+    {
+      component: 'button',
+      key: 'undo',
+      config: {
+        name: 'Undo last cleaning',
+        icon: 'mdi:undo',
+        command_topic: topics.undo,
+        payload_press: PRESS,
+        qos: 1,
+      },
+    },
+  ];
+}
+
+/**
+ * The retained discovery messages of a box's device: topic → JSON. No availability: the box
+ * is the household's, not a node's, and its state stays true while any node that shows it
+ * runs. No version and no page: they would differ from node to node.
+ */
+export function boxDiscoveryMessages(haDiscovery: string, topics: BoxTopics): Map<string, string> {
+  const id = boxIdOf(topics.box);
+  const block = {
+    objectId: `cat_litter_reminder_box_${id}`,
+    uniqueId: `cat-litter-reminder-box-${id}`,
+    entityName: topics.box,
+    common: {
+      device: {
+        identifiers: [`cat-litter-reminder-box-${id}`],
+        name: topics.box,
+        manufacturer: 'cat-litter-reminder',
+        model: 'Litter box',
+      },
+      origin: { name: 'cat-litter-reminder' },
+    },
+  };
+  return entityMessages(haDiscovery, block, boxEntities(topics));
+}
