@@ -81,7 +81,11 @@ describe('a node and its state file, as a process', () => {
     await node.waitForLed('#003c00');
     const refused = await node.waitFor((record) => record.event === 'state.save-failed', 'the refused save');
     expect(String(refused.msg)).toContain('not written over');
-    expect(fs.readdirSync(temp.dir)).toEqual(['instance-id', 'lock', 'state']);
+    // The press is also kept in the history, written beside the state path on its own
+    // schedule; wait for it so that the folder's listing is the same on every run.
+    const history = path.join(temp.dir, 'history.jsonl');
+    await until(() => (readIfThere(history) ?? '').includes('"at"'), 'the press in the history');
+    expect(fs.readdirSync(temp.dir)).toEqual(['history.jsonl', 'instance-id', 'lock', 'state']);
     expect(fs.readFileSync(path.join(file, 'inside'), 'utf8')).toBe('kept');
   });
 
