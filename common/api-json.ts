@@ -31,3 +31,22 @@ export interface HouseholdEntry {
    */
   levels?: string;
 }
+
+/** One box of `GET /api/boxes` and the `boxes` event. A contract for scripts and the page (issue 25). */
+export interface BoxJson {
+  box: string;
+  /** Its latest standing cleaning, RFC 3339; null while none is known. */
+  lastCleaned: string | null;
+  ageSeconds: number | null;
+  /** By the levels of the node that answers. */
+  level: Level;
+  colour: string;
+  /** Our nodes known to show it, the answering node first when it does. */
+  nodes: string[];
+  /** Who cleaned, when said. */
+  by: string | null;
+  /** Until when (RFC 3339) its latest cleaning may be taken back here; null when it may not. */
+  undoUntil: string | null;
+  /** On the answering node's strip. */
+  own: boolean;
+}

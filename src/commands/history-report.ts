@@ -1,15 +1,34 @@
 import { formatDuration } from '../../common/durations';
-import { SOURCE_WORDS, type Cleaning } from '../../common/history';
+import { boxOf } from '../../common/boxes';
+import { SOURCE_WORDS, type Cleaning, type Withdrawal } from '../../common/history';
+import { keyOf } from '../../machines/history/history-set';
 import { LEVEL_NAMES, type LevelThresholds } from '../../common/levels';
 import { levelAt } from '../../machines/reminder/levels';
 import { formatLocal } from '../time/local-time';
 import { levelTable } from './level-table';
 import { printable } from './printable';
 
+/** The latest cleaning before `index` of the same box that was not withdrawn. */
+function standingBefore(
+  oldestFirst: readonly Cleaning[],
+  index: number,
+  withdrawn: ReadonlyMap<string, Withdrawal>,
+): Cleaning | undefined {
+  const box = boxOf(oldestFirst[index]);
+  for (let i = index - 1; i >= 0; i -= 1) {
+    const other = oldestFirst[i];
+    if (boxOf(other) === box && !withdrawn.has(keyOf(other))) return other;
+  }
+  return undefined;
+}
+
 /**
  * The newest `limit` of the cleanings (oldest first, one more before them when there is
- * one), newest first: when, how long after the previous one, where, how. With `colour`,
- * each row begins with the colour the strip had reached when it was cleaned.
+ * one), newest first: when, how long after the box's previous cleaning that stands, where,
+ * how. With `colour`, each row begins with the colour the strip had reached when it was
+ * cleaned. A withdrawn cleaning (undo) is listed, says when and where it was taken back, and is
+ * measured from nothing and to nothing. BOX is shown when the rows hold more than one box, WHO
+ * when any says who cleaned.
  */
 export function historyTable(
   oldestFirst: readonly Cleaning[],
@@ -17,25 +36,41 @@ export function historyTable(
   timeZone: string,
   colour: boolean,
   thresholds: LevelThresholds,
+  withdrawals: readonly Withdrawal[] = [],
 ) {
-  const header = ['WHEN', 'AFTER', 'LEVEL REACHED', 'WHERE', 'HOW'];
+  const withdrawn = new Map(withdrawals.map((withdrawal) => [keyOf(withdrawal), withdrawal]));
   const shown = oldestFirst.slice(-limit);
   const offset = oldestFirst.length - shown.length;
+  const boxes = new Set(shown.map(boxOf)).size > 1;
+  const names = shown.some((cleaning) => cleaning.by !== undefined);
   const rows = shown.map((cleaning, i) => {
-    const previous = oldestFirst[offset + i - 1] as Cleaning | undefined;
+    const taken = withdrawn.get(keyOf(cleaning));
+    const previous = taken ? undefined : standingBefore(oldestFirst, offset + i, withdrawn);
     const level = previous ? levelAt(previous.at, cleaning.at, thresholds) : null;
+    const how = SOURCE_WORDS[cleaning.source];
     return {
       level,
       cells: [
         formatLocal(cleaning.at, timeZone),
-        previous ? formatDuration(cleaning.at - previous.at) : '–',
+        taken ? 'taken back' : previous ? formatDuration(cleaning.at - previous.at) : '–',
         level ? LEVEL_NAMES[level] : '–',
         cleaning.node ?? '–',
-        SOURCE_WORDS[cleaning.source],
+        taken ? `${how}, taken back ${formatLocal(taken.when, timeZone)} on ${printable(taken.node)}` : how,
+        ...(boxes ? [boxOf(cleaning)] : []),
+        ...(names ? [cleaning.by ?? '–'] : []),
       ],
     };
   });
   rows.reverse();
+  const header = [
+    'WHEN',
+    'AFTER',
+    'LEVEL REACHED',
+    'WHERE',
+    'HOW',
+    ...(boxes ? ['BOX'] : []),
+    ...(names ? ['WHO'] : []),
+  ];
   return levelTable(header, rows, colour);
 }
 

@@ -13,7 +13,7 @@ import {
   string,
   type,
 } from 'superstruct';
-import type { Cleaning } from '../../common/history';
+import type { Cleaning, Withdrawal } from '../../common/history';
 import {
   checkFlag,
   commandFlags,
@@ -26,7 +26,7 @@ import { boxNameProblem } from '../../common/boxes';
 import { flagReader } from '../settings/readings';
 import { systemTimeZone } from '../settings/readings';
 import { MOST_CLEANINGS } from '../../machines/history/history-set';
-import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
+import { itemsFrom, shownEntries } from '../history/history-json';
 import { requestJson, type HttpNode } from '../cluster/peer-http';
 import { statsLine } from '../../common/history-view';
 import { historyTable, peopleReport } from './history-report';
@@ -163,15 +163,16 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   }
   const where = `http://${node.address}:${node.port}`;
   let cleanings: Cleaning[];
+  let withdrawals: Withdrawal[];
   let stats: Infer<typeof StatsAnswer>;
   try {
-    // One more than shown: the oldest shown is measured from the one before it.
-    const answer = cleaningsFrom(
-      await requestJson(node, 'GET', `/api/history?limit=${Math.min(limit + 1, MOST_CLEANINGS)}${ofBox}`),
-      null,
-    );
+    // One more than shown: the oldest shown is measured from the one before it. With
+    // `format=2`, the withdrawals of those cleanings come as lines of their own, checked as
+    // the history's exchange checks them.
+    const most = Math.min(limit + 1, MOST_CLEANINGS);
+    const answer = itemsFrom(await requestJson(node, 'GET', `/api/history?limit=${most}${ofBox}&format=2`), null);
     if (!answer.ok) throw new Error(`its history is not one: ${answer.problem}`);
-    cleanings = answer.value;
+    ({ cleanings, withdrawals } = answer.value);
     stats = create(await requestJson(node, 'GET', `/api/history/stats?${ofBox.slice(1)}`), StatsAnswer);
   } catch (error) {
     const problem = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' && named ? pagePortHint(named) : '';
@@ -182,7 +183,7 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   }
   const oldestFirst = [...cleanings].reverse();
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(entriesNewestFirst(oldestFirst.slice(-limit)), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(shownEntries(oldestFirst.slice(-limit), withdrawals), null, 2)}\n`);
     return 0;
   }
   if (cleanings.length === 0) {
@@ -193,7 +194,7 @@ export async function historyCommand(argv: readonly string[]): Promise<number> {
   const timeZone = systemTimeZone();
   const people = peopleReport(stats.people ?? [], stats.turn ?? null, stats.unsaid30Days ?? 0, timeZone);
   process.stdout.write(
-    `${historyTable(oldestFirst, limit, timeZone, colour, thresholds)}\n\n${statsLine(stats)}\n` +
+    `${historyTable(oldestFirst, limit, timeZone, colour, thresholds, withdrawals)}\n\n${statsLine(stats)}\n` +
       (people ? `\n${people}\n` : ''),
   );
   return 0;

@@ -18,6 +18,8 @@ import {
   type Withdrawal,
   type WithdrawalEntry,
 } from '../../common/history';
+import { keyOf } from '../../machines/history/history-set';
+import type { Withdrawals } from '../../machines/history/withdrawals';
 import { EARLIEST_MS, MAX_AHEAD_MS } from '../../machines/shared/time-rules';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 
@@ -76,6 +78,23 @@ export function entriesNewestFirst(cleanings: readonly Cleaning[]): HistoryEntry
   const entries: HistoryEntry[] = [];
   for (let i = cleanings.length - 1; i >= 0; i -= 1) entries.push(entryOf(cleanings[i]));
   return entries;
+}
+
+/** Each cleaning's entry, newest first, marked withdrawn when it was (by its earliest withdrawal). */
+export function shownEntries(cleanings: readonly Cleaning[], withdrawals: Withdrawals): HistoryEntry[] {
+  const withdrawn = new Map<string, Withdrawal>();
+  for (const withdrawal of withdrawals) {
+    const key = keyOf(withdrawal);
+    const held = withdrawn.get(key);
+    if (!held || withdrawal.when < held.when) withdrawn.set(key, withdrawal);
+  }
+  const entries = entriesNewestFirst(cleanings);
+  return entries.map((entry, i) => {
+    const withdrawal = withdrawn.get(keyOf(cleanings[entries.length - 1 - i]));
+    return withdrawal
+      ? { ...entry, withdrawn: { when: formatRfc3339(withdrawal.when), node: withdrawal.node } }
+      : entry;
+  });
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -147,7 +166,10 @@ export function itemFrom(value: unknown, now: number | null): Checked<HistoryIte
   return checked.ok ? { ok: true, value: { cleaning: checked.value } } : checked;
 }
 
-/** Cleanings and withdrawals, as a peer sends them: all of it checked, as cleaningsFrom. */
+/**
+ * Cleanings and withdrawals, as a peer sends them, all of it checked: one bad entry refuses the
+ * whole list, as a peer that sends one is not to be believed on the rest.
+ */
 export function itemsFrom(
   value: unknown,
   now: number | null,
@@ -174,18 +196,3 @@ export const legacyView = (cleanings: readonly Cleaning[]): Cleaning[] =>
   cleanings.flatMap((cleaning) =>
     cleaning.box === undefined ? [{ at: cleaning.at, source: cleaning.source, node: cleaning.node }] : [],
   );
-
-/**
- * A list of cleanings from a peer, all of it checked: one bad entry refuses the whole list,
- * as a peer that sends one is not to be believed on the rest.
- */
-export function cleaningsFrom(value: unknown, now: number | null): Checked<Cleaning[]> {
-  if (!Array.isArray(value)) return { ok: false, problem: `expected a list of cleanings, not ${typeof value}` };
-  const cleanings: Cleaning[] = [];
-  for (const [i, entry] of (value as unknown[]).entries()) {
-    const checked = cleaningFrom(entry, now);
-    if (!checked.ok) return { ok: false, problem: `entry ${i}: ${checked.problem}` };
-    cleanings.push(checked.value);
-  }
-  return { ok: true, value: cleanings };
-}

@@ -48,15 +48,18 @@ export function logNodeEvents(node: NodeLink, log: Logger): void {
   // A peer whose clock runs ahead offers its time at every repair round: warn about its
   // address once a minute, with how many were refused meanwhile.
   const refusals = new PerSenderLimit(ONCE_A_MINUTE_MS);
-  node.on('time.refused', ({ from, lastCleaned, reason }) => {
+  node.on('time.refused', ({ from, lastCleaned, reason, withdrawn }) => {
     const sender = peerKey(from);
     const record = {
       event: 'time.refused',
       from: sender,
       lastCleaned: formatRfc3339(lastCleaned),
       ...(reason === undefined ? {} : { reason }),
+      ...(withdrawn ? { withdrawn } : {}),
     };
-    const why = reason ?? 'more than 10 minutes ahead of our clock';
+    const why = withdrawn
+      ? 'a cleaning taken back; told it the time that stands'
+      : (reason ?? 'more than 10 minutes ahead of our clock');
     const text = `refused ${formatRfc3339(lastCleaned)} from ${sender}: ${why}; kept our time`;
     const warning = refusals.take(from.address);
     if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
@@ -72,6 +75,17 @@ export function logNodeEvents(node: NodeLink, log: Logger): void {
     if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
     else log.debug(record, text);
   });
+  node.on('time.withdrawn', ({ box, at, restored }) =>
+    log.info(
+      {
+        event: 'time.withdrawn',
+        box,
+        withdrawn: formatRfc3339(at),
+        lastCleaned: restored === null ? null : formatRfc3339(restored),
+      },
+      `the cleaning of ${box} at ${formatRfc3339(at)} was taken back: last cleaned ${restored === null ? 'not known' : formatRfc3339(restored)}`,
+    ),
+  );
   node.on('peer.silent', ({ peer }) => {
     const where = peerKey(peer);
     log.info(

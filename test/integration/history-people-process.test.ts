@@ -78,6 +78,12 @@ describe('who cleaned, in figures, from a running node', () => {
     expect(lines).toContain('whose turn: Ben · 0 cleanings in 30 days name nobody');
     expect(lines.find((line) => line.startsWith('Anna'))).toMatch(/^Anna\s+2\s+67 %\s+\d{4}-\d\d-\d\d \d\d:\d\d$/);
     expect(lines.find((line) => line.startsWith('Ben'))).toMatch(/^Ben\s+1\s+33 %\s+\d{4}-/);
+    // Every cleaning is listed with its box and who cleaned; Ben's withdrawn one says so, and
+    // upstairs's other cleaning is measured from upstairs's previous one, not the default box's.
+    expect(lines[0]).toMatch(/^WHEN\s+AFTER\s+LEVEL REACHED\s+WHERE\s+HOW\s+BOX\s+WHO$/);
+    expect(lines[1]).toMatch(/^\S+ \S+\s+taken back\s+–\s+hall\s+page, taken back \S+ \S+ on hall\s+upstairs\s+Ben$/);
+    expect(lines[3]).toMatch(/^\S+ \S+\s+–\s+–\s+hall\s+page\s+upstairs\s+Anna$/);
+    expect(lines[2]).toMatch(/^\S+ \S+\s+20 min\s+fresh\s+hall\s+page\s+litter box\s+Ben$/);
 
     // Upstairs alone: Anna once, Ben's one withdrawn: his turn there too, and he has no last cleaning.
     const upstairs = await runCli(['history', '--node', `127.0.0.1:${port}`, '--box', 'upstairs']);
