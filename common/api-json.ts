@@ -31,3 +31,24 @@ export interface HouseholdEntry {
    */
   levels?: string;
 }
+
+/**
+ * One box of `GET /api/boxes` (and of the page's `boxes` event): every box of the household,
+ * the node's own first. A contract for scripts and the page.
+ */
+export interface BoxJson {
+  /** Its name; `litter box` for the household's default box. */
+  box: string;
+  /** RFC 3339, or null while unknown. */
+  lastCleaned: string | null;
+  ageSeconds: number | null;
+  level: Level;
+  /** The level's `#rrggbb` as its strip segment is driven (steady red while overdue). */
+  colour: string;
+  /** The names of the household's nodes that show it, this node first. */
+  nodes: string[];
+  /** Who cleaned, when it was said; null otherwise. */
+  by: string | null;
+  /** RFC 3339: until when its last cleaning may be taken back ("Undo"); null when it may not. */
+  undoUntil: string | null;
+}
