@@ -1,6 +1,7 @@
 /*
  * Who cleaned and whose turn it is, as the page says it under the history's figures: from
- * `GET /api/history/stats` (its `people` and `turn`), the same on the node and in the browser.
+ * `GET /api/history/stats[?box=NAME]` (its `people` and `turn`), the same on the node and in
+ * the browser.
  */
 
 /** The part of `GET /api/history/stats` about people; absent from a node that names nobody. */
@@ -11,10 +12,11 @@ export interface PeopleFigures {
 }
 
 /**
- * `30 days, every box: Anna 5 (63 %) · Ben 3 (38 %) · 2 unsaid · Ben’s turn next`, or '' when
- * the household names nobody (no `people` in the figures, or an empty list).
+ * `30 days, every box: Anna 5 (63 %) · Ben 3 (38 %) · 2 unsaid · Ben’s turn next` (of `box`'s
+ * cleanings: `30 days, upstairs: …`), or '' when the household names nobody (no `people` in the
+ * figures, or an empty list).
  */
-export function peopleLine(figures: PeopleFigures | null): string {
+export function peopleLine(figures: PeopleFigures | null, box: string | null): string {
   const people = figures?.people ?? [];
   if (people.length === 0) return '';
   const parts = people.map(
@@ -24,5 +26,5 @@ export function peopleLine(figures: PeopleFigures | null): string {
   const unsaid = figures?.unsaid30Days ?? 0;
   if (unsaid > 0) parts.push(`${unsaid} unsaid`);
   if (figures?.turn) parts.push(`${figures.turn}’s turn next`);
-  return `30 days, every box: ${parts.join(' · ')}`;
+  return `30 days, ${box ?? 'every box'}: ${parts.join(' · ')}`;
 }

@@ -71,7 +71,7 @@ function showHistory(): void {
   figure.innerHTML = historyChart(chosen, now);
   stats.textContent = statsLine(pageStats(chosen, now));
   list.innerHTML = historyItems(chosen, now);
-  if (line) line.textContent = peopleLine(figures);
+  if (line) line.textContent = peopleLine(figures, shownBox);
 }
 
 let undoExpiry: ReturnType<typeof setTimeout> | undefined;
@@ -138,8 +138,9 @@ async function refreshBoxes(): Promise<void> {
   showBoxes();
 }
 
+/** Who cleaned the box shown, and whose turn: the node counts them (`/api/history/stats`). */
 async function refreshFigures(): Promise<void> {
-  const response = await fetch('/api/history/stats');
+  const response = await fetch(`/api/history/stats${shownBox === null ? '' : `?box=${encodeURIComponent(shownBox)}`}`);
   if (response.ok) figures = (await response.json()) as PeopleFigures;
   showHistory();
 }
@@ -272,7 +273,9 @@ document.addEventListener('click', (event) => {
 });
 find<HTMLSelectElement>('.box-picker select')?.addEventListener('change', (event) => {
   shownBox = (event.target as HTMLSelectElement).value || null;
+  figures = null;
   showHistory();
+  refreshFigures().catch(() => undefined);
 });
 // "2 h 14 min ago" moves on with the clock; so does the latest time the picker takes.
 setInterval(() => {

@@ -19,7 +19,7 @@ export interface PageModel {
   boxes: readonly BoxJson[];
   /** The household's names, offered after "Cleaned now". */
   people: readonly string[];
-  /** `GET /api/history/stats`: its `people` and `turn` are shown when there. */
+  /** `GET /api/history/stats` of the box whose history is shown: its `people` and `turn` are shown when there. */
   figures: PeopleFigures | null;
   /** The box whose history is shown (`/?box=NAME`; '' the household's); undefined: the node's own. */
   historyBox?: string;
@@ -115,7 +115,7 @@ export function renderPage(model: PageModel, localNow: string): string {
 </form>
 <figure>${historyChart(history, model.now, model.timeZone)}</figure>
 <p class="stats">${escape(statsLine(pageStats(history, model.now)))}</p>
-<p class="people">${escape(peopleLine(model.figures))}</p>
+<p class="people">${escape(peopleLine(model.figures, shown))}</p>
 <ol class="cleanings">${historyItems(history, model.now, model.timeZone)}</ol>
 </section>
 </main>

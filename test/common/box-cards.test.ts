@@ -88,13 +88,15 @@ describe('who cleaned, under the figures', () => {
       unsaid30Days: 2,
       turn: 'Ben',
     };
-    expect(peopleLine(figures)).toBe('30 days, every box: Anna 5 (63 %) · Ben 3 (38 %) · 2 unsaid · Ben’s turn next');
-    expect(peopleLine({ people: [{ name: 'Anna', cleanings30Days: 0, share: null }], turn: 'Anna' })).toBe(
-      '30 days, every box: Anna 0 · Anna’s turn next',
+    expect(peopleLine(figures, null)).toBe(
+      '30 days, every box: Anna 5 (63 %) · Ben 3 (38 %) · 2 unsaid · Ben’s turn next',
     );
-    expect(peopleLine({ people: [], turn: null })).toBe('');
+    expect(peopleLine({ people: [{ name: 'Anna', cleanings30Days: 0, share: null }], turn: 'Anna' }, 'upstairs')).toBe(
+      '30 days, upstairs: Anna 0 · Anna’s turn next',
+    );
+    expect(peopleLine({ people: [], turn: null }, null)).toBe('');
     // A node whose figures have no people yet (an earlier version).
-    expect(peopleLine({})).toBe('');
-    expect(peopleLine(null)).toBe('');
+    expect(peopleLine({}, null)).toBe('');
+    expect(peopleLine(null, null)).toBe('');
   });
 });

@@ -88,7 +88,7 @@ describe('the page as the node renders it', () => {
 
   it('says who cleaned and whose turn when the figures have them', () => {
     const figures = { people: [{ name: 'Anna', cleanings30Days: 1, share: 1 }], turn: 'Ben' };
-    expect(page({ figures })).toContain('<p class="people">30 days, every box: Anna 1 (100 %) · Ben’s turn next</p>');
+    expect(page({ figures })).toContain('<p class="people">30 days, litter box: Anna 1 (100 %) · Ben’s turn next</p>');
     expect(page()).toContain('<p class="people"></p>');
   });
 });
