@@ -15,6 +15,10 @@ export interface PeerView {
   levels: LevelThresholds | null;
   /** Its instance id when it carries notification targets (TXT `notify=`); null or absent otherwise. */
   notify?: string | null;
+  /** The boxes it shows, its own first (TXT `boxes=`); null or absent when it does not say (an earlier node). */
+  boxes?: readonly string[] | null;
+  /** The names it offers (TXT `people=`); null or absent when it offers none. */
+  people?: readonly string[] | null;
   /** It has told us its time since we last knew where it is. */
   answered: boolean;
   /** The time it last told us (ms since the epoch); null when it knows none, or has not said. */
@@ -37,10 +41,16 @@ export function samePeerViews(a: readonly PeerView[], b: readonly PeerView[]): b
         (view.levels === other.levels ||
           (view.levels !== null && other.levels !== null && sameThresholds(view.levels, other.levels))) &&
         (view.notify ?? null) === (other.notify ?? null) &&
+        sameNames(view.boxes, other.boxes) &&
+        sameNames(view.people, other.people) &&
         view.answered === other.answered &&
         view.said === other.said &&
         view.silent === other.silent
       );
     })
   );
+}
+
+function sameNames(a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean {
+  return (a ?? []).length === (b ?? []).length && (a ?? []).every((name, i) => name === b?.[i]);
 }

@@ -41,6 +41,12 @@ export type Refusal =
 
 export type Verdict = { ok: true; cleaning: Cleaning } | Refusal;
 
+/** Why an undo is refused: canUndo's reasons. */
+export type UndoRefusal = Extract<Refusal, { reason: 'unknown' | 'withdrawn' | 'outside-window' | 'overtaken' }>;
+
+/** What canUndo says: the cleaning that may be taken back, or why not. */
+export type UndoVerdict = { ok: true; cleaning: Cleaning } | UndoRefusal;
+
 const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;
 
 /** What `box` and `at` name, for the words: `the cleaning of upstairs at 2026-12-01T07:23:05Z`. */
@@ -57,7 +63,7 @@ function recentStanding(
   at: number,
   now: number,
   windowMs: number,
-): Verdict {
+): { ok: true; cleaning: Cleaning } | Exclude<UndoRefusal, { reason: 'overtaken' }> {
   const key = { at, box };
   const cleaning = history.find((held) => sameKey(held, key));
   if (!cleaning) return { ok: false, reason: 'unknown', problem: `${named(box, at)} is not in this node's history` };
@@ -87,7 +93,7 @@ export function canUndo(
   at: number,
   now: number,
   windowMs: number,
-): Verdict {
+): UndoVerdict {
   const verdict = recentStanding(history, withdrawals, box, at, now, windowMs);
   if (!verdict.ok) return verdict;
   const last = boxTimes(history, withdrawals).get(box);

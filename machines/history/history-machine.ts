@@ -1,8 +1,9 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
-import type { Cleaning } from '../../common/history';
+import type { Cleaning, Withdrawal } from '../../common/history';
 import type { WallClock } from '../shared/clock';
 import { byTimeAndBox, isAhead, keyOf, takeIn, type History, type Offerer, type Refused } from './history-set';
-import { roomOf, spend, type Budgets } from './offer-budget';
+import { roomOf, spend, withdrawalRoomOf, type Budgets } from './offer-budget';
+import { takeInWithdrawals, type WithdrawalRefusals, type Withdrawals } from './withdrawals';
 
 /** One of our nodes whose HTTP API serves its history. */
 export interface HistoryPeer {
@@ -18,9 +19,17 @@ export const historyPeerKey = (peer: HistoryPeer): string => `${peer.address}:${
 export interface AppendCommand {
   type: 'history-file.append';
   cleanings: readonly Cleaning[];
-  /** The history and the cleanings kept aside, oldest first: what a rewrite of the file holds. */
+  withdrawals: readonly Withdrawal[];
+  /** The history and the cleanings kept aside, oldest first, and the withdrawals: what a rewrite of the file holds. */
   kept: History;
+  keptWithdrawals: Withdrawals;
   retry: boolean;
+}
+
+/** What the history's file held at the start. */
+export interface LoadedItems {
+  history: History;
+  withdrawals: Withdrawals;
 }
 
 export type AppendReport = { type: 'history-file.appended' } | { type: 'history-file.failed' };
@@ -30,6 +39,7 @@ export interface ExchangeCommand {
   type: 'history-sync.exchange';
   peer: HistoryPeer;
   history: History;
+  withdrawals: Withdrawals;
 }
 
 export type HistoryEvent =
@@ -38,10 +48,22 @@ export type HistoryEvent =
    * address a time was adopted from: it counts against that sender's budget.
    */
   | { type: 'history.record'; cleaning: Cleaning; from?: { address: string } }
+  /** A cleaning taken back here (an undo that canUndo allowed): offered to every peer at once. */
+  | { type: 'history.withdraw'; withdrawal: Withdrawal }
   /** What an address sent us (checked already). */
-  | { type: 'history.offered'; cleanings: readonly Cleaning[]; from: { address: string } }
+  | {
+      type: 'history.offered';
+      cleanings: readonly Cleaning[];
+      withdrawals?: readonly Withdrawal[];
+      from: { address: string };
+    }
   /** What an exchange with a peer brought. */
-  | { type: 'history.received'; cleanings: readonly Cleaning[]; from: HistoryPeer }
+  | {
+      type: 'history.received';
+      cleanings: readonly Cleaning[];
+      withdrawals?: readonly Withdrawal[];
+      from: HistoryPeer;
+    }
   /** An exchange is over: `settled` when both histories were the same. */
   | { type: 'history.exchanged'; peer: HistoryPeer; settled: boolean }
   /** The peers to exchange with: ours, with a page, answering. */
@@ -51,10 +73,10 @@ export type HistoryEvent =
   | AppendReport;
 
 export type HistoryReport =
-  | { type: 'history.changed'; history: History }
+  | { type: 'history.changed'; history: History; withdrawals: Withdrawals }
   | { type: 'history.idle' }
-  /** What a sender offered that the history did not take, counted by reason. */
-  | { type: 'history.refused'; from: string; refused: Refused };
+  /** What a sender offered that the history did not take, counted by reason (withdrawals apart). */
+  | { type: 'history.refused'; from: string; refused: Refused; withdrawals?: WithdrawalRefusals };
 
 /** Rounds of exchange a peer that never settles is left out of, at most: about an hour. */
 const MOST_ROUNDS_LEFT_OUT = 256;
@@ -70,12 +92,16 @@ export const SETTLED_ROTATIONS_LEFT_OUT = 3;
 
 interface HistoryContext {
   history: History;
+  /** The cleanings taken back (machines/history/withdrawals.ts). */
+  withdrawals: Withdrawals;
   /** Own cleanings dated ahead of the clock: in the file, neither served nor exchanged until their time. */
   aside: History;
   /** Taken in, and not yet appended to the file. */
   unwritten: readonly Cleaning[];
+  unwrittenWithdrawals: readonly Withdrawal[];
   /** Being appended now. */
   writing: readonly Cleaning[];
+  writingWithdrawals: readonly Withdrawal[];
   peers: readonly HistoryPeer[];
   /** Which peer the next round asks: one in turn. */
   turn: number;
@@ -105,22 +131,36 @@ const sourceOf = (peers: readonly HistoryPeer[], address: string): Source => ({
   names: peers.flatMap((peer) => (peer.address === address && peer.name !== null ? [peer.name] : [])),
 });
 
+/** What an event brings the history: cleanings, withdrawals, from whom, and whether to offer it to every peer. */
+interface Offer {
+  cleanings: readonly Cleaning[];
+  withdrawals: readonly Withdrawal[];
+  from: Source;
+  offer: boolean;
+}
+
 type Take<Type extends HistoryEvent['type']> = (args: {
   context: HistoryContext;
   event: Extract<HistoryEvent, { type: Type }>;
-}) => { cleanings: readonly Cleaning[]; from: Source; offer: boolean };
+}) => Offer;
 
 /** A cleaning recorded here, or a time adopted from the address it came from (which pays for it). */
 const recorded =
   (offer: boolean): Take<'history.record'> =>
   ({ context, event }) => ({
     cleanings: [event.cleaning],
+    withdrawals: [],
     from: event.from ? sourceOf(context.peers, event.from.address) : OWN,
     offer: offer && event.cleaning.source !== 'network',
   });
 
+const withdrawn =
+  (offer: boolean): Take<'history.withdraw'> =>
+  ({ event }) => ({ cleanings: [], withdrawals: [event.withdrawal], from: OWN, offer });
+
 const offered: Take<'history.offered'> = ({ context, event }) => ({
   cleanings: event.cleanings,
+  withdrawals: event.withdrawals ?? [],
   from: sourceOf(context.peers, event.from.address),
   offer: false,
 });
@@ -133,7 +173,16 @@ const offered: Take<'history.offered'> = ({ context, event }) => ({
 const unsettledOnly = (leftOut: HistoryContext['leftOut']): HistoryContext['leftOut'] =>
   Object.fromEntries(Object.entries(leftOut).filter(([, { streak }]) => streak > 0));
 
-const anyRefused = (refused: Refused): boolean => Object.values(refused).some((count) => count > 0);
+const anyRefused = (refused: Refused | WithdrawalRefusals): boolean =>
+  Object.values(refused).some((count) => count > 0);
+
+/** The command to exchange with `peer`: what the history holds now. */
+const exchangeWith = (context: HistoryContext, peer: HistoryPeer): ExchangeCommand => ({
+  type: 'history-sync.exchange',
+  peer,
+  history: context.history,
+  withdrawals: context.withdrawals,
+});
 
 /** `a` and `b` (each oldest first, none in both), as one history. */
 const together = (a: History, b: History): History => [...a, ...b].sort(byTimeAndBox);
@@ -157,55 +206,75 @@ export const historyMachine = setup({
   },
   actors: {
     // The real ones come from src/ through `provide`; these keep the history in memory.
-    load: fromPromise<History>(() => Promise.resolve([])),
+    load: fromPromise<LoadedItems>(() => Promise.resolve({ history: [], withdrawals: [] })),
     file: fromCallback<AppendCommand>(({ receive, sendBack }) =>
       receive(() => sendBack({ type: 'history-file.appended' } satisfies AppendReport)),
     ),
     sync: fromCallback<ExchangeCommand>(() => undefined),
   },
   actions: {
-    'take the cleanings': enqueueActions(
-      ({ context, enqueue }, params: { cleanings: readonly Cleaning[]; from: Source; offer: boolean }) => {
-        const now = context.clock.now();
-        const { address, names } = params.from;
-        const offerer: Offerer =
-          address === null ? { own: true } : { own: false, names, room: roomOf(context.budgets, address, now) };
-        const intake = takeIn(context.history, params.cleanings, now, offerer);
-        const aside = intake.aside.filter((cleaning) => !context.aside.some((kept) => keyOf(kept) === keyOf(cleaning)));
-        if (address !== null) {
-          enqueue.assign({ budgets: spend(context.budgets, address, intake.taken, now) });
-          if (anyRefused(intake.refused)) {
-            enqueue.sendParent({
-              type: 'history.refused',
-              from: address,
-              refused: intake.refused,
-            } satisfies HistoryReport);
-          }
-        }
-        if (intake.history === context.history && aside.length === 0) return;
-        enqueue.assign({
-          history: intake.history,
-          aside: together(context.aside, aside),
-          unwritten: [...context.unwritten, ...aside, ...intake.added],
-        });
-        if (intake.history === context.history) return;
-        enqueue.assign({ leftOut: unsettledOnly(context.leftOut) });
-        enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
-        if (!params.offer || intake.added.length === 0) return;
-        for (const peer of context.peers) {
-          enqueue.sendTo('sync', {
-            type: 'history-sync.exchange',
-            peer,
-            history: intake.history,
-          } satisfies ExchangeCommand);
-        }
-      },
-    ),
-    // What the file holds comes first; what came meanwhile is appended when it adds anything.
-    'take the loaded history': enqueueActions(({ context, enqueue }, params: { loaded: History }) => {
+    // The cleanings first, then the withdrawals, which may take back what the same offer brought.
+    'take the cleanings': enqueueActions(({ context, enqueue }, params: Offer) => {
       const now = context.clock.now();
-      const loaded = takeIn([], params.loaded, now, { own: true });
+      const { address, names } = params.from;
+      const offerer: Offerer =
+        address === null ? { own: true } : { own: false, names, room: roomOf(context.budgets, address, now) };
+      const intake = takeIn(context.history, params.cleanings, now, offerer);
+      const taking = takeInWithdrawals(
+        context.withdrawals,
+        intake.history,
+        params.withdrawals,
+        now,
+        address === null ? { own: true } : { own: false, room: withdrawalRoomOf(context.budgets, address, now) },
+      );
+      const aside = intake.aside.filter((cleaning) => !context.aside.some((kept) => keyOf(kept) === keyOf(cleaning)));
+      if (address !== null) {
+        const taken = { ...intake.taken, withdrawals: taking.added.length };
+        enqueue.assign({ budgets: spend(context.budgets, address, taken, now) });
+        if (anyRefused(intake.refused) || anyRefused(taking.refused)) {
+          enqueue.sendParent({
+            type: 'history.refused',
+            from: address,
+            refused: intake.refused,
+            ...(anyRefused(taking.refused) ? { withdrawals: taking.refused } : {}),
+          } satisfies HistoryReport);
+        }
+      }
+      const changed = intake.history !== context.history || taking.withdrawals !== context.withdrawals;
+      if (!changed && aside.length === 0) return;
+      enqueue.assign({
+        history: intake.history,
+        withdrawals: taking.withdrawals,
+        aside: together(context.aside, aside),
+        unwritten: [...context.unwritten, ...aside, ...intake.added],
+        unwrittenWithdrawals: [...context.unwrittenWithdrawals, ...taking.added],
+      });
+      if (!changed) return;
+      enqueue.assign({ leftOut: unsettledOnly(context.leftOut) });
+      enqueue.sendParent({
+        type: 'history.changed',
+        history: intake.history,
+        withdrawals: taking.withdrawals,
+      } satisfies HistoryReport);
+      if (!params.offer || intake.added.length + taking.added.length === 0) return;
+      for (const peer of context.peers) {
+        enqueue.sendTo('sync', {
+          type: 'history-sync.exchange',
+          peer,
+          history: intake.history,
+          withdrawals: taking.withdrawals,
+        } satisfies ExchangeCommand);
+      }
+    }),
+    // What the file holds comes first; what came meanwhile is appended when it adds anything.
+    'take the loaded history': enqueueActions(({ context, enqueue }, params: { loaded: LoadedItems }) => {
+      const now = context.clock.now();
+      const loaded = takeIn([], params.loaded.history, now, { own: true });
       const meanwhile = takeIn(loaded.history, context.history, now, { own: true });
+      const fromFile = takeInWithdrawals([], meanwhile.history, params.loaded.withdrawals, now, { own: true });
+      const withdrawals = takeInWithdrawals(fromFile.withdrawals, meanwhile.history, context.withdrawals, now, {
+        own: true,
+      });
       const newAside = context.aside.filter(
         (cleaning) => !loaded.aside.some((kept) => keyOf(kept) === keyOf(cleaning)),
       );
@@ -213,8 +282,14 @@ export const historyMachine = setup({
         history: meanwhile.history,
         aside: together(loaded.aside, newAside),
         unwritten: [...newAside, ...meanwhile.added],
+        withdrawals: withdrawals.withdrawals,
+        unwrittenWithdrawals: withdrawals.added,
       });
-      enqueue.sendParent({ type: 'history.changed', history: meanwhile.history } satisfies HistoryReport);
+      enqueue.sendParent({
+        type: 'history.changed',
+        history: meanwhile.history,
+        withdrawals: withdrawals.withdrawals,
+      } satisfies HistoryReport);
     }),
     // Cleanings kept aside whose time has come (the clock was set, say) join the history.
     'take what is due': enqueueActions(({ context, enqueue }) => {
@@ -225,7 +300,11 @@ export const historyMachine = setup({
       enqueue.assign({ aside: context.aside.filter((cleaning) => isAhead(cleaning, now)) });
       if (intake.history === context.history) return;
       enqueue.assign({ history: intake.history, leftOut: unsettledOnly(context.leftOut) });
-      enqueue.sendParent({ type: 'history.changed', history: intake.history } satisfies HistoryReport);
+      enqueue.sendParent({
+        type: 'history.changed',
+        history: intake.history,
+        withdrawals: context.withdrawals,
+      } satisfies HistoryReport);
     }),
     // A peer that is new, or back after a silence, is asked at once: it may have what we missed.
     'take the peers': enqueueActions(({ context, enqueue }, params: { peers: readonly HistoryPeer[] }) => {
@@ -233,12 +312,12 @@ export const historyMachine = setup({
       enqueue.assign({ peers: params.peers });
       for (const peer of params.peers) {
         if (known.has(historyPeerKey(peer))) continue;
-        enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
+        enqueue.sendTo('sync', exchangeWith(context, peer));
       }
     }),
     'exchange with': enqueueActions(({ context, enqueue }, params: { peers: readonly HistoryPeer[] }) => {
       for (const peer of params.peers) {
-        enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
+        enqueue.sendTo('sync', exchangeWith(context, peer));
       }
     }),
     'exchange with the next peer': enqueueActions(({ context, enqueue }) => {
@@ -246,7 +325,7 @@ export const historyMachine = setup({
       const peer = context.peers[context.turn % context.peers.length];
       enqueue.assign({ turn: context.turn + 1 });
       if ((context.leftOut[historyPeerKey(peer)]?.until ?? 0) > context.turn) return;
-      enqueue.sendTo('sync', { type: 'history-sync.exchange', peer, history: context.history });
+      enqueue.sendTo('sync', exchangeWith(context, peer));
     }),
     // A settled peer sits out a few rotations. One left unlike us (or not reached) is asked the
     // next time round, and each such exchange in a row doubles the rotations it is left out of.
@@ -261,17 +340,26 @@ export const historyMachine = setup({
       return { leftOut: { ...context.leftOut, [key]: { streak, until } } };
     }),
     'append the unwritten': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
-      enqueue.assign({ writing: context.unwritten, unwritten: [] });
+      enqueue.assign({
+        writing: context.unwritten,
+        unwritten: [],
+        writingWithdrawals: context.unwrittenWithdrawals,
+        unwrittenWithdrawals: [],
+      });
       enqueue.sendTo('file', {
         type: 'history-file.append',
         cleanings: context.unwritten,
+        withdrawals: context.unwrittenWithdrawals,
         kept: together(context.history, context.aside),
+        keptWithdrawals: context.withdrawals,
         retry: params.retry,
       } satisfies AppendCommand);
     }),
     'keep what failed': assign(({ context }) => ({
       unwritten: [...context.writing, ...context.unwritten],
       writing: [],
+      unwrittenWithdrawals: [...context.writingWithdrawals, ...context.unwrittenWithdrawals],
+      writingWithdrawals: [],
     })),
     'note the flush': assign({ flushing: true }),
     'report idle': enqueueActions(({ enqueue }) =>
@@ -282,7 +370,7 @@ export const historyMachine = setup({
     }),
   },
   guards: {
-    'something is unwritten': ({ context }) => context.unwritten.length > 0,
+    'something is unwritten': ({ context }) => context.unwritten.length > 0 || context.unwrittenWithdrawals.length > 0,
   },
   delays: {
     // Spread apart, so that the nodes of a house do not all ask at once.
@@ -293,9 +381,12 @@ export const historyMachine = setup({
   id: 'history',
   context: ({ input }) => ({
     history: [],
+    withdrawals: [],
     aside: [],
     unwritten: [],
+    unwrittenWithdrawals: [],
     writing: [],
+    writingWithdrawals: [],
     peers: [],
     turn: 0,
     flushing: false,
@@ -320,6 +411,7 @@ export const historyMachine = setup({
       // Nothing is offered to the peers before the history is known.
       on: {
         'history.record': { actions: { type: 'take the cleanings', params: recorded(false) } },
+        'history.withdraw': { actions: { type: 'take the cleanings', params: withdrawn(false) } },
         'history.offered': { actions: { type: 'take the cleanings', params: offered } },
         'history.peers': { actions: assign({ peers: ({ event }) => event.peers }) },
         'history.flush': { actions: 'report idle' },
@@ -336,12 +428,15 @@ export const historyMachine = setup({
       on: {
         // A cleaning recorded here is offered to every peer at once.
         'history.record': { actions: { type: 'take the cleanings', params: recorded(true) } },
+        // A withdrawal made here too: every node showing the box goes back at once.
+        'history.withdraw': { actions: { type: 'take the cleanings', params: withdrawn(true) } },
         'history.offered': { actions: { type: 'take the cleanings', params: offered } },
         'history.received': {
           actions: {
             type: 'take the cleanings',
             params: ({ event }) => ({
               cleanings: event.cleanings,
+              withdrawals: event.withdrawals ?? [],
               from: { address: event.from.address, names: event.from.name === null ? [] : [event.from.name] },
               offer: false,
             }),

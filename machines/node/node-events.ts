@@ -2,7 +2,9 @@ import type { CleaningSource } from '../../common/history';
 import type { Level } from '../../common/levels';
 import type { WallClock } from '../shared/clock';
 import type { ClusterReport, PeerDecision } from '../cluster/cluster-events';
+import type { Refusal, UndoRefusal } from '../history/boxes';
 import type { History } from '../history/history-set';
+import type { Withdrawals } from '../history/withdrawals';
 import type { HistoryEvent, HistoryReport } from '../history/history-machine';
 import type { LevelThresholds } from '../../common/levels';
 import type { NodeView } from './node-view';
@@ -22,6 +24,12 @@ export interface NodeSettings {
   peers: readonly PeerAddress[];
   /** A number in [0, 1), to spread the repair rounds of the nodes of a house apart. */
   random: () => number;
+  /** The boxes this node's strip shows, in order; the first is the box it stands by (`box:`). */
+  boxes: readonly string[];
+  /** The household's names this node offers (`people:`). */
+  people: readonly string[];
+  /** How long after it was recorded a cleaning may be withdrawn, or told who did it (`undo.window`), ms. */
+  undoWindowMs: number;
 }
 
 export interface NodeInput extends NodeSettings {
@@ -46,6 +54,24 @@ export interface NodeContext {
   level: Level;
   quiet: boolean;
   peers: readonly PeerView[];
+  /** The household's history and its withdrawals, as the history last reported them: each box's time. */
+  history: History;
+  withdrawals: Withdrawals;
+  /** Undos and names asked for, answered once the history has them (or at once when refused). */
+  asked: readonly Asked[];
+}
+
+/**
+ * What a request asked for, which the node answers once the history shows it: an undo, a name
+ * said, or a cleaning of a box other than its own (which only the history records).
+ */
+export interface Asked {
+  kind: 'undo' | 'naming' | 'cleaning';
+  ticket: string;
+  box: string;
+  at: number;
+  /** The name said, for a naming. */
+  by?: string;
 }
 
 /**
@@ -55,6 +81,8 @@ export interface NodeContext {
 export interface Saving {
   lastCleaned: number;
   source: CleaningSource | null;
+  /** Who cleaned, when said, for a cleaning recorded here. */
+  by?: string;
   from: PeerAddress | null;
   ticket: string | null;
 }
@@ -68,6 +96,10 @@ export interface CleaningReport {
   type: 'cleaning.reported';
   source: CleaningSource;
   at?: number;
+  /** The box cleaned; absent: this node's own. The page and MQTT refuse a box that is not known. */
+  box?: string;
+  /** Who cleaned, one of the household's people; absent when nobody said. */
+  by?: string;
   /**
    * Who waits for the answer (a request to the page): the node emits `cleaning.answered`
    * with it once the cleaning is recorded, or found old news.
@@ -85,9 +117,28 @@ export interface TimeOffer {
   from: PeerAddress;
 }
 
+/** Take back the cleaning of `box` at `at` (ms): the node answers `undo.answered` with the ticket. */
+export interface UndoRequest {
+  type: 'cleaning.undo';
+  box: string;
+  at: number;
+  ticket: string;
+}
+
+/** Say who cleaned the cleaning of `box` at `at`: the node answers `naming.answered` with the ticket. */
+export interface NamingRequest {
+  type: 'cleaning.named';
+  box: string;
+  at: number;
+  by: string;
+  ticket: string;
+}
+
 /** What an observer (the page, MQTT) may send the node. */
 export type ObserverEvent =
   | CleaningReport
+  | UndoRequest
+  | NamingRequest
   /** Someone is looking at the household (the page): ask every peer now; `household.refreshed` follows. */
   | { type: 'household.refresh' }
   | TimeOffer
@@ -118,10 +169,14 @@ export type TimeReason = 'recorded' | 'adopted';
 /** What the node tells its observers (the terminal, the log, the page, MQTT): they subscribe to these. */
 export type NodeEmitted =
   | { type: 'view.changed'; view: NodeView }
-  /** The history, whenever it changes. */
-  | { type: 'history.changed'; history: History }
+  /** The history and its withdrawals, whenever they change. */
+  | { type: 'history.changed'; history: History; withdrawals: Withdrawals }
   /** The cleaning reported with this ticket is recorded (or was old news): its request is answered. */
   | { type: 'cleaning.answered'; ticket: string }
+  /** The undo asked with this ticket is done (the view shows it), or refused with the reason (canUndo). */
+  | ({ type: 'undo.answered'; ticket: string } & ({ ok: true } | UndoRefusal))
+  /** The name asked with this ticket is said (the view shows it), or refused with the reason (canSayWho). */
+  | ({ type: 'naming.answered'; ticket: string } & ({ ok: true } | Refusal))
   /** The peers asked by `household.refresh` have answered (or had their time): the view has what they said. */
   | { type: 'household.refreshed' }
   | {

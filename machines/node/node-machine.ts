@@ -1,3 +1,4 @@
+import { boxField } from '../../common/boxes';
 import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { clusterMachine } from '../cluster/cluster-machine';
 import { samePeerViews } from '../cluster/peer-view';
@@ -6,9 +7,45 @@ import { levelAt } from '../reminder/levels';
 import { reminderMachine } from '../reminder/reminder-machine';
 import { pressTime } from '../shared/time-rules';
 import { storeMachine, type SaveCommand } from '../store/store-machine';
+import { boxTimes, canSayWho, canUndo } from '../history/boxes';
+import { sameKey } from '../history/history-set';
+import { boxViews, householdPeople, type BoxParts } from './box-views';
 import { historyPeers, sameHistoryPeers } from './history-peers';
-import type { NodeContext, NodeEmitted, NodeEvent, NodeInput, Saving } from './node-events';
+import type { Asked, NodeContext, NodeEmitted, NodeEvent, NodeInput, Saving } from './node-events';
 import { nodeView } from './node-view';
+
+/** The box this node stands by: the first its strip shows. */
+const ownBox = (context: NodeContext): string => context.settings.boxes[0];
+
+/** Whether what `asked` asked for shows in the history now: the withdrawal made here, the name said, the cleaning. */
+function isDone(context: NodeContext, asked: Asked): boolean {
+  const key = { at: asked.at, ...boxField(asked.box) };
+  if (asked.kind === 'undo')
+    return context.withdrawals.some((withdrawal) => sameKey(withdrawal, key) && withdrawal.node === context.name);
+  return context.history.some(
+    (cleaning) => sameKey(cleaning, key) && (asked.kind === 'cleaning' || cleaning.by === asked.by),
+  );
+}
+
+/** What an undo and a naming are answered with. */
+const ANSWERS = { undo: 'undo.answered', naming: 'naming.answered' } as const;
+
+const SECOND = 1_000;
+
+/** What the boxes' views are made of, from what the node knows. */
+const boxParts = (context: NodeContext): BoxParts => ({
+  name: context.name,
+  boxes: context.settings.boxes,
+  lastCleaned: context.lastCleaned,
+  level: context.level,
+  levels: new Map(),
+  history: context.history,
+  withdrawals: context.withdrawals,
+  peers: context.peers,
+  thresholds: context.settings.thresholds,
+  undoWindowMs: context.settings.undoWindowMs,
+  now: context.settings.clock.now(),
+});
 
 /** The household's time, or a later one recorded here that is still being saved. */
 const latestHere = (context: NodeContext): number | null =>
@@ -28,7 +65,7 @@ const recordedHere = [
   'tell the reminder',
   'publish the view',
   'record in the history',
-  'answer the requester',
+  'answer once the history has it',
   'forget the save',
 ] as const;
 
@@ -84,7 +121,13 @@ export const nodeMachine = setup({
       const pressed = pressTime(context.settings.clock.now(), latestHere(context));
       const lastCleaned = event.at ?? pressed;
       if (lastCleaned === null) return;
-      const saving: Saving = { lastCleaned, source: event.source, from: null, ticket: event.ticket ?? null };
+      const saving: Saving = {
+        lastCleaned,
+        source: event.source,
+        ...(event.by === undefined ? {} : { by: event.by }),
+        from: null,
+        ticket: event.ticket ?? null,
+      };
       enqueue.assign({
         saving: [...context.saving, saving],
         ...(event.at === undefined ? { pressed: lastCleaned } : {}),
@@ -133,24 +176,40 @@ export const nodeMachine = setup({
       const source = answeredSave(context, lastCleaned)?.source ?? null;
       return { type: 'time.changed', lastCleaned, reason: 'recorded', source, from: null };
     }),
-    'publish the view': emit(({ context }): NodeEmitted => ({
-      type: 'view.changed',
-      view: nodeView({
-        name: context.name,
-        lastCleaned: context.lastCleaned,
-        level: context.level,
-        quiet: context.quiet,
-        peers: context.peers,
-        thresholds: context.settings.thresholds,
-        timeZone: context.settings.timeZone,
-      }),
-    })),
-    // A request waits for this: the view it answers with has just been emitted.
-    'answer the requester': enqueueActions(({ context, event, enqueue }) => {
+    'publish the view': emit(({ context }): NodeEmitted => {
+      const { thresholds, timeZone, people } = context.settings;
+      return {
+        type: 'view.changed',
+        view: nodeView({
+          name: context.name,
+          lastCleaned: context.lastCleaned,
+          level: context.level,
+          quiet: context.quiet,
+          peers: context.peers,
+          thresholds,
+          timeZone,
+          boxes: boxViews(boxParts(context)),
+          people: householdPeople(people, context.peers),
+        }),
+      };
+    }),
+    // A press within the burst of the cleaning held: its request is answered at once.
+    'answer the requester': enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'cleaning.reported');
+      if (event.ticket) enqueue.emit({ type: 'cleaning.answered', ticket: event.ticket });
+    }),
+    // A request waits for this: once the history has the cleaning (it was just told), the view
+    // that shows the cleaning, and whether it may be taken back, has been emitted. A cleaning the
+    // history holds already changes nothing there, and is answered at once.
+    'answer once the history has it': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, ['store.answered', 'cleaning.reported']);
       const ticket =
         event.type === 'cleaning.reported' ? event.ticket : answeredSave(context, event.lastCleaned)?.ticket;
-      if (ticket) enqueue.emit({ type: 'cleaning.answered', ticket });
+      if (!ticket) return;
+      const at = event.type === 'cleaning.reported' ? (event.at ?? context.settings.clock.now()) : event.lastCleaned;
+      const asked: Asked = { kind: 'cleaning', ticket, box: ownBox(context), at };
+      if (isDone(context, asked)) enqueue.emit({ type: 'cleaning.answered', ticket });
+      else enqueue.assign({ asked: [...context.asked, asked] });
     }),
     // Keeps what a child reported (the level, quiet hours, the peers or our name) for the
     // view; each transition says which of them it keeps.
@@ -197,19 +256,42 @@ export const nodeMachine = setup({
     'record in the history': sendTo('history', ({ context, event }): HistoryEvent => {
       assertEvent(event, ['store.answered', 'cleaning.reported']);
       const node = context.name;
+      const box = boxField(ownBox(context));
       if (event.type === 'cleaning.reported') {
         const at = event.at ?? context.settings.clock.now();
-        return { type: 'history.record', cleaning: { at, source: event.source, node } };
+        const by = event.by === undefined ? {} : { by: event.by };
+        return { type: 'history.record', cleaning: { at, source: event.source, node, ...box, ...by } };
       }
       const saving = answeredSave(context, event.lastCleaned);
       const source = saving?.source ?? null;
       // An adopted time is the sender's offer: it counts against what that address may add.
       const from = saving?.from ? { from: { address: saving.from.address } } : {};
-      return {
+      const by = saving?.by === undefined ? {} : { by: saving.by };
+      const cleaning =
+        source === null
+          ? { at: event.lastCleaned, source: 'network' as const, node: null, ...box }
+          : { at: event.lastCleaned, source, node, ...box, ...by };
+      return { type: 'history.record', cleaning, ...from };
+    }),
+    // A box this node does not stand by has no store and no UDP time here: the history records
+    // it, offers it to every peer at once, and the request is answered once it shows.
+    'record the cleaning of another box': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cleaning.reported');
+      const box = event.box ?? ownBox(context);
+      const latest = boxTimes(context.history, context.withdrawals).get(box)?.at ?? null;
+      const at = event.at ?? pressTime(context.settings.clock.now(), latest);
+      const held = at !== null && context.history.some((cleaning) => sameKey(cleaning, { at, ...boxField(box) }));
+      if (at === null || held) {
+        if (event.ticket) enqueue.emit({ type: 'cleaning.answered', ticket: event.ticket });
+        return;
+      }
+      if (event.ticket)
+        enqueue.assign({ asked: [...context.asked, { kind: 'cleaning', ticket: event.ticket, box, at }] });
+      const by = event.by === undefined ? {} : { by: event.by };
+      enqueue.sendTo('history', {
         type: 'history.record',
-        cleaning: { at: event.lastCleaned, source: source ?? 'network', node: source === null ? null : node },
-        ...from,
-      };
+        cleaning: { at, source: event.source, node: context.name, ...boxField(box), ...by },
+      } satisfies HistoryEvent);
     }),
     // Only who serves a history counts, not what each peer said: most reports change nothing here.
     'tell the history its peers': enqueueActions(({ context, event, enqueue }) => {
@@ -222,9 +304,62 @@ export const nodeMachine = setup({
       assertEvent(event, 'history.offered');
       return event;
     }),
+    'take the history': assign(({ event }) => {
+      assertEvent(event, 'history.changed');
+      return { history: event.history, withdrawals: event.withdrawals };
+    }),
     'show the history': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'history.changed');
-      return { type: 'history.changed', history: event.history };
+      return { type: 'history.changed', history: event.history, withdrawals: event.withdrawals };
+    }),
+    // canUndo decides here, where the history is known; the history machine takes our own withdrawal as it is.
+    'take back the cleaning': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cleaning.undo');
+      const { box, at, ticket } = event;
+      const now = context.settings.clock.now();
+      const verdict = canUndo(context.history, context.withdrawals, box, at, now, context.settings.undoWindowMs);
+      if (!verdict.ok) {
+        enqueue.emit({ type: 'undo.answered', ticket, ...verdict });
+        return;
+      }
+      const when = Math.floor(now / SECOND) * SECOND;
+      enqueue.assign({ asked: [...context.asked, { kind: 'undo', ticket, box, at }] });
+      enqueue.sendTo('history', {
+        type: 'history.withdraw',
+        withdrawal: { at, ...boxField(box), when, node: context.name },
+      } satisfies HistoryEvent);
+    }),
+    'say who cleaned': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cleaning.named');
+      const { box, at, by, ticket } = event;
+      const { clock, undoWindowMs } = context.settings;
+      const verdict = canSayWho(
+        context.history,
+        context.withdrawals,
+        box,
+        at,
+        by,
+        context.name,
+        clock.now(),
+        undoWindowMs,
+      );
+      if (!verdict.ok) {
+        enqueue.emit({ type: 'naming.answered', ticket, ...verdict });
+        return;
+      }
+      enqueue.assign({ asked: [...context.asked, { kind: 'naming', ticket, box, at, by }] });
+      enqueue.sendTo('history', { type: 'history.record', cleaning: verdict.cleaning } satisfies HistoryEvent);
+    }),
+    // After the view that shows it: whoever asked sees the change when the answer comes.
+    'answer what the history shows': enqueueActions(({ context, enqueue }) => {
+      const done = context.asked.filter((asked) => isDone(context, asked));
+      if (done.length === 0) return;
+      enqueue.assign({ asked: context.asked.filter((asked) => !done.includes(asked)) });
+      for (const { kind, ticket } of done) {
+        enqueue.emit(
+          kind === 'cleaning' ? { type: 'cleaning.answered', ticket } : { type: ANSWERS[kind], ticket, ok: true },
+        );
+      }
     }),
     'pass on what the history refused': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'history.refused');
@@ -236,6 +371,17 @@ export const nodeMachine = setup({
     'finish the history': sendTo('history', { type: 'history.flush' }),
   },
   guards: {
+    // What the history says of the boxes: their times, who cleaned, what may be taken back.
+    'changes the boxes': ({ context, event }) => {
+      assertEvent(event, 'history.changed');
+      const before = boxViews(boxParts(context));
+      const after = boxViews(boxParts({ ...context, history: event.history, withdrawals: event.withdrawals }));
+      return JSON.stringify(before) !== JSON.stringify(after);
+    },
+    'is of another box': ({ context, event }) => {
+      assertEvent(event, 'cleaning.reported');
+      return event.box !== undefined && event.box !== ownBox(context);
+    },
     'is a press within a burst': ({ context, event }) => {
       assertEvent(event, 'cleaning.reported');
       return event.at === undefined && pressTime(context.settings.clock.now(), latestHere(context)) === null;
@@ -292,6 +438,9 @@ export const nodeMachine = setup({
       level: 'unknown',
       quiet: false,
       peers: [],
+      history: [],
+      withdrawals: [],
+      asked: [],
     };
   },
   initial: 'starting',
@@ -352,11 +501,12 @@ export const nodeMachine = setup({
               invoke: { id: 'button', src: 'button' },
               on: {
                 'cleaning.reported': [
+                  { guard: 'is of another box', actions: 'record the cleaning of another box' },
                   // The cleaning the household holds already: whoever reported it hears at once.
                   { guard: 'is a press within a burst', actions: 'answer the requester' },
                   { guard: 'is later than ours', actions: 'save the cleaning' },
                   // Older than ours: only the history takes it, and whoever reported it hears at once.
-                  { actions: ['record in the history', 'answer the requester'] },
+                  { actions: ['record in the history', 'answer once the history has it'] },
                 ],
                 'household.refresh': { actions: 'refresh the household' },
                 SHUTDOWN: 'shuttingDown',
@@ -435,7 +585,7 @@ export const nodeMachine = setup({
         // later time overtook meanwhile is old news: the history keeps them all the same.
         'store.answered': [
           { guard: 'moves the time forward', actions: recordedHere },
-          { actions: ['record in the history', 'answer the requester', 'forget the save'] },
+          { actions: ['record in the history', 'answer once the history has it', 'forget the save'] },
         ],
         'cluster.refused': { actions: 'pass on the refusal' },
         'cluster.silent': { actions: 'pass on the silence' },
@@ -450,7 +600,15 @@ export const nodeMachine = setup({
           ],
         },
         'cluster.refreshed': { actions: 'say the household is refreshed' },
-        'history.changed': { actions: 'show the history' },
+        'history.changed': [
+          {
+            guard: 'changes the boxes',
+            actions: ['take the history', 'publish the view', 'show the history', 'answer what the history shows'],
+          },
+          { actions: ['take the history', 'show the history', 'answer what the history shows'] },
+        ],
+        'cleaning.undo': { actions: 'take back the cleaning' },
+        'cleaning.named': { actions: 'say who cleaned' },
         'history.refused': { actions: 'pass on what the history refused' },
         'history.offered': { actions: 'pass on the offered history' },
         'time.offered': { actions: 'offer the time to the household' },

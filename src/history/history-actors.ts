@@ -3,8 +3,7 @@ import * as fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
 import { formatRfc3339 } from '../time/timestamp';
-import type { History } from '../../machines/history/history-set';
-import type { AppendCommand, AppendReport } from '../../machines/history/history-machine';
+import type { AppendCommand, AppendReport, LoadedItems } from '../../machines/history/history-machine';
 import {
   AppendFailed,
   appendToHistoryFile,
@@ -27,12 +26,12 @@ export function historyFileActors(file: string, log: Logger, now: () => number =
   let lines = 0;
   let newLine = false;
 
-  const loader = fromPromise<History>(async () => {
+  const loader = fromPromise<LoadedItems>(async () => {
     const loaded = await loadHistoryFile(file, now());
     if (loaded.kind === 'unreadable') unreadable = loaded.code;
     if (loaded.kind !== 'loaded') {
       report(loaded, file, log);
-      return [];
+      return { history: [], withdrawals: [] };
     }
     report(loaded, file, log);
     await removeLeftoverRewrites(file);
@@ -43,7 +42,7 @@ export function historyFileActors(file: string, log: Logger, now: () => number =
       newLine = false;
     }
     // The history machine sets aside what is ahead of its clock again: the file keeps it.
-    return [...loaded.history, ...loaded.ahead];
+    return { history: [...loaded.history, ...loaded.ahead], withdrawals: loaded.withdrawals };
   });
 
   const writer = fromCallback<AppendCommand>(({ receive, sendBack }) => {
@@ -52,7 +51,7 @@ export function historyFileActors(file: string, log: Logger, now: () => number =
       if (!stopped) sendBack(event);
     };
     receive((command) => {
-      const count = command.cleanings.length;
+      const count = command.cleanings.length + command.withdrawals.length;
       if (unreadable !== null) {
         if (!command.retry) {
           log.error(
@@ -90,7 +89,7 @@ export function historyFileActors(file: string, log: Logger, now: () => number =
 
   async function append(command: AppendCommand): Promise<void> {
     try {
-      await appendToHistoryFile(file, command.cleanings, newLine);
+      await appendToHistoryFile(file, command.cleanings, newLine, command.withdrawals);
     } catch (error) {
       // Part of a line may be left at the end (a full disk that could not be cut back): the
       // retry starts on a line of its own, and the fragment is one bad line, skipped at start.
@@ -98,10 +97,11 @@ export function historyFileActors(file: string, log: Logger, now: () => number =
       throw error;
     }
     newLine = false;
-    lines += command.cleanings.length;
-    if (needsRewrite(lines, command.kept)) {
-      await rewriteHistoryFile(file, command.kept);
-      lines = command.kept.length;
+    lines += command.cleanings.length + command.withdrawals.length;
+    const kept = command.kept.length + command.keptWithdrawals.length;
+    if (needsRewrite(lines, kept)) {
+      await rewriteHistoryFile(file, command.kept, command.keptWithdrawals);
+      lines = kept;
     }
   }
 

@@ -5,7 +5,7 @@ import { takeIn, type History } from '../../machines/history/history-set';
 import { takeInWithdrawals, type Withdrawals } from '../../machines/history/withdrawals';
 import { parseBoundedJson } from '../limits/bounded-json';
 import { readSmallFileAsync, type SmallFileError } from '../limits/small-file';
-import { entryOf, itemFrom } from './history-json';
+import { entryOf, itemFrom, withdrawalEntryOf } from './history-json';
 import { replaceFile, syncDirectory } from '../store/durable-file';
 
 /** The history's file, in the state file's directory. */
@@ -90,6 +90,7 @@ export async function loadHistoryFile(file: string, now: number): Promise<Loaded
 }
 
 const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;
+const withdrawalLineOf = (withdrawal: Withdrawal): string => `${JSON.stringify(withdrawalEntryOf(withdrawal))}\n`;
 
 /** An append that failed, and whether it may have left part of a line at the end of the file. */
 export class AppendFailed extends Error {
@@ -108,8 +109,14 @@ export class AppendFailed extends Error {
  * line), the file is cut back to where it ended, so that a retry starts on a fresh line;
  * throws an AppendFailed. Makes the directory if need be.
  */
-export async function appendToHistoryFile(file: string, cleanings: readonly Cleaning[], newLine: boolean) {
-  const bytes = Buffer.from((newLine ? '\n' : '') + cleanings.map(lineOf).join(''));
+export async function appendToHistoryFile(
+  file: string,
+  cleanings: readonly Cleaning[],
+  newLine: boolean,
+  withdrawals: readonly Withdrawal[] = [],
+) {
+  const lines = cleanings.map(lineOf).join('') + withdrawals.map(withdrawalLineOf).join('');
+  const bytes = Buffer.from((newLine ? '\n' : '') + lines);
   let created = false;
   let handle: fsp.FileHandle;
   try {
@@ -145,8 +152,8 @@ export async function appendToHistoryFile(file: string, cleanings: readonly Clea
  * Writes the history anew, one line per cleaning, so that a crash at any moment leaves the
  * old file or the new one (a temporary file, fsync, rename, fsync of the directory).
  */
-export async function rewriteHistoryFile(file: string, history: History): Promise<void> {
-  await replaceFile(file, history.map(lineOf).join(''));
+export async function rewriteHistoryFile(file: string, history: History, withdrawals: Withdrawals = []): Promise<void> {
+  await replaceFile(file, history.map(lineOf).join('') + withdrawals.map(withdrawalLineOf).join(''));
 }
 
 /** A rewrite cut short by a crash leaves its temporary file: removed at the next start. */
@@ -160,6 +167,6 @@ export async function removeLeftoverRewrites(file: string): Promise<void> {
 }
 
 /** Appends leave lines a later one describes better, and old ones the bound dropped: rewritten past this. */
-export function needsRewrite(lines: number, history: History): boolean {
-  return lines > 2 * history.length + 100;
+export function needsRewrite(lines: number, kept: number): boolean {
+  return lines > 2 * kept + 100;
 }

@@ -95,6 +95,9 @@ export function createNode(
       clock: wallClock,
       peers: options.peers,
       random: Math.random,
+      boxes: options.boxes,
+      people: options.people,
+      undoWindowMs: options.undoWindowMs,
     },
     inspect: inspection?.inspect,
   });

@@ -1,12 +1,15 @@
 import { readFlags, UsageError, type FlagSpecs, type RawFlags } from './command-line';
 import { mqttOptionsOf, type MqttOptions } from './mqtt-settings';
 import { notifyOptionsOf, type NotifyOptions } from './notify-settings';
+import { shownBoxes } from './box-settings';
 import { SETTING_ROWS, type SettingName, type SettingValues } from './run-settings';
 import { configPath, loadConfig, type FileOrigin } from './settings-file';
 import type { Surroundings } from './setting';
 
 /** What `run` runs with: every setting of the table, MQTT's options made of its four, and the file read. */
 export interface RunOptions extends SettingValues {
+  /** The boxes the strip shows, its own (`box`) first: `boxes`, or the box alone. */
+  boxes: string[];
   /** null without --mqtt: nothing of MQTT is loaded. */
   mqtt: MqttOptions | null;
   /** Where notifications go (none: no targets), and when. */
@@ -67,9 +70,10 @@ export function resolveSettings(
     return source ? labelOf(source) : null;
   };
   checkTogether(settings, given);
+  const boxes = shownBoxes(settings, given);
   const mqtt = mqttOptionsOf(settings, given, readSecrets);
   const notify = notifyOptionsOf(settings, given('notifyTargets'), readSecrets);
-  return { options: { ...settings, mqtt, notify, configFile: file }, sources };
+  return { options: { ...settings, ...boxes, mqtt, notify, configFile: file }, sources };
 }
 
 type Row = (typeof SETTING_ROWS)[number][1];

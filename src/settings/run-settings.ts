@@ -6,6 +6,7 @@ import { formatDurationKey } from './duration-setting';
 import { levels } from './levels-setting';
 import { brokerUrl, DEFAULT_HA_DISCOVERY, DEFAULT_MQTT_TOPIC, topicPrefix, type MqttSettings } from './mqtt-settings';
 import { NOTIFY_SETTINGS, type NotifySettings } from './notify-settings';
+import { BOX_SETTINGS, type BoxSettings } from './box-settings';
 import { each, single, type Setting } from './setting';
 import {
   oneOf,
@@ -27,7 +28,7 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /** Every setting of `run`, as the table below reads it. */
-export interface SettingValues extends MqttSettings, NotifySettings {
+export interface SettingValues extends MqttSettings, NotifySettings, BoxSettings {
   name: string | null;
   port: number;
   peers: PeerAddress[];
@@ -304,6 +305,7 @@ export const SETTINGS = {
     help: "Home Assistant's discovery prefix (default homeassistant), or off for none",
   },
   ...NOTIFY_SETTINGS,
+  ...BOX_SETTINGS,
   thresholds: {
     key: 'levels',
     flag: 'levels',

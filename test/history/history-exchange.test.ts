@@ -194,7 +194,7 @@ describe('a peer that sends what none of ours would', () => {
     try {
       const refusals = () => records.filter((r) => r.event === 'history.refused');
       for (let i = 1; i <= 3; i += 1) {
-        sync.send({ type: 'history-sync.exchange', peer: fake.peer, history: [] });
+        sync.send({ type: 'history-sync.exchange', peer: fake.peer, history: [], withdrawals: [] });
         await until(() => refusals().length >= i, `refusal ${i}`);
       }
       // The first a warning; the others only for whoever reads debug records.

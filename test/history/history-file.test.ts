@@ -22,7 +22,7 @@ async function fileActors(file: string) {
   const { loader, writer } = historyFileActors(file, log);
   const loaded = await new Promise<History>((resolve, reject) => {
     const actor = createActor(loader).start();
-    actor.subscribe({ complete: () => resolve(actor.getSnapshot().output!), error: reject });
+    actor.subscribe({ complete: () => resolve(actor.getSnapshot().output!.history), error: reject });
   });
   const reports: AnyEventObject[] = [];
   const parent = createActor(
@@ -33,7 +33,14 @@ async function fileActors(file: string) {
   ).start();
   const append = async (cleanings: Cleaning[], history: History = cleanings) => {
     const before = reports.length;
-    const command: AppendCommand = { type: 'history-file.append', cleanings, kept: history, retry: false };
+    const command: AppendCommand = {
+      type: 'history-file.append',
+      cleanings,
+      withdrawals: [],
+      kept: history,
+      keptWithdrawals: [],
+      retry: false,
+    };
     (parent.getSnapshot().children.writer as unknown as { send(c: AppendCommand): void }).send(command);
     await until(() => reports.length > before, 'the append');
     return reports.at(-1)?.type;
@@ -159,7 +166,7 @@ describe('the history loader as an actor', () => {
     const { loader } = historyFileActors(path.join(temp.dir, 'history.jsonl'), log);
     const loaded = createActor(loader).start();
     await until(() => loaded.getSnapshot().status === 'done', 'the load');
-    expect(loaded.getSnapshot().output).toEqual([]);
+    expect(loaded.getSnapshot().output).toEqual({ history: [], withdrawals: [] });
     expect(records.find((r) => r.event === 'history.missing')).toMatchObject({ level: 30 });
     temp.remove();
   });

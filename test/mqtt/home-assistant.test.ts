@@ -13,6 +13,8 @@ const view = (lastCleaned: number | null, level: Parameters<typeof nodeView>[0][
     peers: [],
     thresholds: DEFAULT_THRESHOLDS,
     timeZone: 'UTC',
+    boxes: [],
+    people: [],
   });
 
 describe('Home Assistant discovery', () => {

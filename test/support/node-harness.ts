@@ -8,6 +8,8 @@ import { clusterMachine } from '../../machines/cluster/cluster-machine';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { nodeMachine } from '../../machines/node/node-machine';
 import type { NodeEmitted, NodeInput } from '../../machines/node/node-events';
+import { DEFAULT_BOX } from '../../common/boxes';
+import { UNDO_WINDOW_MS } from '../../machines/history/boxes';
 import type { reminderMachine, ReminderEvent } from '../../machines/reminder/reminder-machine';
 import {
   storeMachine,
@@ -56,6 +58,9 @@ export function nodeInput(clock: { now(): number }, peers: PeerAddress[] = []): 
     clock,
     peers,
     random: () => 0.5,
+    boxes: [DEFAULT_BOX],
+    people: [],
+    undoWindowMs: UNDO_WINDOW_MS,
   };
 }
 

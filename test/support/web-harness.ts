@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { History } from '../../machines/history/history-set';
+import type { Withdrawals } from '../../machines/history/withdrawals';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import type { NodeEmitted, ObserverEvent } from '../../machines/node/node-events';
 import { nodeView, type NodeView } from '../../machines/node/node-view';
@@ -21,6 +22,8 @@ export function viewOf(parts: Partial<Omit<NodeView, 'colour'>> = {}): NodeView 
     peers: [],
     thresholds: DEFAULT_THRESHOLDS,
     timeZone: 'UTC',
+    boxes: [],
+    people: [],
     ...parts,
   });
 }
@@ -68,7 +71,8 @@ export async function webHarness() {
   };
   const stop = webServer({ server, udpPort: 5300, timeZone: 'UTC', log, now: () => NOON })(node);
   const show = (view: NodeView) => emit({ type: 'view.changed', view });
-  const showHistory = (history: History) => emit({ type: 'history.changed', history });
+  const showHistory = (history: History, withdrawals: Withdrawals = []) =>
+    emit({ type: 'history.changed', history, withdrawals });
   const answer = (ticket: string) => emit({ type: 'cleaning.answered', ticket });
   const refreshed = () => emit({ type: 'household.refreshed' });
   show(viewOf());

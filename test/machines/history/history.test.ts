@@ -4,6 +4,7 @@ import type { History } from '../../../machines/history/history-set';
 import {
   historyMachine,
   type AppendCommand,
+  type LoadedItems,
   type ExchangeCommand,
   type HistoryPeer,
   SETTLED_ROTATIONS_LEFT_OUT,
@@ -36,7 +37,9 @@ function historyHarness() {
   let finish: (() => void) | undefined;
   const machine = historyMachine.provide({
     actors: {
-      load: fromPromise<History>(() => new Promise((resolve) => (load.resolve = resolve))),
+      load: fromPromise<LoadedItems>(
+        () => new Promise((resolve) => (load.resolve = (history: History) => resolve({ history, withdrawals: [] }))),
+      ),
       file: fromCallback<AppendCommand>(({ receive, sendBack }) =>
         receive((command) => {
           appends.push(command);
@@ -173,7 +176,9 @@ describe('history machine: peers', () => {
     expect(h.exchanges).toEqual([]);
     h.load.resolve?.([pressed(NOON)]);
     await h.settle();
-    expect(h.exchanges).toEqual([{ type: 'history-sync.exchange', peer: PORCH, history: [pressed(NOON)] }]);
+    expect(h.exchanges).toEqual([
+      { type: 'history-sync.exchange', peer: PORCH, history: [pressed(NOON)], withdrawals: [] },
+    ]);
   });
 
   it('offers a cleaning recorded here to every peer at once, but not one it only adopted', async () => {

@@ -173,6 +173,19 @@ describe('node: its view', () => {
         peers: [],
         thresholds: DEFAULT_THRESHOLDS,
         timeZone: 'UTC',
+        boxes: [
+          {
+            box: 'litter box',
+            lastCleaned: OURS,
+            by: null,
+            level: 'soon',
+            colour: '#ff3c00',
+            undo: null,
+            nodes: ['kitchen-3f2a'],
+            own: true,
+          },
+        ],
+        people: [],
       },
     ]);
   });
