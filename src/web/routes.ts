@@ -13,7 +13,7 @@ import {
   statsAnswer,
   type HistorySite,
 } from './history-routes';
-import { stateJson } from './household-json';
+import { boxesJson, stateJson } from './household-json';
 import { renderPage } from './page-html';
 
 /** What the routes need of the server around them. */
@@ -148,8 +148,9 @@ async function route(
       state: stateJson(view, now),
       household: site.household(view, address),
       history: pageHistory(site),
-      boxes: [],
-      people: [],
+      boxes: boxesJson(view, now),
+      people: view.people,
+      // The script asks for who cleaned and whose turn (`/api/history/stats`) as it starts.
       figures: null,
       historyBox: query.get('box') ?? undefined,
       timeZone: site.timeZone,
