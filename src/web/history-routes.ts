@@ -1,13 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { create } from 'superstruct';
-import type { Cleaning } from '../../common/history';
+import type { Cleaning, Withdrawal } from '../../common/history';
 import type { PageHistory } from '../../common/history-view';
 import type { LevelThresholds } from '../../common/levels';
-import { between, MOST_CLEANINGS, type History } from '../../machines/history/history-set';
+import { between, keyOf, MOST_CLEANINGS, type History } from '../../machines/history/history-set';
+import type { Withdrawals } from '../../machines/history/withdrawals';
 import { digestOf } from '../history/digest';
 import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
 import { historyStats } from '../../common/history-stats';
-import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
+import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 import { readBody, RequestError } from './cleaning-request';
 import { crossSiteProblem } from './guards';
 import { parseBoundedJson } from '../limits/bounded-json';
@@ -20,6 +21,8 @@ const MOST_HISTORY_BODY_DEPTH = 4;
 /** What the history routes need of the server around them. */
 export interface HistorySite {
   history(): History;
+  /** The cleanings taken back: they stay in the history, and are left out of the figures. */
+  withdrawals(): Withdrawals;
   now(): number;
   /** When each level begins after a cleaning (ms), as they are now. */
   thresholds(): LevelThresholds;
@@ -65,13 +68,31 @@ const RECENT_MS = 30 * 24 * 3_600_000;
 /** The page lists this many at least, however long ago. */
 const LISTED_AT_LEAST = 10;
 
-/** What the page draws: the cleanings of the last 30 days and the one before them, at least the last 10. */
+/**
+ * What the page draws: the cleanings of the last 30 days and the one before them, at least the
+ * last 10, of every box; a withdrawn one says when and where it was taken back (the first
+ * withdrawal of it), for the page to strike it through and leave it out of its figures.
+ */
 export function pageHistory(site: HistorySite): PageHistory {
   const history = site.history();
   let first = history.length;
   while (first > 0 && history[first - 1].at > site.now() - RECENT_MS) first -= 1;
   first = Math.max(0, Math.min(first - 1, history.length - LISTED_AT_LEAST));
-  return { cleanings: entriesNewestFirst(history.slice(first)), thresholds: site.thresholds() };
+  const withdrawn = new Map<string, Withdrawal>();
+  for (const withdrawal of site.withdrawals()) {
+    const earlier = withdrawn.get(keyOf(withdrawal));
+    if (earlier === undefined || earlier.when > withdrawal.when) withdrawn.set(keyOf(withdrawal), withdrawal);
+  }
+  const listed = history.slice(first);
+  const entries = entriesNewestFirst(listed);
+  const newestFirst = [...listed].reverse();
+  return {
+    cleanings: entries.map((entry, i) => {
+      const taken = withdrawn.get(keyOf(newestFirst[i]));
+      return taken ? { ...entry, withdrawn: { when: formatRfc3339(taken.when), node: taken.node } } : entry;
+    }),
+    thresholds: site.thresholds(),
+  };
 }
 
 export const digestAnswer = (site: HistorySite): unknown => digestOf(site.history());

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Cleaning } from '../../common/history';
 import type { History } from '../../machines/history/history-set';
+import type { Withdrawals } from '../../machines/history/withdrawals';
 import type { HistoryEvent } from '../../machines/history/history-machine';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import type { CleaningReport } from '../../machines/node/node-events';
@@ -149,6 +150,7 @@ export function webServer(options: WebOptions): Observer {
     const now = options.now ?? Date.now;
     let view: NodeView | undefined;
     let history: History = [];
+    let withdrawals: Withdrawals = [];
     const refusals = new PerSenderLimit(REFUSALS_EVERY_MS);
     const limitedWarnings = new PerSenderLimit(REFUSALS_EVERY_MS);
     const postLimits = new Map(Object.entries(POST_RATES).map(([path, rate]) => [path, new RateLimit(rate, now)]));
@@ -181,6 +183,7 @@ export function webServer(options: WebOptions): Observer {
           node.send({ type: 'household.refresh' });
         }),
       history: () => history,
+      withdrawals: () => withdrawals,
       // Those in force: a reloaded configuration may change them.
       thresholds: () => view?.thresholds ?? DEFAULT_THRESHOLDS,
       offerHistory: (cleanings: Cleaning[], from: string) =>
@@ -267,6 +270,7 @@ export function webServer(options: WebOptions): Observer {
     });
     node.on('history.changed', (changed) => {
       history = changed.history;
+      withdrawals = changed.withdrawals;
       streams.send('history', () => pageHistory(site));
     });
     node.on('view.changed', (changed) => {
