@@ -44,8 +44,8 @@ export function undoControl(box: BoxJson, now: number, timeZone?: string): strin
   return (
     `<form class="undo" method="post" action="/api/cleaned/undo" ${boxAttribute(box.box)}>` +
     `<input type="hidden" name="box" value="${escape(box.box)}">` +
-    `<input type="hidden" name="at" value="${escape(box.lastCleaned)}">` +
-    `<button type="submit" aria-label="${escape(label)}">Undo</button>` +
+    // The time goes with the button, not in an input: the page's one `input[name="at"]` stays the picker's.
+    `<button type="submit" name="at" value="${escape(box.lastCleaned)}" aria-label="${escape(label)}">Undo</button>` +
     `<span class="until">possible until ${escape(until)}</span></form>`
   );
 }

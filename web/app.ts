@@ -257,8 +257,8 @@ document.addEventListener('submit', (event) => {
   const fail = (what: string) => () => say(box, `${what}: the node did not answer. Try again.`);
   if (form.matches('form.undo')) {
     event.preventDefault();
-    const value = (name: string) => form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.value ?? '';
-    undo(value('box'), value('at')).catch(fail('Not taken back'));
+    const at = form.querySelector<HTMLButtonElement>('button[name="at"]')?.value ?? '';
+    undo(box ?? '', at).catch(fail('Not taken back'));
   } else if (form.matches('form[action="/api/cleaned"]')) {
     event.preventDefault();
     record(form).catch(fail('Not recorded'));
