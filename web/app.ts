@@ -25,7 +25,8 @@ let figures: PeopleFigures | null = null;
 let boxes = JSON.parse(main?.dataset.boxes ?? '[]') as BoxJson[];
 const people = JSON.parse(main?.dataset.people ?? '[]') as string[];
 /** The box whose history is shown, null for the household's: as the picker says. */
-let shownBox: string | null = find<HTMLSelectElement>('.box-picker select')?.value || (boxes[0]?.box ?? null);
+let shownBox: string | null = find<HTMLSelectElement>('.box-picker select')?.value ?? boxes[0]?.box ?? null;
+if (shownBox === '') shownBox = null;
 /** What the page holds for each box by name: a press waiting to be named, what came of the last action. */
 const notes = new Map<string, BoxNote>();
 const ownBox = (): string | undefined => boxes[0]?.box;
