@@ -88,7 +88,13 @@ export type ClusterCommand =
   /** The peers given anew (the configuration was reloaded): those new are asked at once. */
   | { type: 'cluster.peers-given'; peers: readonly PeerAddress[] }
   /** The node's levels changed: its mDNS record says so. */
-  | { type: 'cluster.levels'; thresholds: LevelThresholds };
+  | { type: 'cluster.levels'; thresholds: LevelThresholds }
+  /**
+   * The default box's cleanings taken back (an undo, here or on a peer), and the time that
+   * stands now (null: none): a withdrawn time is never adopted again, and a time held that
+   * was withdrawn gives way to the restored one, which every peer is sent.
+   */
+  | { type: 'cluster.withdrawn'; withdrawn: readonly number[]; restored: number | null };
 
 /**
  * Why a peer's place in the table is in question. Anyone on the LAN can send mDNS
@@ -115,7 +121,8 @@ export type PeerDecision =
 export type ClusterReport =
   /** A later time from a peer, already passed on: the node shows it and saves it. */
   | { type: 'cluster.adopted'; lastCleaned: number; from: PeerAddress }
-  | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress }
+  /** A time not taken: too far ahead, or (`withdrawn`) a cleaning of the default box taken back. */
+  | { type: 'cluster.refused'; lastCleaned: number; from: PeerAddress; withdrawn?: true }
   | { type: 'cluster.silent'; peer: PeerView }
   | { type: 'cluster.peers'; peers: PeerView[] }
   /** The peers a `cluster.refresh` asked have answered, or had their time: `cluster.peers` came first when they changed. */

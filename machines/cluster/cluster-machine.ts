@@ -37,6 +37,8 @@ export interface ClusterContext extends Omit<ClusterInput, 'peers'> {
   round: number;
   /** Repair rounds still to come at the quick pace: a change (a new time, a peer that answers anew) sets it. */
   quickRounds: number;
+  /** The default box's times taken back (issue 25's undo): never adopted again, from anyone. */
+  withdrawn: readonly number[];
 }
 
 /**
@@ -120,10 +122,38 @@ export const clusterMachine = setup({
       }
       enqueue.raise({ type: 'cluster.changed' });
     }),
-    'refuse the offered time': enqueueActions(({ event, enqueue }) => {
+    // An undo of the default box: the time held gives way to the one that stands now. Every peer
+    // is sent it: an original node adopts any UpdateState, and so takes the time back too; ours
+    // know of the withdrawal from the history, and never take the withdrawn time again.
+    'take the withdrawals': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'cluster.withdrawn');
+      enqueue.assign({ withdrawn: event.withdrawn });
+      if (context.lastCleaned === null || !event.withdrawn.includes(context.lastCleaned)) return;
+      const { restored } = event;
+      enqueue.assign({ lastCleaned: restored });
+      enqueue.sendTo('transport', { type: 'transport.answer', lastCleaned: restored });
+      if (restored === null) return;
+      for (const to of pushTargets(context.peers, null)) {
+        enqueue.sendTo('transport', { type: 'transport.update', to, lastCleaned: restored });
+      }
+      enqueue.raise({ type: 'cluster.changed' });
+    }),
+    // A peer that still holds a withdrawn time (an original node that missed the restored one) is told ours.
+    'correct the sender': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'state.received');
+      if (context.lastCleaned === null) return;
+      enqueue.sendTo('transport', { type: 'transport.update', to: event.from, lastCleaned: context.lastCleaned });
+    }),
+    'refuse the offered time': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, ['state.received', 'cluster.offered']);
       if (event.lastCleaned === null) return;
-      enqueue.sendParent({ type: 'cluster.refused', from: event.from, lastCleaned: event.lastCleaned } as const);
+      const withdrawn = context.withdrawn.includes(event.lastCleaned) ? { withdrawn: true as const } : {};
+      enqueue.sendParent({
+        type: 'cluster.refused',
+        from: event.from,
+        lastCleaned: event.lastCleaned,
+        ...withdrawn,
+      } satisfies ClusterReport);
     }),
     'tell the transport our answer': sendTo('transport', ({ context }) => ({
       type: 'transport.answer' as const,
@@ -191,6 +221,10 @@ export const clusterMachine = setup({
     }),
   },
   guards: {
+    'offers a withdrawn time': ({ context, event }) => {
+      assertEvent(event, ['state.received', 'cluster.offered']);
+      return event.lastCleaned !== null && context.withdrawn.includes(event.lastCleaned);
+    },
     // The merge rules: the latest time wins, within reason.
     'offers a later time': ({ context, event }) => {
       assertEvent(event, ['state.received', 'cluster.offered']);
@@ -240,6 +274,7 @@ export const clusterMachine = setup({
     round: 0,
     // A start is a change: the peers are being found.
     quickRounds: QUICK_ROUNDS,
+    withdrawn: [],
   }),
   invoke: [
     { id: 'transport', src: 'transport' },
@@ -253,6 +288,7 @@ export const clusterMachine = setup({
       type: 'parallel',
       on: {
         'cluster.share': { actions: 'share the time' },
+        'cluster.withdrawn': { actions: 'take the withdrawals' },
         'cluster.levels': { actions: 'advertise the levels' },
         'cluster.peers-given': {
           actions: {
@@ -262,10 +298,15 @@ export const clusterMachine = setup({
         },
         // An older or equal one changes nothing here: the broker's side answers it.
         'cluster.offered': [
+          { guard: 'offers a withdrawn time', actions: 'refuse the offered time' },
           { guard: 'offers a later time', actions: 'adopt the offered time' },
           { guard: 'offers a time too far ahead', actions: 'refuse the offered time' },
         ],
         'state.received': [
+          {
+            guard: 'offers a withdrawn time',
+            actions: [noteTheSender, 'refuse the offered time', 'correct the sender', 'note a refresh answer'],
+          },
           // Passed on first: the household's agreement waits on each hop.
           { guard: 'offers a later time', actions: ['adopt the offered time', noteTheSender, 'note a refresh answer'] },
           {

@@ -57,6 +57,8 @@ export interface NodeContext {
   /** The household's history and its withdrawals, as the history last reported them: each box's time. */
   history: History;
   withdrawals: Withdrawals;
+  /** The level of each other box this strip shows, as its reminder last told it. */
+  levels: Readonly<Record<string, Level>>;
   /** Undos and names asked for, answered once the history has them (or at once when refused). */
   asked: readonly Asked[];
 }
@@ -164,7 +166,7 @@ export type NodeEvent =
   | { type: 'xstate.done.actor.cluster' };
 
 /** How the node came by a time: a cleaning recorded here (a press, the page, `reset`, MQTT), or a peer's. */
-export type TimeReason = 'recorded' | 'adopted';
+export type TimeReason = 'recorded' | 'adopted' | 'history';
 
 /** What the node tells its observers (the terminal, the log, the page, MQTT): they subscribe to these. */
 export type NodeEmitted =
@@ -183,11 +185,20 @@ export type NodeEmitted =
       type: 'time.changed';
       lastCleaned: number;
       reason: TimeReason;
-      /** How a cleaning recorded here came in; null for a time adopted from a peer. */
+      /**
+       * How a cleaning recorded here came in; null for a time adopted from a peer, or (`history`)
+       * a cleaning of the node's own box that the history brought (a box other than the default one).
+       */
       source: CleaningSource | null;
       from: PeerAddress | null;
     }
-  | { type: 'time.refused'; from: PeerAddress; lastCleaned: number }
+  /** A peer's time not taken: too far ahead, or (`withdrawn`) a cleaning taken back. */
+  | { type: 'time.refused'; from: PeerAddress; lastCleaned: number; withdrawn?: true }
+  /**
+   * The cleaning of the node's own box at `at` was taken back (here or on a peer): the box's time
+   * is `restored` again (null: no cleaning stands), on the strip and in the state file.
+   */
+  | { type: 'time.withdrawn'; box: string; at: number; restored: number | null }
   /** What an address offered the history that it did not take (see history-set.ts). */
   | Extract<HistoryReport, { type: 'history.refused' }>
   | { type: 'peer.silent'; peer: PeerView }

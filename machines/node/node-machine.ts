@@ -1,4 +1,6 @@
-import { boxField } from '../../common/boxes';
+import { boxField, boxOf, DEFAULT_BOX } from '../../common/boxes';
+import type { Withdrawals } from '../history/withdrawals';
+import type { History } from '../history/history-set';
 import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { clusterMachine } from '../cluster/cluster-machine';
 import { samePeerViews } from '../cluster/peer-view';
@@ -32,13 +34,48 @@ const ANSWERS = { undo: 'undo.answered', naming: 'naming.answered' } as const;
 
 const SECOND = 1_000;
 
+/** The box that UDP and original nodes carry: a node of it keeps its time in the cluster. */
+const standsByTheDefaultBox = (context: NodeContext): boolean => ownBox(context) === DEFAULT_BOX;
+
+/**
+ * What a new history changes of the node's own box: a time held that was taken back gives way to
+ * the one that stands now (the only way the time goes back); and for a box other than the
+ * default one, whose time UDP does not carry, a later cleaning a peer recorded is taken.
+ */
+function ownBoxChange(
+  context: NodeContext,
+  { history, withdrawals }: { history: History; withdrawals: Withdrawals },
+): { box: string; held: number | null; standing: number | null; withdrawn: boolean } | null {
+  const box = ownBox(context);
+  const held = context.lastCleaned;
+  const standing = boxTimes(history, withdrawals).get(box)?.at ?? null;
+  const withdrawn =
+    held !== null && withdrawals.some((withdrawal) => sameKey(withdrawal, { at: held, ...boxField(box) }));
+  const later = !standsByTheDefaultBox(context) && standing !== null && (held === null || standing > held);
+  return withdrawn || later ? { box, held, standing, withdrawn } : null;
+}
+
+/** The times of the default box's cleanings taken back, each once, oldest first. */
+const defaultWithdrawn = (withdrawals: Withdrawals): number[] => [
+  ...new Set(withdrawals.filter((withdrawal) => boxOf(withdrawal) === DEFAULT_BOX).map(({ at }) => at)),
+];
+
+/** The id of the reminder of a box the strip shows besides the node's own (whose reminder is `reminder`). */
+const reminderOf = (box: string): `reminder:${string}` => `reminder:${box}`;
+
+/** Every reminder: the own box's, then one for each other box the strip shows. */
+const reminderIds = (context: NodeContext): string[] => [
+  'reminder',
+  ...context.settings.boxes.slice(1).map(reminderOf),
+];
+
 /** What the boxes' views are made of, from what the node knows. */
 const boxParts = (context: NodeContext): BoxParts => ({
   name: context.name,
   boxes: context.settings.boxes,
   lastCleaned: context.lastCleaned,
   level: context.level,
-  levels: new Map(),
+  levels: new Map(Object.entries(context.levels)),
   history: context.history,
   withdrawals: context.withdrawals,
   peers: context.peers,
@@ -95,6 +132,8 @@ export const nodeMachine = setup({
       reminder: 'reminder';
       button: 'button';
       history: 'history';
+      /** The reminder of each other box the strip shows (reminderOf). */
+      [box: `reminder:${string}`]: 'reminder';
     },
   },
   actors: {
@@ -164,9 +203,48 @@ export const nodeMachine = setup({
       if (context.lastCleaned !== null)
         enqueue.sendTo('reminder', { type: 'time.changed', lastCleaned: context.lastCleaned });
     }),
-    'tell the household': sendTo('cluster', ({ event }) => {
+    // UDP carries the default box's time alone: original nodes belong to it, and adopt whatever
+    // they are sent. Another box's cleaning goes round our nodes in the history (offered at once).
+    'tell the household': enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'store.answered');
-      return { type: 'cluster.share' as const, lastCleaned: event.lastCleaned };
+      if (standsByTheDefaultBox(context))
+        enqueue.sendTo('cluster', { type: 'cluster.share' as const, lastCleaned: event.lastCleaned });
+    }),
+    // A node of another box keeps the default box's time too (it answers original nodes with
+    // it): the history takes it, as a time adopted from that address.
+    "record the default box's time": sendTo('history', ({ event }): HistoryEvent => {
+      assertEvent(event, 'cluster.adopted');
+      return {
+        type: 'history.record',
+        cleaning: { at: event.lastCleaned, source: 'network', node: null },
+        from: { address: event.from.address },
+      };
+    }),
+    // The cluster hears which of the default box's times were taken back, and which stands now.
+    'tell the cluster what was withdrawn': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'history.changed');
+      const before = defaultWithdrawn(context.withdrawals);
+      const withdrawn = defaultWithdrawn(event.withdrawals);
+      if (withdrawn.length === before.length) return;
+      const restored = boxTimes(event.history, event.withdrawals).get(DEFAULT_BOX)?.at ?? null;
+      enqueue.sendTo('cluster', { type: 'cluster.withdrawn' as const, withdrawn, restored });
+    }),
+    // Told to the reminder, the store and the log (ownBoxChange says what changes).
+    'follow the own box': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'history.changed');
+      const change = ownBoxChange(context, event);
+      if (!change) return;
+      const { box, held, standing, withdrawn } = change;
+      const { clock, thresholds } = context.settings;
+      enqueue.assign({ lastCleaned: standing, level: levelAt(standing, clock.now(), thresholds), adopted: null });
+      enqueue.sendTo('reminder', { type: 'time.changed' as const, lastCleaned: standing });
+      if (standing !== null) {
+        enqueue.sendTo('store', { type: 'store.save', lastCleaned: standing, back: withdrawn } satisfies SaveCommand);
+      }
+      if (withdrawn && held !== null) enqueue.emit({ type: 'time.withdrawn', box, at: held, restored: standing });
+      else if (standing !== null) {
+        enqueue.emit({ type: 'time.changed', lastCleaned: standing, reason: 'history', source: null, from: null });
+      }
     }),
     'announce the time': emit(({ context, event }): NodeEmitted => {
       assertEvent(event, ['store.answered', 'cluster.adopted']);
@@ -216,7 +294,8 @@ export const nodeMachine = setup({
     remember: assign((_, params: Partial<Pick<NodeContext, 'level' | 'quiet' | 'peers' | 'name'>>) => params),
     'pass on the refusal': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.refused');
-      return { type: 'time.refused', from: event.from, lastCleaned: event.lastCleaned };
+      const { from, lastCleaned, withdrawn } = event;
+      return { type: 'time.refused', from, lastCleaned, ...(withdrawn ? { withdrawn } : {}) };
     }),
     'pass on the silence': emit(({ event }): NodeEmitted => {
       assertEvent(event, 'cluster.silent');
@@ -234,9 +313,44 @@ export const nodeMachine = setup({
       const { quietHours, timeZone, thresholds, peers } = event;
       return { settings: { ...context.settings, quietHours, timeZone, thresholds, peers } };
     }),
-    'tell the reminder the settings': sendTo('reminder', ({ context }) => {
+    'tell the reminder the settings': enqueueActions(({ context, enqueue }) => {
       const { quietHours, timeZone, thresholds } = context.settings;
-      return { type: 'reminder.settings' as const, quietHours, timeZone, thresholds };
+      for (const id of reminderIds(context)) {
+        enqueue.sendTo(id, { type: 'reminder.settings' as const, quietHours, timeZone, thresholds });
+      }
+    }),
+    // The other boxes the strip shows: a reminder each, whose display paints that box's run.
+    'remind of the other boxes': enqueueActions(({ context, enqueue }) => {
+      const times = boxTimes(context.history, context.withdrawals);
+      for (const box of context.settings.boxes.slice(1)) {
+        enqueue.spawnChild('reminder', {
+          id: reminderOf(box),
+          input: {
+            lastCleaned: times.get(box)?.at ?? null,
+            thresholds: context.settings.thresholds,
+            quietHours: context.settings.quietHours,
+            timeZone: context.settings.timeZone,
+            clock: context.settings.clock,
+            box,
+          },
+        });
+      }
+    }),
+    // What the history says of the other boxes the strip shows: each reminder hears its box's new time.
+    'tell the other reminders': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'history.changed');
+      const before = boxTimes(context.history, context.withdrawals);
+      const after = boxTimes(event.history, event.withdrawals);
+      for (const box of context.settings.boxes.slice(1)) {
+        const lastCleaned = after.get(box)?.at ?? null;
+        if (lastCleaned !== (before.get(box)?.at ?? null)) {
+          enqueue.sendTo(reminderOf(box), { type: 'time.changed' as const, lastCleaned });
+        }
+      }
+    }),
+    'remember the box level': assign(({ context, event }) => {
+      assertEvent(event, 'reminder.level');
+      return event.box === undefined ? {} : { levels: { ...context.levels, [event.box]: event.level } };
     }),
     'give the cluster its levels': sendTo('cluster', ({ context }) => ({
       type: 'cluster.levels' as const,
@@ -365,7 +479,9 @@ export const nodeMachine = setup({
       assertEvent(event, 'history.refused');
       return event;
     }),
-    'stop the reminder': sendTo('reminder', { type: 'SHUTDOWN' }),
+    'stop the reminder': enqueueActions(({ context, enqueue }) => {
+      for (const id of reminderIds(context)) enqueue.sendTo(id, { type: 'SHUTDOWN' as const });
+    }),
     'leave the household': sendTo('cluster', { type: 'cluster.leave' }),
     'finish saving': sendTo('store', { type: 'store.flush' }),
     'finish the history': sendTo('history', { type: 'history.flush' }),
@@ -376,8 +492,9 @@ export const nodeMachine = setup({
       assertEvent(event, 'history.changed');
       const before = boxViews(boxParts(context));
       const after = boxViews(boxParts({ ...context, history: event.history, withdrawals: event.withdrawals }));
-      return JSON.stringify(before) !== JSON.stringify(after);
+      return JSON.stringify(before) !== JSON.stringify(after) || ownBoxChange(context, event) !== null;
     },
+    'stands by another box': ({ context }) => !standsByTheDefaultBox(context),
     'is of another box': ({ context, event }) => {
       assertEvent(event, 'cleaning.reported');
       return event.box !== undefined && event.box !== ownBox(context);
@@ -402,7 +519,11 @@ export const nodeMachine = setup({
     },
     'changes the level': ({ context, event }) => {
       assertEvent(event, 'reminder.level');
-      return event.level !== context.level;
+      return event.box === undefined && event.level !== context.level;
+    },
+    "changes another box's level": ({ context, event }) => {
+      assertEvent(event, 'reminder.level');
+      return event.box !== undefined && event.level !== context.levels[event.box];
     },
     'changes quiet hours': ({ context, event }) => {
       assertEvent(event, 'display.quiet');
@@ -440,6 +561,7 @@ export const nodeMachine = setup({
       peers: [],
       history: [],
       withdrawals: [],
+      levels: {},
       asked: [],
     };
   },
@@ -462,7 +584,7 @@ export const nodeMachine = setup({
     live: {
       // The loaded time is not the history's: how it was recorded is not known (the history
       // has it already, from when it was, or began after it: with an original node's file, say).
-      entry: 'publish the view',
+      entry: ['publish the view', 'remind of the other boxes'],
       invoke: [
         {
           id: 'history',
@@ -473,8 +595,9 @@ export const nodeMachine = setup({
         {
           id: 'cluster',
           src: 'cluster',
+          // The default box's time: a node of another box learns it from its peers.
           input: ({ context }) => ({
-            lastCleaned: context.lastCleaned,
+            lastCleaned: standsByTheDefaultBox(context) ? context.lastCleaned : null,
             peers: context.settings.peers,
             clock: context.settings.clock,
             random: context.settings.random,
@@ -561,7 +684,12 @@ export const nodeMachine = setup({
           initial: 'shown',
           states: {
             shown: {
-              on: { 'cluster.adopted': { target: 'settling', actions: adopted } },
+              on: {
+                'cluster.adopted': [
+                  { guard: 'stands by another box', actions: "record the default box's time" },
+                  { target: 'settling', actions: adopted },
+                ],
+              },
             },
             settling: {
               on: {
@@ -603,9 +731,25 @@ export const nodeMachine = setup({
         'history.changed': [
           {
             guard: 'changes the boxes',
-            actions: ['take the history', 'publish the view', 'show the history', 'answer what the history shows'],
+            actions: [
+              'tell the cluster what was withdrawn',
+              'tell the other reminders',
+              'follow the own box',
+              'take the history',
+              'publish the view',
+              'show the history',
+              'answer what the history shows',
+            ],
           },
-          { actions: ['take the history', 'show the history', 'answer what the history shows'] },
+          {
+            actions: [
+              'tell the cluster what was withdrawn',
+              'follow the own box',
+              'take the history',
+              'show the history',
+              'answer what the history shows',
+            ],
+          },
         ],
         'cleaning.undo': { actions: 'take back the cleaning' },
         'cleaning.named': { actions: 'say who cleaned' },
@@ -625,10 +769,13 @@ export const nodeMachine = setup({
           guard: 'changes our name',
           actions: [{ type: 'remember', params: ({ event }) => ({ name: event.name }) }, 'publish the view'],
         },
-        'reminder.level': {
-          guard: 'changes the level',
-          actions: [{ type: 'remember', params: ({ event }) => ({ level: event.level }) }, 'publish the view'],
-        },
+        'reminder.level': [
+          {
+            guard: 'changes the level',
+            actions: [{ type: 'remember', params: ({ event }) => ({ level: event.level }) }, 'publish the view'],
+          },
+          { guard: "changes another box's level", actions: ['remember the box level', 'publish the view'] },
+        ],
         'display.quiet': {
           guard: 'changes quiet hours',
           actions: [{ type: 'remember', params: ({ event }) => ({ quiet: event.quiet }) }, 'publish the view'],

@@ -13,6 +13,13 @@ export interface DisplayInput {
   quietHours: QuietHours | null;
   timeZone: string;
   clock: WallClock;
+  /** The box it shows, when the strip shows several (each box a display of its own). */
+  box?: string;
+}
+
+/** What the strip driver actor is told it shows: one box of several, or (absent) the whole strip. */
+export interface StripInput {
+  box?: string;
 }
 
 export type DisplayEvent =
@@ -80,7 +87,11 @@ export const displayMachine = setup({
 }).createMachine({
   id: 'display',
   context: ({ input }) => ({ ...input, colour: DARK }),
-  invoke: { id: 'strip', src: 'strip' },
+  invoke: {
+    id: 'strip',
+    src: 'strip',
+    input: ({ context }) => (context.box === undefined ? {} : { box: context.box }),
+  },
   initial: 'waiting',
   on: {
     'display.off': '.off',

@@ -13,6 +13,8 @@ export interface ReminderInput {
   quietHours: QuietHours | null;
   timeZone: string;
   clock: WallClock;
+  /** The box it reminds of, when the strip shows several: its reports name it. */
+  box?: string;
 }
 
 /** What may change while the node runs (a configuration reloaded). */
@@ -24,10 +26,11 @@ export interface ReminderSettings {
 }
 
 export type ReminderEvent =
-  { type: 'time.changed'; lastCleaned: number } | ReminderSettings | { type: 'SHUTDOWN' } | QuietReport;
+  /** A new time (null: none any more, its only cleaning withdrawn). */
+  { type: 'time.changed'; lastCleaned: number | null } | ReminderSettings | { type: 'SHUTDOWN' } | QuietReport;
 
 /** What the reminder tells its parent: each change of level, and of quiet hours (from its display). */
-export type ReminderReport = { type: 'reminder.level'; level: Level } | QuietReport;
+export type ReminderReport = { type: 'reminder.level'; level: Level; box?: string } | QuietReport;
 
 type Steady = Exclude<Level, 'unknown' | 'overdue'>;
 
@@ -84,9 +87,10 @@ export const reminderMachine = setup({
       type: 'display.colour' as const,
       colour,
     })),
-    'report level': sendParent((_, params: { level: Level }): ReminderReport => ({
+    'report level': sendParent(({ context }, params: { level: Level }): ReminderReport => ({
       type: 'reminder.level',
       level: params.level,
+      ...(context.box === undefined ? {} : { box: context.box }),
     })),
     'pass on quiet hours': sendParent(({ event }): ReminderReport => {
       assertEvent(event, 'display.quiet');
@@ -136,6 +140,7 @@ export const reminderMachine = setup({
       quietHours: context.quietHours,
       timeZone: context.timeZone,
       clock: context.clock,
+      ...(context.box === undefined ? {} : { box: context.box }),
     }),
   },
   initial: 'evaluating',

@@ -4,6 +4,11 @@ import { assign, assertEvent, enqueueActions, fromCallback, sendParent, setup } 
 export interface SaveCommand {
   type: 'store.save';
   lastCleaned: number;
+  /**
+   * The time held was withdrawn (an undo): this earlier one replaces it. The only way the file
+   * goes back; every other save only moves it forward.
+   */
+  back?: boolean;
 }
 
 /**
@@ -71,7 +76,7 @@ const whileWriting = {
 
 /**
  * The state file's keeper: one write at a time, the latest time first, so that the
- * file only ever moves forward and a burst of times costs one or two writes. A write
+ * file only moves forward (but for a withdrawal: `back`) and a burst of times costs one or two writes. A write
  * that fails (a full or broken disk) is answered as failed, and tried again until it
  * works; the node meanwhile shows and tells the time it holds in memory.
  */
@@ -93,7 +98,8 @@ export const storeMachine = setup({
     }),
     'take the save': assign(({ context, event }) => {
       assertEvent(event, 'store.save');
-      return { wanted: later(context.wanted, event.lastCleaned), waiting: [...context.waiting, event.lastCleaned] };
+      const wanted = event.back ? event.lastCleaned : later(context.wanted, event.lastCleaned);
+      return { wanted, waiting: [...context.waiting, event.lastCleaned] };
     }),
     'write the latest': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
       if (context.wanted === null) return;
@@ -119,11 +125,15 @@ export const storeMachine = setup({
   guards: {
     'is already saved': ({ context, event }) => {
       assertEvent(event, 'store.save');
-      return context.saved !== null && event.lastCleaned <= context.saved;
+      return (
+        context.saved !== null &&
+        (event.back ? event.lastCleaned === context.saved : event.lastCleaned <= context.saved)
+      );
     },
+    // Or an earlier one, which a withdrawal asked for while the file was being written.
     'a later time is waiting': ({ context, event }) => {
       assertEvent(event, 'file.written');
-      return context.wanted !== null && context.wanted > event.lastCleaned;
+      return context.wanted !== null && context.wanted !== event.lastCleaned;
     },
   },
   delays: {

@@ -19,7 +19,7 @@ import type { Inspection } from './inspection';
 import type { NodeIdentity } from '../cluster/instance-name';
 import { noDiscovery } from '../cluster/no-discovery';
 import { stateFileActors } from '../store/state-actors';
-import { buttonActor, stripActor } from './device-actors';
+import { boxesStripActor, buttonActor } from './device-actors';
 import type { StripOutput } from './strip-output';
 import { transportActor } from '../cluster/transport';
 import { mqttBridge } from '../mqtt/mqtt-bridge';
@@ -82,7 +82,9 @@ export function createNode(
         },
       }),
       reminder: reminderMachine.provide({
-        actors: { display: displayMachine.provide({ actors: { strip: stripActor(output) } }) },
+        actors: {
+          display: displayMachine.provide({ actors: { strip: boxesStripActor(output, options.boxes, options.leds) } }),
+        },
       }),
     },
   });

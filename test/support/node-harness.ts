@@ -73,7 +73,7 @@ export function nodeInput(clock: { now(): number }, peers: PeerAddress[] = []): 
  * recorded (`exchanges`). With `stubs`, the store and the history are stubs that answer
  * saves at once and are idle at the shutdown only when the test says (`flush`, `historyFlush`).
  */
-export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolean } = {}) {
+export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolean; input?: Partial<NodeInput> } = {}) {
   const clock = new SimulatedClock();
   clock.set(NOON);
   const load: { resolve?: (time: number | null) => void; reject?: (error: Error) => void } = {};
@@ -165,7 +165,7 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
       reminder: reminderStub as unknown as typeof reminderMachine,
     },
   });
-  const actor = createActor(machine, { clock, input: nodeInput(clock, peers) });
+  const actor = createActor(machine, { clock, input: { ...nodeInput(clock, peers), ...options.input } });
   for (const type of [
     'view.changed',
     'time.changed',
@@ -174,6 +174,9 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
     'cleaning.answered',
     'household.refreshed',
     'history.changed',
+    'undo.answered',
+    'naming.answered',
+    'time.withdrawn',
   ] as const) {
     actor.on(type, (event) => emitted.push(event));
   }
