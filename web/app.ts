@@ -12,7 +12,7 @@ import type { BoxJson, HouseholdEntry, StateJson } from '../common/api-json.js';
 import { agoLine, householdItems, levelTitle } from '../common/page-text.js';
 import { boxPhrase, boxPickerOptions, boxState, undoControl, whoChoices, type BoxNote } from '../common/box-cards.js';
 import { peopleLine, type PeopleFigures } from '../common/people-line.js';
-import { boxesList, keepingFocus } from './boxes-list.js';
+import { boxesList, keepingFocus, redraw } from './boxes-list.js';
 
 const root = document.documentElement;
 const find = <T extends Element>(selector: string): T | null => document.querySelector<T>(selector);
@@ -85,10 +85,10 @@ function showBoxes(): void {
   const options = { now, people, notes };
   keepingFocus(() => {
     const undo = find('.undo-slot');
-    if (undo) undo.innerHTML = own ? undoControl(own, now) : '';
+    if (undo) redraw(undo, own ? undoControl(own, now) : '');
     const who = find('.who-slot');
     const asking = own ? notes.get(own.box)?.asking : undefined;
-    if (who) who.innerHTML = own && asking ? whoChoices(own.box, asking, people) : '';
+    if (who) redraw(who, own && asking ? whoChoices(own.box, asking, people) : '');
     const list = find<HTMLElement>('.boxes ul');
     if (list)
       boxesList(

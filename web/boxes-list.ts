@@ -3,8 +3,18 @@
 import type { BoxJson } from '../common/api-json.js';
 import { boxItem } from '../common/box-cards.js';
 
-/** What each card's state was last drawn from. */
+/** What each redrawn element was last drawn from. */
 const drawn = new WeakMap<Element, string>();
+
+/**
+ * Puts `html` into `element` when it differs from what was drawn there last: a redraw every
+ * minute would take a screen reader's place, and be read out again in a live region.
+ */
+export function redraw(element: Element, html: string): void {
+  if (drawn.get(element) === html) return;
+  element.innerHTML = html;
+  drawn.set(element, html);
+}
 
 /** What identifies a control among the redrawn ones: its box, its kind, and the name it says. */
 function controlKey(element: Element | null): string | null {
@@ -56,11 +66,6 @@ export function boxesList(
     for (const name of [...card.classList]) if (name.startsWith('level-')) card.classList.remove(name);
     card.classList.add(`level-${box.level}`);
     const shown = card.querySelector('.box-state');
-    const html = state(box);
-    // Drawn again only when it changed: a redraw every minute would take a screen reader's place.
-    if (shown && drawn.get(shown) !== html) {
-      shown.innerHTML = html;
-      drawn.set(shown, html);
-    }
+    if (shown) redraw(shown, state(box));
   });
 }
