@@ -32,23 +32,21 @@ export interface HouseholdEntry {
   levels?: string;
 }
 
-/**
- * One box of `GET /api/boxes` (and of the page's `boxes` event): every box of the household,
- * the node's own first. A contract for scripts and the page.
- */
+/** One box of `GET /api/boxes` and the `boxes` event. A contract for scripts and the page (issue 25). */
 export interface BoxJson {
-  /** Its name; `litter box` for the household's default box. */
   box: string;
-  /** RFC 3339, or null while unknown. */
+  /** Its latest standing cleaning, RFC 3339; null while none is known. */
   lastCleaned: string | null;
   ageSeconds: number | null;
+  /** By the levels of the node that answers. */
   level: Level;
-  /** The level's `#rrggbb` as its strip segment is driven (steady red while overdue). */
   colour: string;
-  /** The names of the household's nodes that show it, this node first. */
+  /** Our nodes known to show it, the answering node first when it does. */
   nodes: string[];
-  /** Who cleaned, when it was said; null otherwise. */
+  /** Who cleaned, when said. */
   by: string | null;
-  /** RFC 3339: until when its last cleaning may be taken back ("Undo"); null when it may not. */
+  /** Until when (RFC 3339) its latest cleaning may be taken back here; null when it may not. */
   undoUntil: string | null;
+  /** On the answering node's strip. */
+  own: boolean;
 }

@@ -29,6 +29,7 @@ export function boxesJson(view: NodeView, now: number): BoxJson[] {
     nodes: box.nodes,
     by: box.by,
     undoUntil: rfc(box.undo?.until ?? null),
+    own: box.own,
   }));
 }
 

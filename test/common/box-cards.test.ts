@@ -15,6 +15,7 @@ const box = (parts: Partial<BoxJson> = {}): BoxJson => ({
   nodes: ['hall-1234', 'attic'],
   by: null,
   undoUntil: rfc(NOON + 8 * MINUTE),
+  own: false,
   ...parts,
 });
 const options = { now: NOON, people: ['Anna', 'Ben'], timeZone: 'UTC' };

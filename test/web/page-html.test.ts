@@ -23,6 +23,7 @@ const box = (name: string, parts: Partial<BoxJson> = {}): BoxJson => ({
   nodes: ['kitchen-3f2a'],
   by: null,
   undoUntil: null,
+  own: true,
   ...parts,
 });
 const model = (parts: Partial<PageModel> = {}): PageModel => ({
