@@ -49,6 +49,12 @@ export interface HistoryEntry {
   /** Absent for the default box, so that an older node still reads the line. */
   box?: string;
   by?: string;
+  /**
+   * Taken back: when and where (RFC 3339, the node). Only in what the page, `history` and a
+   * plain `GET /api/history` show, never in the file or the exchange (a withdrawal is a line
+   * of its own there).
+   */
+  withdrawn?: { when: string; node: string };
 }
 
 /**

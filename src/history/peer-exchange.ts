@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { array, number, object, string, validate } from 'superstruct';
+import { array, literal, number, object, optional, string, validate } from 'superstruct';
 import { fromCallback } from 'xstate';
-import type { Cleaning } from '../../common/history';
+import type { Cleaning, Withdrawal } from '../../common/history';
+import { withdrawalKey, type Withdrawals } from '../../machines/history/withdrawals';
 import { KEPT_FOR_MS, keyOf, MOST_PER_DAY, refines, type History } from '../../machines/history/history-set';
 import { MAX_AHEAD_MS } from '../../machines/shared/time-rules';
 import {
@@ -13,27 +14,39 @@ import {
 import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';
-import { cleaningsFrom, entryOf } from './history-json';
+import { entryOf, itemsFrom, legacyView, withdrawalEntryOf } from './history-json';
 import { AnswerTooLarge, RefusedAnswer, requestJson, requestSizedJson } from '../cluster/peer-http';
 
 const DigestStruct = object({
   count: number(),
   hash: string(),
   buckets: array(object({ from: string(), count: number(), hash: string() })),
+  // Our nodes since issue 25 say so: they serve withdrawals, and boxes and names (docs/boxes.md).
+  format: optional(literal(2)),
 });
+
+/** What our requests add: a node that reads it answers everything; an earlier one ignores it. */
+const FORMAT = 'format=2';
 
 /** Periods a history of three years spans, with room: a digest with more is no digest of ours. */
 const MOST_BUCKETS = 40;
-/** A period of 30 days holds at most this many cleanings a peer may give (MOST_PER_DAY a day). */
-const MOST_PER_BUCKET = 30 * MOST_PER_DAY;
+/**
+ * A period of 30 days holds at most this many cleanings a peer may give (MOST_PER_DAY a day),
+ * and as many withdrawals (MOST_PER_DAY of a day's cleanings).
+ */
+const MOST_PER_BUCKET = 2 * 30 * MOST_PER_DAY;
 /** A digest of 40 periods is about 5 KiB. */
 const MOST_DIGEST_BYTES = 16 * 1024;
-/** A period's cleanings, each under 130 bytes as JSON. */
-const MOST_BUCKET_BYTES = MOST_PER_BUCKET * 130;
+/**
+ * A period's entries, each under 400 bytes as JSON: a box and a name of 32 characters, each up
+ * to 4 bytes in UTF-8, beside the 130 bytes of a cleaning of the default box.
+ */
+const MOST_ENTRY_BYTES = 400;
+const MOST_BUCKET_BYTES = MOST_PER_BUCKET * MOST_ENTRY_BYTES;
 /** What one exchange reads in all, whatever the peer says of its history. */
-export const MOST_EXCHANGE_BYTES = 1024 * 1024;
-/** Cleanings sent in one POST at most: a body stays well under the 256 KiB a node takes. */
-const MOST_PER_POST = 2_000;
+export const MOST_EXCHANGE_BYTES = 4 * 1024 * 1024;
+/** Entries sent in one POST at most: a body stays under the 256 KiB a node takes. */
+const MOST_PER_POST = 500;
 /** How often one peer's trouble may be warned about. */
 const WARN_EVERY_MS = 10 * 60_000;
 
@@ -63,7 +76,16 @@ function lacking(ours: History, theirs: readonly Cleaning[], buckets: Set<string
 /** What an exchange brought: theirs that ours lacks or describes less well; settled when both were the same. */
 export interface Exchanged {
   received: Cleaning[];
+  withdrawals: Withdrawal[];
   settled: boolean;
+}
+
+/** Withdrawals of the differing periods that the other side lacks. */
+function lackingWithdrawals(ours: Withdrawals, theirs: readonly Withdrawal[], buckets: Set<string>): Withdrawal[] {
+  const known = new Set(theirs.map(withdrawalKey));
+  return ours.filter(
+    (withdrawal) => buckets.has(formatRfc3339(bucketStart(withdrawal.at))) && !known.has(withdrawalKey(withdrawal)),
+  );
 }
 
 /** What is left of the bytes an exchange may read: each request takes at most that. */
@@ -84,23 +106,38 @@ class ReadBudget {
 }
 
 /**
- * One exchange: their digest; for each period that differs, their cleanings of it; ours
- * that they lack are sent to them. Resolves with theirs that we lack (or describe less
- * well). Reads at most MOST_EXCHANGE_BYTES in all, and only periods within the three
+ * One exchange: their digest; for each period that differs, their cleanings (and withdrawals)
+ * of it; ours that they lack are sent to them. Resolves with theirs that we lack (or describe
+ * less well). Reads at most MOST_EXCHANGE_BYTES in all, and only periods within the three
  * years and a plausible count. Throws a RefusedAnswer for anything one of our nodes would
- * not send.
+ * not send. A peer whose digest has no `format` is of an earlier version: it is compared, and
+ * given, the legacy view alone (the default box's cleanings, without names), which it reads.
  */
-export async function exchangeWith(peer: HistoryPeer, ours: History, now: number): Promise<Exchanged> {
+export async function exchangeWith(
+  peer: HistoryPeer,
+  all: History,
+  now: number,
+  allWithdrawals: Withdrawals = [],
+): Promise<Exchanged> {
   const budget = new ReadBudget(MOST_EXCHANGE_BYTES);
-  const [bad, theirs] = validate(await budget.request(peer, '/api/history/digest', MOST_DIGEST_BYTES), DigestStruct);
+  const [bad, theirs] = validate(
+    await budget.request(peer, `/api/history/digest?${FORMAT}`, MOST_DIGEST_BYTES),
+    DigestStruct,
+  );
   if (bad) throw new RefusedAnswer(`its digest is not one: ${bad.message}`);
   if (theirs.buckets.length > MOST_BUCKETS) {
     throw new RefusedAnswer(`its digest has ${theirs.buckets.length} periods of 30 days, more than 3 years hold`);
   }
-  const digest = digestOf(ours);
-  if (theirs.hash === digest.hash && theirs.count === digest.count) return { received: [], settled: true };
+  const current = theirs.format === 2;
+  const ours = current ? all : legacyView(all);
+  const withdrawals = current ? allWithdrawals : [];
+  const digest = digestOf(ours, withdrawals);
+  if (theirs.hash === digest.hash && theirs.count === digest.count) {
+    return { received: [], withdrawals: [], settled: true };
+  }
   const buckets = differingBuckets(digest, theirs);
   const received: Cleaning[] = [];
+  const receivedWithdrawals: Withdrawal[] = [];
   for (const bucket of theirs.buckets) {
     const from = Date.parse(bucket.from);
     if (!buckets.has(bucket.from) || bucket.count === 0) continue;
@@ -110,23 +147,32 @@ export async function exchangeWith(peer: HistoryPeer, ours: History, now: number
       throw new RefusedAnswer(`it says it has ${bucket.count} cleanings from ${bucket.from}, more than 30 days hold`);
     }
     const to = from + BUCKET_MS;
-    const path = `/api/history?from=${encodeURIComponent(bucket.from)}&to=${encodeURIComponent(formatRfc3339(to))}`;
-    const checked = cleaningsFrom(await budget.request(peer, path, MOST_BUCKET_BYTES), now);
+    const range = `from=${encodeURIComponent(bucket.from)}&to=${encodeURIComponent(formatRfc3339(to))}`;
+    const path = `/api/history?${range}${current ? `&${FORMAT}` : ''}`;
+    const checked = itemsFrom(await budget.request(peer, path, MOST_BUCKET_BYTES), now);
     if (!checked.ok) throw new RefusedAnswer(`its cleanings from ${bucket.from}: ${checked.problem}`);
-    const outside = checked.value.find((cleaning) => cleaning.at < from || cleaning.at >= to);
+    const { cleanings, withdrawals: theirWithdrawals } = checked.value;
+    if (!current && theirWithdrawals.length > 0) throw new RefusedAnswer('it sent withdrawals unasked');
+    const outside = [...cleanings, ...theirWithdrawals].find((item) => item.at < from || item.at >= to);
     if (outside) throw new RefusedAnswer(`asked for ${bucket.from}, it answered ${formatRfc3339(outside.at)}`);
-    received.push(...checked.value);
+    received.push(...cleanings);
+    receivedWithdrawals.push(...theirWithdrawals);
   }
-  const give = lacking(ours, received, buckets);
+  const give = [
+    ...lacking(ours, received, buckets).map(entryOf),
+    ...lackingWithdrawals(withdrawals, receivedWithdrawals, buckets).map(withdrawalEntryOf),
+  ];
   for (let i = 0; i < give.length; i += MOST_PER_POST) {
-    await requestJson(peer, 'POST', '/api/history', give.slice(i, i + MOST_PER_POST).map(entryOf));
+    await requestJson(peer, 'POST', '/api/history', give.slice(i, i + MOST_PER_POST));
   }
   const mine = new Map(ours.map((cleaning) => [keyOf(cleaning), cleaning]));
   const news = received.filter((cleaning) => {
     const own = mine.get(keyOf(cleaning));
     return own === undefined || refines(cleaning, own);
   });
-  return { received: news, settled: false };
+  const held = new Set(withdrawals.map(withdrawalKey));
+  const newWithdrawals = receivedWithdrawals.filter((withdrawal) => !held.has(withdrawalKey(withdrawal)));
+  return { received: news, withdrawals: newWithdrawals, settled: false };
 }
 
 /**
@@ -163,11 +209,12 @@ export function historySyncActor(log: Logger, now: () => number = Date.now) {
       const key = historyPeerKey(command.peer);
       next.set(key, null);
       const { peer } = command;
-      exchangeWith(peer, command.history, now())
+      exchangeWith(peer, command.history, now(), command.withdrawals)
         .then(
-          ({ received, settled }) => {
+          ({ received, withdrawals, settled }) => {
             if (stopped) return;
-            if (received.length > 0) sendBack({ type: 'history.received', cleanings: received, from: peer });
+            if (received.length + withdrawals.length > 0)
+              sendBack({ type: 'history.received', cleanings: received, withdrawals, from: peer });
             sendBack({ type: 'history.exchanged', peer, settled } satisfies HistoryEvent);
           },
           (error: unknown) => {

@@ -52,13 +52,21 @@ export function readBody(request: IncomingMessage, most = MOST_BODY_BYTES): Prom
 /** Who records a cleaning over HTTP: the page, or `reset` (which says so). */
 type RequestSource = 'web' | 'reset';
 
-const CleaningBody = object({ at: optional(string()), source: optional(enums(['web', 'reset'] as const)) });
+const CleaningBody = object({
+  at: optional(string()),
+  source: optional(enums(['web', 'reset'] as const)),
+  box: optional(string()),
+  by: optional(string()),
+});
 type CleaningBody = Infer<typeof CleaningBody>;
 
 export interface CleaningRequest {
   /** Undefined: now. */
   at: number | undefined;
   source: RequestSource;
+  /** The box cleaned and who cleaned, as the request says them (the route checks them against the household). */
+  box?: string;
+  by?: string;
 }
 
 function rfc3339Time(value: string): number | null {
@@ -94,17 +102,28 @@ export function cleaningRequest(
       fields = create(parsed.value, CleaningBody);
     } catch (error) {
       const why = error instanceof StructError ? ` (${error.message})` : '';
-      throw new RequestError(400, `the body must be {} or {"at": "<RFC 3339 time>"}, "source" "web" or "reset"${why}`);
+      throw new RequestError(
+        400,
+        `the body must be {} or {"at": "<RFC 3339 time>"}, "source" "web" or "reset", "box" and "by" names${why}`,
+      );
     }
   } else if (type === 'application/x-www-form-urlencoded') {
-    const at = new URLSearchParams(body.toString('utf8')).get('at');
-    fields = at === null || at === '' ? {} : { at };
+    const form = new URLSearchParams(body.toString('utf8'));
+    const field = (name: string) => {
+      const value = form.get(name);
+      return value === null || value === '' ? {} : { [name]: value };
+    };
+    fields = { ...field('at'), ...field('box'), ...field('by') };
   } else {
     throw new RequestError(400, `expected application/json or a form, not ${JSON.stringify(contentType ?? '')}`);
   }
   const source = fields.source ?? 'web';
-  if (fields.at === undefined) return { at: undefined, source };
-  return { at: checkedTime(fields.at, now, type === 'application/json' ? null : localTime), source };
+  const named = {
+    ...(fields.box === undefined ? {} : { box: fields.box }),
+    ...(fields.by === undefined ? {} : { by: fields.by }),
+  };
+  if (fields.at === undefined) return { at: undefined, source, ...named };
+  return { at: checkedTime(fields.at, now, type === 'application/json' ? null : localTime), source, ...named };
 }
 
 function checkedTime(value: string, now: number, localTime: ((local: string) => number | null) | null): number {

@@ -1,19 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import { create } from 'superstruct';
-import type { Cleaning, Withdrawal } from '../../common/history';
+import type { Cleaning, HistoryEntry, Withdrawal } from '../../common/history';
+import { boxNameProblem, boxOf } from '../../common/boxes';
+import { keyOf } from '../../machines/history/history-set';
+import type { Withdrawals } from '../../machines/history/withdrawals';
 import type { PageHistory } from '../../common/history-view';
 import type { LevelThresholds } from '../../common/levels';
-import { between, keyOf, MOST_CLEANINGS, type History } from '../../machines/history/history-set';
-import type { Withdrawals } from '../../machines/history/withdrawals';
+import { between, MOST_CLEANINGS, type History } from '../../machines/history/history-set';
 import { digestOf } from '../history/digest';
-import { cleaningsFrom, entriesNewestFirst } from '../history/history-json';
+import { entriesNewestFirst, itemsFrom, legacyView, withdrawalEntryOf } from '../history/history-json';
+import { formatRfc3339 } from '../time/timestamp';
 import { historyStats } from '../../common/history-stats';
-import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
+import { parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
 import { readBody, RequestError } from './cleaning-request';
 import { crossSiteProblem } from './guards';
 import { parseBoundedJson } from '../limits/bounded-json';
 
-/** A peer posts at most 2,000 cleanings at once (src/history/peer-exchange.ts): about 150 KiB. */
+/** A peer posts at most 500 entries at once (src/history/peer-exchange.ts): under 200 KiB. */
 export const MOST_HISTORY_BODY_BYTES = 256 * 1024;
 /** `[{"at": …}]`: a list of objects of strings; a little room. */
 const MOST_HISTORY_BODY_DEPTH = 4;
@@ -21,13 +24,12 @@ const MOST_HISTORY_BODY_DEPTH = 4;
 /** What the history routes need of the server around them. */
 export interface HistorySite {
   history(): History;
-  /** The cleanings taken back: they stay in the history, and are left out of the figures. */
   withdrawals(): Withdrawals;
   now(): number;
   /** When each level begins after a cleaning (ms), as they are now. */
   thresholds(): LevelThresholds;
-  /** Cleanings `from` (an address) sent, checked: the node takes in what the history's rules allow. */
-  offerHistory(cleanings: Cleaning[], from: string): void;
+  /** Cleanings and withdrawals `from` (an address) sent, checked: the node takes in what the history's rules allow. */
+  offerHistory(cleanings: Cleaning[], withdrawals: Withdrawal[], from: string): void;
   /** A peer (or anyone) sent what no node of ours would: said in a warning, at most so often. */
   refused(from: string, problem: string): void;
 }
@@ -51,14 +53,56 @@ function limitParameter(query: URLSearchParams): number {
   return Number(value);
 }
 
-/** `GET /api/history?limit=N&from=T&to=T`: newest first, `from` ≤ at < `to`. */
+/** Whether a request reads what issue 25 added (`format=2`): our nodes' exchange does. */
+const isCurrent = (query: URLSearchParams): boolean => query.get('format') === '2';
+
+function boxParameter(query: URLSearchParams): string | null {
+  const box = query.get('box');
+  if (box === null) return null;
+  const problem = boxNameProblem(box);
+  if (problem) throw new RequestError(400, `box=${JSON.stringify(box)}: ${problem}`);
+  return box;
+}
+
+/** Each cleaning's entry, newest first, marked withdrawn when it was (by its earliest withdrawal). */
+export function shownEntries(cleanings: History, withdrawals: Withdrawals): HistoryEntry[] {
+  const withdrawn = new Map<string, Withdrawal>();
+  for (const withdrawal of withdrawals) {
+    const key = keyOf(withdrawal);
+    const held = withdrawn.get(key);
+    if (!held || withdrawal.when < held.when) withdrawn.set(key, withdrawal);
+  }
+  const entries = entriesNewestFirst(cleanings);
+  return entries.map((entry, i) => {
+    const withdrawal = withdrawn.get(keyOf(cleanings[entries.length - 1 - i]));
+    return withdrawal
+      ? { ...entry, withdrawn: { when: formatRfc3339(withdrawal.when), node: withdrawal.node } }
+      : entry;
+  });
+}
+
+/**
+ * `GET /api/history?limit=N&from=T&to=T&box=NAME`: newest first, `from` ≤ at < `to`. With
+ * `format=2` (our nodes' exchange), the cleanings and the withdrawals as the file holds them.
+ * Without it: from a period (`from`, `to`: an earlier node's exchange), the legacy view it reads
+ * (docs/boxes.md); otherwise (the page, `history`, curl) each cleaning with its box and who
+ * cleaned, marked when withdrawn.
+ */
 export function historyAnswer(site: HistorySite, query: URLSearchParams): unknown {
   const limit = limitParameter(query);
   const from = timeParameter(query, 'from');
   const to = timeParameter(query, 'to');
-  const history = site.history();
-  const chosen = from === null && to === null ? history : between(history, from ?? -Infinity, to ?? Infinity);
-  return entriesNewestFirst(chosen.slice(Math.max(0, chosen.length - limit)));
+  const box = boxParameter(query);
+  const ranged = (items: History): History =>
+    from === null && to === null ? items : between(items, from ?? -Infinity, to ?? Infinity);
+  const newest = (items: History): History => items.slice(Math.max(0, items.length - limit));
+  const all = site.history();
+  if (!isCurrent(query) && (from !== null || to !== null)) return entriesNewestFirst(newest(ranged(legacyView(all))));
+  const chosen = newest(ranged(box === null ? all : all.filter((cleaning) => boxOf(cleaning) === box)));
+  const chosenKeys = new Set(chosen.map(keyOf));
+  const withdrawals = site.withdrawals().filter((withdrawal) => chosenKeys.has(keyOf(withdrawal)));
+  if (!isCurrent(query)) return shownEntries(chosen, withdrawals);
+  return [...entriesNewestFirst(chosen), ...withdrawals.map(withdrawalEntryOf)];
 }
 
 export const statsAnswer = (site: HistorySite): unknown =>
@@ -68,34 +112,23 @@ const RECENT_MS = 30 * 24 * 3_600_000;
 /** The page lists this many at least, however long ago. */
 const LISTED_AT_LEAST = 10;
 
-/**
- * What the page draws: the cleanings of the last 30 days and the one before them, at least the
- * last 10, of every box; a withdrawn one says when and where it was taken back (the first
- * withdrawal of it), for the page to strike it through and leave it out of its figures.
- */
+/** What the page draws: the cleanings of the last 30 days and the one before them, at least the last 10. */
 export function pageHistory(site: HistorySite): PageHistory {
   const history = site.history();
   let first = history.length;
   while (first > 0 && history[first - 1].at > site.now() - RECENT_MS) first -= 1;
   first = Math.max(0, Math.min(first - 1, history.length - LISTED_AT_LEAST));
-  const withdrawn = new Map<string, Withdrawal>();
-  for (const withdrawal of site.withdrawals()) {
-    const earlier = withdrawn.get(keyOf(withdrawal));
-    if (earlier === undefined || earlier.when > withdrawal.when) withdrawn.set(keyOf(withdrawal), withdrawal);
-  }
-  const listed = history.slice(first);
-  const entries = entriesNewestFirst(listed);
-  const newestFirst = [...listed].reverse();
-  return {
-    cleanings: entries.map((entry, i) => {
-      const taken = withdrawn.get(keyOf(newestFirst[i]));
-      return taken ? { ...entry, withdrawn: { when: formatRfc3339(taken.when), node: taken.node } } : entry;
-    }),
-    thresholds: site.thresholds(),
-  };
+  return { cleanings: shownEntries(history.slice(first), site.withdrawals()), thresholds: site.thresholds() };
 }
 
-export const digestAnswer = (site: HistorySite): unknown => digestOf(site.history());
+/**
+ * `GET /api/history/digest`: with `format=2` (our nodes), of the cleanings and withdrawals,
+ * saying so; without it (an earlier node), of the legacy view it serves such a node.
+ */
+export const digestAnswer = (site: HistorySite, query: URLSearchParams): unknown =>
+  isCurrent(query)
+    ? { ...digestOf(site.history(), site.withdrawals()), format: 2 }
+    : digestOf(legacyView(site.history()));
 
 /** `POST /api/history`: cleanings from a peer, a JSON list; all taken, or none (400, and a warning). */
 export async function offeredHistory(site: HistorySite, request: IncomingMessage): Promise<unknown> {
@@ -117,11 +150,12 @@ export async function offeredHistory(site: HistorySite, request: IncomingMessage
     site.refused(from, `a body that is ${body.problem}`);
     throw new RequestError(400, `refused, nothing was added: the body is ${body.problem}`);
   }
-  const checked = cleaningsFrom(body.value, site.now());
+  const checked = itemsFrom(body.value, site.now());
   if (!checked.ok) {
     site.refused(from, checked.problem);
     throw new RequestError(400, `refused, nothing was added: ${checked.problem}`);
   }
-  site.offerHistory(checked.value, from);
-  return { accepted: checked.value.length };
+  const { cleanings, withdrawals } = checked.value;
+  site.offerHistory(cleanings, withdrawals, from);
+  return { accepted: cleanings.length + withdrawals.length };
 }

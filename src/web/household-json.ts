@@ -1,7 +1,7 @@
 import { LEVEL_COLOURS } from '../../common/levels';
 import { levelAt } from '../../machines/reminder/levels';
 import type { NodeView } from '../../machines/node/node-view';
-import type { BoxJson, HouseholdEntry, StateJson } from '../../common/api-json';
+import type { HouseholdEntry, StateJson } from '../../common/api-json';
 import { statusObjects, type NodeStatus } from '../cluster/household-status';
 import { formatRfc3339 } from '../time/timestamp';
 import { peerKey } from '../../machines/cluster/peer-address';
@@ -15,22 +15,6 @@ export function stateJson(view: NodeView, now: number): StateJson {
     colour: LEVEL_COLOURS[view.level],
     quiet: view.quiet,
   };
-}
-
-/** `GET /api/boxes`: every box of the household as the node knows it, its own first. */
-export function boxesJson(view: NodeView, now: number): BoxJson[] {
-  const rfc = (ms: number | null) => (ms === null ? null : formatRfc3339(ms));
-  return view.boxes.map((box) => ({
-    box: box.box,
-    lastCleaned: rfc(box.lastCleaned),
-    ageSeconds: box.lastCleaned === null ? null : Math.max(0, Math.floor((now - box.lastCleaned) / 1000)),
-    level: box.level,
-    colour: box.colour,
-    nodes: box.nodes,
-    by: box.by,
-    undoUntil: rfc(box.undo?.until ?? null),
-    own: box.own,
-  }));
 }
 
 /** What changes the page's `state` event: the time, the level, quiet hours (not the age, not a blink). */

@@ -13,11 +13,12 @@ import {
   statsAnswer,
   type HistorySite,
 } from './history-routes';
-import { boxesJson, stateJson } from './household-json';
+import { stateJson } from './household-json';
+import { boxesJson, knownBox, knownPerson, postNamed, postUndo, type BoxSite } from './box-routes';
 import { renderPage } from './page-html';
 
 /** What the routes need of the server around them. */
-export interface Site extends HistorySite {
+export interface Site extends HistorySite, BoxSite {
   view(): NodeView | undefined;
   names(): string[];
   now(): number;
@@ -84,6 +85,12 @@ async function postCleaned(site: Site, request: IncomingMessage, response: Serve
   }
   const body = await readBody(request);
   const cleaning = cleaningRequest(body, request.headers['content-type'], site.now(), (local) => site.localTime(local));
+  const view = site.view();
+  if (view) {
+    // An unknown box or name is refused here, before it reaches the node.
+    if (cleaning.box !== undefined) knownBox(view, cleaning.box);
+    knownPerson(view, cleaning.by);
+  }
   await site.recordCleaning(cleaning);
   // A form from the page without JavaScript: back to the page, which shows the new state.
   if (wantsPage(request) && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
@@ -91,8 +98,8 @@ async function postCleaned(site: Site, request: IncomingMessage, response: Serve
     response.end();
     return;
   }
-  const view = site.view();
-  if (view) sendJson(response, 200, stateJson(view, site.now()));
+  const after = site.view();
+  if (after) sendJson(response, 200, stateJson(after, site.now()));
   else sendError(response, 503, 'the node is starting');
 }
 
@@ -102,6 +109,9 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   '/api/household': ['GET', 'HEAD'],
   '/api/events': ['GET'],
   '/api/cleaned': ['POST'],
+  '/api/cleaned/undo': ['POST'],
+  '/api/cleaned/by': ['POST'],
+  '/api/boxes': ['GET', 'HEAD'],
   '/api/history': ['GET', 'HEAD', 'POST'],
   '/api/history/stats': ['GET', 'HEAD'],
   '/api/history/digest': ['GET', 'HEAD'],
@@ -122,13 +132,16 @@ async function route(
   const now = site.now();
   const address = request.socket.localAddress ?? '';
   if (path === '/api/cleaned') return postCleaned(site, request, response);
+  if (path === '/api/cleaned/undo') return postUndo(site, view, request, response, sendJson);
+  if (path === '/api/cleaned/by') return postNamed(site, view, request, response, sendJson);
+  if (path === '/api/boxes') return sendJson(response, 200, boxesJson(view, now));
   if (path === '/api/state') return sendJson(response, 200, stateJson(view, now));
   if (path === '/api/history') {
     if (request.method === 'POST') return sendJson(response, 202, await offeredHistory(site, request));
     return sendJson(response, 200, historyAnswer(site, query));
   }
   if (path === '/api/history/stats') return sendJson(response, 200, statsAnswer(site));
-  if (path === '/api/history/digest') return sendJson(response, 200, digestAnswer(site));
+  if (path === '/api/history/digest') return sendJson(response, 200, digestAnswer(site, query));
   if (path === '/api/household') {
     await site.freshHousehold();
     return sendJson(response, 200, site.household(site.view() ?? view, address));
@@ -140,6 +153,7 @@ async function route(
       ['state', () => stateJson(view, now)],
       ['household', (local) => site.household(view, local)],
       ['history', () => pageHistory(site)],
+      ['boxes', () => boxesJson(view, now)],
     ]);
     return;
   }

@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import type { Cleaning } from '../../common/history';
+import type { Cleaning, Withdrawal } from '../../common/history';
 import type { History } from '../../machines/history/history-set';
 import type { Withdrawals } from '../../machines/history/withdrawals';
+import { boxesJson, boxesKey, type BoxAnswer } from './box-routes';
+import { Tickets } from './tickets';
 import type { HistoryEvent } from '../../machines/history/history-machine';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import type { CleaningReport } from '../../machines/node/node-events';
@@ -21,7 +22,7 @@ import { RateLimit, type Rate } from './rate-limit';
 import { EventStreams } from './event-stream';
 import { ownNames } from './guards';
 import { householdJson, householdKey, stateJson, stateKey } from './household-json';
-import { RequestError, type CleaningRequest } from './cleaning-request';
+import type { CleaningRequest } from './cleaning-request';
 import { pageHistory } from './history-routes';
 import { pageUrl } from './page-url';
 import { portProblem } from '../cluster/port-holder';
@@ -65,6 +66,8 @@ const MOST_CONNECTIONS_PER_ADDRESS = 32;
  */
 const POST_RATES: Readonly<Record<string, Rate>> = {
   '/api/cleaned': { burst: 20, perSecond: 2 },
+  '/api/cleaned/undo': { burst: 20, perSecond: 2 },
+  '/api/cleaned/by': { burst: 20, perSecond: 2 },
   '/api/history': { burst: 10, perSecond: 1 },
 };
 /**
@@ -151,10 +154,12 @@ export function webServer(options: WebOptions): Observer {
     let view: NodeView | undefined;
     let history: History = [];
     let withdrawals: Withdrawals = [];
+    const cleanings = new Tickets<void>(RECORD_WAIT_MS, 'the node did not record the cleaning in time: try again');
+    const undos = new Tickets<BoxAnswer>(RECORD_WAIT_MS, 'the node did not take the cleaning back in time: try again');
+    const namings = new Tickets<BoxAnswer>(RECORD_WAIT_MS, 'the node did not say who cleaned in time: try again');
     const refusals = new PerSenderLimit(REFUSALS_EVERY_MS);
     const limitedWarnings = new PerSenderLimit(REFUSALS_EVERY_MS);
     const postLimits = new Map(Object.entries(POST_RATES).map(([path, rate]) => [path, new RateLimit(rate, now)]));
-    const waiting = new Map<string, () => void>();
     const refreshes = new Set<() => void>();
     const streams = new EventStreams(MOST_STREAMS, MOST_STREAMS_PER_ADDRESS);
     const connections = new AddressCounts(MOST_CONNECTIONS_PER_ADDRESS);
@@ -186,8 +191,13 @@ export function webServer(options: WebOptions): Observer {
       withdrawals: () => withdrawals,
       // Those in force: a reloaded configuration may change them.
       thresholds: () => view?.thresholds ?? DEFAULT_THRESHOLDS,
-      offerHistory: (cleanings: Cleaning[], from: string) =>
-        node.send({ type: 'history.offered', cleanings, from: { address: from } } satisfies HistoryEvent),
+      offerHistory: (offered: Cleaning[], taken: Withdrawal[], from: string) =>
+        node.send({
+          type: 'history.offered',
+          cleanings: offered,
+          withdrawals: taken,
+          from: { address: from },
+        } satisfies HistoryEvent),
       refused: (from: string, problem: string) => {
         const warning = refusals.take(from);
         if (!warning) return;
@@ -196,26 +206,23 @@ export function webServer(options: WebOptions): Observer {
           `refused the cleanings ${from} sent: ${problem}; the history is unchanged${heldBack(warning)}`,
         );
       },
-      recordCleaning: ({ at, source }: CleaningRequest) =>
-        new Promise<void>((resolve, reject) => {
-          const ticket = randomUUID();
-          const timer = setTimeout(() => {
-            waiting.delete(ticket);
-            reject(new RequestError(503, 'the node did not record the cleaning in time: try again'));
-          }, RECORD_WAIT_MS);
-          waiting.set(ticket, () => {
-            clearTimeout(timer);
-            resolve();
-          });
+      recordCleaning: ({ at, source, box, by }: CleaningRequest) =>
+        cleanings.ask((ticket) => {
           // 1970 is a time like any other (a falsy one).
           const report: CleaningReport = {
             type: 'cleaning.reported',
             source,
             ticket,
             ...(at === undefined ? {} : { at }),
+            ...(box === undefined ? {} : { box }),
+            ...(by === undefined ? {} : { by }),
           };
           node.send(report);
         }),
+      undoCleaning: (box: string, at: number) =>
+        undos.ask((ticket) => node.send({ type: 'cleaning.undo', box, at, ticket })),
+      nameCleaning: (box: string, at: number, by: string) =>
+        namings.ask((ticket) => node.send({ type: 'cleaning.named', box, at, by, ticket })),
       localNow: () => formatLocal(now(), site.timeZone).replace(' ', 'T'),
       localTime: (local: string) => localToEpoch(local, site.timeZone),
       streams,
@@ -261,10 +268,9 @@ export function webServer(options: WebOptions): Observer {
     const { port } = server.address() as AddressInfo;
     const urlOf = (current: NodeView | undefined): string =>
       pageUrl(port, options.mdnsName === undefined ? null : (current?.name ?? options.mdnsName));
-    node.on('cleaning.answered', ({ ticket }) => {
-      waiting.get(ticket)?.();
-      waiting.delete(ticket);
-    });
+    node.on('cleaning.answered', ({ ticket }) => cleanings.answer(ticket));
+    node.on('undo.answered', ({ ticket, ...answer }) => undos.answer(ticket, answer));
+    node.on('naming.answered', ({ ticket, ...answer }) => namings.answer(ticket, answer));
     node.on('household.refreshed', () => {
       for (const done of [...refreshes]) done();
     });
@@ -283,6 +289,7 @@ export function webServer(options: WebOptions): Observer {
         log.info({ event: 'http.url', url }, `the page is now at ${url}: the node's name was taken on the network`);
       }
       if (!before || stateKey(before) !== stateKey(current)) streams.send('state', () => stateJson(current, now()));
+      if (!before || boxesKey(before) !== boxesKey(current)) streams.send('boxes', () => boxesJson(current, now()));
       const newLevels = before !== undefined && !sameThresholds(before.thresholds, current.thresholds);
       if (!before || householdKey(before) !== householdKey(current)) {
         streams.send('household', (address) => site.household(current, address));

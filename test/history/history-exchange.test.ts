@@ -66,7 +66,7 @@ describe('exchanging histories with a peer', () => {
   it('sends nothing and takes nothing when the digests agree', async () => {
     const same = historyOf([at(NOON - DAY), at(NOON - HOUR)], NOON);
     web.showHistory(same);
-    expect(await exchangeWith(peerAt(web.port), same, NOON)).toEqual({ received: [], settled: true });
+    expect(await exchangeWith(peerAt(web.port), same, NOON)).toEqual({ received: [], withdrawals: [], settled: true });
     expect(offered()).toEqual([]);
   });
 
@@ -100,7 +100,11 @@ describe('a peer that sends what none of ours would', () => {
   const periodAnswer = (path: string, count: number) => {
     const from = Date.parse(new URLSearchParams(path.split('?')[1]).get('from') ?? '');
     return JSON.stringify(
-      Array.from({ length: count }, (_, i) => ({ at: rfc(from + i * 30 * 60_000), source: 'web', node: 'x' })),
+      Array.from({ length: count }, (_, i) => ({
+        at: rfc(from + i * 30 * 60_000),
+        source: 'web',
+        node: 'x'.repeat(60),
+      })),
     );
   };
   const cases: [string, (path: string) => { status?: number; body: string }, RegExp][] = [
@@ -160,11 +164,11 @@ describe('a peer that sends what none of ours would', () => {
       /asked for .*, it answered/,
     ],
     [
-      'more than an exchange reads, in plausible pieces: 40 periods of 700 cleanings each',
+      'more than an exchange reads, in plausible pieces: 36 periods of 1,440 entries each',
       (path) => ({
-        body: path.startsWith('/api/history/digest') ? digestOfPeriods(36, 700) : periodAnswer(path, 700),
+        body: path.startsWith('/api/history/digest') ? digestOfPeriods(36, 1440) : periodAnswer(path, 1440),
       }),
-      /passed the 1048576 bytes an exchange reads/,
+      /passed the 4194304 bytes an exchange reads/,
     ],
   ];
 

@@ -100,6 +100,7 @@ describe('the history API', () => {
         {
           type: 'history.offered',
           cleanings: [cleaning(NOON - HOUR, 'reset', 'hall-1234')],
+          withdrawals: [],
           from: { address: '127.0.0.1' },
         },
       ]);

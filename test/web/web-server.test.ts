@@ -306,15 +306,15 @@ describe('the page server, in this process', () => {
     it('sends the state, the household and the history at once, then each change of them only', async () => {
       const events = stream(web.port);
       streams.push(events);
-      await until(() => events.events.length === 3, 'the first events');
-      expect(events.events.map((event) => event.event)).toEqual(['state', 'household', 'history']);
+      await until(() => events.events.length === 4, 'the first events');
+      expect(events.events.map((event) => event.event)).toEqual(['state', 'household', 'history', 'boxes']);
       expect(events.events[2].data).toEqual({ cleanings: [], thresholds: DEFAULT_THRESHOLDS });
       web.show(viewOf());
       web.show(viewOf({ quiet: true }));
       web.show(viewOf({ quiet: true, peers: [peer()] }));
       web.showHistory([{ at: NOON - HOUR, source: 'button', node: 'hall-1234' }]);
-      await until(() => events.events.length === 6, 'the changes');
-      expect(events.events.slice(3)).toEqual([
+      await until(() => events.events.length === 7, 'the changes');
+      expect(events.events.slice(4)).toEqual([
         { event: 'state', data: expect.objectContaining({ quiet: true }) },
         { event: 'household', data: expect.arrayContaining([expect.objectContaining({ name: 'hall-1234' })]) },
         {
