@@ -85,8 +85,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!\\.\\./common/)',
-              message: 'the browser code imports only common/ (served to the browser as it is compiled).',
+              regex: '^(?!\\.\\./common/|\\./)',
+              message:
+                'the browser code imports only common/ and its own modules in web/ (served to the browser as they are compiled).',
             },
           ],
         },

@@ -1,3 +1,4 @@
+import { boxOf } from './boxes.js';
 import { dateFormat } from './date-formats.js';
 import { historyStats } from './history-stats.js';
 import { formatDuration } from './durations.js';
@@ -14,10 +15,18 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const WINDOW_MS = 30 * DAY;
 
+/** A cleaning as the page gets it: withdrawn ones say when and where they were taken back. */
+export interface PageEntry extends HistoryEntry {
+  withdrawn?: { when: string; node: string };
+}
+
 /** The page's `history` event: what the list, the figures and the chart are drawn from. */
 export interface PageHistory {
-  /** Newest first: the cleanings of the last 30 days, the one before them, and at least the last 10. */
-  cleanings: HistoryEntry[];
+  /**
+   * Newest first: the cleanings of the last 30 days, the one before them, and at least the last
+   * 10; of every box, withdrawn ones too (listed struck through, left out of the chart and figures).
+   */
+  cleanings: PageEntry[];
   /** When each level begins after a cleaning, ms: the chart's bands. */
   thresholds: LevelThresholds;
 }
@@ -44,37 +53,81 @@ export function statsLine(stats: HistoryStats): string {
   ].join(' · ');
 }
 
-/** The last cleanings, newest first: when, after how long (coloured by the level it reached), how and where. */
+/** The cleanings that stand: a withdrawn one is listed, but neither drawn nor counted. */
+const standing = (cleanings: readonly PageEntry[]): PageEntry[] => cleanings.filter((entry) => !entry.withdrawn);
+
+/** The history of one box (`box`), or of the whole household (null). */
+export function boxHistory(history: PageHistory, box: string | null): PageHistory {
+  return box === null ? history : { ...history, cleanings: history.cleanings.filter((entry) => boxOf(entry) === box) };
+}
+
+/** What a withdrawn cleaning says in place of its wait: when and where it was taken back. */
+function withdrawnWords(entry: PageEntry, now: number, timeZone?: string): string {
+  const withdrawn = entry.withdrawn;
+  return withdrawn ? `taken back ${clockTime(Date.parse(withdrawn.when), now, timeZone)} on ${withdrawn.node}` : '';
+}
+
+/**
+ * The last cleanings, newest first: when, after how long (coloured by the level it reached), how
+ * and where, who when said, and the box when the list holds several. A withdrawn cleaning is
+ * struck through and says when it was taken back; the waits run between the cleanings that stand.
+ */
 export function historyItems(history: PageHistory, now: number, timeZone?: string, count = 8): string {
   const { cleanings, thresholds } = history;
   if (cleanings.length === 0) return '<li class="empty">No cleaning recorded yet.</li>';
+  const severalBoxes = new Set(cleanings.map(boxOf)).size > 1;
   return cleanings
     .slice(0, count)
     .map((entry, i) => {
       const at = Date.parse(entry.at);
-      const previous = cleanings[i + 1] as HistoryEntry | undefined;
-      const gap = previous ? at - Date.parse(previous.at) : null;
+      const previous = cleanings.slice(i + 1).find((other) => !other.withdrawn && boxOf(other) === boxOf(entry));
+      const gap = previous && !entry.withdrawn ? at - Date.parse(previous.at) : null;
       const level = gap === null ? 'unreachable' : levelAfter(gap, thresholds);
-      const after = gap === null ? '' : `after ${formatDuration(gap)}`;
-      const how = [SOURCE_WORDS[entry.source], entry.node ?? ''].filter(Boolean).join(' · ');
+      const after = entry.withdrawn ? 'withdrawn' : gap === null ? '' : `after ${formatDuration(gap)}`;
+      const how = [
+        severalBoxes ? boxOf(entry) : '',
+        entry.by ? `by ${entry.by}` : '',
+        SOURCE_WORDS[entry.source],
+        entry.node ?? '',
+        withdrawnWords(entry, now, timeZone),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      const when = escapeHtml(clockTime(at, now, timeZone));
       return (
-        `<li class="cleaning level-${level}"><span class="swatch" aria-hidden="true"></span>` +
-        `<span class="when">${escapeHtml(clockTime(at, now, timeZone))}</span>` +
+        `<li class="cleaning level-${level}${entry.withdrawn ? ' withdrawn' : ''}"><span class="swatch" aria-hidden="true"></span>` +
+        `<span class="when">${entry.withdrawn ? `<s>${when}</s>` : when}</span>` +
         `<span class="after">${escapeHtml(after)}</span><span class="how">${escapeHtml(how)}</span></li>`
       );
     })
     .join('');
 }
 
-/** Each wait between cleanings that ended in the last 30 days, and the one since the last cleaning. */
-function intervals(cleanings: readonly HistoryEntry[], now: number): Interval[] {
-  const times = cleanings.map((entry) => Date.parse(entry.at)).sort((a, b) => a - b);
-  const waits: Interval[] = [];
-  for (let i = 1; i < times.length; i += 1) {
-    if (times[i] > now - WINDOW_MS && times[i] <= now) waits.push({ from: times[i - 1], to: times[i], ongoing: false });
+/** The times of the cleanings that stand, oldest first, box by box. */
+function timesByBox(cleanings: readonly PageEntry[]): number[][] {
+  const boxes = new Map<string, number[]>();
+  for (const entry of standing(cleanings)) {
+    const times = boxes.get(boxOf(entry)) ?? [];
+    times.push(Date.parse(entry.at));
+    boxes.set(boxOf(entry), times);
   }
-  const last = times[times.length - 1];
-  if (last !== undefined && last <= now) waits.push({ from: last, to: now, ongoing: true });
+  return [...boxes.values()].map((times) => times.sort((a, b) => a - b));
+}
+
+/**
+ * Each wait between a box's cleanings that ended in the last 30 days, and the one since its last
+ * cleaning, for every box in `cleanings`.
+ */
+function intervals(cleanings: readonly PageEntry[], now: number): Interval[] {
+  const waits: Interval[] = [];
+  for (const times of timesByBox(cleanings)) {
+    for (let i = 1; i < times.length; i += 1) {
+      if (times[i] > now - WINDOW_MS && times[i] <= now)
+        waits.push({ from: times[i - 1], to: times[i], ongoing: false });
+    }
+    const last = times[times.length - 1];
+    if (last !== undefined && last <= now) waits.push({ from: last, to: now, ongoing: true });
+  }
   return waits;
 }
 
@@ -150,10 +203,33 @@ export function historyChart(history: PageHistory, now: number, timeZone?: strin
   );
 }
 
-/** The figures of the last 7 and 30 days at `now`, from what the page has. */
+/**
+ * The figures of the last 7 and 30 days at `now`, from what the page has, of the cleanings that
+ * stand. Of several boxes (the household's): the cleanings of all, the waits of each box
+ * between its own cleanings, and the time each box was overdue, added up.
+ */
 export function pageStats(history: PageHistory, now: number): HistoryStats {
-  const oldestFirst = history.cleanings
-    .map((entry) => ({ at: Date.parse(entry.at), source: entry.source, node: entry.node }))
-    .reverse();
-  return historyStats(oldestFirst, now, history.thresholds.overdue);
+  const perBox = timesByBox(history.cleanings).map((times) =>
+    historyStats(
+      times.map((at) => ({ at, source: 'button' as const, node: null })),
+      now,
+      history.thresholds.overdue,
+    ),
+  );
+  if (perBox.length <= 1) return perBox[0] ?? historyStats([], now, history.thresholds.overdue);
+  const waits = intervals(history.cleanings, now)
+    .filter((wait) => !wait.ongoing)
+    .map((wait) => wait.to - wait.from)
+    .sort((a, b) => a - b);
+  const hoursOf = (ms: number) => Math.round((ms / HOUR) * 10) / 10;
+  const middle = Math.floor(waits.length / 2);
+  const median = waits.length % 2 === 1 ? waits[middle] : (waits[middle - 1] + waits[middle]) / 2;
+  const sum = (pick: (stats: HistoryStats) => number) => perBox.reduce((total, stats) => total + pick(stats), 0);
+  return {
+    cleanings7Days: sum((stats) => stats.cleanings7Days),
+    cleanings30Days: sum((stats) => stats.cleanings30Days),
+    medianIntervalHours: waits.length > 0 ? hoursOf(median) : null,
+    longestIntervalHours: waits.length > 0 ? hoursOf(waits[waits.length - 1]) : null,
+    overdueHours30Days: Math.round(sum((stats) => stats.overdueHours30Days) * 10) / 10,
+  };
 }

@@ -96,7 +96,7 @@ function boxParameter(query: URLSearchParams): string | null {
  * left out), of one box or the household's, and who cleaned them: `people` (the household's
  * names first, then any other the history gives) and whose `turn` it is.
  */
-export function statsAnswer(site: HistorySite, query: URLSearchParams, people: readonly string[]): unknown {
+export function statsAnswer(site: HistorySite, query: URLSearchParams, people: readonly string[]) {
   const box = boxParameter(query);
   const counted = standing(site.history(), site.withdrawals()).filter(
     (cleaning) => box === null || boxOf(cleaning) === box,

@@ -1,8 +1,16 @@
-import type { HouseholdEntry } from '../../common/api-json';
+import type { BoxJson, HouseholdEntry, StateJson } from '../../common/api-json';
+import { boxPhrase, boxPickerOptions, otherBoxItems, undoControl } from '../../common/box-cards';
 import { agoLine, escapeHtml as escape, householdItems, levelTitle } from '../../common/page-text';
-import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
-import type { StateJson } from '../../common/api-json';
+import {
+  boxHistory,
+  historyChart,
+  historyItems,
+  pageStats,
+  statsLine,
+  type PageHistory,
+} from '../../common/history-view';
 import { keyItems, type KeyState } from '../../common/household-key';
+import { peopleLine, type PeopleFigures } from '../../common/people-line';
 
 export interface PageModel {
   state: StateJson;
@@ -10,18 +18,41 @@ export interface PageModel {
   history: PageHistory;
   /** The household key's state (never the key). */
   key: KeyState;
+  /** Every box of the household, the node's own first (`GET /api/boxes`). */
+  boxes: readonly BoxJson[];
+  /** The household's names, offered after "Cleaned now". */
+  people: readonly string[];
+  /** `GET /api/history/stats` of the box whose history is shown: its `people` and `turn` are shown when there. */
+  figures: PeopleFigures | null;
+  /** The box whose history is shown (`/?box=NAME`; '' the household's); undefined: the node's own. */
+  historyBox?: string;
   /** The node's time zone: the page without JavaScript shows times in it. */
   timeZone: string;
   now: number;
 }
 
+/** The box whose history the page shows: the one asked for when the household has it, else the node's own. */
+export function chosenBox(boxes: readonly BoxJson[], asked: string | undefined): string | null {
+  if (asked === '') return null;
+  if (asked !== undefined && boxes.some((box) => box.box === asked)) return asked;
+  return boxes[0]?.box ?? null;
+}
+
 /**
  * The page, rendered on the server: it shows the state and its forms work without
  * JavaScript; the script makes it live. The root element carries `data-level` and
- * `data-last-cleaned` (tests and user styles rely on them).
+ * `data-last-cleaned` (tests and user styles rely on them). With one box it looks as it did
+ * before there were boxes; with several, the node's own is the top card, named, and the
+ * others follow, each with its "Cleaned now".
  */
 export function renderPage(model: PageModel, localNow: string): string {
-  const { state } = model;
+  const { state, boxes } = model;
+  const own = boxes[0] as BoxJson | undefined;
+  const several = boxes.length > 1;
+  const options = { now: model.now, people: model.people, timeZone: model.timeZone };
+  const shown = chosenBox(boxes, model.historyBox);
+  const history = boxHistory(model.history, shown);
+  const ownBoxInput = several && own ? `<input type="hidden" name="box" value="${escape(own.box)}">` : '';
   return `<!doctype html>
 <html lang="en" class="level-${state.level}${state.quiet ? ' quiet' : ''}" data-level="${state.level}" data-last-cleaned="${escape(state.lastCleaned ?? '')}">
 <head>
@@ -37,33 +68,40 @@ export function renderPage(model: PageModel, localNow: string): string {
 <script type="module" src="/assets/web/app.js"></script>
 </head>
 <body>
-<main>
+<main data-people="${escape(JSON.stringify(model.people))}" data-boxes="${escape(JSON.stringify(boxes))}">
 <section class="now" aria-live="polite">
 <div class="swatch" aria-hidden="true"></div>
 <div>
 <p class="node-name">${escape(state.name)}</p>
+<p class="own-box">${several && own ? escape(own.box) : ''}</p>
 <h1 class="level">${escape(levelTitle(state.level))}</h1>
 <p class="ago" data-time-zone="${escape(model.timeZone)}">${escape(agoLine(state.lastCleaned, model.now, model.timeZone))}</p>
+<div class="undo-slot">${own ? undoControl(own, model.now, model.timeZone) : ''}</div>
 <p class="quiet-note">Quiet hours: the strip is dark.</p>
 </div>
 </section>
-<section class="actions">
+<section class="actions"${own ? ` data-box="${escape(own.box)}"` : ''}>
 <details class="confirm">
 <summary>Cleaned now</summary>
-<form method="post" action="/api/cleaned">
-<p>Did you just clean the litter box?</p>
+<form method="post" action="/api/cleaned">${ownBoxInput}
+<p>Did you just clean ${escape(boxPhrase(own?.box ?? 'litter box'))}?</p>
 <button type="submit">Yes, cleaned now</button>
 </form>
 </details>
 <details class="earlier">
 <summary>Cleaned earlier…</summary>
-<form method="post" action="/api/cleaned">
+<form method="post" action="/api/cleaned">${ownBoxInput}
 <label>When (${escape(model.timeZone)} time)
 <input type="datetime-local" name="at" max="${escape(localNow)}" required></label>
 <button type="submit">Record it</button>
 </form>
 </details>
+<div class="who-slot"></div>
 <p class="message" role="status"></p>
+</section>
+<section class="boxes"${several ? '' : ' hidden'}>
+<h2>Other boxes</h2>
+<ul>${otherBoxItems(boxes, options)}</ul>
 </section>
 <section class="household">
 <h2>Household</h2>
@@ -75,9 +113,17 @@ export function renderPage(model: PageModel, localNow: string): string {
 </section>
 <section class="history">
 <h2>History</h2>
-<figure>${historyChart(model.history, model.now, model.timeZone)}</figure>
-<p class="stats">${escape(statsLine(pageStats(model.history, model.now)))}</p>
-<ol class="cleanings">${historyItems(model.history, model.now, model.timeZone)}</ol>
+<form class="box-picker" method="get" action="/"${several ? '' : ' hidden'}>
+<label>Box <select name="box">${boxPickerOptions(
+    boxes.map((box) => box.box),
+    shown,
+  )}</select></label>
+<noscript><button type="submit">Show</button></noscript>
+</form>
+<figure>${historyChart(history, model.now, model.timeZone)}</figure>
+<p class="stats">${escape(statsLine(pageStats(history, model.now)))}</p>
+<p class="people">${escape(peopleLine(model.figures, shown))}</p>
+<ol class="cleanings">${historyItems(history, model.now, model.timeZone)}</ol>
 </section>
 </main>
 </body>

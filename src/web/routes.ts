@@ -19,7 +19,7 @@ import type { Household } from '../household/household';
 import { admitRequest, answerSignature } from './household-gate';
 import { HOUSEHOLD_ROUTES, invite, join, keyAnswer } from './household-routes';
 import { boxesJson, knownBox, knownPerson, postNamed, postUndo, type BoxSite } from './box-routes';
-import { renderPage } from './page-html';
+import { chosenBox, renderPage } from './page-html';
 
 /** What the routes need of the server around them. */
 export interface Site extends HistorySite, BoxSite {
@@ -183,12 +183,19 @@ async function route(
     ]);
     return;
   }
+  const boxes = boxesJson(view, now);
+  const shown = chosenBox(boxes, query.get('box') ?? undefined);
   const html = renderPage(
     {
       state: stateJson(view, now),
       household: site.household(view, address),
       history: pageHistory(site),
       key: keyAnswer(site.householdKey),
+      boxes,
+      people: view.people,
+      // Who cleaned and whose turn, of the box whose history is shown (the script asks again when it changes).
+      figures: statsAnswer(site, new URLSearchParams(shown === null ? {} : { box: shown }), view.people),
+      historyBox: query.get('box') ?? undefined,
       timeZone: site.timeZone,
       now,
     },

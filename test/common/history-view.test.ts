@@ -1,4 +1,12 @@
-import { historyChart, historyItems, pageStats, statsLine, type PageHistory } from '../../common/history-view';
+import {
+  boxHistory,
+  historyChart,
+  historyItems,
+  pageStats,
+  statsLine,
+  type PageEntry,
+  type PageHistory,
+} from '../../common/history-view';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { historyTable } from '../../src/commands/history-report';
 import { DAY, HOUR, NOON } from '../support/time';
@@ -101,5 +109,64 @@ describe('the history command’s table', () => {
       '2026-01-15 12:00  1 d 1 h  due now        kitchen-3f2a  button',
       '2026-01-14 11:00  1 d 1 h  due now        kitchen-3f2a  button',
     ]);
+  });
+});
+
+describe('the history of several boxes on the page', () => {
+  const entry = (hoursAgo: number, parts: Partial<PageEntry> = {}): PageEntry => ({
+    at: rfc(NOON - hoursAgo * HOUR),
+    source: 'web',
+    node: 'hall-1234',
+    ...parts,
+  });
+  /** Upstairs every 20 h, the default box every 30 h; upstairs' latest (1 h ago) withdrawn. */
+  const household: PageHistory = {
+    cleanings: [
+      entry(1, { box: 'upstairs', by: 'Anna', withdrawn: { when: rfc(NOON - 0.9 * HOUR), node: 'attic' } }),
+      entry(2, { box: 'upstairs', by: 'Ben' }),
+      entry(10),
+      entry(22, { box: 'upstairs' }),
+      entry(40),
+    ],
+    thresholds: DEFAULT_THRESHOLDS,
+  };
+
+  it('shows one box’s cleanings, or all of them', () => {
+    expect(boxHistory(household, 'upstairs').cleanings).toHaveLength(3);
+    expect(boxHistory(household, 'litter box').cleanings.map((e) => e.at)).toEqual([
+      rfc(NOON - 10 * HOUR),
+      rfc(NOON - 40 * HOUR),
+    ]);
+    expect(boxHistory(household, null)).toBe(household);
+  });
+
+  it('strikes a withdrawn cleaning through, says when and where it was taken back, and counts the waits of the others', () => {
+    const items = historyItems(household, NOON, 'UTC');
+    const lines = items.split('</li>').filter(Boolean);
+    expect(lines[0]).toContain('class="cleaning level-unreachable withdrawn"');
+    expect(lines[0]).toContain('<span class="when"><s>11:00</s></span><span class="after">withdrawn</span>');
+    expect(lines[0]).toContain('upstairs · by Anna · page · hall-1234 · taken back 11:06 on attic');
+    // Each wait runs from the box's own cleaning before, which stands: 20 h upstairs, 30 h downstairs.
+    expect(lines[1]).toContain('<span class="after">after 20 h 0 min</span><span class="how">upstairs · by Ben · page');
+    expect(lines[2]).toContain('after 1 d 6 h</span><span class="how">litter box · page');
+    // One box: the box is not said on every line.
+    expect(historyItems(boxHistory(household, 'upstairs'), NOON, 'UTC')).not.toContain('upstairs ·');
+  });
+
+  it('leaves a withdrawn cleaning out of the chart and the figures, and adds up the boxes for the household', () => {
+    const upstairs = boxHistory(household, 'upstairs');
+    expect(pageStats(upstairs, NOON)).toMatchObject({ cleanings30Days: 2, medianIntervalHours: 20 });
+    // The waits since: 2 h upstairs (not 1 h: that one was taken back), 10 h downstairs.
+    expect(historyChart(upstairs, NOON, 'UTC')).toContain('<title>since 10:00: 2 h 0 min so far</title>');
+    const chart = historyChart(household, NOON, 'UTC');
+    expect(chart.match(/<rect class="bar/g)).toHaveLength(4);
+    expect(chart).toContain('<title>since 02:00: 10 h 0 min so far</title>');
+    expect(pageStats(household, NOON)).toMatchObject({
+      cleanings30Days: 4,
+      cleanings7Days: 4,
+      // The waits of 20 h (upstairs) and 30 h (downstairs).
+      medianIntervalHours: 25,
+      longestIntervalHours: 30,
+    });
   });
 });

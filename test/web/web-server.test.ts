@@ -361,7 +361,10 @@ describe('the page server, in this process', () => {
       const page = await request(web.port, { path: '/' });
       const loads = [...page.body.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((match) => match[1]);
       const script = await request(web.port, { path: '/assets/web/app.js' });
-      const imports = [...script.body.matchAll(/from '\.\.\/(common\/[^']+)'/g)].map((match) => `/assets/${match[1]}`);
+      // The script's modules: common/ and its own in web/.
+      const imports = [...script.body.matchAll(/from '(\.\.\/common\/|\.\/)([^']+)'/g)].map((match) =>
+        match[1] === './' ? `/assets/web/${match[2]}` : `/assets/common/${match[2]}`,
+      );
       const modules = await Promise.all(imports.map((path) => request(web.port, { path })));
       const nested = modules.flatMap((module) =>
         [...module.body.matchAll(/from '\.\/([^']+)'/g)].map((m) => `/assets/common/${m[1]}`),
