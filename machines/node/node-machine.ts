@@ -238,9 +238,11 @@ export const nodeMachine = setup({
       const { clock, thresholds } = context.settings;
       enqueue.assign({ lastCleaned: standing, level: levelAt(standing, clock.now(), thresholds), adopted: null });
       enqueue.sendTo('reminder', { type: 'time.changed' as const, lastCleaned: standing });
-      if (standing !== null) {
-        enqueue.sendTo('store', { type: 'store.save', lastCleaned: standing, back: withdrawn } satisfies SaveCommand);
-      }
+      // A withdrawal goes back to the cleaning that stands, or, when none does, removes the file.
+      if (withdrawn)
+        enqueue.sendTo('store', { type: 'store.save', lastCleaned: standing, back: true } satisfies SaveCommand);
+      else if (standing !== null)
+        enqueue.sendTo('store', { type: 'store.save', lastCleaned: standing } satisfies SaveCommand);
       if (withdrawn && held !== null) enqueue.emit({ type: 'time.withdrawn', box, at: held, restored: standing });
       else if (standing !== null) {
         enqueue.emit({ type: 'time.changed', lastCleaned: standing, reason: 'history', source: null, from: null });

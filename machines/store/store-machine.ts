@@ -1,25 +1,29 @@
-import { assign, assertEvent, enqueueActions, fromCallback, sendParent, setup } from 'xstate';
+import { assign, assertEvent, enqueueActions, fromCallback, sendParent, sendTo, setup } from 'xstate';
 
 /** Asks the store to persist a time; each is answered once, with `store.answered`. */
-export interface SaveCommand {
-  type: 'store.save';
-  lastCleaned: number;
+export type SaveCommand =
+  | { type: 'store.save'; lastCleaned: number; back?: false }
   /**
-   * The time held was withdrawn (an undo): this earlier one replaces it. The only way the file
-   * goes back; every other save only moves it forward.
+   * The time held was withdrawn (an undo): this earlier one replaces it, or, when no cleaning
+   * stands (null), the file is removed. The only way the file goes back; every other save only
+   * moves it forward.
    */
-  back?: boolean;
-}
+  | { type: 'store.save'; lastCleaned: number | null; back: true };
+
+/** A time the file holds; null: there is no file (no cleaning stands). */
+type FileTime = number | null;
 
 /**
  * The answer to one save: the time is in the file (`saved`), or its write failed and is
  * being tried again. Why the time was saved, and who waits for it, is the node's to know.
  */
-export interface SaveAnswer {
-  type: 'store.answered';
-  lastCleaned: number;
-  saved: boolean;
-}
+export type SaveAnswer =
+  | { type: 'store.answered'; lastCleaned: number; saved: boolean }
+  /** The answer to a save of null: the file is gone (or could not be removed yet). */
+  | { type: 'store.cleared'; saved: boolean };
+
+const answerOf = (lastCleaned: FileTime, saved: boolean): SaveAnswer =>
+  lastCleaned === null ? { type: 'store.cleared', saved } : { type: 'store.answered', lastCleaned, saved };
 
 /** Answered with `store.idle` once nothing is being written. */
 export interface FlushCommand {
@@ -29,24 +33,30 @@ export interface FlushCommand {
 /** What the store asks of the file actor: write this time (`retry`: it failed before). */
 export interface FileCommand {
   type: 'file.write';
-  lastCleaned: number;
+  /** Null: remove the file. */
+  lastCleaned: FileTime;
   retry: boolean;
 }
 
-export type FileReport = { type: 'file.written'; lastCleaned: number } | { type: 'file.failed'; lastCleaned: number };
+export type FileReport =
+  { type: 'file.written'; lastCleaned: FileTime } | { type: 'file.failed'; lastCleaned: FileTime };
 
 export type StoreReport = SaveAnswer | { type: 'store.idle' };
 
 interface StoreContext {
   /** What the file holds. */
-  saved: number | null;
-  /** The latest time asked for: the file never goes back to an older one. */
-  wanted: number | null;
+  saved: FileTime;
+  /** The latest time asked for: the file never goes back to an older one, but for a withdrawal. */
+  wanted: FileTime;
   /** The times of the saves not answered yet, one for each. */
-  waiting: number[];
+  waiting: FileTime[];
 }
 
-const later = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
+const later = (a: FileTime, b: number): number => (a === null ? b : Math.max(a, b));
+
+/** Whether a write of `written` answers a save of `asked`: the same time, or (moving forward) a later one. */
+const covers = (written: FileTime, asked: FileTime): boolean =>
+  asked === null || written === null ? asked === written : asked <= written;
 
 /** While nothing is being written: a save is written at once (at `write`); a flush finds nothing to wait for. */
 function resting<Write extends string>(write: Write) {
@@ -94,29 +104,27 @@ export const storeMachine = setup({
   actions: {
     'answer at once': sendParent(({ event }): SaveAnswer => {
       assertEvent(event, 'store.save');
-      return { type: 'store.answered', lastCleaned: event.lastCleaned, saved: true };
+      return answerOf(event.lastCleaned, true);
     }),
     'take the save': assign(({ context, event }) => {
       assertEvent(event, 'store.save');
-      const wanted = event.back ? event.lastCleaned : later(context.wanted, event.lastCleaned);
+      const wanted = event.back === true ? event.lastCleaned : later(context.wanted, event.lastCleaned);
       return { wanted, waiting: [...context.waiting, event.lastCleaned] };
     }),
-    'write the latest': enqueueActions(({ context, enqueue }, params: { retry: boolean }) => {
-      if (context.wanted === null) return;
-      enqueue.sendTo('file', {
-        type: 'file.write',
-        lastCleaned: context.wanted,
-        retry: params.retry,
-      } satisfies FileCommand);
-    }),
+    // Entered only after a save was taken: `wanted` is what that save asked for (null: no file).
+    'write the latest': sendTo('file', ({ context }, params: { retry: boolean }): FileCommand => ({
+      type: 'file.write',
+      lastCleaned: context.wanted,
+      retry: params.retry,
+    })),
     // Every save this write covers; one that came meanwhile, for a later time, waits for its own.
     'answer the saves': enqueueActions(({ context, event, enqueue }, params: { saved: boolean }) => {
       assertEvent(event, ['file.written', 'file.failed']);
-      for (const lastCleaned of context.waiting.filter((wanted) => wanted <= event.lastCleaned)) {
-        enqueue.sendParent({ type: 'store.answered', lastCleaned, saved: params.saved } satisfies SaveAnswer);
+      for (const lastCleaned of context.waiting.filter((wanted) => covers(event.lastCleaned, wanted))) {
+        enqueue.sendParent(answerOf(lastCleaned, params.saved));
       }
       enqueue.assign({
-        waiting: context.waiting.filter((wanted) => wanted > event.lastCleaned),
+        waiting: context.waiting.filter((wanted) => !covers(event.lastCleaned, wanted)),
         saved: params.saved ? event.lastCleaned : context.saved,
       });
     }),
@@ -125,15 +133,13 @@ export const storeMachine = setup({
   guards: {
     'is already saved': ({ context, event }) => {
       assertEvent(event, 'store.save');
-      return (
-        context.saved !== null &&
-        (event.back ? event.lastCleaned === context.saved : event.lastCleaned <= context.saved)
-      );
+      if (event.back === true) return event.lastCleaned === context.saved;
+      return context.saved !== null && event.lastCleaned <= context.saved;
     },
     // Or an earlier one, which a withdrawal asked for while the file was being written.
     'a later time is waiting': ({ context, event }) => {
       assertEvent(event, 'file.written');
-      return context.wanted !== null && context.wanted !== event.lastCleaned;
+      return context.wanted !== event.lastCleaned;
     },
   },
   delays: {

@@ -4,7 +4,7 @@ import type { FileCommand, FileReport } from '../../machines/store/store-machine
 import { isTooFarAhead } from '../../machines/shared/time-rules';
 import { errnoWords } from '../limits/small-file';
 import { formatRfc3339 } from '../time/timestamp';
-import { loadState, removeLeftoverTemporaries, saveState } from './state-file';
+import { clearState, loadState, removeLeftoverTemporaries, saveState } from './state-file';
 
 /**
  * The state file, read once at the start and written by the store. A file that could
@@ -24,12 +24,14 @@ export function stateFileActors(file: string, log: Logger, now: () => number) {
       if (!stopped) sendBack(event);
     };
     receive(({ lastCleaned, retry }) => {
-      const time = formatRfc3339(lastCleaned);
+      // Null: no cleaning stands any more (the only one was taken back), and the file goes.
+      const time = lastCleaned === null ? null : formatRfc3339(lastCleaned);
+      const what = time ?? 'no time (the only cleaning was taken back)';
       if (unreadable !== null) {
         if (!retry) {
           log.error(
             { event: 'state.save-failed', file, lastCleaned: time, code: unreadable },
-            `did not write ${time} to ${file}: it could not be read at the start (${unreadable}), and what it holds ` +
+            `did not write ${what} to ${file}: it could not be read at the start (${unreadable}), and what it holds ` +
               'is not written over; the time is kept in memory and told to the household. Fix the file (its ' +
               'permissions, say) and restart the node',
           );
@@ -37,9 +39,14 @@ export function stateFileActors(file: string, log: Logger, now: () => number) {
         answer({ type: 'file.failed', lastCleaned });
         return;
       }
-      saveState(file, lastCleaned).then(
+      (lastCleaned === null ? clearState(file) : saveState(file, lastCleaned)).then(
         () => {
-          if (retry) {
+          if (lastCleaned === null) {
+            log.info(
+              { event: 'state.cleared', file },
+              `removed ${file}: the only cleaning was taken back, so the time of the last cleaning is unknown again`,
+            );
+          } else if (retry) {
             log.info(
               { event: 'state.saved', file, lastCleaned: time },
               `wrote ${time} to ${file}, which could not be written before`,
@@ -56,7 +63,8 @@ export function stateFileActors(file: string, log: Logger, now: () => number) {
           } else {
             log.error(
               record,
-              `could not write ${file}: ${(error as Error).message}; keeping the new time in memory, and trying again every few seconds`,
+              `could not ${time === null ? 'remove' : 'write'} ${file}: ${(error as Error).message}; keeping the ` +
+                `new time in memory, and trying again every few seconds`,
             );
           }
           answer({ type: 'file.failed', lastCleaned });

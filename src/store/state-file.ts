@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { replaceFile } from './durable-file';
+import { replaceFile, syncDirectory } from './durable-file';
 import { kindOf } from '../limits/small-file';
 import { validate } from 'superstruct';
 import { formatRfc3339, parseRfc3339Seconds, Rfc3339 } from '../time/timestamp';
@@ -98,4 +99,14 @@ function moveAside(file: string): string | null {
  */
 export async function saveState(file: string, lastCleaned: number): Promise<void> {
   await replaceFile(file, formatRfc3339(lastCleaned));
+}
+
+/**
+ * Removes the file when no cleaning stands any more (the only one was taken back): a node
+ * started afterwards knows no time, as before the first press. Gone means gone from the
+ * directory too (its fsync), as a save means it reads back.
+ */
+export async function clearState(file: string): Promise<void> {
+  await fsp.rm(file, { force: true });
+  await syncDirectory(path.dirname(file));
 }

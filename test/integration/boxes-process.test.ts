@@ -1,5 +1,7 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NodeProcess, freeTcpPort, runCli, stopAll, tempDir } from '../support/node-process';
+import { NodeProcess, freeTcpPort, readIfThere, runCli, stopAll, tempDir } from '../support/node-process';
+import { until } from '../support/until';
 
 /** A JSON request to the node's API on loopback, as the page sends it (same origin: no Origin header). */
 async function api(port: number, method: string, route: string, body?: unknown) {
@@ -82,5 +84,16 @@ describe('a node with two boxes and people, as a process', () => {
     expect(history).toEqual([expect.objectContaining({ box: 'basement', by: 'Anna', withdrawn: expect.anything() })]);
     // The default box's exchange, for an earlier node, holds none of it.
     expect((await api(port, 'GET', `/api/history?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`)).json).toEqual([]);
+
+    // The node's own box: its only cleaning taken back, the state file goes, and no time is known.
+    const pressed = await api(port, 'POST', '/api/cleaned', {});
+    expect(pressed.status).toBe(200);
+    const own = (pressed.json as { lastCleaned: string }).lastCleaned;
+    // A save is logged at debug level: the file itself says when it is there.
+    await until(() => readIfThere(path.join(temp.dir, 'state')) === own, 'the press in the state file');
+    expect((await api(port, 'POST', '/api/cleaned/undo', { at: own, box: 'upstairs' })).status).toBe(200);
+    await node.waitFor((record) => record.event === 'state.cleared', 'the state file removed');
+    expect(fs.existsSync(path.join(temp.dir, 'state'))).toBe(false);
+    expect((await api(port, 'GET', '/api/state')).json).toMatchObject({ lastCleaned: null });
   }, 30_000);
 });

@@ -76,7 +76,7 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
   const clock = new SimulatedClock();
   clock.set(NOON);
   const load: { resolve?: (time: number | null) => void; reject?: (error: Error) => void } = {};
-  const written: number[] = [];
+  const written: (number | null)[] = [];
   const sent: TransportCommand[] = [];
   const emitted: NodeEmitted[] = [];
   const pressers: (() => void)[] = [];
@@ -104,7 +104,11 @@ export function nodeHarness(peers: PeerAddress[] = [], options: { stubs?: boolea
       if (command.type === 'store.flush') flush.answer = () => sendBack({ type: 'store.idle' });
       else {
         written.push(command.lastCleaned);
-        sendBack({ type: 'store.answered', lastCleaned: command.lastCleaned, saved: true });
+        sendBack(
+          command.lastCleaned === null
+            ? { type: 'store.cleared', saved: true }
+            : { type: 'store.answered', lastCleaned: command.lastCleaned, saved: true },
+        );
       }
     });
     return () => (released.file += 1);

@@ -51,6 +51,23 @@ describe('node: an undo of its own box (the default one)', () => {
     });
   });
 
+  it('knows no time again when the only cleaning is taken back: the state file is removed, the strip shows unknown', async () => {
+    const node = await runningNode(null);
+    node.press();
+    advance(node.clock, MINUTE);
+    node.actor.send({ type: 'cleaning.undo', box: 'litter box', at: NOON, ticket: 'u1' });
+    expect(node.last('undo.answered')).toEqual({ type: 'undo.answered', ticket: 'u1', ok: true });
+    expect(node.actor.getSnapshot().context.lastCleaned).toBeNull();
+    expect(node.written).toEqual([NOON, null]);
+    expect(node.views().at(-1)).toMatchObject({ lastCleaned: null });
+    expect(node.last('time.withdrawn')).toEqual({
+      type: 'time.withdrawn',
+      box: 'litter box',
+      at: NOON,
+      restored: null,
+    });
+  });
+
   it('never takes the withdrawn time back from a peer, and tells that peer the time that stands', async () => {
     const node = await runningNode(NOON - 13 * HOUR);
     node.actor.send({ type: 'cleaning.reported', source: 'web', at: NOON - 2 * HOUR });

@@ -36,7 +36,7 @@ function storeHarness(saved: number | null) {
     save,
     answers,
     reports,
-    written: () => writes.map((write) => (write.lastCleaned - NOON) / 1000),
+    written: () => writes.map((write) => (write.lastCleaned === null ? 'removed' : (write.lastCleaned - NOON) / 1000)),
     retries: () => writes.map((write) => write.retry),
     finishWrite: () => finish?.(),
   };
@@ -127,5 +127,28 @@ describe('store machine', () => {
     expect(idle()).toBe(before + 1);
     store.finishWrite();
     expect(idle()).toBe(before + 2);
+  });
+
+  it('goes back for a withdrawal, and removes the file when no cleaning stands; a later save writes it again', () => {
+    const store = storeHarness(NOON);
+    const back = (lastCleaned: number | null): void =>
+      store.store.send({ type: 'store.save', lastCleaned, back: true } satisfies SaveCommand);
+    back(NOON - 2 * SECOND);
+    store.finishWrite();
+    back(null);
+    store.finishWrite();
+    expect(store.written()).toEqual([-2, 'removed']);
+    expect(store.answers()).toEqual(['saved -2']);
+    expect(store.reports.filter((report) => report.type === 'store.cleared')).toEqual([
+      { type: 'store.cleared', saved: true },
+    ]);
+    // Removed already: nothing to write.
+    back(null);
+    expect(store.written()).toEqual([-2, 'removed']);
+    expect(store.reports.filter((report) => report.type === 'store.cleared')).toHaveLength(2);
+    store.save(NOON);
+    store.finishWrite();
+    expect(store.written()).toEqual([-2, 'removed', 0]);
+    expect(store.store.getSnapshot().value).toBe('idle');
   });
 });
