@@ -84,7 +84,12 @@ export interface Entity {
   config: Record<string, unknown>;
 }
 
-function entities(topics: BridgeTopics, clean: string): Entity[] {
+/**
+ * The entities every device reads from its state topic (`{"lastCleaned", "level", "due"}`):
+ * its last cleaning, its level, and whether it is due, under `dueName`. A node's device and a
+ * box's device show the same three, so that a dashboard reads them alike.
+ */
+export function stateEntities(stateTopic: string, dueName: string): Entity[] {
   return [
     {
       component: 'sensor',
@@ -93,7 +98,7 @@ function entities(topics: BridgeTopics, clean: string): Entity[] {
         name: 'Last cleaned',
         device_class: 'timestamp',
         icon: 'mdi:cat',
-        state_topic: topics.state,
+        state_topic: stateTopic,
         // "None" is how Home Assistant's MQTT sensor is told that the value is unknown.
         value_template: "{{ value_json.lastCleaned if value_json.lastCleaned else 'None' }}",
       },
@@ -106,7 +111,7 @@ function entities(topics: BridgeTopics, clean: string): Entity[] {
         device_class: 'enum',
         options: [...LEVELS],
         icon: 'mdi:traffic-light',
-        state_topic: topics.state,
+        state_topic: stateTopic,
         value_template: '{{ value_json.level }}',
       },
     },
@@ -114,26 +119,29 @@ function entities(topics: BridgeTopics, clean: string): Entity[] {
       component: 'binary_sensor',
       key: 'due',
       config: {
-        name: 'Litter box due',
+        name: dueName,
         device_class: 'problem',
         icon: 'mdi:emoticon-poop',
-        state_topic: topics.state,
+        state_topic: stateTopic,
         value_template: "{{ 'ON' if value_json.due else 'OFF' }}",
-      },
-    },
-    {
-      component: 'button',
-      key: 'clean',
-      config: {
-        name: 'Cleaned now',
-        icon: 'mdi:broom',
-        command_topic: clean,
-        payload_press: PRESS,
-        qos: 1,
       },
     },
   ];
 }
+
+/** A button that publishes `PRESS` on `commandTopic` (at least once: a press must not be lost). */
+export function pressButton(key: string, name: string, icon: string, commandTopic: string): Entity {
+  return {
+    component: 'button',
+    key,
+    config: { name, icon, command_topic: commandTopic, payload_press: PRESS, qos: 1 },
+  };
+}
+
+const entities = (topics: BridgeTopics, clean: string): Entity[] => [
+  ...stateEntities(topics.state, 'Litter box due'),
+  pressButton('clean', 'Cleaned now', 'mdi:broom', clean),
+];
 
 /** What every entity of one device says besides its own options: the device, `origin`, availability when it has one. */
 export interface DeviceBlock {
