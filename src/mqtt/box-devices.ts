@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_BOX } from '../../common/boxes';
 import type { Level } from '../../common/levels';
-import { formatRfc3339 } from '../time/timestamp';
-import { DUE_FROM, entityMessages, pressButton, slug, stateEntities, type Entity } from './home-assistant';
+import { entityMessages, pressButton, slug, stateEntities, stateFields, type Entity } from './home-assistant';
 import type { MqttOptions } from '../settings/mqtt-settings';
 
 /*
@@ -81,12 +80,7 @@ export interface BoxState {
  * node's colour and quiet hours are its own, and stay on its own state topic).
  */
 export function boxStatePayload(state: BoxState): string {
-  return JSON.stringify({
-    lastCleaned: state.lastCleaned === null ? null : formatRfc3339(state.lastCleaned),
-    level: state.level,
-    due: DUE_FROM.has(state.level),
-    by: state.by,
-  });
+  return JSON.stringify({ ...stateFields(state.lastCleaned, state.level), by: state.by });
 }
 
 /** A node's entities with "Due" for "Litter box due" (the device is the box), who cleaned it, and an undo. */

@@ -1,4 +1,4 @@
-import { LEVELS } from '../../common/levels';
+import { LEVELS, type Level } from '../../common/levels';
 import type { NodeView } from '../../machines/node/node-view';
 import { formatRfc3339 } from '../time/timestamp';
 import type { MqttOptions } from '../settings/mqtt-settings';
@@ -51,7 +51,7 @@ export function bridgeTopics(options: Pick<MqttOptions, 'topic' | 'haDiscovery'>
 }
 
 /** Levels from which the box is due (the binary sensor is on). */
-export const DUE_FROM: ReadonlySet<string> = new Set(['soon', 'now', 'overdue']);
+const DUE_FROM: ReadonlySet<string> = new Set(['soon', 'now', 'overdue']);
 
 /**
  * `kitchen-3f2a Litter box due` → `kitchen_3f2a_litter_box_due`, `Küche` → `kuche`: the part of
@@ -66,15 +66,21 @@ export const slug = (words: string): string =>
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
 
+/** What stateEntities() read, first in every state topic's JSON: a node's and a box's alike. */
+export function stateFields(
+  lastCleaned: number | null,
+  level: Level,
+): { lastCleaned: string | null; level: Level; due: boolean } {
+  return {
+    lastCleaned: lastCleaned === null ? null : formatRfc3339(lastCleaned),
+    level,
+    due: DUE_FROM.has(level),
+  };
+}
+
 /** The state topic's JSON: what the entities' templates read. It changes only when the time, level or quiet hours do. */
 export function statePayload(view: NodeView): string {
-  return JSON.stringify({
-    lastCleaned: view.lastCleaned === null ? null : formatRfc3339(view.lastCleaned),
-    level: view.level,
-    due: DUE_FROM.has(view.level),
-    colour: view.colour,
-    quiet: view.quiet,
-  });
+  return JSON.stringify({ ...stateFields(view.lastCleaned, view.level), colour: view.colour, quiet: view.quiet });
 }
 
 /** One entity of a device: its component, the key of its discovery topic and ids, and its own options. */
