@@ -7,8 +7,14 @@ import { request } from '../support/http-client';
 const HISTORY = JSON.stringify([
   { at: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, '+00:00'), source: 'web', node: 'hall-1234' },
 ]);
-/** A POST of the history says what its body is, as a node's own does. */
-const JSON_BODY = { 'Content-Type': 'application/json' };
+/** A POST of HISTORY to a node's API, signed with `signature` when given, as another node sends it. */
+const postHistory = (port: number, signature: Record<string, string> = {}) =>
+  request(port, {
+    method: 'POST',
+    path: '/api/history',
+    body: HISTORY,
+    headers: { 'Content-Type': 'application/json', ...signature },
+  });
 
 /**
  * The household key through the built CLI and two running nodes on this machine: `household
@@ -122,50 +128,22 @@ describe('the household key, from the command line', () => {
   it('refuses an unsigned or replayed POST of the history with 401, and signs its answers to a member', async () => {
     const key = Buffer.from(fs.readFileSync(keyA, 'utf8').trim(), 'base64');
     for (const port of [portA, portB]) {
-      const unsigned = await request(port, { method: 'POST', path: '/api/history', body: HISTORY, headers: JSON_BODY });
+      const unsigned = await postHistory(port);
       expect(unsigned.status).toBe(401);
       expect(JSON.parse(unsigned.body)).toHaveProperty('error');
     }
     const headers = signedHeaders(key, 'POST', `127.0.0.1:${portA}`, '/api/history', HISTORY);
-    const signed = await request(portA, {
-      method: 'POST',
-      path: '/api/history',
-      body: HISTORY,
-      headers: { ...JSON_BODY, ...headers },
-    });
+    const signed = await postHistory(portA, headers);
     expect(signed.status).toBe(202);
     expect(answerProblem(key, headers, signed)).toBeNull();
-    const replayed = await request(portA, {
-      method: 'POST',
-      path: '/api/history',
-      body: HISTORY,
-      headers: { ...JSON_BODY, ...headers },
-    });
+    const replayed = await postHistory(portA, headers);
     expect(replayed.status).toBe(401);
     expect(replayed.body).toContain('replay');
     // Signed for another member (its Host): refused here.
     const elsewhere = signedHeaders(key, 'POST', `127.0.0.1:${portB}`, '/api/history', HISTORY);
-    expect(
-      (
-        await request(portA, {
-          method: 'POST',
-          path: '/api/history',
-          body: HISTORY,
-          headers: { ...JSON_BODY, ...elsewhere },
-        })
-      ).status,
-    ).toBe(401);
+    expect((await postHistory(portA, elsewhere)).status).toBe(401);
     const wrong = signedHeaders(Buffer.alloc(32, 7), 'POST', `127.0.0.1:${portA}`, '/api/history', HISTORY);
-    expect(
-      (
-        await request(portA, {
-          method: 'POST',
-          path: '/api/history',
-          body: HISTORY,
-          headers: { ...JSON_BODY, ...wrong },
-        })
-      ).status,
-    ).toBe(401);
+    expect((await postHistory(portA, wrong)).status).toBe(401);
     // A phone reads the page and the history as before.
     expect((await request(portA, { path: '/api/history' })).status).toBe(200);
   });
