@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Cleaning, Withdrawal } from '../../common/history';
 import { byTimeAndBox, type History } from '../../machines/history/history-set';
 import type { Withdrawals } from '../../machines/history/withdrawals';
 import { formatRfc3339 } from '../time/timestamp';
-import { entryOf, withdrawalEntryOf } from './history-json';
+import { lineOf, withdrawalLineOf } from './history-json';
 
 /** The history is compared in periods of 30 days (counted from 1970): a difference costs one period's cleanings. */
 export const BUCKET_MS = 30 * 24 * 3_600_000;
@@ -23,14 +22,6 @@ export interface HistoryDigest {
 }
 
 const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
-
-/**
- * One JSON line per cleaning and per withdrawal, as the file and the API write it: a node's
- * name may hold a space or a newline, and only an encoding that cannot be misread gives two
- * different histories two different hashes.
- */
-const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;
-const withdrawalLineOf = (withdrawal: Withdrawal): string => `${JSON.stringify(withdrawalEntryOf(withdrawal))}\n`;
 
 /** A line to hash, and where it goes: at its cleaning's box and second, a cleaning before its withdrawals. */
 interface Line {

@@ -5,7 +5,7 @@ import { takeIn, type History } from '../../machines/history/history-set';
 import { takeInWithdrawals, type Withdrawals } from '../../machines/history/withdrawals';
 import { parseBoundedJson } from '../limits/bounded-json';
 import { readSmallFileAsync, type SmallFileError } from '../limits/small-file';
-import { entryOf, itemFrom, withdrawalEntryOf } from './history-json';
+import { itemFrom, lineOf, withdrawalLineOf } from './history-json';
 import { replaceFile, syncDirectory } from '../store/durable-file';
 
 /** The history's file, in the state file's directory. */
@@ -88,9 +88,6 @@ export async function loadHistoryFile(file: string, now: number): Promise<Loaded
   const { withdrawals } = takeInWithdrawals([], history, withdrawn, now, { own: true });
   return { kind: 'loaded', history, ahead: aside, withdrawals, bad, lines: lines.length, endsWithNewline, tornAt };
 }
-
-const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;
-const withdrawalLineOf = (withdrawal: Withdrawal): string => `${JSON.stringify(withdrawalEntryOf(withdrawal))}\n`;
 
 /** An append that failed, and whether it may have left part of a line at the end of the file. */
 export class AppendFailed extends Error {

@@ -73,6 +73,15 @@ export function withdrawalEntryOf(withdrawal: Withdrawal): WithdrawalEntry {
   };
 }
 
+/**
+ * One JSON line per cleaning and per withdrawal, as the file writes them and the digest hashes
+ * them: a node's name may hold a space or a newline, and only an encoding that cannot be
+ * misread gives two different histories two different hashes.
+ */
+export const lineOf = (cleaning: Cleaning): string => `${JSON.stringify(entryOf(cleaning))}\n`;
+export const withdrawalLineOf = (withdrawal: Withdrawal): string =>
+  `${JSON.stringify(withdrawalEntryOf(withdrawal))}\n`;
+
 /** Newest first, as the API and the command give them. */
 export function entriesNewestFirst(cleanings: readonly Cleaning[]): HistoryEntry[] {
   const entries: HistoryEntry[] = [];

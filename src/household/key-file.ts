@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { pattern, string, validate } from 'superstruct';
-import { syncDirectory, temporaryOf } from '../store/durable-file';
+import { replaceFile } from '../store/durable-file';
 import { readSmallFile, SmallFileError } from '../limits/small-file';
 
 /** The household key: 32 random bytes. */
@@ -48,27 +47,14 @@ export function readKeyFile(file: string): Buffer | null {
 }
 
 /**
- * Writes `key` to `file`, readable by its owner alone (0600) from the first byte: a
- * temporary file made with that mode, fsync'd, renamed over, the directory fsync'd.
+ * Writes `key` to `file`, readable by its owner alone (0600) from the first byte, so that a
+ * crash leaves the old key or the new one (src/store/durable-file.ts).
  */
 export async function writeKeyFile(file: string, key: Buffer): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
-  const temporary = temporaryOf(file);
-  try {
-    const handle = await fsp.open(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-    try {
-      await handle.writeFile(`${key.toString('base64')}\n`);
-      // Written by root (sudo) for a node that runs as another user: the folder's owner owns the key.
-      const folder = await fsp.stat(path.dirname(file));
-      if (process.getuid?.() === 0) await handle.chown(folder.uid, folder.gid);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(temporary, file);
-  } catch (error) {
-    await fsp.rm(temporary, { force: true });
-    throw error;
-  }
-  await syncDirectory(path.dirname(file));
+  const folder = path.dirname(file);
+  await fsp.mkdir(folder, { recursive: true, mode: 0o755 });
+  // Written by root (sudo) for a node that runs as another user: the folder's owner owns the key.
+  const { uid, gid } = await fsp.stat(folder);
+  const owner = process.getuid?.() === 0 ? { uid, gid } : undefined;
+  await replaceFile(file, `${key.toString('base64')}\n`, { ownerOnly: true, owner });
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_BOX } from '../../common/boxes';
-import { LEVELS, type Level } from '../../common/levels';
-import { formatRfc3339 } from '../time/timestamp';
-import { DUE_FROM, entityMessages, PRESS, slug, type Entity } from './home-assistant';
+import type { Level } from '../../common/levels';
+import { entityMessages, pressButton, slug, stateEntities, stateFields, type Entity } from './home-assistant';
 import type { MqttOptions } from '../settings/mqtt-settings';
 
 /*
@@ -81,79 +80,25 @@ export interface BoxState {
  * node's colour and quiet hours are its own, and stay on its own state topic).
  */
 export function boxStatePayload(state: BoxState): string {
-  return JSON.stringify({
-    lastCleaned: state.lastCleaned === null ? null : formatRfc3339(state.lastCleaned),
-    level: state.level,
-    due: DUE_FROM.has(state.level),
-    by: state.by,
-  });
+  return JSON.stringify({ ...stateFields(state.lastCleaned, state.level), by: state.by });
 }
 
-function boxEntities(topics: BoxTopics): Entity[] {
-  const state = { state_topic: topics.state };
-  return [
-    {
-      component: 'sensor',
-      key: 'last_cleaned',
-      config: {
-        name: 'Last cleaned',
-        device_class: 'timestamp',
-        icon: 'mdi:cat',
-        ...state,
-        value_template: "{{ value_json.lastCleaned if value_json.lastCleaned else 'None' }}",
-      },
+/** A node's entities with "Due" for "Litter box due" (the device is the box), who cleaned it, and an undo. */
+const boxEntities = (topics: BoxTopics): Entity[] => [
+  ...stateEntities(topics.state, 'Due'),
+  {
+    component: 'sensor',
+    key: 'by',
+    config: {
+      name: 'Last cleaned by',
+      icon: 'mdi:account',
+      state_topic: topics.state,
+      value_template: "{{ value_json.by if value_json.by else 'None' }}",
     },
-    {
-      component: 'sensor',
-      key: 'level',
-      config: {
-        name: 'Level',
-        device_class: 'enum',
-        options: [...LEVELS],
-        icon: 'mdi:traffic-light',
-        ...state,
-        value_template: '{{ value_json.level }}',
-      },
-    },
-    {
-      component: 'binary_sensor',
-      key: 'due',
-      config: {
-        name: 'Due',
-        device_class: 'problem',
-        icon: 'mdi:emoticon-poop',
-        ...state,
-        value_template: "{{ 'ON' if value_json.due else 'OFF' }}",
-      },
-    },
-    {
-      component: 'sensor',
-      key: 'by',
-      config: {
-        name: 'Last cleaned by',
-        icon: 'mdi:account',
-        ...state,
-        value_template: "{{ value_json.by if value_json.by else 'None' }}",
-      },
-    },
-    {
-      component: 'button',
-      key: 'clean',
-      config: { name: 'Cleaned now', icon: 'mdi:broom', command_topic: topics.clean, payload_press: PRESS, qos: 1 },
-    },
-    {
-      component: 'button',
-      key: 'undo',
-      config: {
-        name: 'Undo last cleaning',
-        icon: 'mdi:undo',
-        command_topic: topics.undo,
-        payload_press: PRESS,
-        qos: 1,
-      },
-    },
-  ];
-}
+  },
+  pressButton('clean', 'Cleaned now', 'mdi:broom', topics.clean),
+  pressButton('undo', 'Undo last cleaning', 'mdi:undo', topics.undo),
+];
 
 /**
  * The retained discovery messages of a box's device: topic → JSON. No availability: the box

@@ -1,4 +1,4 @@
-import { LEVELS } from '../../common/levels';
+import { LEVELS, type Level } from '../../common/levels';
 import type { NodeView } from '../../machines/node/node-view';
 import { formatRfc3339 } from '../time/timestamp';
 import type { MqttOptions } from '../settings/mqtt-settings';
@@ -51,7 +51,7 @@ export function bridgeTopics(options: Pick<MqttOptions, 'topic' | 'haDiscovery'>
 }
 
 /** Levels from which the box is due (the binary sensor is on). */
-export const DUE_FROM: ReadonlySet<string> = new Set(['soon', 'now', 'overdue']);
+const DUE_FROM: ReadonlySet<string> = new Set(['soon', 'now', 'overdue']);
 
 /**
  * `kitchen-3f2a Litter box due` → `kitchen_3f2a_litter_box_due`, `Küche` → `kuche`: the part of
@@ -66,15 +66,21 @@ export const slug = (words: string): string =>
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
 
+/** What stateEntities() read, first in every state topic's JSON: a node's and a box's alike. */
+export function stateFields(
+  lastCleaned: number | null,
+  level: Level,
+): { lastCleaned: string | null; level: Level; due: boolean } {
+  return {
+    lastCleaned: lastCleaned === null ? null : formatRfc3339(lastCleaned),
+    level,
+    due: DUE_FROM.has(level),
+  };
+}
+
 /** The state topic's JSON: what the entities' templates read. It changes only when the time, level or quiet hours do. */
 export function statePayload(view: NodeView): string {
-  return JSON.stringify({
-    lastCleaned: view.lastCleaned === null ? null : formatRfc3339(view.lastCleaned),
-    level: view.level,
-    due: DUE_FROM.has(view.level),
-    colour: view.colour,
-    quiet: view.quiet,
-  });
+  return JSON.stringify({ ...stateFields(view.lastCleaned, view.level), colour: view.colour, quiet: view.quiet });
 }
 
 /** One entity of a device: its component, the key of its discovery topic and ids, and its own options. */
@@ -84,7 +90,12 @@ export interface Entity {
   config: Record<string, unknown>;
 }
 
-function entities(topics: BridgeTopics, clean: string): Entity[] {
+/**
+ * The entities every device reads from its state topic (`{"lastCleaned", "level", "due"}`):
+ * its last cleaning, its level, and whether it is due, under `dueName`. A node's device and a
+ * box's device show the same three, so that a dashboard reads them alike.
+ */
+export function stateEntities(stateTopic: string, dueName: string): Entity[] {
   return [
     {
       component: 'sensor',
@@ -93,7 +104,7 @@ function entities(topics: BridgeTopics, clean: string): Entity[] {
         name: 'Last cleaned',
         device_class: 'timestamp',
         icon: 'mdi:cat',
-        state_topic: topics.state,
+        state_topic: stateTopic,
         // "None" is how Home Assistant's MQTT sensor is told that the value is unknown.
         value_template: "{{ value_json.lastCleaned if value_json.lastCleaned else 'None' }}",
       },
@@ -106,7 +117,7 @@ function entities(topics: BridgeTopics, clean: string): Entity[] {
         device_class: 'enum',
         options: [...LEVELS],
         icon: 'mdi:traffic-light',
-        state_topic: topics.state,
+        state_topic: stateTopic,
         value_template: '{{ value_json.level }}',
       },
     },
@@ -114,26 +125,29 @@ function entities(topics: BridgeTopics, clean: string): Entity[] {
       component: 'binary_sensor',
       key: 'due',
       config: {
-        name: 'Litter box due',
+        name: dueName,
         device_class: 'problem',
         icon: 'mdi:emoticon-poop',
-        state_topic: topics.state,
+        state_topic: stateTopic,
         value_template: "{{ 'ON' if value_json.due else 'OFF' }}",
-      },
-    },
-    {
-      component: 'button',
-      key: 'clean',
-      config: {
-        name: 'Cleaned now',
-        icon: 'mdi:broom',
-        command_topic: clean,
-        payload_press: PRESS,
-        qos: 1,
       },
     },
   ];
 }
+
+/** A button that publishes `PRESS` on `commandTopic` (at least once: a press must not be lost). */
+export function pressButton(key: string, name: string, icon: string, commandTopic: string): Entity {
+  return {
+    component: 'button',
+    key,
+    config: { name, icon, command_topic: commandTopic, payload_press: PRESS, qos: 1 },
+  };
+}
+
+const entities = (topics: BridgeTopics, clean: string): Entity[] => [
+  ...stateEntities(topics.state, 'Litter box due'),
+  pressButton('clean', 'Cleaned now', 'mdi:broom', clean),
+];
 
 /** What every entity of one device says besides its own options: the device, `origin`, availability when it has one. */
 export interface DeviceBlock {

@@ -14,14 +14,26 @@ export async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
+/** How a replacement is made; without any, it is readable by all (0644) and owned by this process. */
+export interface ReplaceOptions {
+  /**
+   * Readable by its owner alone (0600) from its first byte. Its temporary file is then made
+   * anew (O_EXCL): a file left at that name, with a wider mode, is never written into.
+   */
+  ownerOnly?: boolean;
+  /** Given to this user and group before it takes the file's place (root writing for a node that runs as another user). */
+  owner?: { uid: number; gid: number };
+}
+
 /** The directory is made at the first write (and again if it was removed), not at every one. */
-async function openCreatingDirectory(temporary: string): Promise<fsp.FileHandle> {
+async function openCreatingDirectory(temporary: string, ownerOnly: boolean): Promise<fsp.FileHandle> {
+  const [flags, mode] = ownerOnly ? ['wx+', 0o600] : ['w+', 0o644];
   try {
-    return await fsp.open(temporary, 'w+', 0o644);
+    return await fsp.open(temporary, flags, mode);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await fsp.mkdir(path.dirname(temporary), { recursive: true });
-    return await fsp.open(temporary, 'w+', 0o644);
+    return await fsp.open(temporary, flags, mode);
   }
 }
 
@@ -30,13 +42,14 @@ async function openCreatingDirectory(temporary: string): Promise<fsp.FileHandle>
  * old file or the new one: a temporary file, fsync, rename over, fsync of the directory.
  * The caller writes one replacement at a time (the temporary file's name is the same).
  */
-export async function replaceFile(file: string, text: string): Promise<void> {
+export async function replaceFile(file: string, text: string, options: ReplaceOptions = {}): Promise<void> {
   const temporary = temporaryOf(file);
   try {
-    const handle = await openCreatingDirectory(temporary);
+    const handle = await openCreatingDirectory(temporary, options.ownerOnly ?? false);
     try {
       const bytes = Buffer.from(text);
       await handle.writeFile(bytes);
+      if (options.owner) await handle.chown(options.owner.uid, options.owner.gid);
       await handle.sync();
       // Saved means it reads back: a disk that took less than it said is found here, not at the next start.
       const back = Buffer.alloc(bytes.length);

@@ -44,6 +44,25 @@ describe('the household key and its file', () => {
     expect(readKeyFile(file)).toEqual(KEY);
   });
 
+  it('never puts the key in a file left at its temporary name with a wider mode', async () => {
+    const file = path.join(folder, 'left', 'household.key');
+    const temporary = path.join(folder, 'left', `.household.key.${process.pid}.tmp`);
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(temporary, '');
+    fs.chmodSync(temporary, 0o644);
+    // Refused (the temporary file is made anew), or written 0600: either way no reader but its owner.
+    await writeKeyFile(file, KEY).catch(() => undefined);
+    const holdingTheKey = fs
+      .readdirSync(path.dirname(file))
+      .map((name) => path.join(folder, 'left', name))
+      .filter((name) => fs.readFileSync(name, 'utf8').includes(KEY.toString('base64')));
+    for (const name of holdingTheKey) expect(fs.statSync(name).mode & 0o777).toBe(0o600);
+    // What was left there is gone: the next write takes the file's place.
+    await writeKeyFile(file, KEY);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(readKeyFile(file)).toEqual(KEY);
+  });
+
   it('is null where there is no file, and an error that never quotes a file holding something else', () => {
     expect(readKeyFile(path.join(folder, 'none'))).toBeNull();
     const file = path.join(folder, 'bad');

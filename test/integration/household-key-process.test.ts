@@ -1,11 +1,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NodeProcess, freeTcpPort, runCli, stopAll, tempDir } from '../support/node-process';
-import { answerProblem, request, signedHeaders } from '../support/household-http';
+import { answerProblem, signedHeaders } from '../support/household-http';
+import { request } from '../support/http-client';
 
 const HISTORY = JSON.stringify([
   { at: new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, '+00:00'), source: 'web', node: 'hall-1234' },
 ]);
+/** A POST of HISTORY to a node's API, signed with `signature` when given, as another node sends it. */
+const postHistory = (port: number, signature: Record<string, string> = {}) =>
+  request(port, {
+    method: 'POST',
+    path: '/api/history',
+    body: HISTORY,
+    headers: { 'Content-Type': 'application/json', ...signature },
+  });
 
 /**
  * The household key through the built CLI and two running nodes on this machine: `household
@@ -68,13 +77,17 @@ describe('the household key, from the command line', () => {
     expect(fs.existsSync(keyB)).toBe(false);
 
     // Another origin may not invite; the page (or a tool without an Origin) may.
-    const crossSite = await request(portA, 'POST', '/api/household/invite', {
+    const crossSite = await request(portA, {
+      method: 'POST',
+      path: '/api/household/invite',
       headers: { Origin: 'http://evil.example' },
     });
     expect(crossSite.status).toBe(403);
-    const noKey = await request(portB, 'POST', '/api/household/invite');
+    const noKey = await request(portB, { method: 'POST', path: '/api/household/invite' });
     expect(noKey.status).toBe(409);
-    const invited = await request(portA, 'POST', '/api/household/invite', {
+    const invited = await request(portA, {
+      method: 'POST',
+      path: '/api/household/invite',
       headers: { Origin: `http://127.0.0.1:${portA}` },
     });
     expect(invited.status).toBe(200);
@@ -97,7 +110,7 @@ describe('the household key, from the command line', () => {
       'b takes the key',
     );
     expect(taken.why).toBe('change');
-    const state = JSON.parse((await request(portA, 'GET', '/api/household/key')).body) as Record<string, unknown>;
+    const state = JSON.parse((await request(portA, { path: '/api/household/key' })).body) as Record<string, unknown>;
     expect(state).toMatchObject({ keyed: true, fingerprint, inviteUntil: null, lastJoin: { code: handed.code } });
 
     // One join an invitation.
@@ -115,24 +128,24 @@ describe('the household key, from the command line', () => {
   it('refuses an unsigned or replayed POST of the history with 401, and signs its answers to a member', async () => {
     const key = Buffer.from(fs.readFileSync(keyA, 'utf8').trim(), 'base64');
     for (const port of [portA, portB]) {
-      const unsigned = await request(port, 'POST', '/api/history', { body: HISTORY });
+      const unsigned = await postHistory(port);
       expect(unsigned.status).toBe(401);
       expect(JSON.parse(unsigned.body)).toHaveProperty('error');
     }
     const headers = signedHeaders(key, 'POST', `127.0.0.1:${portA}`, '/api/history', HISTORY);
-    const signed = await request(portA, 'POST', '/api/history', { body: HISTORY, headers });
+    const signed = await postHistory(portA, headers);
     expect(signed.status).toBe(202);
     expect(answerProblem(key, headers, signed)).toBeNull();
-    const replayed = await request(portA, 'POST', '/api/history', { body: HISTORY, headers });
+    const replayed = await postHistory(portA, headers);
     expect(replayed.status).toBe(401);
     expect(replayed.body).toContain('replay');
     // Signed for another member (its Host): refused here.
     const elsewhere = signedHeaders(key, 'POST', `127.0.0.1:${portB}`, '/api/history', HISTORY);
-    expect((await request(portA, 'POST', '/api/history', { body: HISTORY, headers: elsewhere })).status).toBe(401);
+    expect((await postHistory(portA, elsewhere)).status).toBe(401);
     const wrong = signedHeaders(Buffer.alloc(32, 7), 'POST', `127.0.0.1:${portA}`, '/api/history', HISTORY);
-    expect((await request(portA, 'POST', '/api/history', { body: HISTORY, headers: wrong })).status).toBe(401);
+    expect((await postHistory(portA, wrong)).status).toBe(401);
     // A phone reads the page and the history as before.
-    expect((await request(portA, 'GET', '/api/history')).status).toBe(200);
+    expect((await request(portA, { path: '/api/history' })).status).toBe(200);
   });
 
   it('does not start with a key file that holds no key, and never quotes what it holds', async () => {
@@ -160,8 +173,8 @@ describe('the household key, from the command line', () => {
       ...nodes.flatMap((node) => node.records.map((record) => JSON.stringify(record))),
       ...nodes.flatMap((node) => node.stderr),
       ...outputs,
-      (await request(portA, 'GET', '/', { headers: { Accept: 'text/html' } })).body,
-      (await request(portA, 'GET', '/api/household/key')).body,
+      (await request(portA, { path: '/', headers: { Accept: 'text/html' } })).body,
+      (await request(portA, { path: '/api/household/key' })).body,
     ].join('\n');
     for (const form of [
       key,

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { boxIdOf } from '../../src/mqtt/box-devices';
-import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
-import { NodeProcess, stopAll, tempDir } from '../support/node-process';
+import { Watcher, type Received } from '../support/mosquitto';
+import { brokerPerSuite } from '../support/broker-suite';
+import { type NodeProcess } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
 import { until } from '../support/until';
 import { describeNeeding } from '../support/requirements';
@@ -21,56 +22,38 @@ const latestJson = (watcher: Watcher, topic: string) =>
  * the same from every node that shows it; its buttons reach one of those nodes.
  */
 describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
-  let temp: ReturnType<typeof tempDir>;
-  let broker: Mosquitto;
-  let watcher: Watcher;
-  const nodes: NodeProcess[] = [];
+  const mqtt = brokerPerSuite({ watch: ['#'] });
   let hall: NodeProcess;
   /** The basement's first cleaning, RFC 3339: a press within the burst after it would be the same cleaning. */
   let firstBasement = '';
 
-  const start = (name: string, extra: string[]) => {
-    const node = new NodeProcess([
-      ...['--name', name, '--state-file', path.join(temp.dir, name, 'state'), '--quiet-hours', 'off'],
-      ...['--mqtt', broker.url, ...extra],
-    ]);
-    nodes.push(node);
-    return node;
-  };
   const connected = (node: NodeProcess) => node.waitFor((r) => r.event === 'mqtt.connected', 'connected');
-
-  beforeAll(async () => {
-    temp = tempDir();
-    broker = new Mosquitto(path.join(temp.dir, 'broker'));
-    await broker.start();
-    watcher = await Watcher.connect(broker.url);
-  });
-  afterAll(async () => {
-    await stopAll(nodes);
-    await watcher?.close();
-    await broker?.stop();
-    temp?.remove();
-  });
 
   it('announces one device per box, byte for byte the same from every node that shows it', async () => {
     // Anna cleaned upstairs an hour ago, as the hall's history says.
-    fs.mkdirSync(path.join(temp.dir, 'hall'), { recursive: true });
+    fs.mkdirSync(path.join(mqtt.temp.dir, 'hall'), { recursive: true });
     const anHourAgo = new Date(Math.floor(Date.now() / 1000 - 3600) * 1000).toISOString().replace('.000Z', '+00:00');
     const anna = { at: anHourAgo, source: 'web', node: 'hall', box: 'upstairs', by: 'Anna' };
-    fs.writeFileSync(path.join(temp.dir, 'hall', 'history.jsonl'), `${JSON.stringify(anna)}\n`);
-    hall = start('hall', ['--boxes', 'upstairs,basement', '--people', 'Anna,Ben']);
+    fs.writeFileSync(path.join(mqtt.temp.dir, 'hall', 'history.jsonl'), `${JSON.stringify(anna)}\n`);
+    hall = mqtt.start('hall', ['--boxes', 'upstairs,basement', '--people', 'Anna,Ben']);
     await connected(hall);
-    await watcher.waitFor(() => boxConfigs(watcher, 'upstairs').length === 6, 'the hall’s upstairs device');
-    await watcher.waitFor(() => boxConfigs(watcher, 'basement').length === 6, 'the hall’s basement device');
-    const landing = start('landing', ['--box', 'upstairs']);
-    const kitchen = start('kitchen', []);
+    await mqtt.watcher.waitFor(() => boxConfigs(mqtt.watcher, 'upstairs').length === 6, 'the hall’s upstairs device');
+    await mqtt.watcher.waitFor(() => boxConfigs(mqtt.watcher, 'basement').length === 6, 'the hall’s basement device');
+    const landing = mqtt.start('landing', ['--box', 'upstairs']);
+    const kitchen = mqtt.start('kitchen', []);
     await connected(landing);
     await connected(kitchen);
-    await watcher.waitFor(() => boxConfigs(watcher, 'upstairs').length === 12, 'the landing’s upstairs device too');
-    await watcher.waitFor(() => boxConfigs(watcher, 'litter box').length === 6, 'the kitchen’s default box device');
+    await mqtt.watcher.waitFor(
+      () => boxConfigs(mqtt.watcher, 'upstairs').length === 12,
+      'the landing’s upstairs device too',
+    );
+    await mqtt.watcher.waitFor(
+      () => boxConfigs(mqtt.watcher, 'litter box').length === 6,
+      'the kitchen’s default box device',
+    );
     // Twice each, from two nodes, alike: one device in Home Assistant.
     const byTopic = new Map<string, Set<string>>();
-    for (const m of boxConfigs(watcher, 'upstairs'))
+    for (const m of boxConfigs(mqtt.watcher, 'upstairs'))
       byTopic.set(m.topic, (byTopic.get(m.topic) ?? new Set()).add(m.payload));
     expect(byTopic.size).toBe(6);
     for (const payloads of byTopic.values()) expect(payloads.size).toBe(1);
@@ -80,46 +63,55 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
       ['Cleaned now', 'Due', 'Last cleaned', 'Last cleaned by', 'Level', 'Undo last cleaning'].sort(),
     );
     // Nobody announced a box nobody shows; the kitchen did not announce upstairs.
-    expect(watcher.messages.some((m) => m.topic.includes(`_box_${boxIdOf('attic')}/`))).toBe(false);
+    expect(mqtt.watcher.messages.some((m) => m.topic.includes(`_box_${boxIdOf('attic')}/`))).toBe(false);
     // Retained, for a Home Assistant that connects later.
-    const late = await Watcher.connect(broker.url, [
+    const late = await Watcher.connect(mqtt.broker.url, [
       `homeassistant/+/cat_litter_reminder_box_${boxIdOf('upstairs')}/+/config`,
     ]);
     await late.waitFor(() => late.messages.length === 6, 'the retained discovery messages');
     expect(late.messages.every((m: Received) => m.retain)).toBe(true);
     await late.close();
     // Each node's own "Cleaned now" is its own box's.
-    const buttons = watcher.messages.filter((m) => /cat_litter_reminder_[0-9a-f]{4}\/clean\/config$/.test(m.topic));
+    const buttons = mqtt.watcher.messages.filter((m) =>
+      /cat_litter_reminder_[0-9a-f]{4}\/clean\/config$/.test(m.topic),
+    );
     const commandTopics = buttons.map((m) => (JSON.parse(m.payload) as { command_topic: string }).command_topic);
     expect(new Set(commandTopics)).toEqual(new Set([`${PREFIX}/upstairs/clean`, `${PREFIX}/clean`]));
   });
 
   it('records “Cleaned now” of a box on a node that shows it, puts its time on its own topic, and takes it back', async () => {
-    const kitchenTime = watcher.latest(`${PREFIX}/last_cleaned`)?.payload;
-    await watcher.publish(`${PREFIX}/basement/clean`, 'PRESS');
-    const time = await watcher.waitFor(
+    const kitchenTime = mqtt.watcher.latest(`${PREFIX}/last_cleaned`)?.payload;
+    await mqtt.watcher.publish(`${PREFIX}/basement/clean`, 'PRESS');
+    const time = await mqtt.watcher.waitFor(
       (m) => m.topic === `${PREFIX}/basement/last_cleaned` && m.payload !== '',
       'the basement’s time',
     );
     expect(time.payload).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
     firstBasement = time.payload;
-    await until(() => latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned === time.payload, 'its state');
-    expect(latestJson(watcher, `${PREFIX}/basement/state`)).toMatchObject({ level: 'fresh', due: false, by: null });
+    await until(() => latestJson(mqtt.watcher, `${PREFIX}/basement/state`)?.lastCleaned === time.payload, 'its state');
+    expect(latestJson(mqtt.watcher, `${PREFIX}/basement/state`)).toMatchObject({
+      level: 'fresh',
+      due: false,
+      by: null,
+    });
     // The default box's time is another box's: untouched.
-    expect(watcher.latest(`${PREFIX}/last_cleaned`)?.payload).toBe(kitchenTime);
+    expect(mqtt.watcher.latest(`${PREFIX}/last_cleaned`)?.payload).toBe(kitchenTime);
 
     // Retained: an automation that subscribes later reads it.
-    const late = await Watcher.connect(broker.url, [`${PREFIX}/basement/last_cleaned`]);
+    const late = await Watcher.connect(mqtt.broker.url, [`${PREFIX}/basement/last_cleaned`]);
     const retained = await late.waitFor(() => true, 'the retained time');
     expect(retained).toMatchObject({ payload: time.payload, retain: true });
     await late.close();
 
     // Undo of the basement from Home Assistant: its time is gone again.
-    await watcher.publish(`${PREFIX}/basement/undo`, 'PRESS');
-    await until(() => latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned === null, 'the undo in the state');
-    await until(() => watcher.latest(`${PREFIX}/basement/last_cleaned`)?.payload === '', 'the time topic cleared');
+    await mqtt.watcher.publish(`${PREFIX}/basement/undo`, 'PRESS');
+    await until(
+      () => latestJson(mqtt.watcher, `${PREFIX}/basement/state`)?.lastCleaned === null,
+      'the undo in the state',
+    );
+    await until(() => mqtt.watcher.latest(`${PREFIX}/basement/last_cleaned`)?.payload === '', 'the time topic cleared');
     // Nothing more to take back: said, and nothing changes.
-    await watcher.publish(`${PREFIX}/basement/undo`, 'PRESS');
+    await mqtt.watcher.publish(`${PREFIX}/basement/undo`, 'PRESS');
     const refused = await hall.waitFor((r) => r.event === 'mqtt.undo-refused', 'the refusal');
     expect(refused).toMatchObject({ box: 'basement', reason: 'nothing' });
   });
@@ -127,61 +119,67 @@ describeNeeding(['mosquitto'], 'a device per box on a real Mosquitto', () => {
   it('refuses what is not one of ours on a box’s topics, and publishes its own time over it', async () => {
     // The basement: the hall alone shows it, so the hall alone answers.
     await pastTheBurst(firstBasement);
-    await watcher.publish(`${PREFIX}/basement/clean`, 'PRESS');
-    await until(() => Boolean(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned), 'a time in the basement');
-    const ours = String(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned);
-    await watcher.publish(`${PREFIX}/basement/last_cleaned`, 'yesterday', true);
+    await mqtt.watcher.publish(`${PREFIX}/basement/clean`, 'PRESS');
+    await until(
+      () => Boolean(latestJson(mqtt.watcher, `${PREFIX}/basement/state`)?.lastCleaned),
+      'a time in the basement',
+    );
+    const ours = String(latestJson(mqtt.watcher, `${PREFIX}/basement/state`)?.lastCleaned);
+    await mqtt.watcher.publish(`${PREFIX}/basement/last_cleaned`, 'yesterday', true);
     const ignored = await hall.waitFor(
       (r) => r.event === 'mqtt.ignored' && r.topic === `${PREFIX}/basement/last_cleaned`,
       'the warning',
     );
     expect(String(ignored.problem)).toContain('is not an RFC 3339 time');
-    await until(() => watcher.latest(`${PREFIX}/basement/last_cleaned`)?.payload === ours, 'ours over it');
+    await until(() => mqtt.watcher.latest(`${PREFIX}/basement/last_cleaned`)?.payload === ours, 'ours over it');
     // An older time too; a later one is left for the history to bring.
     const olderAt = Date.now();
-    await watcher.publish(`${PREFIX}/basement/last_cleaned`, '2026-01-01T00:00:00+00:00', true);
+    await mqtt.watcher.publish(`${PREFIX}/basement/last_cleaned`, '2026-01-01T00:00:00+00:00', true);
     // At most every 5 s a topic: one who keeps overwriting gets no flood.
-    await watcher.waitFor(
+    await mqtt.watcher.waitFor(
       (m) => m.topic === `${PREFIX}/basement/last_cleaned` && m.payload === ours && m.at > olderAt,
       'ours over the older one',
     );
 
-    await watcher.publish(`${PREFIX}/basement/clean`, 'x'.repeat(20 * 1024));
+    await mqtt.watcher.publish(`${PREFIX}/basement/clean`, 'x'.repeat(20 * 1024));
     await hall.waitFor(
       (r) => r.event === 'mqtt.ignored' && String(r.problem).includes('more than the 16384 taken'),
       'the large press refused',
     );
-    await watcher.publish(`${PREFIX}/basement/undo`, 'UNDO');
+    await mqtt.watcher.publish(`${PREFIX}/basement/undo`, 'UNDO');
     await hall.waitFor((r) => r.event === 'mqtt.ignored' && String(r.problem).includes('is not PRESS'), 'not PRESS');
-    expect(latestJson(watcher, `${PREFIX}/basement/state`)?.lastCleaned).toBe(ours);
+    expect(latestJson(mqtt.watcher, `${PREFIX}/basement/state`)?.lastCleaned).toBe(ours);
   });
 
   it('puts the default box’s earlier time back on the household’s topic after an undo', async () => {
     // The kitchen alone shows the default box: its "Cleaned now" is the household's, as before boxes.
-    await watcher.publish(`${PREFIX}/clean`, 'PRESS');
-    const first = await watcher.waitFor((m) => m.topic === `${PREFIX}/last_cleaned`, 'the household’s time');
+    await mqtt.watcher.publish(`${PREFIX}/clean`, 'PRESS');
+    const first = await mqtt.watcher.waitFor((m) => m.topic === `${PREFIX}/last_cleaned`, 'the household’s time');
     await pastTheBurst(first.payload);
-    await watcher.publish(`${PREFIX}/clean`, 'PRESS');
-    const second = await watcher.waitFor(
+    await mqtt.watcher.publish(`${PREFIX}/clean`, 'PRESS');
+    const second = await mqtt.watcher.waitFor(
       (m) => m.topic === `${PREFIX}/last_cleaned` && m.payload > first.payload,
       'a later time',
     );
-    await watcher.publish(`${PREFIX}/litter_box/undo`, 'PRESS');
-    await watcher.waitFor(
+    await mqtt.watcher.publish(`${PREFIX}/litter_box/undo`, 'PRESS');
+    await mqtt.watcher.waitFor(
       (m) => m.topic === `${PREFIX}/last_cleaned` && m.payload === first.payload && m.at > second.at,
       'the earlier time again',
     );
-    await until(() => latestJson(watcher, `${PREFIX}/litter_box/state`)?.lastCleaned === first.payload, 'its state');
+    await until(
+      () => latestJson(mqtt.watcher, `${PREFIX}/litter_box/state`)?.lastCleaned === first.payload,
+      'its state',
+    );
   });
 
   it('says who cleaned a box: its “Last cleaned by”', async () => {
     // From the hall, which knows it (the landing, which no peer told, says null: here they share no history).
-    const state = await watcher.waitFor(
+    const state = await mqtt.watcher.waitFor(
       (m) => m.topic === `${PREFIX}/upstairs/state` && m.payload.includes('"by":"Anna"'),
       'Anna on upstairs',
     );
     expect(JSON.parse(state.payload)).toMatchObject({ level: 'fresh', by: 'Anna' });
-    const sensor = boxConfigs(watcher, 'upstairs').find(
+    const sensor = boxConfigs(mqtt.watcher, 'upstairs').find(
       (m) => m.topic.includes('/sensor/') && m.topic.includes('/by/'),
     );
     expect(JSON.parse(sensor?.payload ?? '{}')).toMatchObject({

@@ -1,6 +1,6 @@
-import * as path from 'node:path';
-import { Mosquitto, Watcher } from '../support/mosquitto';
-import { freeUdpPort, NodeProcess, stopAll, tempDir, type LogRecord } from '../support/node-process';
+import { Watcher } from '../support/mosquitto';
+import { brokerPerSuite } from '../support/broker-suite';
+import { freeUdpPort, type NodeProcess, type LogRecord } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
 import { describeNeeding } from '../support/requirements';
 import { HOUR } from '../support/time';
@@ -10,18 +10,8 @@ import { HOUR } from '../support/time';
  * Wi-Fi) agree through the broker alone; a node behind one of them, on UDP only, follows.
  */
 describeNeeding(['mosquitto'], 'the broker as a bridge between networks', () => {
-  let temp: ReturnType<typeof tempDir>;
-  let broker: Mosquitto;
-  const nodes: NodeProcess[] = [];
+  const mqtt = brokerPerSuite();
 
-  const start = (name: string, args: string[]) => {
-    const node = new NodeProcess([
-      ...['--name', name, '--state-file', path.join(temp.dir, name, 'state'), '--quiet-hours', 'off'],
-      ...args,
-    ]);
-    nodes.push(node);
-    return node;
-  };
   const holds = (node: NodeProcess, time: unknown, what: string) =>
     node.waitFor((r) => r.event === 'time.changed' && r.lastCleaned === time, what, 5_000);
   const pressOn = async (node: NodeProcess, after: number): Promise<LogRecord> => {
@@ -32,31 +22,13 @@ describeNeeding(['mosquitto'], 'the broker as a bridge between networks', () => 
     );
   };
 
-  beforeAll(async () => {
-    temp = tempDir();
-    broker = new Mosquitto(path.join(temp.dir, 'broker'));
-    await broker.start();
-  });
-  afterAll(async () => {
-    await stopAll(nodes);
-    await broker?.stop();
-    temp?.remove();
-  });
-
   it('joins two nodes both ways, passes the time on over UDP, and teaches a node started later', async () => {
     // The garage's node on the broker, and behind it a node on its UDP only.
     const shedPort = freeUdpPort();
     const garagePort = freeUdpPort();
-    const house = start('house', ['--mqtt', broker.url]);
-    const garage = start('garage', [
-      '--mqtt',
-      broker.url,
-      '--port',
-      String(garagePort),
-      '--peer',
-      `127.0.0.1:${shedPort}`,
-    ]);
-    const shed = start('shed', ['--port', String(shedPort), '--peer', `127.0.0.1:${garagePort}`]);
+    const house = mqtt.start('house');
+    const garage = mqtt.start('garage', ['--port', String(garagePort), '--peer', `127.0.0.1:${shedPort}`]);
+    const shed = mqtt.start('shed', ['--port', String(shedPort), '--peer', `127.0.0.1:${garagePort}`], { mqtt: false });
     for (const node of [house, garage]) await node.waitFor((r) => r.event === 'mqtt.connected', 'connected');
 
     const first = await pressOn(house, 0);
@@ -70,19 +42,19 @@ describeNeeding(['mosquitto'], 'the broker as a bridge between networks', () => 
     await holds(house, second.lastCleaned, 'the shed’s press in the house, through the broker');
 
     // A new node learns the household's time from the retained message.
-    const attic = start('attic', ['--mqtt', broker.url]);
+    const attic = mqtt.start('attic');
     const learned = await holds(attic, second.lastCleaned, 'the household’s time in the attic');
     expect(learned.reason).toBe('adopted');
   });
 
   it('refuses a time on the broker more than 10 minutes ahead, and keeps its own', async () => {
-    const house = nodes[0];
+    const house = mqtt.nodes[0];
     const ahead = new Date(Date.now() + 2 * HOUR).toISOString().replace(/\.\d+Z$/, '+00:00');
-    const watcher = await Watcher.connect(broker.url, ['cat-litter-reminder/household/last_cleaned']);
+    const watcher = await Watcher.connect(mqtt.broker.url, ['cat-litter-reminder/household/last_cleaned']);
     const before = Date.now();
     await watcher.publish('cat-litter-reminder/household/last_cleaned', ahead, true);
     const refused = await house.waitFor((r) => r.event === 'time.refused' && Number(r.time) >= before, 'the refusal');
-    expect(refused.from).toBe(`mqtt://127.0.0.1:${broker.port}`);
+    expect(refused.from).toBe(`mqtt://127.0.0.1:${mqtt.broker.port}`);
     expect(house.records.some((r) => r.event === 'time.changed' && r.lastCleaned === ahead)).toBe(false);
     await watcher.close();
   });

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hasMosquitto, Mosquitto, Watcher } from '../support/mosquitto';
-import { NodeProcess, stateFileAged, stopAll, tempDir } from '../support/node-process';
+import { hasMosquitto } from '../support/mosquitto';
+import { brokerPerSuite } from '../support/broker-suite';
+import { NodeProcess, stateFileAged } from '../support/node-process';
 import { HOUR } from '../support/time';
 
 /*
@@ -9,10 +10,7 @@ import { HOUR } from '../support/time';
  * machine, which is somewhere else all the same) comes with the node's instance id.
  */
 (hasMosquitto() ? describe : describe.skip)('a copy of a node on the broker', () => {
-  let temp: ReturnType<typeof tempDir>;
-  let broker: Mosquitto;
-  let watcher: Watcher;
-  const nodes: NodeProcess[] = [];
+  const mqtt = brokerPerSuite({ watch: ['#'] });
   const start = (folder: string) => {
     const node = new NodeProcess([
       '--state-file',
@@ -20,38 +18,25 @@ import { HOUR } from '../support/time';
       '--quiet-hours',
       'off',
       '--mqtt',
-      broker.url,
+      mqtt.broker.url,
     ]);
-    nodes.push(node);
+    mqtt.nodes.push(node);
     return node;
   };
   const idIn = (folder: string) => fs.readFileSync(path.join(folder, 'instance-id'), 'utf8').trim();
 
-  beforeAll(async () => {
-    temp = tempDir();
-    broker = new Mosquitto(path.join(temp.dir, 'broker'));
-    await broker.start();
-    watcher = await Watcher.connect(broker.url);
-  });
-  afterAll(async () => {
-    await stopAll(nodes);
-    await watcher?.close();
-    await broker?.stop();
-    temp?.remove();
-  });
-
   it('takes a new id, says so, publishes nothing under the original’s, and its last will is its own', async () => {
-    const original = path.join(temp.dir, 'original');
+    const original = path.join(mqtt.temp.dir, 'original');
     stateFileAged(path.join(original, 'state'), HOUR);
     const first = start(original);
     await first.waitFor((r) => r.event === 'mqtt.connected', 'the original connected');
     const id = idIn(original);
     const availability = `cat-litter-reminder/${id}/availability`;
-    await watcher.waitFor((m) => m.topic === `cat-litter-reminder/${id}/session`, 'the original’s session');
-    await watcher.waitFor((m) => m.topic === availability && m.payload === 'online', 'the original online');
+    await mqtt.watcher.waitFor((m) => m.topic === `cat-litter-reminder/${id}/session`, 'the original’s session');
+    await mqtt.watcher.waitFor((m) => m.topic === availability && m.payload === 'online', 'the original online');
 
     // The folder copied while the node runs, its lock and instance-id with it.
-    const copied = path.join(temp.dir, 'copy');
+    const copied = path.join(mqtt.temp.dir, 'copy');
     fs.cpSync(original, copied, { recursive: true });
     const since = Date.now();
     const copy = start(copied);
@@ -60,11 +45,11 @@ import { HOUR } from '../support/time';
     expect(renewed).toMatchObject({ from: id, to: expect.stringMatching(/^[0-9a-f]{4}$/) });
     expect(fresh).not.toBe(id);
     expect(idIn(copied)).toBe(fresh);
-    await watcher.waitFor(
+    await mqtt.watcher.waitFor(
       (m) => m.topic === `cat-litter-reminder/${fresh}/availability` && m.payload === 'online',
       'the copy online under its new id',
     );
-    await watcher.waitFor(
+    await mqtt.watcher.waitFor(
       (m) => m.topic.startsWith(`homeassistant/sensor/cat_litter_reminder_${fresh}/`) && m.at >= since,
       'the copy’s own device',
     );
@@ -72,12 +57,12 @@ import { HOUR } from '../support/time';
     // Killed, the copy's will speaks for the copy only.
     copy.kill('SIGKILL');
     await copy.exited;
-    await watcher.waitFor(
+    await mqtt.watcher.waitFor(
       (m) => m.topic === `cat-litter-reminder/${fresh}/availability` && m.payload === 'offline',
       'the copy’s will',
       60_000,
     );
-    const onOriginals = watcher.messages.filter(
+    const onOriginals = mqtt.watcher.messages.filter(
       (m) => m.at >= since && m.topic.startsWith(`cat-litter-reminder/${id}/`),
     );
     expect(onOriginals).toEqual([]);

@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { LEVELS } from '../../common/levels';
-import { Mosquitto, Watcher, type Received } from '../support/mosquitto';
+import { Watcher, type Received } from '../support/mosquitto';
+import { brokerPerSuite } from '../support/broker-suite';
 import { until } from '../support/until';
-import { freeUdpPort, NodeProcess, runCli, stopAll, tempDir, type LogRecord } from '../support/node-process';
+import { freeUdpPort, NodeProcess, runCli, type LogRecord } from '../support/node-process';
 import { pastTheBurst } from '../support/press-burst';
 import { describeNeeding } from '../support/requirements';
 
@@ -16,46 +17,21 @@ const stateOf = (message: Received | undefined) =>
 const isPress = (r: LogRecord) => r.event === 'time.changed' && r.reason === 'press';
 
 describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant sees it', () => {
-  let temp: ReturnType<typeof tempDir>;
-  let broker: Mosquitto;
-  let watcher: Watcher;
-  const nodes: NodeProcess[] = [];
+  const mqtt = brokerPerSuite({ watch: ['#'] });
 
-  const start = (name: string, extra: string[] = []) => {
-    const node = new NodeProcess([
-      ...['--name', name, '--state-file', path.join(temp.dir, name, 'state'), '--quiet-hours', 'off'],
-      ...['--mqtt', broker.url, ...extra],
-    ]);
-    nodes.push(node);
-    return node;
-  };
   const connected = (node: NodeProcess, after = 0) =>
     node.waitFor((r) => r.event === 'mqtt.connected' && Number(r.time) >= after, 'connected to the broker');
   /** The node's topic id: the four hex digits of its instance id. */
-  const idOf = (name: string) => fs.readFileSync(path.join(temp.dir, name, 'instance-id'), 'utf8').trim();
-
-  beforeAll(async () => {
-    temp = tempDir();
-    broker = new Mosquitto(path.join(temp.dir, 'broker'));
-    await broker.start();
-    watcher = await Watcher.connect(broker.url);
-  });
-
-  afterAll(async () => {
-    await stopAll(nodes);
-    await watcher?.close();
-    await broker?.stop();
-    temp?.remove();
-  });
+  const idOf = (name: string) => fs.readFileSync(path.join(mqtt.temp.dir, name, 'instance-id'), 'utf8').trim();
 
   it('announces a device of four entities by retained discovery messages, stable across a restart', async () => {
-    let kitchen = start('kitchen');
+    let kitchen = mqtt.start('kitchen');
     await connected(kitchen);
     const id = idOf('kitchen');
     const availability = `cat-litter-reminder/${id}/availability`;
-    await watcher.waitFor((m) => m.topic === `cat-litter-reminder/${id}/state`, 'the state');
-    await watcher.waitFor((m) => m.topic === availability && m.payload === 'online', 'online');
-    const first = configs(watcher).filter((m) => m.topic.includes(id));
+    await mqtt.watcher.waitFor((m) => m.topic === `cat-litter-reminder/${id}/state`, 'the state');
+    await mqtt.watcher.waitFor((m) => m.topic === availability && m.payload === 'online', 'online');
+    const first = configs(mqtt.watcher).filter((m) => m.topic.includes(id));
     expect(first.map((m) => m.topic).sort()).toEqual(
       [
         `homeassistant/binary_sensor/cat_litter_reminder_${id}/due/config`,
@@ -64,7 +40,7 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
         `homeassistant/sensor/cat_litter_reminder_${id}/level/config`,
       ].sort(),
     );
-    const state = JSON.parse(watcher.latest(`cat-litter-reminder/${id}/state`)?.payload ?? '{}') as object;
+    const state = JSON.parse(mqtt.watcher.latest(`cat-litter-reminder/${id}/state`)?.payload ?? '{}') as object;
     const payloads = first.map((m) => JSON.parse(m.payload) as Record<string, unknown>);
     for (const config of payloads) {
       // What Home Assistant's MQTT integration requires and reads.
@@ -101,7 +77,7 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
     expect(payloads.find((config) => config.device_class === 'problem')?.name).toBe('Litter box due');
     expect(payloads.find((config) => config.command_topic)?.name).toBe('Cleaned now');
     // Retained: Home Assistant, connecting later, gets them all.
-    const late = await Watcher.connect(broker.url, [`homeassistant/+/cat_litter_reminder_${id}/+/config`]);
+    const late = await Watcher.connect(mqtt.broker.url, [`homeassistant/+/cat_litter_reminder_${id}/+/config`]);
     await late.waitFor(() => late.messages.length === 4, 'the retained discovery messages');
     expect(late.messages.every((m) => m.retain)).toBe(true);
     await late.close();
@@ -110,47 +86,52 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
     const stoppedAt = Date.now();
     kitchen.kill('SIGTERM');
     await kitchen.exited;
-    await watcher.waitFor((m) => m.topic === availability && m.payload === 'offline' && m.at >= stoppedAt, 'offline');
+    await mqtt.watcher.waitFor(
+      (m) => m.topic === availability && m.payload === 'offline' && m.at >= stoppedAt,
+      'offline',
+    );
     const restartedAt = Date.now();
-    kitchen = start('kitchen');
+    kitchen = mqtt.start('kitchen');
     await connected(kitchen);
     // The node's own device; its box's device (the default box) comes beside it (mqtt-boxes.test.ts).
-    const own = (since: number) => configs(watcher, since).filter((m) => m.topic.includes(`_${id}/`));
-    await watcher.waitFor(() => own(restartedAt).length === 4, 'the discovery messages again');
+    const own = (since: number) => configs(mqtt.watcher, since).filter((m) => m.topic.includes(`_${id}/`));
+    await mqtt.watcher.waitFor(() => own(restartedAt).length === 4, 'the discovery messages again');
     const again = own(restartedAt).map((m) => JSON.parse(m.payload) as { unique_id: string });
     expect(again.map((config) => config.unique_id).sort()).toEqual(payloads.map((config) => config.unique_id).sort());
   });
 
   it('publishes a press as the "Last cleaned" state within a second, retained', async () => {
-    const kitchen = nodes[nodes.length - 1];
+    const kitchen = mqtt.nodes[mqtt.nodes.length - 1];
     const id = idOf('kitchen');
     await pastTheBurst();
     const pressedAt = Date.now();
     kitchen.press();
     const pressed = await kitchen.waitFor((r) => isPress(r) && Number(r.time) >= pressedAt, 'the press');
-    const state = await watcher.waitFor(
+    const state = await mqtt.watcher.waitFor(
       (m) => m.topic === `cat-litter-reminder/${id}/state` && stateOf(m)?.lastCleaned === pressed.lastCleaned,
       'the new state',
     );
     expect(state.at - pressedAt).toBeLessThan(1000);
     // One message with the new time and its level: never the time with the old level.
     expect(stateOf(state)).toMatchObject({ level: 'fresh', due: false });
-    expect(watcher.latest('cat-litter-reminder/household/last_cleaned')?.payload).toBe(pressed.lastCleaned);
+    expect(mqtt.watcher.latest('cat-litter-reminder/household/last_cleaned')?.payload).toBe(pressed.lastCleaned);
     // Once per change: nothing more while the level stays.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const since = watcher.messages.filter((m) => m.at >= pressedAt && m.topic === `cat-litter-reminder/${id}/state`);
+    const since = mqtt.watcher.messages.filter(
+      (m) => m.at >= pressedAt && m.topic === `cat-litter-reminder/${id}/state`,
+    );
     expect(since).toHaveLength(1);
   });
 
   it('records one cleaning for a press of "Cleaned now", however many nodes listen', async () => {
     // Two more nodes. None shares UDP with another: the broker's household time joins them.
-    const kitchen = nodes[nodes.length - 1];
-    const hall = start('hall');
-    const attic = start('attic');
+    const kitchen = mqtt.nodes[mqtt.nodes.length - 1];
+    const hall = mqtt.start('hall');
+    const attic = mqtt.start('attic');
     await Promise.all([connected(hall), connected(attic)]);
     await pastTheBurst();
     const askedAt = Date.now();
-    await watcher.publish('cat-litter-reminder/household/clean', 'PRESS');
+    await mqtt.watcher.publish('cat-litter-reminder/household/clean', 'PRESS');
     const everyone = [kitchen, hall, attic];
     const recorded = await Promise.race(
       everyone.map((node) => node.waitFor((r) => isPress(r) && Number(r.time) >= askedAt, 'the cleaning')),
@@ -171,34 +152,34 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
   });
 
   it('goes offline by its last will when killed, and publishes everything again at Home Assistant’s birth', async () => {
-    const attic = nodes[nodes.length - 1];
+    const attic = mqtt.nodes[mqtt.nodes.length - 1];
     const atticId = idOf('attic');
     const killedAt = Date.now();
     attic.kill('SIGKILL');
-    await watcher.waitFor(
+    await mqtt.watcher.waitFor(
       (m) => m.topic === `cat-litter-reminder/${atticId}/availability` && m.payload === 'offline' && m.at >= killedAt,
       'the last will',
       5_000,
     );
     const hallId = idOf('hall');
     const bornAt = Date.now();
-    await watcher.publish('homeassistant/status', 'online');
-    await watcher.waitFor(
-      () => configs(watcher, bornAt).filter((m) => m.topic.includes(hallId)).length === 4,
+    await mqtt.watcher.publish('homeassistant/status', 'online');
+    await mqtt.watcher.waitFor(
+      () => configs(mqtt.watcher, bornAt).filter((m) => m.topic.includes(hallId)).length === 4,
       'the discovery messages after the birth',
       5_000,
     );
-    await watcher.waitFor(
+    await mqtt.watcher.waitFor(
       (m) => m.at >= bornAt && m.topic === `cat-litter-reminder/${hallId}/state`,
       'the state after the birth',
     );
   });
 
   it('rides out a broker restart: one warning, then connected again and everything republished', async () => {
-    const hall = nodes[nodes.length - 2];
+    const hall = mqtt.nodes[mqtt.nodes.length - 2];
     const hallId = idOf('hall');
     const stoppedAt = Date.now();
-    await broker.stop();
+    await mqtt.broker.stop();
     await hall.waitFor((r) => r.event === 'mqtt.unavailable' && Number(r.time) >= stoppedAt, 'the warning');
     const held = hall.records.filter((r) => r.event === 'time.changed').at(-1);
     if (held) await pastTheBurst(String(held.lastCleaned));
@@ -206,17 +187,17 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
     await hall.waitFor((r) => isPress(r) && Number(r.time) >= stoppedAt, 'a press meanwhile');
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const restartedAt = Date.now();
-    await broker.start();
+    await mqtt.broker.start();
     await connected(hall, restartedAt);
     // The broker lost every retained message: the node's come back.
-    await watcher.waitFor(
-      () => configs(watcher, restartedAt).filter((m) => m.topic.includes(hallId)).length === 4,
+    await mqtt.watcher.waitFor(
+      () => configs(mqtt.watcher, restartedAt).filter((m) => m.topic.includes(hallId)).length === 4,
       'the discovery messages after the restart',
       15_000,
     );
     const warnings = hall.records.filter((r) => r.event === 'mqtt.unavailable' && Number(r.time) >= stoppedAt);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].broker).toBe(broker.url);
+    expect(warnings[0].broker).toBe(mqtt.broker.url);
   }, 30_000);
 
   it('gives Home Assistant no link to a page when its page port is another program’s', async () => {
@@ -224,12 +205,15 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
     await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
     try {
       const port = (taken.address() as net.AddressInfo).port;
-      const garage = start('garage', ['--http-port', String(port)]);
+      const garage = mqtt.start('garage', ['--http-port', String(port)]);
       await garage.waitFor((r) => r.event === 'http.error', 'the page refused');
       await connected(garage);
       const id = idOf('garage');
-      await watcher.waitFor(() => configs(watcher).filter((m) => m.topic.includes(id)).length === 4, 'its discovery');
-      for (const message of configs(watcher).filter((m) => m.topic.includes(id))) {
+      await mqtt.watcher.waitFor(
+        () => configs(mqtt.watcher).filter((m) => m.topic.includes(id)).length === 4,
+        'its discovery',
+      );
+      for (const message of configs(mqtt.watcher).filter((m) => m.topic.includes(id))) {
         const config = JSON.parse(message.payload) as { device: Record<string, unknown> };
         expect(config.device.name).toBe('garage');
         expect(config.device).not.toHaveProperty('configuration_url');
@@ -241,47 +225,34 @@ describeNeeding(['mosquitto'], 'a node on a real Mosquitto, as Home Assistant se
 });
 
 describeNeeding(['mosquitto'], 'a node and a broker that wants a password', () => {
-  let temp: ReturnType<typeof tempDir>;
-  let broker: Mosquitto;
-  const nodes: NodeProcess[] = [];
-
-  beforeAll(async () => {
-    temp = tempDir();
-    broker = new Mosquitto(path.join(temp.dir, 'broker'), { cat: 'right-password' });
-    await broker.start();
-  });
-  afterAll(async () => {
-    await stopAll(nodes);
-    await broker?.stop();
-    temp?.remove();
-  });
+  const mqtt = brokerPerSuite({ users: { cat: 'right-password' } });
 
   const passwordFile = (password: string) => {
-    const file = path.join(temp.dir, `password-${password}`);
+    const file = path.join(mqtt.temp.dir, `password-${password}`);
     fs.writeFileSync(file, `${password}\n`);
     return file;
   };
-  const url = () => broker.url.replace('//', '//cat@');
+  const url = () => mqtt.broker.url.replace('//', '//cat@');
 
   it('connects with the password from its file', async () => {
     const node = new NodeProcess([
       ...['--mqtt', url(), '--mqtt-password-file', passwordFile('right-password')],
-      ...['--state-file', path.join(temp.dir, 'right', 'state')],
+      ...['--state-file', path.join(mqtt.temp.dir, 'right', 'state')],
     ]);
-    nodes.push(node);
+    mqtt.nodes.push(node);
     await node.waitFor((r) => r.event === 'mqtt.connected', 'connected');
   });
 
   it('says once that the credentials were refused, never the password, and runs on', async () => {
     const node = new NodeProcess([
       ...['--mqtt', url(), '--mqtt-password-file', passwordFile('wrong-password')],
-      ...['--state-file', path.join(temp.dir, 'wrong', 'state')],
+      ...['--state-file', path.join(mqtt.temp.dir, 'wrong', 'state')],
     ]);
-    nodes.push(node);
+    mqtt.nodes.push(node);
     const warning = await node.waitFor((r) => r.event === 'mqtt.unavailable', 'the warning');
     expect(String(warning.problem)).toMatch(/refused our credentials/);
     // Tried again after 1 s and 2 s: still one warning.
-    await until(() => broker.log.join('').split('not authorised').length - 1 >= 3, 'two more attempts', 10_000);
+    await until(() => mqtt.broker.log.join('').split('not authorised').length - 1 >= 3, 'two more attempts', 10_000);
     node.press();
     await node.waitFor(isPress, 'a press all the same');
     expect(node.records.filter((r) => r.event === 'mqtt.unavailable')).toHaveLength(1);
@@ -289,7 +260,7 @@ describeNeeding(['mosquitto'], 'a node and a broker that wants a password', () =
   });
 
   it('exits with status 2 naming a password file it cannot read, before anything starts', async () => {
-    const missing = path.join(temp.dir, 'no-such-file');
+    const missing = path.join(mqtt.temp.dir, 'no-such-file');
     const result = await runCli([
       'run',
       '--hardware',

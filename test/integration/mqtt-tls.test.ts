@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Mosquitto } from '../support/mosquitto';
-import { NodeProcess, stopAll, tempDir } from '../support/node-process';
+import { brokerPerSuite } from '../support/broker-suite';
+import { NodeProcess } from '../support/node-process';
 import { describeNeeding } from '../support/requirements';
 
 /** A CA of the household's own, and a certificate it signed for localhost. */
@@ -58,35 +58,34 @@ function certificates(dir: string): { ca: string; cert: string; key: string } {
 }
 
 describeNeeding(['mosquitto', 'openssl'], 'a node and a broker over TLS (mqtts://)', () => {
-  let temp: ReturnType<typeof tempDir>;
-  let broker: Mosquitto;
+  const mqtt = brokerPerSuite({
+    tls: (dir) => {
+      const files = certificates(dir);
+      ca = files.ca;
+      return files;
+    },
+  });
   let ca: string;
-  const nodes: NodeProcess[] = [];
-
-  beforeAll(async () => {
-    temp = tempDir();
-    const files = certificates(temp.dir);
-    ca = files.ca;
-    broker = new Mosquitto(path.join(temp.dir, 'broker'), null, undefined, files);
-    await broker.start();
-  });
-  afterAll(async () => {
-    await stopAll(nodes);
-    await broker?.stop();
-    temp?.remove();
-  });
 
   it('connects to a broker whose certificate the system trusts (here: the CA given by NODE_EXTRA_CA_CERTS)', async () => {
-    const node = new NodeProcess(['--mqtt', broker.url, '--state-file', path.join(temp.dir, 'trusted', 'state')], {
-      env: { NODE_EXTRA_CA_CERTS: ca },
-    });
-    nodes.push(node);
+    const node = new NodeProcess(
+      ['--mqtt', mqtt.broker.url, '--state-file', path.join(mqtt.temp.dir, 'trusted', 'state')],
+      {
+        env: { NODE_EXTRA_CA_CERTS: ca },
+      },
+    );
+    mqtt.nodes.push(node);
     await node.waitFor((r) => r.event === 'mqtt.connected', 'connected over TLS');
   });
 
   it('refuses a certificate it cannot check, with one warning that says so, and runs on', async () => {
-    const node = new NodeProcess(['--mqtt', broker.url, '--state-file', path.join(temp.dir, 'untrusted', 'state')]);
-    nodes.push(node);
+    const node = new NodeProcess([
+      '--mqtt',
+      mqtt.broker.url,
+      '--state-file',
+      path.join(mqtt.temp.dir, 'untrusted', 'state'),
+    ]);
+    mqtt.nodes.push(node);
     const warning = await node.waitFor((r) => r.event === 'mqtt.unavailable', 'the warning');
     expect(String(warning.problem)).toMatch(/certificate/);
     expect(node.records.some((r) => r.event === 'mqtt.connected')).toBe(false);

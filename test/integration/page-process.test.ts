@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { freeTcpPort, freeUdpPort, stateFileAged } from '../support/node-process';
 import { nodesPerTest } from '../support/nodes-per-test';
 import { askOverUdp } from '../support/udp-probe';
-import { raw, request } from '../support/web-harness';
+import { raw, request } from '../support/http-client';
 import { HOUR } from '../support/time';
 
 describe('the page of a node run as a process', () => {

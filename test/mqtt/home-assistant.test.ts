@@ -1,21 +1,10 @@
-import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { bridgeTopics, discoveryMessages, statePayload } from '../../src/mqtt/home-assistant';
-import { nodeView } from '../../machines/node/node-view';
+import type { NodeView } from '../../machines/node/node-view';
+import { viewOf } from '../support/web-harness';
 
 const topics = bridgeTopics({ topic: 'home/cats', haDiscovery: 'homeassistant' }, '3f2a');
 const identity = { id: '3f2a', name: 'kitchen-3f2a', version: '1.2.3', pageUrl: 'http://kitchen.local:5380/' };
-const view = (lastCleaned: number | null, level: Parameters<typeof nodeView>[0]['level']) =>
-  nodeView({
-    name: 'kitchen-3f2a',
-    lastCleaned,
-    level,
-    quiet: false,
-    peers: [],
-    thresholds: DEFAULT_THRESHOLDS,
-    timeZone: 'UTC',
-    boxes: [],
-    people: [],
-  });
+const view = (lastCleaned: number | null, level: NodeView['level']) => viewOf({ lastCleaned, level });
 
 describe('Home Assistant discovery', () => {
   it('names the node’s topics under the prefix', () => {

@@ -1,41 +1,5 @@
-import * as http from 'node:http';
+import type { Answer } from './http-client';
 import { derivedKey, sign, signatureOf, verify } from '../../src/household/signing';
-
-export interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** One request to a node's API, as raw as a stranger (or a test) sends it. */
-export function request(
-  port: number,
-  method: string,
-  path: string,
-  options: { body?: string; headers?: Record<string, string>; host?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const sent = http.request(
-      {
-        host: options.host ?? '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: {
-          ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...options.headers,
-        },
-      },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-      },
-    );
-    sent.on('error', reject);
-    sent.end(options.body);
-  });
-}
 
 /** The headers that sign a request with the household key, as a member's would. */
 export function signedHeaders(

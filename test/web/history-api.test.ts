@@ -1,6 +1,7 @@
 import type { Cleaning } from '../../common/history';
 import { historyOf } from '../../machines/history/history-set';
-import { NOON, request, viewOf, webHarness } from '../support/web-harness';
+import { NOON, viewOf, webHarness } from '../support/web-harness';
+import { request } from '../support/http-client';
 import { DAY, HOUR } from '../support/time';
 
 type Harness = Awaited<ReturnType<typeof webHarness>>;

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { until } from '../support/until';
-import { raw, request, stream, webHarness } from '../support/web-harness';
+import { webHarness } from '../support/web-harness';
+import { raw, request, stream } from '../support/http-client';
 
 type Harness = Awaited<ReturnType<typeof webHarness>>;
 

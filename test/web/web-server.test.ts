@@ -1,7 +1,8 @@
 import * as os from 'node:os';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import { until } from '../support/until';
-import { NOON, peer, raw, request, stream, viewOf, webHarness } from '../support/web-harness';
+import { NOON, peer, viewOf, webHarness } from '../support/web-harness';
+import { raw, request, stream } from '../support/http-client';
 import { HOUR } from '../support/time';
 
 type Harness = Awaited<ReturnType<typeof webHarness>>;
