@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hasMosquitto } from '../support/mosquitto';
+import { describeNeeding } from '../support/requirements';
 import { brokerPerSuite } from '../support/broker-suite';
 import { NodeProcess, stateFileAged } from '../support/node-process';
 import { HOUR } from '../support/time';
@@ -9,7 +9,7 @@ import { HOUR } from '../support/time';
  * A copy of a node's state folder (a cloned SD card: here a copied folder on this
  * machine, which is somewhere else all the same) comes with the node's instance id.
  */
-(hasMosquitto() ? describe : describe.skip)('a copy of a node on the broker', () => {
+describeNeeding(['mosquitto'], 'a copy of a node on the broker', () => {
   const mqtt = brokerPerSuite({ watch: ['#'] });
   const start = (folder: string) => {
     const node = new NodeProcess([

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hasMosquitto, Watcher } from '../support/mosquitto';
+import { Watcher } from '../support/mosquitto';
+import { describeNeeding } from '../support/requirements';
 import { brokerPerSuite } from '../support/broker-suite';
 import { type NodeProcess } from '../support/node-process';
 import { until } from '../support/until';
@@ -13,7 +14,7 @@ const rfc = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()
  * What a stranger (or a node's stale copy) leaves on the broker: the nodes that know
  * better publish over it, so that a node that hears the household only there is not misled.
  */
-(hasMosquitto() ? describe : describe.skip)('stale and foreign values on the broker', () => {
+describeNeeding(['mosquitto'], 'stale and foreign values on the broker', () => {
   // Its watcher is the stranger: it publishes what a stranger would, and sees what the nodes do.
   const mqtt = brokerPerSuite({ watch: ['cat-litter-reminder/#'] });
   let house: NodeProcess;

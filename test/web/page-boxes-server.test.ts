@@ -1,6 +1,7 @@
 import type { Cleaning } from '../../common/history';
 import { until } from '../support/until';
-import { NOON, request, stream, viewOf, webHarness } from '../support/web-harness';
+import { request, stream } from '../support/http-client';
+import { NOON, viewOf, webHarness } from '../support/web-harness';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
