@@ -11,7 +11,7 @@ import {
   type HistoryEvent,
   type HistoryPeer,
 } from '../../machines/history/history-machine';
-import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
+import { PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';
 import { entryOf, itemsFrom, legacyView, withdrawalEntryOf } from './history-json';
@@ -209,9 +209,7 @@ export function historySyncActor(log: Logger, now: () => number = Date.now, hous
       const text = refused
         ? `refused the history of ${where}: ${error.message}; ours is unchanged`
         : `could not compare histories with ${where}: ${error.message}; trying again in a later round`;
-      const warning = warnings.take(historyPeerKey(peer));
-      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
-      else log.debug(record, text);
+      warnings.warnOrDebug(log, historyPeerKey(peer), record, text);
     };
 
     const run = (command: ExchangeCommand): void => {

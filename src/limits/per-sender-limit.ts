@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+
 // Senders remembered at most: spoofed source addresses must not grow the map without end.
 const MAX_SENDERS = 1024;
 
@@ -70,6 +72,16 @@ export class PerSenderLimit {
     if (this.heldBackOverall > 0) warning.suppressedOverall = this.heldBackOverall;
     this.heldBackOverall = 0;
     return warning;
+  }
+
+  /**
+   * Logs `text` as a warning when this sender's may go out now (saying what was held back
+   * before it), else at debug level: the record is kept for whoever looks closer.
+   */
+  warnOrDebug(log: Logger, sender: string, record: object, text: string): void {
+    const warning = this.take(sender);
+    if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
+    else log.debug(record, text);
   }
 
   private forgetOldest(now: number): void {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { NodeLink, Observer } from '../../machines/node/node-link';
 import type { NodeView } from '../../machines/node/node-view';
-import { heldBack, PerSenderLimit } from '../limits/per-sender-limit';
+import { PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import { BoxBridge, defaultTime } from './box-bridge';
 import { bridgeTopics, discoveryMessages, statePayload, type BridgeIdentity } from './home-assistant';
@@ -150,9 +150,7 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
     const refuse = (problem: string, topic: string) => {
       const text = `ignored a message on ${topic} from ${options.broker}: ${problem}`;
       const record = { event: 'mqtt.ignored', topic, problem };
-      const warning = warnings.take(topic);
-      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
-      else log.debug(record, text);
+      warnings.warnOrDebug(log, topic, record, text);
     };
 
     const householdTime = (topic: string, payload: Buffer) => {
@@ -172,9 +170,7 @@ export function mqttBridge(settings: MqttBridgeSettings): Observer {
       const shown = JSON.stringify(payload.subarray(0, 40).toString('utf8'));
       const text = `someone else published ${shown} on ${topic}, this node's own topic: published ours over it`;
       const record = { event: 'mqtt.overwritten', topic, payload: shown };
-      const warning = overwrites.take(topic);
-      if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
-      else log.debug(record, text);
+      overwrites.warnOrDebug(log, topic, record, text);
       reassertion.request(topic);
     };
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Level } from '../../common/levels';
 import type { Refused } from '../../machines/history/history-set';
-import { heldBack, ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
+import { ONCE_A_MINUTE_MS, PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import type { NodeLink } from '../../machines/node/node-link';
 import { logPeerDecisions } from './peer-log';
@@ -61,9 +61,7 @@ export function logNodeEvents(node: NodeLink, log: Logger): void {
       ? 'a cleaning taken back; told it the time that stands'
       : (reason ?? 'more than 10 minutes ahead of our clock');
     const text = `refused ${formatRfc3339(lastCleaned)} from ${sender}: ${why}; kept our time`;
-    const warning = refusals.take(from.address);
-    if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
-    else log.debug(record, text);
+    refusals.warnOrDebug(log, from.address, record, text);
   });
   // A stranger may offer the history again and again: named once every 10 minutes per address.
   const historyRefusals = new PerSenderLimit(10 * 60_000);
@@ -71,9 +69,7 @@ export function logNodeEvents(node: NodeLink, log: Logger): void {
     const problem = refusedInWords(refused);
     const record = { event: 'history.refused', peer: from, problem };
     const text = `did not take all the cleanings ${from} offered: ${problem}; what the history holds is unchanged`;
-    const warning = historyRefusals.take(from);
-    if (warning) log.warn({ ...record, ...warning }, text + heldBack(warning));
-    else log.debug(record, text);
+    historyRefusals.warnOrDebug(log, from, record, text);
   });
   node.on('time.withdrawn', ({ box, at, restored }) =>
     log.info(
