@@ -97,6 +97,12 @@ describeNeeding(['build'], 'notifications from a node process', () => {
       episode: hook.body.lastCleaned,
       level: 'now',
     });
+    // What it told, for the other nodes with targets to ask: as its file says.
+    const told = await fetch(`http://127.0.0.1:${httpPort}/api/notified`);
+    expect(told.status).toBe(200);
+    expect(await told.json()).toEqual(
+      JSON.parse(fs.readFileSync(path.join(temp.dir, 'node', 'notified.json'), 'utf8')),
+    );
 
     // The phone's "Cleaned ✓": the request ntfy's app makes, to this node.
     const pressed = await pressAction(httpPort, action);
