@@ -255,6 +255,20 @@ describe('notify machine', () => {
       expect(kinds()).toEqual([]);
     });
 
+    it('asks again every 5 s while the sender cannot be asked (no page); sends when the rounds find it silent', () => {
+      const { actor, clock, view, sender, asked, kinds } = startNotify();
+      // Answered at once, from within the ask, as the notifier does when the sender serves no page.
+      actor.on('notify.ask', () => actor.send({ type: 'notify.unclear' }));
+      sender(false);
+      advance(clock, SETTLE);
+      const due = clock.now();
+      view(NOON - 25 * HOUR, 'now');
+      advance(clock, 20 * SECOND);
+      expect(asked.map((at) => at - due)).toEqual([5, 10, 15, 20].map((s) => s * SECOND));
+      sender(true);
+      expect(kinds()).toEqual(['now']);
+    });
+
     it('takes over at once from a sender that leaves (its goodbye makes this node the sender)', () => {
       const { clock, view, sender, asked, kinds } = startNotify();
       sender(false);
