@@ -56,3 +56,36 @@ export function notifiedAfter(notice: Notice, at: number): Notified | null {
 export function isStale(notice: Notice | null, lastCleaned: number | null): boolean {
   return notice !== null && notice.kind === 'level' && lastCleaned !== null && lastCleaned > notice.lastCleaned;
 }
+
+/**
+ * Whether `told` (what the sender says it has told the household) says what `notice` would,
+ * so that it need not go out from here: the same level or a higher one of the same wait (a
+ * repeat only when told in the later half of the repeat before `now`: the one before was a
+ * whole repeat earlier), or a later wait altogether. A "cleaned" is told once the sender has
+ * nothing left to tell of that wait.
+ */
+export function covers(told: Notified | null, notice: Notice, now: number, repeatMs: number): boolean {
+  if (notice.kind === 'cleaned') return told === null || told.episode >= notice.lastCleaned;
+  if (told === null) return false;
+  if (told.episode !== notice.lastCleaned) return told.episode > notice.lastCleaned;
+  if (told.level !== notice.level) return rank(told.level) > rank(notice.level);
+  return !notice.repeat || told.at > now - repeatMs / 2;
+}
+
+/**
+ * What this node keeps of what the household was told, once another node has said what it
+ * told (`told`): the further of the two (a later wait, a higher level, a later repeat). A
+ * node that says nothing of a wait (null), or speaks of a wait a later cleaning has ended,
+ * changes nothing: this node's own word on it stands.
+ */
+export function furtherNotified(
+  ours: Notified | null,
+  told: Notified | null,
+  lastCleaned: number | null,
+): Notified | null {
+  if (told === null || (lastCleaned !== null && told.episode < lastCleaned)) return ours;
+  if (ours === null) return told;
+  if (told.episode !== ours.episode) return told.episode > ours.episode ? told : ours;
+  if (told.level !== ours.level) return rank(told.level) > rank(ours.level) ? told : ours;
+  return told.at > ours.at ? told : ours;
+}

@@ -2,7 +2,7 @@ import { assertEvent, assign, emit, enqueueActions, not, raise, setup } from 'xs
 import type { Level } from '../../common/levels';
 import type { WallClock } from '../shared/clock';
 import { isQuietAt, msUntilLocalMinute, type QuietHours } from '../reminder/quiet-hours';
-import { isStale, noticesFor, notifiedAfter, type Notice, type Notified } from './notices';
+import { covers, furtherNotified, isStale, noticesFor, notifiedAfter, type Notice, type Notified } from './notices';
 
 export interface NotifyInput {
   /** The levels that are told of (`notify.levels`). */
@@ -33,17 +33,28 @@ export type NotifyEvent =
   | { type: 'notify.view'; lastCleaned: number | null; level: Level }
   /** Whether this node is the household's sender now (sender-rule.ts), whenever what it knows changes. */
   | { type: 'notify.sender'; sender: boolean }
+  /** What a node with targets says it has told the household: the sender asked, or any of them at the start. */
+  | { type: 'notify.told'; told: Notified | null }
+  /** The sender, asked, did not answer at all (refused, or nothing within 5 s): it is gone. */
+  | { type: 'notify.gone' }
+  /** The sender could not be asked (it serves no page), or its answer could not be read: asked again later. */
+  | { type: 'notify.unclear' }
   // Raised within: a notice due (it may wait for quiet hours), and one ready to go out.
   | { type: 'notice.due'; notice: Notice }
   | { type: 'notice.ready'; notice: Notice }
   | { type: 'repeat.check' }
-  | { type: 'hold.check' };
+  | { type: 'hold.check' }
+  | { type: 'notified.taken' };
 
 export type NotifyEmitted =
   /** Send it to every target. */
   | { type: 'notify.send'; notice: Notice }
   /** What the household has been told changed: for the file, so that a restart does not tell it again. */
-  | { type: 'notify.noted'; notified: Notified | null };
+  | { type: 'notify.noted'; notified: Notified | null }
+  /** Ask the sender what it has told (answered with `notify.told`, `notify.gone` or `notify.unclear`). */
+  | { type: 'notify.ask' }
+  /** Ask every node with targets what it has told (each answer a `notify.told`): at the start, for a lost file. */
+  | { type: 'notify.recall' };
 
 const quietNow = (context: NotifyContext): boolean =>
   context.quietHours !== null && isQuietAt(context.quietHours, context.clock.now(), context.timeZone);
@@ -54,7 +65,9 @@ const quietNow = (context: NotifyContext): boolean =>
  * hours and sent once when they end, and after any of them the one "cleaned" message of
  * the cleaning that ends the wait. Every node with targets runs one and decides alike; only
  * the household's sender (`notify.sender`) sends. What another node should have sent is
- * owed for a while: should that node go silent meanwhile, this one sends it.
+ * owed: a few seconds later this node asks the sender whether it told it, and sends it when
+ * the sender does not answer. What the nodes say they told is kept here too (the file), so
+ * that neither a node taking over nor one restarted without its file tells it again.
  */
 export const notifyMachine = setup({
   types: {
@@ -113,6 +126,28 @@ export const notifyMachine = setup({
       enqueue.assign({ owed: null });
     }),
     'forget what is owed': assign({ owed: null }),
+    'ask the sender': emit({ type: 'notify.ask' as const }),
+    recall: emit({ type: 'notify.recall' as const }),
+    /**
+     * What another node told: a notice owed here that it covers is no longer owed, and its
+     * record of it is the household's (its time: the repeat counts from it); else the further
+     * of its word and this node's.
+     */
+    'take what was told': enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'notify.told');
+      const { told } = event;
+      const covered = context.owed !== null && covers(told, context.owed, context.clock.now(), context.repeatMs);
+      const notified = covered && told !== null ? told : furtherNotified(context.notified, told, context.lastCleaned);
+      if (notified !== context.notified) {
+        enqueue.assign({ notified });
+        enqueue.emit({ type: 'notify.noted', notified });
+        enqueue.raise({ type: 'notified.taken' });
+      }
+      if (covered) {
+        enqueue.assign({ owed: null });
+        enqueue.raise({ type: 'hold.check' });
+      }
+    }),
     'repeat now': raise(({ context }) => ({
       type: 'notice.due' as const,
       notice: { kind: 'level' as const, level: context.level, lastCleaned: context.lastCleaned ?? 0, repeat: true },
@@ -126,6 +161,10 @@ export const notifyMachine = setup({
       return event.sender;
     },
     'owes something': ({ context }) => context.owed !== null,
+    'covers what is owed': ({ context, event }) => {
+      assertEvent(event, 'notify.told');
+      return context.owed !== null && covers(event.told, context.owed, context.clock.now(), context.repeatMs);
+    },
     'holds nothing': ({ context }) => context.held === null,
     'repeats now': ({ context }) =>
       context.repeatMs > 0 &&
@@ -145,14 +184,23 @@ export const notifyMachine = setup({
         ? 0
         : msUntilLocalMinute(context.quietHours.end, context.clock.now(), context.timeZone),
     /**
-     * How long what another node should send stays owed: longer than a node takes to find a
-     * peer silent (four unanswered requests, each peer asked in turn every 2 to 4 s: about
-     * a minute in a household of five), so that the silence of a sender that died before
-     * it sent is seen in time.
+     * How long after a notice falls due the sender is asked whether it told it: the sender,
+     * whose clock agrees within a second or two, has by then (it notes what it tells before
+     * it posts it). The sender's silence is not waited for: the repair rounds find a peer
+     * silent after 30 s to 3 minutes, too late for a hand-over within a minute.
+     */
+    'notify.ask': 5_000,
+    /**
+     * How long an owed notice is kept while the sender answers but has not told it (its
+     * clock behind; its own quiet hours or levels, which then stand), or cannot be asked
+     * (it serves no page: its silence is then what hands over). Asked again every
+     * `notify.ask` meanwhile.
      */
     'notify.handover': 90_000,
     // At the start, long enough for mDNS to show the household's nodes: nobody is the sender before it knows them.
     'notify.settle': 15_000,
+    // At the start, when mDNS has shown the nodes with targets: their answers (5 s at most) come before `notify.settle`.
+    'notify.recall': 9_000,
   },
 }).createMachine({
   id: 'notify',
@@ -173,6 +221,8 @@ export const notifyMachine = setup({
             'repeat.check': { guard: not('repeats now'), target: 'off' },
             // Whatever went out (held through quiet hours, say), the next one is a whole `notify.repeat` later.
             'notice.ready': { target: 'on', reenter: true },
+            // Another node's word on when it last told: counted from then.
+            'notified.taken': { target: 'on', reenter: true },
           },
         },
       },
@@ -201,14 +251,15 @@ export const notifyMachine = setup({
         },
       },
     },
-    /** Who sends: this node when it is the sender; else what is due is owed a while, in case the sender is gone. */
+    /** Who sends: this node when it is the sender; else what is due is owed, and sent here if the sender is gone. */
     handover: {
       initial: 'settling',
-      on: { 'notify.sender': { actions: 'take the sender' } },
+      on: { 'notify.sender': { actions: 'take the sender' }, 'notify.told': { actions: 'take what was told' } },
       states: {
         settling: {
           on: { 'notice.ready': { actions: ['note it', 'owe'] } },
           after: {
+            'notify.recall': { actions: 'recall' },
             'notify.settle': [
               { guard: 'is the sender', target: 'idle', actions: 'send what is owed' },
               { guard: 'owes something', target: 'owing' },
@@ -235,11 +286,28 @@ export const notifyMachine = setup({
               target: 'idle',
               actions: ['take the sender', 'send what is owed'],
             },
-            // A cleaning ended the wait it was owed for.
+            // A cleaning ended the wait it was owed for, or the sender said it told it.
             'hold.check': { guard: not('owes something'), target: 'idle' },
           },
-          // The sender was there all along: it sent it.
+          // The sender answered all along: its word stands.
           after: { 'notify.handover': { target: 'idle', actions: 'forget what is owed' } },
+          initial: 'waiting',
+          states: {
+            waiting: { after: { 'notify.ask': 'asking' } },
+            asking: {
+              entry: 'ask the sender',
+              on: {
+                'notify.told': [
+                  // Told: no longer owed (`hold.check` leaves for idle).
+                  { guard: 'covers what is owed', actions: 'take what was told' },
+                  // There, and not told yet (its clock is behind, or it is leaving): asked again.
+                  { target: 'waiting', actions: 'take what was told' },
+                ],
+                'notify.gone': { target: '#notify.handover.idle', actions: 'send what is owed' },
+                'notify.unclear': { target: 'waiting' },
+              },
+            },
+          },
         },
       },
     },

@@ -30,6 +30,9 @@ export class RefusedAnswer extends Error {}
 /** An answer longer than the bytes it was allowed: read no further. */
 export class AnswerTooLarge extends RefusedAnswer {}
 
+/** An answer other than 2xx: the node is there, and said no (an older node without the route, say). */
+export class AnswerNotOk extends Error {}
+
 /**
  * One request to a node's API, its JSON answer parsed (not yet checked), all within 5 s.
  * Network trouble and an answer other than 2xx (an older node has no history) reject with
@@ -112,7 +115,7 @@ export function requestSizedJson(
           if (!ok) {
             // Quoted: what a stranger answers reaches logs and terminals.
             fail(
-              new Error(
+              new AnswerNotOk(
                 `${method} ${path} answered ${status}: ${JSON.stringify(bytes.toString('utf8').slice(0, 120))}`,
               ),
             );

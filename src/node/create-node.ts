@@ -30,6 +30,8 @@ import type { NodeEmitted } from '../../machines/node/node-events';
 import { logNodeEvents } from './node-log';
 import type { NodeLink, Observer } from '../../machines/node/node-link';
 import { notifier } from '../notify/notifier';
+import { notifiedJson } from '../notify/notified-json';
+import { signingWith } from '../household/request-signer';
 import { version } from '../../package.json';
 import type { Household } from '../household/household';
 
@@ -96,6 +98,21 @@ export function createNode(
       }),
     },
   });
+  // Notifications, for a node with targets: its observer, and what it told for the page's server to answer.
+  const notifications =
+    options.notify.targets.length === 0
+      ? null
+      : notifier({
+          options: options.notify,
+          id: identity.id,
+          page: httpPort === null ? null : pageUrl(httpPort, options.mdns ? name : null),
+          timeZone: options.timeZone,
+          nodeQuietHours: options.quietHours,
+          stateFile: options.stateFile,
+          log,
+          // The household's key as it is at each request: a join gives one while the node runs.
+          signer: () => (household?.key ? signingWith(household.key) : undefined),
+        });
   const node = createActor(machine, {
     input: {
       name,
@@ -128,6 +145,7 @@ export function createNode(
             log,
             ...(options.mdns ? { mdnsName: name } : {}),
             ...(household ? { household } : {}),
+            ...(notifications ? { notified: () => notifiedJson(notifications.told()) } : {}),
           }),
         ]),
     // Home Assistant and the household's time on a broker, with --mqtt.
@@ -143,20 +161,7 @@ export function createNode(
             log,
           }),
         ]),
-    // Notifications, for a node with targets.
-    ...(options.notify.targets.length === 0
-      ? []
-      : [
-          notifier({
-            options: options.notify,
-            id: identity.id,
-            page: httpPort === null ? null : pageUrl(httpPort, options.mdns ? name : null),
-            timeZone: options.timeZone,
-            nodeQuietHours: options.quietHours,
-            stateFile: options.stateFile,
-            log,
-          }),
-        ]),
+    ...(notifications ? [notifications.observer] : []),
   ];
   observe(node, observers);
   return node;

@@ -19,10 +19,11 @@ import type { Household } from '../household/household';
 import { admitRequest, answerSignature } from './household-gate';
 import { HOUSEHOLD_ROUTES, invite, join, keyAnswer } from './household-routes';
 import { boxesJson, knownBox, knownPerson, postNamed, postUndo, type BoxSite } from './box-routes';
+import { notifiedAnswer, type NotifiedSite } from './notified-route';
 import { chosenBox, renderPage } from './page-html';
 
 /** What the routes need of the server around them. */
-export interface Site extends HistorySite, BoxSite {
+export interface Site extends HistorySite, BoxSite, NotifiedSite {
   view(): NodeView | undefined;
   names(): string[];
   now(): number;
@@ -129,6 +130,7 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   '/api/history': ['GET', 'HEAD', 'POST'],
   '/api/history/stats': ['GET', 'HEAD'],
   '/api/history/digest': ['GET', 'HEAD'],
+  '/api/notified': ['GET', 'HEAD'],
   ...HOUSEHOLD_ROUTES,
 };
 
@@ -159,6 +161,7 @@ async function route(
   }
   if (path === '/api/history/stats') return sendJson(response, 200, statsAnswer(site, query, view.people));
   if (path === '/api/history/digest') return sendJson(response, 200, digestAnswer(site, query));
+  if (path === '/api/notified') return sendJson(response, 200, notifiedAnswer(site));
   if (path === '/api/household') {
     await site.freshHousehold();
     return sendJson(response, 200, site.household(site.view() ?? view, address, query.has('all')));

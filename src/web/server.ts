@@ -44,6 +44,8 @@ export interface WebOptions {
   mdnsName?: string;
   /** The household key as the node holds it (src/household/household.ts). */
   household?: Household;
+  /** What the node has told the household, as `GET /api/notified` answers it; absent without notification targets. */
+  notified?: () => unknown;
 }
 
 /** How often cleanings refused from one address may be warned about. */
@@ -186,6 +188,7 @@ export function webServer(options: WebOptions): Observer {
         return householdJson(shown, { address, port: options.udpPort }, now());
       },
       householdKey: options.household ?? null,
+      ...(options.notified ? { notified: options.notified } : {}),
       // Until the node says its peers have answered, or no longer.
       freshHousehold: () =>
         new Promise<void>((resolve) => {

@@ -5,6 +5,10 @@ import { freeTcpPort, NodeProcess, runCli, stateFileAged, stopAll, tempDir } fro
 import { NotifyReceiver } from '../support/notify-receiver';
 import { describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
+import { askTold } from '../../src/notify/told-by-peers';
+import { readKeyFile } from '../../src/household/key-file';
+import { signingWith } from '../../src/household/request-signer';
+import { derivedKey } from '../../src/household/signing';
 import { HOUR } from '../support/time';
 
 /*
@@ -97,6 +101,12 @@ describeNeeding(['build'], 'notifications from a node process', () => {
       episode: hook.body.lastCleaned,
       level: 'now',
     });
+    // What it told, for the other nodes with targets to ask: as its file says.
+    const told = await fetch(`http://127.0.0.1:${httpPort}/api/notified`);
+    expect(told.status).toBe(200);
+    expect(await told.json()).toEqual(
+      JSON.parse(fs.readFileSync(path.join(temp.dir, 'node', 'notified.json'), 'utf8')),
+    );
 
     // The phone's "Cleaned ✓": the request ntfy's app makes, to this node.
     const pressed = await pressAction(httpPort, action);
@@ -169,6 +179,50 @@ describeNeeding(['build'], 'notifications from a node process', () => {
     await node.waitFor((r) => r.event === 'notify.sent', 'notify.sent');
     expect(receiver.received).toHaveLength(1);
   }, 240_000);
+
+  it('GET /api/notified: what it told, signed with the household key for a member; 404 without targets', async () => {
+    const stateFile = stateFileAged(path.join(temp.dir, 'node', 'state'), HOUR);
+    expect((await runCli(['household', 'new', '--state-file', stateFile])).status).toBe(0);
+    const key = readKeyFile(path.join(temp.dir, 'node', 'household.key'));
+    const httpPort = freeTcpPort();
+    node = new NodeProcess([
+      ...['--state-file', stateFile, '--quiet-hours', 'off', '--http-port', String(httpPort)],
+      ...['--notify-target', `json://127.0.0.1:${receiver.port}/hook`],
+    ]);
+    await node.waitFor((r) => r.event === 'http.listening', 'the page');
+    const at = { address: '127.0.0.1', port: httpPort };
+    const held = (secret: Buffer) => ({
+      fingerprint: '',
+      secret,
+      request: derivedKey(secret, 'request'),
+      answer: derivedKey(secret, 'answer'),
+    });
+    await until(async () => !('unclear' in (await askTold(at, undefined))), 'the node past its start');
+    // A member asks signed, and checks the answer's signature: nothing told yet.
+    expect(await askTold(at, signingWith(held(key ?? Buffer.alloc(0))))).toEqual({ told: null });
+    // Another household's key: its request refused, and the refusal, not signed with that key, not believed.
+    const other = await askTold(at, signingWith(held(Buffer.alloc(32, 7))));
+    expect(other).toEqual({ unclear: expect.stringMatching(/not signed with the household key/) as string });
+    // Anyone may read it unsigned, as the page's state.
+    const plain = await fetch(`http://127.0.0.1:${httpPort}/api/notified`);
+    expect(await plain.json()).toEqual({});
+    // A node without targets tells nobody anything.
+    const otherPort = freeTcpPort();
+    const without = new NodeProcess([
+      '--state-file',
+      path.join(temp.dir, 'other', 'state'),
+      '--http-port',
+      String(otherPort),
+    ]);
+    try {
+      await without.waitFor((r) => r.event === 'http.listening', 'the page of the node without targets');
+      await until(async () => (await fetch(`http://127.0.0.1:${otherPort}/api/notified`)).status !== 503, 'its start');
+      const none = await fetch(`http://127.0.0.1:${otherPort}/api/notified`);
+      expect(none.status).toBe(404);
+    } finally {
+      await stopAll([without]);
+    }
+  });
 
   it('notify test: a message to every target, and what each answered', async () => {
     const empty = path.join(temp.dir, 'empty.yaml');

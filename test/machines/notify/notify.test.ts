@@ -28,12 +28,19 @@ function startNotify(
   const noted: (Notified | null)[] = [];
   actor.on('notify.send', ({ notice }) => sent.push({ at: clock.now(), notice }));
   actor.on('notify.noted', ({ notified }) => noted.push(notified));
+  // When the sender was asked what it told, and when every node with targets was.
+  const asked: number[] = [];
+  const recalled: number[] = [];
+  actor.on('notify.ask', () => asked.push(clock.now()));
+  actor.on('notify.recall', () => recalled.push(clock.now()));
   actor.start();
   const view = (lastCleaned: number | null, level: Level) => actor.send({ type: 'notify.view', lastCleaned, level });
   const sender = (is: boolean) => actor.send({ type: 'notify.sender', sender: is });
+  const told = (notified: Notified | null) => actor.send({ type: 'notify.told', told: notified });
+  const gone = () => actor.send({ type: 'notify.gone' });
   const kinds = () =>
     sent.map(({ notice }) => (notice.kind === 'level' ? `${notice.level}${notice.repeat ? ' again' : ''}` : 'cleaned'));
-  return { actor, clock, sent, noted, view, sender, kinds };
+  return { actor, clock, sent, noted, asked, recalled, view, sender, told, gone, kinds };
 }
 
 describe('notify machine', () => {
@@ -185,5 +192,125 @@ describe('notify machine', () => {
     advance(clock, SETTLE);
     expect(kinds()).toEqual(['cleaned']);
     expect(noted).toEqual([null]);
+  });
+
+  describe('the hand-over: the sender asked, not waited for', () => {
+    it('asks the sender 5 s after a notice falls due, and sends it when the sender does not answer', () => {
+      const { clock, view, sender, gone, asked, sent, kinds } = startNotify();
+      sender(false);
+      advance(clock, SETTLE);
+      const due = clock.now();
+      view(NOON - 25 * HOUR, 'now');
+      advance(clock, 5 * SECOND);
+      expect(asked).toEqual([due + 5 * SECOND]);
+      expect(kinds()).toEqual([]);
+      gone(); // refused: the sender was killed
+      expect(kinds()).toEqual(['now']);
+      expect(sent[0].at - due).toBe(5 * SECOND);
+      // The next one too, while the repair rounds have not found the sender silent yet.
+      view(clock.now(), 'fresh');
+      advance(clock, 5 * SECOND);
+      expect(asked).toHaveLength(2);
+      gone();
+      expect(kinds()).toEqual(['now', 'cleaned']);
+    });
+
+    it('sends nothing the sender says it told; asks again while it has not told it yet', () => {
+      const { clock, view, sender, told, asked, noted, kinds } = startNotify();
+      sender(false);
+      advance(clock, SETTLE);
+      const cleaned = NOON - 25 * HOUR;
+      view(cleaned, 'now');
+      advance(clock, 5 * SECOND);
+      // Its clock is behind: not told yet.
+      told(null);
+      advance(clock, 5 * SECOND);
+      expect(asked).toHaveLength(2);
+      const byTheSender = { episode: cleaned, level: 'now' as const, at: clock.now() - 2 * SECOND };
+      told(byTheSender);
+      advance(clock, 5 * MINUTE);
+      expect(asked).toHaveLength(2);
+      expect(kinds()).toEqual([]);
+      // Its record is the household's: kept here, as a restart would read it.
+      expect(noted.at(-1)).toEqual(byTheSender);
+    });
+
+    it('a repeat is told when the sender told it within the last half repeat, not by the one before', () => {
+      const { clock, view, sender, told, asked, kinds } = startNotify({ repeatMs: HOUR });
+      sender(false);
+      advance(clock, SETTLE);
+      const cleaned = NOON - 27 * HOUR;
+      view(cleaned, 'overdue');
+      const first = clock.now();
+      advance(clock, 5 * SECOND);
+      told({ episode: cleaned, level: 'overdue', at: first });
+      advance(clock, HOUR);
+      expect(asked).toHaveLength(2);
+      told({ episode: cleaned, level: 'overdue', at: first }); // the one before: not this repeat
+      expect(kinds()).toEqual([]);
+      advance(clock, 5 * SECOND);
+      told({ episode: cleaned, level: 'overdue', at: first + HOUR });
+      advance(clock, 10 * MINUTE);
+      expect(asked).toHaveLength(3);
+      expect(kinds()).toEqual([]);
+    });
+
+    it('asks again every 5 s while the sender cannot be asked (no page); sends when the rounds find it silent', () => {
+      const { actor, clock, view, sender, asked, kinds } = startNotify();
+      // Answered at once, from within the ask, as the notifier does when the sender serves no page.
+      actor.on('notify.ask', () => actor.send({ type: 'notify.unclear' }));
+      sender(false);
+      advance(clock, SETTLE);
+      const due = clock.now();
+      view(NOON - 25 * HOUR, 'now');
+      advance(clock, 20 * SECOND);
+      expect(asked.map((at) => at - due)).toEqual([5, 10, 15, 20].map((s) => s * SECOND));
+      sender(true);
+      expect(kinds()).toEqual(['now']);
+    });
+
+    it('takes over at once from a sender that leaves (its goodbye makes this node the sender)', () => {
+      const { clock, view, sender, asked, kinds } = startNotify();
+      sender(false);
+      advance(clock, SETTLE);
+      view(NOON - 25 * HOUR, 'now');
+      advance(clock, SECOND);
+      sender(true);
+      expect(kinds()).toEqual(['now']);
+      advance(clock, MINUTE);
+      expect(asked).toEqual([]);
+    });
+  });
+
+  describe('what the household was told, from the others', () => {
+    it('asks the nodes with targets at the start, and tells nothing again that one of them told (a lost file)', () => {
+      const cleaned = NOON - 30 * HOUR;
+      const { clock, view, sender, told, recalled, sent, kinds } = startNotify({ repeatMs: 4 * HOUR });
+      sender(true);
+      view(cleaned, 'overdue');
+      advance(clock, 9 * SECOND);
+      expect(recalled).toEqual([NOON + 9 * SECOND]);
+      told({ episode: cleaned, level: 'overdue', at: NOON - HOUR });
+      advance(clock, SETTLE);
+      expect(kinds()).toEqual([]);
+      // The repeat counts from when it was told.
+      advance(clock, 3 * HOUR);
+      expect(kinds()).toEqual(['overdue again']);
+      expect(sent[0].at).toBe(NOON + 3 * HOUR);
+    });
+
+    it('keeps its own word over one about an older wait, a lower level, or nothing', () => {
+      const cleaned = NOON - 30 * HOUR;
+      const mine = { episode: cleaned, level: 'overdue' as const, at: NOON - HOUR };
+      const { clock, view, sender, told, noted, kinds } = startNotify({ notified: mine });
+      sender(true);
+      view(cleaned, 'overdue');
+      told(null);
+      told({ episode: cleaned - HOUR, level: 'overdue', at: NOON - 2 * HOUR });
+      told({ episode: cleaned, level: 'now', at: NOON - 3 * HOUR });
+      advance(clock, SETTLE);
+      expect(noted).toEqual([]);
+      expect(kinds()).toEqual([]);
+    });
   });
 });
