@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { plainHardware, type ButtonDriver, type Colour } from '../hardware/types';
+import { plainHardware, type ButtonAction, type ButtonDriver, type Colour } from '../hardware/types';
 import { parseRunOptions } from '../src/settings/resolve-settings';
 import { createLogger } from '../src/node/logger';
 import { createNode } from '../src/node/create-node';
@@ -37,7 +37,7 @@ class TimedStrip {
 }
 
 /**
- * Press → strip, in one process: a real node (state file, store, transport on a free
+ * Press → strip (from the button's release), in one process: a real node (state file, store, transport on a free
  * port, reminder, display, `led` records written as JSON) with a strip and a button
  * of its own. Each round starts a node whose state file is 13 h old (orange), presses,
  * and times the way to light green. Returns milliseconds per round.
@@ -61,11 +61,11 @@ async function oneRound(stateFile: string): Promise<number> {
   const options = parseRunOptions([...argv, '--quiet-hours', 'off', '--log-format', 'json'], {}, false);
   if (!options) throw new Error('the benchmark asked for --help by mistake');
   const strip = new TimedStrip();
-  let press: (() => void) | undefined;
+  let act: ((action: ButtonAction) => void) | undefined;
   const button: ButtonDriver = {
-    watch: (onPress) => {
-      press = onPress;
-      return () => (press = undefined);
+    watch: (onAction) => {
+      act = onAction;
+      return () => (act = undefined);
     },
   };
   const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -82,9 +82,11 @@ async function oneRound(stateFile: string): Promise<number> {
   node.start();
   await orange;
   const fresh = strip.next(LIGHT_GREEN);
+  if (!act) throw new Error('the node did not watch the button');
+  // A press is a cleaning when the button comes up (held 3 s it would be an invitation): timed from then.
+  act('down');
   const pressedNs = process.hrtime.bigint();
-  if (!press) throw new Error('the node did not watch the button');
-  press();
+  act('up');
   const shownNs = await fresh;
   node.send({ type: 'SHUTDOWN' });
   await stopped;

@@ -13,6 +13,8 @@ export interface KeyState {
   inviteUntil: string | null;
   /** The last node that joined through this one, and the digits both sides showed: for 10 minutes. */
   lastJoin: { code: string; from: string; at: string } | null;
+  /** The member this node joined through from its page, and the digits both sides showed: for 10 minutes. */
+  joinedVia: { code: string; member: string; at: string } | null;
   /** The nodes that proved they hold the key (a signed request or answer), by address. */
   members: { address: string; name: string | null }[];
   /** Nodes of another household (another `hh=`): neither members nor peers. */
@@ -28,7 +30,8 @@ export function keyItems(state: KeyState, nodeName: string, now: number, timeZon
     return (
       '<p class="no-key">No household key: anyone on the network can write this household’s history. ' +
       'To keep it to the household’s own nodes, run <code>cat-litter-reminder household new</code> on one node ' +
-      '(docs/household-key.md).</p>'
+      '(docs/household-key.md).</p>' +
+      joinForm()
     );
   }
   const members = state.members.map((member) => escapeHtml(member.name ?? member.address)).join(', ');
@@ -51,6 +54,27 @@ export function keyItems(state: KeyState, nodeName: string, now: number, timeZon
         'it must show the same six digits. If they differ, make a new key.</p>',
     );
   }
+  if (state.joinedVia !== null) {
+    const member = escapeHtml(state.joinedVia.member);
+    lines.push(
+      `<p class="joined-via">Joined through ${member}. Code <strong class="code">${escapeHtml(spacedCode(state.joinedVia.code))}</strong>: ` +
+        `${member} must show the same six digits. If they differ, make a new key there and join again.</p>`,
+    );
+  }
   lines.push('<form method="post" action="/api/household/invite"><button type="submit">Add a node</button></form>');
   return lines.join('');
+}
+
+/**
+ * "Join the household", on a node without a key: the member's HOST[:PORT] (the name or
+ * address of its page), after "Add a node" there. As `household join` on the command line.
+ */
+function joinForm(): string {
+  return (
+    '<form class="join" method="post" action="/api/household/join-via">' +
+    '<label>Join the household: first press “Add a node” on a member’s page, then give its name or address here ' +
+    '<input name="member" required maxlength="259" placeholder="kitchen.local" autocomplete="off" ' +
+    'autocapitalize="none" spellcheck="false" inputmode="url"></label>' +
+    '<button type="submit">Join the household</button></form>'
+  );
 }

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { pickHeaderChip, type GpioChipEntry } from './gpio-chips';
-import type { ButtonDriver } from './types';
+import type { ButtonAction, ButtonDriver } from './types';
 
 export interface GpiodButtonOptions {
   /** BCM GPIO number; the button connects it to ground. */
@@ -27,16 +27,25 @@ interface DetectedChip extends GpioChipEntry {
   name: string;
 }
 
+/** Reads gpiomon's lines as the button's actions; `stop` cancels what it still waits for. */
+interface EdgeReader {
+  line(text: string): void;
+  stop(): void;
+}
+
 /**
- * How one generation of gpiomon is asked to watch a pin, and which of its lines are
- * presses. `isPress` is made once a watch, as it may remember the edges before.
+ * How one generation of gpiomon is asked to watch a pin, and how its lines are read.
+ * A reader is made once a watch, as it may remember the edges before.
  */
 interface Dialect {
   args(chip: string, pin: number, debounceMs: number): string[];
-  pressFilter(debounceMs: number): (line: string) => boolean;
+  reader(debounceMs: number, onAction: (action: ButtonAction) => void): EdgeReader;
 }
 
-/** libgpiod 2 (Debian 13): the kernel debounces the line and reports falling edges only. */
+/**
+ * libgpiod 2 (Debian 13): the kernel debounces the line and reports both edges. The button
+ * shorts the pin to ground: a falling edge is the press, a rising one its end.
+ */
 const LIBGPIOD_2: Dialect = {
   args: (chip, pin, debounceMs) => [
     '--chip',
@@ -44,34 +53,52 @@ const LIBGPIOD_2: Dialect = {
     '--bias',
     'pull-up',
     '--edges',
-    'falling',
+    'both',
     '--debounce-period',
     `${debounceMs}ms`,
     '--format',
     '%E',
     String(pin),
   ],
-  // The button shorts the pin to ground: each falling edge is a press.
-  pressFilter: () => (line) => line === 'falling',
+  reader: (_debounceMs, onAction) => ({
+    line: (text) => {
+      if (text === 'falling') onAction('down');
+      else if (text === 'rising') onAction('up');
+    },
+    stop: () => undefined,
+  }),
 };
 
 /**
- * libgpiod 1.6 (Debian 11 and 12) cannot debounce: it reports every edge with its
- * kernel timestamp ("0" falling, "1" rising), and a falling edge is a press when the
- * line had been still for the debounce time before it. So a bouncing contact makes one
- * press, and the bounces of a release (rising, falling, rising) make none.
+ * libgpiod 1.6 (Debian 11 and 12) cannot debounce: it reports every edge with its kernel
+ * timestamp ("0" falling, "1" rising). An edge that changes the button's state after the line
+ * had been still for the debounce time is taken at once (a press answers without delay), and
+ * the bounces right after it are not. So that a tap shorter than the debounce time still ends,
+ * the line's last level is taken too once no edge has come for that long.
  */
 const LIBGPIOD_1: Dialect = {
   args: (chip, pin) => ['--bias=pull-up', '--line-buffered', '--format=%e %s %n', chip, String(pin)],
-  pressFilter: (debounceMs) => {
+  reader: (debounceMs, onAction) => {
     let lastEdgeMs = -Infinity;
-    return (line) => {
-      const match = /^([01]) (\d+) (\d+)$/.exec(line);
-      if (!match) return false;
-      const atMs = Number(match[2]) * 1000 + Number(match[3]) / 1e6;
-      const still = atMs - lastEdgeMs >= debounceMs;
-      lastEdgeMs = atMs;
-      return match[1] === '0' && still;
+    let down = false;
+    let settle: NodeJS.Timeout | undefined;
+    const become = (level: string): void => {
+      if ((level === '0') === down) return;
+      down = level === '0';
+      onAction(down ? 'down' : 'up');
+    };
+    return {
+      line: (text) => {
+        const match = /^([01]) (\d+) (\d+)$/.exec(text);
+        if (!match) return;
+        const atMs = Number(match[2]) * 1000 + Number(match[3]) / 1e6;
+        const still = atMs - lastEdgeMs >= debounceMs;
+        lastEdgeMs = atMs;
+        if (still) become(match[1]);
+        clearTimeout(settle);
+        settle = setTimeout(() => become(match[1]), debounceMs);
+      },
+      stop: () => clearTimeout(settle),
     };
   },
 };
@@ -80,7 +107,7 @@ const LIBGPIOD_1: Dialect = {
  * The button on the GPIO character device, which every current kernel has (and the
  * only way on Raspberry Pi OS based on Debian 13, without sysfs GPIO): `gpiomon` from
  * libgpiod watches the line with the pull-up set on the line itself and prints one
- * line per edge. Nothing native to build: the tools come from Debian's `gpiod` package.
+ * line per edge (a press and its end). Nothing native to build: the tools come from Debian's `gpiod` package.
  */
 export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools = DEFAULT_TOOLS): ButtonDriver {
   const { buttonPin } = options;
@@ -97,23 +124,26 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
     ? [tools.setpriv, '--pdeathsig', 'TERM', tools.gpiomon, ...monitorArgs]
     : [tools.gpiomon, ...monitorArgs];
   return {
-    watch(onPress, onFailure) {
+    watch(onAction, onFailure) {
       // A process group of its own: Ctrl-C in a terminal reaches the node, which then
       // stops gpiomon itself, instead of gpiomon ending first and looking like a fault.
       const monitor = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      const isPress = dialect.pressFilter(debounceMs);
       let stopped = false;
+      const edges = dialect.reader(debounceMs, (action) => {
+        if (!stopped) onAction(action);
+      });
       let stderr = '';
       let partial = '';
       const fail = (reason: string): void => {
         if (stopped) return;
         stopped = true;
+        edges.stop();
         onFailure?.(new Error(`the button on GPIO ${buttonPin} (${chip.name}) stopped: ${reason}`));
       };
       monitor.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         const lines = (partial + chunk).split('\n');
         partial = lines.pop() ?? '';
-        for (const line of lines) if (!stopped && isPress(line.trim())) onPress();
+        for (const line of lines) if (!stopped) edges.line(line.trim());
       });
       monitor.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       monitor.on('error', (error) => fail(`${command} could not be started (${error.message})`));
@@ -125,6 +155,7 @@ export function openGpiodButton(options: GpiodButtonOptions, tools: GpiodTools =
       return () => {
         if (stopped) return;
         stopped = true;
+        edges.stop();
         monitor.kill('SIGTERM');
       };
     },

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { messageOf, NATIVE_BUILD_ADVICE } from './errors';
 import { pickHeaderChip } from './gpio-chips';
-import type { ButtonDriver } from './types';
+import type { ButtonAction, ButtonDriver } from './types';
 
 type GpioCallback = (err: Error | null | undefined, value: 0 | 1) => void;
 
@@ -16,7 +16,7 @@ export interface GpioPin {
 export type GpioConstructor = new (
   gpio: number,
   direction: 'in',
-  edge: 'falling',
+  edge: 'both',
   options: { debounceTimeout: number; activeLow: boolean },
 ) => GpioPin;
 
@@ -41,8 +41,9 @@ interface GpioChip {
 
 /**
  * Opens the button through `onoff`, required only here so that machines without it can
- * still import this file. Presses shorter than the debounce time are not reported:
- * onoff reads the pin again once the line has been quiet that long.
+ * still import this file. Each edge that lasts is reported, `down` or `up`: onoff reads
+ * the pin again once the line has been quiet for the debounce time, so the bounces of a
+ * contact make none, and a press shorter than that none either.
  */
 export function openRpiButton(
   options: RpiButtonOptions,
@@ -65,10 +66,10 @@ export function openRpiButton(
 
   let gpio: GpioPin;
   try {
-    // The button shorts the pin to ground, so a press is the falling edge to 0. Sysfs
-    // cannot set pulls: the pin relies on its boot pull-up (BCM 0–8 only) or on
-    // `gpio=<pin>=ip,pu` in config.txt.
-    gpio = new Gpio(number, 'in', 'falling', { debounceTimeout: debounceMs, activeLow: false });
+    // The button shorts the pin to ground, so a press is the falling edge to 0 and its end
+    // the rising edge to 1. Sysfs cannot set pulls: the pin relies on its boot pull-up
+    // (BCM 0–8 only) or on `gpio=<pin>=ip,pu` in config.txt.
+    gpio = new Gpio(number, 'in', 'both', { debounceTimeout: debounceMs, activeLow: false });
   } catch (error) {
     throw new Error(
       `the button on GPIO ${buttonPin} (sysfs GPIO ${number} under ${sysfsRoot}) could not be opened: ` +
@@ -80,13 +81,13 @@ export function openRpiButton(
   const listeners = new Set<GpioCallback>();
   let released = false;
   return {
-    watch(onPress: () => void): () => void {
+    watch(onAction: (action: ButtonAction) => void): () => void {
       if (released) {
         throw new Error(`the button on GPIO ${buttonPin} was released; open it again to watch it`);
       }
-      const listener: GpioCallback = (err) => {
-        // An epoll error carries no press, only a failed read of the pin.
-        if (!err) onPress();
+      const listener: GpioCallback = (err, value) => {
+        // An epoll error carries no edge, only a failed read of the pin.
+        if (!err) onAction(value === 0 ? 'down' : 'up');
       };
       listeners.add(listener);
       gpio.watch(listener);

@@ -1,21 +1,32 @@
 import * as readline from 'node:readline';
-import { plainHardware, type ButtonDriver, type Hardware, type StripDriver } from './types';
+import { plainHardware, type ButtonAction, type ButtonDriver, type Hardware, type StripDriver } from './types';
+
+/** The lines of standard input that work the simulated button, and what each says. */
+const BUTTON_LINES: Readonly<Record<string, ButtonAction>> = {
+  press: 'press',
+  hold: 'hold',
+  // The button goes down and comes up when told: the node times the press, as on a Pi.
+  down: 'down',
+  up: 'up',
+};
 
 /**
- * No device at all: the strip exists only in the log records, and each line
- * `press` on standard input is a button press. For tests and for trying things out.
+ * No device at all: the strip exists only in the log records, and the button is standard
+ * input: a line `press` is a short press, `hold` a press held for 3 s, and `down` and `up`
+ * move the button as a finger would. For tests and for trying things out.
  */
 export function openSimHardware(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Hardware {
-  const pressListeners = new Set<() => void>();
+  const listeners = new Set<(action: ButtonAction) => void>();
   const lines = readline.createInterface({ input, terminal: false });
   lines.on('line', (line) => {
-    if (line.trim() === 'press') for (const listener of pressListeners) listener();
+    const action = BUTTON_LINES[line.trim()];
+    if (action) for (const listener of listeners) listener(action);
   });
   const strip: StripDriver = { show: () => undefined, showLeds: () => undefined, close: () => undefined };
   const button: ButtonDriver = {
-    watch(onPress) {
-      pressListeners.add(onPress);
-      return () => pressListeners.delete(onPress);
+    watch(onAction) {
+      listeners.add(onAction);
+      return () => listeners.delete(onAction);
     },
   };
   return plainHardware({ kind: 'sim', strip, button, logStream: output, close: () => lines.close() });

@@ -7,7 +7,7 @@ const RESET = '\x1b[0m';
 // Unlit LEDs as grey outlines: a black background would be invisible on most terminal themes.
 const UNLIT_BLOCK = '\x1b[38;2;90;90;90m[]';
 
-export const KEYS_LINE = '\x1b[2mspace = cleaned now · q = quit' + RESET;
+export const KEYS_LINE = '\x1b[2mspace = cleaned now · h = hold (add a node) · q = quit' + RESET;
 
 /** The level as a person reads it at the strip. */
 export function levelWords(level: Level): string {

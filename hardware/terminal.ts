@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { KEYS_LINE, rowsTaken, statusLine } from './terminal-text';
-import { DARK, type Colour, type Hardware, type StripStatus } from './types';
+import { DARK, type ButtonAction, type Colour, type Hardware, type StripStatus } from './types';
 
 export interface TerminalOptions {
   input: NodeJS.ReadStream;
@@ -18,7 +18,7 @@ const CTRL_C = '\u0003';
 export function openTerminalHardware(options: TerminalOptions): Hardware {
   const { input, output, leds } = options;
   const now = options.now ?? Date.now;
-  const pressListeners = new Set<() => void>();
+  const buttonListeners = new Set<(action: ButtonAction) => void>();
   const quitListeners: (() => void)[] = [];
   // One colour per LED: one box lights them all alike, several boxes each their run.
   let colours: readonly Colour[] = new Array<Colour>(leds).fill(DARK);
@@ -62,7 +62,10 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
     if (text.startsWith('\x1b')) return;
     for (const key of text) {
       if (key === ' ' || key === '\r' || key === '\n') {
-        for (const listener of [...pressListeners]) listener();
+        for (const listener of [...buttonListeners]) listener('press');
+      } else if (key === 'h' || key === 'H') {
+        // A terminal never says when a key comes up: `h` is the whole 3 s hold.
+        for (const listener of [...buttonListeners]) listener('hold');
       } else if (key === 'q' || key === 'Q' || key === CTRL_C) {
         for (const listener of [...quitListeners]) listener();
       }
@@ -113,11 +116,11 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
       },
     },
     button: {
-      watch(onPress) {
+      watch(onAction) {
         // A wrapper, so that watching twice with one function gives two independent subscriptions.
-        const listener = (): void => onPress();
-        pressListeners.add(listener);
-        return () => pressListeners.delete(listener);
+        const listener = (action: ButtonAction): void => onAction(action);
+        buttonListeners.add(listener);
+        return () => buttonListeners.delete(listener);
       },
     },
     logStream,
@@ -135,7 +138,7 @@ export function openTerminalHardware(options: TerminalOptions): Hardware {
       input.off('data', onData);
       if (input.isTTY) input.setRawMode(false);
       input.pause();
-      pressListeners.clear();
+      buttonListeners.clear();
       quitListeners.length = 0;
       // The drawing goes with the node: the log stays above, and the prompt comes where the strip was.
       write(erase() + (hidCursor ? SHOW_CURSOR : ''));

@@ -21,14 +21,22 @@ export interface StripDriver {
   readonly failure?: Error | null;
 }
 
+/**
+ * What a button says. A pin says `down` and `up` (debounced), and the node times the press:
+ * a short one records a cleaning when it ends, one held for 3 s invites a node into the
+ * household (machines/node/button-machine.ts). A keyboard sees no key go up, so it says a
+ * whole `press` or `hold` at once.
+ */
+export type ButtonAction = 'down' | 'up' | 'press' | 'hold';
+
 /** Everything the node needs of a push button. */
 export interface ButtonDriver {
   /**
-   * Calls `onPress` once per (debounced) press until the returned function is called.
-   * A driver that stops working while watched (its helper process ended, say) calls
-   * `onFailure` once, and no press comes after it.
+   * Calls `onAction` for each (debounced) change of the button until the returned function
+   * is called. A driver that stops working while watched (its helper process ended, say)
+   * calls `onFailure` once, and nothing comes after it.
    */
-  watch(onPress: () => void, onFailure?: (error: Error) => void): () => void;
+  watch(onAction: (action: ButtonAction) => void, onFailure?: (error: Error) => void): () => void;
 }
 
 /** What the strip means, for drivers that can show more than colour (the terminal). */

@@ -136,11 +136,44 @@ async function invite(): Promise<void> {
   }
 }
 
+/**
+ * "Join the household": this node asks the member for the key, as `household join` does. The
+ * result (the six digits, to compare with the member's page) comes back with the key's state.
+ */
+function tellJoin(text: string): void {
+  const message = find('.join-message');
+  if (message) message.textContent = text;
+}
+
+async function join(member: string): Promise<void> {
+  tellJoin(`Joining through ${member}…`);
+  const response = await fetch('/api/household/join-via', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ member }),
+  });
+  const body = (await response.json()) as KeyState | { error: string };
+  if ('error' in body) {
+    tellJoin(`Not joined: ${body.error}`);
+    return;
+  }
+  key = body;
+  showKey();
+  // The digits are in the key's section, beside the member's name, as the page without JavaScript shows them.
+  tellJoin(`Joined: this node holds the household key ${body.fingerprint ?? ''} now.`);
+}
+
 document.addEventListener('submit', (event) => {
   const form = event.target as HTMLFormElement;
-  if (form.getAttribute('action') !== '/api/household/invite') return;
-  event.preventDefault();
-  invite().catch(() => say(undefined, 'No invitation: the node did not answer. Try again.'));
+  const action = form.getAttribute('action');
+  if (action === '/api/household/invite') {
+    event.preventDefault();
+    invite().catch(() => say(undefined, 'No invitation: the node did not answer. Try again.'));
+  } else if (action === '/api/household/join-via') {
+    event.preventDefault();
+    const member = form.querySelector<HTMLInputElement>('input[name="member"]')?.value.trim() ?? '';
+    join(member).catch(() => tellJoin('Not joined: this node did not answer. Try again.'));
+  }
 });
 
 function showState(next: StateJson): void {

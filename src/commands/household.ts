@@ -1,9 +1,8 @@
-import { pattern, string, validate } from 'superstruct';
 import { UsageError } from '../settings/command-line';
 import { resolveSettings, type RunOptions } from '../settings/resolve-settings';
 import { requestJson } from '../cluster/peer-http';
-import { newParty, takeOver } from '../household/handover';
 import { fingerprintOf, KeyFileError, newKey, readKeyFile, writeKeyFile } from '../household/key-file';
+import { JoinError, joinThrough, memberAddress } from '../household/join';
 import type { KeyState } from '../household/sightings';
 
 export const HOUSEHOLD_HELP = `Usage: cat-litter-reminder household new|show|join HOST[:PORT] [--force] [flags of run]
@@ -23,7 +22,8 @@ owner alone; it is never printed: its fingerprint (8 hex digits) is.
                         hold its button for 3 s), then run this within 2
                         minutes. Both sides show the same six digits; if they
                         differ, someone sat between them. Refuses to replace a
-                        key without --force
+                        key without --force. The page of a node without a key
+                        does the same ("Join the household")
 
 A running node takes a new key at once. Flags of run name the files (--config,
 --state-file, --household-key-file, --http-port); see cat-litter-reminder run --help.
@@ -31,9 +31,6 @@ A running node takes a new key at once. Flags of run name the files (--config,
 Exit status: 0 on success, 1 when it failed (a key there already, the member
 refused), 2 on a bad command line.
 `;
-
-const DEFAULT_HTTP_PORT = 5380;
-const HostFlag = pattern(string(), /^[^\s:[\]/]+(:\d{1,5})?$/);
 
 function fail(message: string): number {
   process.stderr.write(`cat-litter-reminder household: ${message}\n`);
@@ -97,36 +94,24 @@ async function showCommand(options: RunOptions): Promise<number> {
 
 async function joinCommand(options: RunOptions, host: string | undefined, force: boolean): Promise<number> {
   if (host === undefined) throw new UsageError('household join: name the member to join, as HOST or HOST:PORT');
-  const [bad] = validate(host, HostFlag);
-  if (bad) throw new UsageError(`household join: "${host}" is not valid; expected HOST or HOST:PORT`);
+  const member = memberAddress(host);
+  if (typeof member === 'string') throw new UsageError(`household join: ${member}`);
   const file = options.householdKeyFile;
   const held = keyOrNull(file);
   if (held !== null && !force) {
     const what = typeof held === 'string' ? held : `${file} holds the household key ${fingerprintOf(held)} already`;
     return fail(`${what}: not replaced (--force joins another household)`);
   }
-  const colon = host.lastIndexOf(':');
-  const member =
-    colon === -1
-      ? { address: host, port: DEFAULT_HTTP_PORT }
-      : { address: host.slice(0, colon), port: Number(host.slice(colon + 1)) };
-  const joiner = newParty();
-  let answer: unknown;
+  let joined: Awaited<ReturnType<typeof joinThrough>>;
   try {
-    answer = await requestJson(member, 'POST', '/api/household/join', { publicKey: joiner.publicKey }, 4096);
+    joined = await joinThrough(member, file);
   } catch (error) {
-    return fail(`${host} did not hand the key over: ${(error as Error).message}`);
+    if (error instanceof JoinError) return fail(error.message);
+    throw error;
   }
-  let taken: { key: Buffer; code: string };
-  try {
-    taken = takeOver(joiner, answer);
-  } catch (error) {
-    return fail(`${host}: ${(error as Error).message}; no key was written`);
-  }
-  await writeKeyFile(file, taken.key);
-  const code = `${taken.code.slice(0, 3)} ${taken.code.slice(3)}`;
+  const code = `${joined.code.slice(0, 3)} ${joined.code.slice(3)}`;
   process.stdout.write(
-    `joined the household ${fingerprintOf(taken.key)}: the key is in ${file}\n` +
+    `joined the household ${joined.fingerprint}: the key is in ${file}\n` +
       `code ${code}: ${host} shows the same six digits on its page and in its log.\n` +
       'If they differ, someone sat between the two: run household new on a member, and join again.\n',
   );

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import type { PeerAddress } from '../../machines/cluster/peer-address';
+import { INVITE_MS } from '../../machines/household/invitation-machine';
 import { fingerprintOf, KeyFileError, readKeyFile } from './key-file';
 import { requestJson } from '../cluster/peer-http';
 import { signingWith } from './request-signer';
@@ -9,8 +10,6 @@ import { NonceCache } from './nonce-cache';
 import { derivedKey, type HeldKey } from './signing';
 import { HouseholdSightings, type KeyState } from './sightings';
 
-/** How long an invitation lasts: a join within it is answered, once. */
-export const INVITE_MS = 2 * 60_000;
 /** Nodes asked to prove they hold the key at once, at most. */
 const MOST_PROOFS_AT_ONCE = 8;
 /** The key's state, as a node answers it: its lists are bounded (256 each). */
@@ -39,6 +38,7 @@ export class Household {
   readonly sightings: HouseholdSightings;
   private inviteUntil = 0;
   private lastJoin: { code: string; from: string; at: number } | null = null;
+  private joinedVia: { code: string; member: string; at: number } | null = null;
   private readonly listeners = new Set<() => void>();
   private watcher: fs.FSWatcher | null = null;
   private readonly proving = new Set<string>();
@@ -55,6 +55,11 @@ export class Household {
       (address, port) => this.prove(address, port),
     );
     this.load('start');
+  }
+
+  /** Where the key is kept: a join writes it there. */
+  get keyFile(): string {
+    return this.options.keyFile;
   }
 
   get key(): HeldKey | null {
@@ -96,11 +101,13 @@ export class Household {
   state(): KeyState {
     const now = this.now();
     const last = this.lastJoin && now - this.lastJoin.at < LAST_JOIN_SHOWN_MS ? this.lastJoin : null;
+    const via = this.joinedVia && now - this.joinedVia.at < LAST_JOIN_SHOWN_MS ? this.joinedVia : null;
     return {
       keyed: this.held !== null,
       fingerprint: this.held?.fingerprint ?? null,
       inviteUntil: this.inviteUntil > now ? new Date(this.inviteUntil).toISOString() : null,
       lastJoin: last ? { code: last.code, from: last.from, at: new Date(last.at).toISOString() } : null,
+      joinedVia: via ? { code: via.code, member: via.member, at: new Date(via.at).toISOString() } : null,
       ...this.sightings.lists(),
     };
   }
@@ -117,10 +124,17 @@ export class Household {
     return true;
   }
 
+  /** Until when a node may join through this one (ms since the epoch), or 0 when none may. */
+  get invitedUntil(): number {
+    return this.inviteUntil > this.now() ? this.inviteUntil : 0;
+  }
+
   /** Takes the open invitation for one join: true once, within its 2 minutes. */
   takeInvitation(): boolean {
     if (!this.held || this.inviteUntil <= this.now()) return false;
     this.inviteUntil = 0;
+    // The page and the strip's pulse hear at once, also of a join that fails after this.
+    this.changed();
     return true;
   }
 
@@ -131,6 +145,21 @@ export class Household {
       { event: 'household.handed-over', to: from, code },
       `handed the household key over to ${from}; its code is ${code}: it must show the same six digits`,
     );
+    this.changed();
+  }
+
+  /**
+   * This node joined the household through `member` (its page's "Join the household"), whose
+   * key is in the key file now: it is taken at once, without waiting for the folder's watch, and
+   * the digits are shown a while.
+   */
+  joinedThrough(member: string, fingerprint: string, code: string): void {
+    this.joinedVia = { code, member, at: this.now() };
+    this.options.log.info(
+      { event: 'household.joined', member, fingerprint, code },
+      `joined the household ${fingerprint} through ${member}; the code is ${code}: ${member} must show the same six digits`,
+    );
+    this.load('change');
     this.changed();
   }
 

@@ -20,6 +20,7 @@ import type { NodeIdentity } from '../cluster/instance-name';
 import { noDiscovery } from '../cluster/no-discovery';
 import { stateFileActors } from '../store/state-actors';
 import { boxesStripActor, buttonActor } from './device-actors';
+import { invitationPulse } from './invitation-pulse';
 import type { StripOutput } from './strip-output';
 import { transportActor } from '../cluster/transport';
 import { mqttBridge } from '../mqtt/mqtt-bridge';
@@ -65,7 +66,8 @@ export function createNode(
   const machine = nodeMachine.provide({
     actors: {
       loadState: stateFile.loader,
-      button: buttonActor(hardware.button, log),
+      // Held for 3 s, the button invites a node into the household (as "Add a node" on the page).
+      button: buttonActor(hardware.button, log, () => household?.invite('the button') ?? false),
       store: storeMachine.provide({ actors: { file: stateFile.writer } }),
       history: historyMachine.provide({
         actors: {
@@ -134,6 +136,8 @@ export function createNode(
       node.on('view.changed', ({ view }) => hardware.describe({ level: view.level, lastCleaned: view.lastCleaned })),
     ),
     listening((node) => logNodeEvents(node, log)),
+    // The strip pulses blue while a node may join through this one.
+    ...(household ? [invitationPulse(household, output)] : []),
     // With a page (not --no-http, its port not taken).
     ...(ports.page === null
       ? []

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { fromCallback } from 'xstate';
+import { createActor, fromCallback } from 'xstate';
+import { buttonMachine } from '../../machines/node/button-machine';
 import type { StripCommand } from '../../machines/reminder/display-machine';
 import { ledColours, stripSegments, type BoxLook } from '../../machines/reminder/strip-segments';
 import { DARK, type Colour } from '../../common/colour';
@@ -46,18 +47,40 @@ export function boxesStripActor(output: StripOutput, boxes: readonly string[], l
   });
 }
 
-export function buttonActor(button: ButtonDriver, log: Logger) {
-  return fromCallback(({ sendBack }) =>
-    button.watch(
-      () => {
-        log.info({ event: 'button' }, 'button pressed: the box was cleaned now');
-        sendBack({ type: 'cleaning.reported', source: 'button' } satisfies CleaningReport);
-      },
+/**
+ * The button: its driver's actions, timed by machines/node/button-machine.ts. A short press
+ * reports a cleaning when it ends; a press held for 3 s asks `invite` to let a node join the
+ * household (false: this node has no key to hand over), and records nothing.
+ */
+export function buttonActor(button: ButtonDriver, log: Logger, invite: () => boolean = () => false) {
+  return fromCallback(({ sendBack }) => {
+    const gestures = createActor(buttonMachine);
+    gestures.on('button.pressed', () => {
+      log.info({ event: 'button' }, 'button pressed: the box was cleaned now');
+      sendBack({ type: 'cleaning.reported', source: 'button' } satisfies CleaningReport);
+    });
+    gestures.on('button.held', () => {
+      const invited = invite();
+      log.info(
+        { event: 'button.held', invited },
+        invited
+          ? 'button held for 3 s: a node may join the household for 2 minutes (no cleaning recorded)'
+          : 'button held for 3 s: this node has no household key to hand over, so nothing happened ' +
+              '(no cleaning recorded: press the button briefly for that)',
+      );
+    });
+    gestures.start();
+    const stopWatching = button.watch(
+      (action) => gestures.send({ type: `button.${action}` }),
       (error) =>
         log.error(
           { event: 'button.failed', err: error },
           `${error.message}; the node runs on without the button (\`cat-litter-reminder reset\` from any machine records a cleaning)`,
         ),
-    ),
-  );
+    );
+    return () => {
+      stopWatching();
+      gestures.stop();
+    };
+  });
 }

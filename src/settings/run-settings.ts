@@ -142,8 +142,9 @@ export const SETTINGS = {
     show: (value) => value,
     help:
       'rpi: WS2812 strip and GPIO button; terminal: the strip drawn in this terminal (space = cleaned now, ' +
-      'q = quit); sim: only log records, a line "press" on stdin is a press. auto (default): rpi where it ' +
-      'works, else terminal on a terminal, else sim',
+      'h = hold for 3 s, q = quit); sim: only log records, a line "press" on stdin is a press, "hold" a 3 s ' +
+      'hold, "down" and "up" move the button. auto (default): rpi where it works, else terminal on a ' +
+      'terminal, else sim',
   },
   quietHours: {
     key: 'quietHours',

@@ -110,6 +110,7 @@ export function renderPage(model: PageModel, localNow: string): string {
 <section class="key">
 <h2>Household key</h2>
 <div class="key-state">${keyItems(model.key, state.name, model.now, model.timeZone)}</div>
+<p class="join-message" role="status"></p>
 </section>
 <section class="history">
 <h2>History</h2>

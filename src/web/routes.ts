@@ -17,7 +17,7 @@ import {
 import { stateJson } from './household-json';
 import type { Household } from '../household/household';
 import { admitRequest, answerSignature } from './household-gate';
-import { HOUSEHOLD_ROUTES, invite, join, keyAnswer } from './household-routes';
+import { HOUSEHOLD_ROUTES, invite, join, joinVia, keyAnswer } from './household-routes';
 import { boxesJson, knownBox, knownPerson, postNamed, postUndo, type BoxSite } from './box-routes';
 import { notifiedAnswer, type NotifiedSite } from './notified-route';
 import { chosenBox, renderPage } from './page-html';
@@ -174,6 +174,11 @@ async function route(
     return sendJson(response, 200, opened);
   }
   if (path === '/api/household/join') return sendJson(response, 200, await join(site.householdKey, request));
+  if (path === '/api/household/join-via') {
+    const joined = await joinVia(site.householdKey, request);
+    // A form from the page without JavaScript: back to the page, which shows the six digits.
+    return wantsPage(request) ? seeThePage(response) : sendJson(response, 200, joined);
+  }
   if (path === '/api/events') {
     const refused = site.streams.refusal(request.socket.remoteAddress ?? '');
     if (refused) return sendError(response, 503, refused);

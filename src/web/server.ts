@@ -78,6 +78,8 @@ const POST_RATES: Readonly<Record<string, Rate>> = {
   // A person presses "Add a node" now and then; a join is one request a node.
   '/api/household/invite': { burst: 5, perSecond: 0.2 },
   '/api/household/join': { burst: 3, perSecond: 0.1 },
+  // The page's "Join the household": a person types a member's name, and may mistype it.
+  '/api/household/join-via': { burst: 10, perSecond: 0.2 },
 };
 /**
  * How long `GET /api/household` waits at most for the node to say its peers have answered

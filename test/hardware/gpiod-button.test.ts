@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ButtonAction } from '../../hardware/types';
 import { openGpiodButton, type GpiodButtonOptions, type GpiodTools } from '../../hardware/gpiod-button';
 import { until } from '../support/until';
 
@@ -59,26 +60,27 @@ function fakeTools(options: { detect?: string; version?: string; monitor: string
 const PRESSES_THEN_WAIT = "printf 'falling\\nrising\\nfalling\\n'\nexec sleep 60";
 const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
 
-/** Watches until the fake gpiomon's two falling edges came in as two presses, then stops. */
+/** Watches until the fake gpiomon's edges came in as down, up, down, then stops. */
 async function twoPresses(options: GpiodButtonOptions, tools: GpiodTools): Promise<void> {
-  let presses = 0;
-  const stop = openGpiodButton(options, tools).watch(() => (presses += 1));
+  const actions: ButtonAction[] = [];
+  const stop = openGpiodButton(options, tools).watch((action) => actions.push(action));
   try {
-    await until(() => presses === 2, 'two presses');
+    await until(() => actions.length === 3, 'a press, its end, and a second press');
+    expect(actions).toEqual(['down', 'up', 'down']);
   } finally {
     stop();
   }
 }
 
 describe('the libgpiod button', () => {
-  it("watches the pin on the SoC's chip with pull-up, falling edges and debounce; each falling edge is a press", async () => {
+  it("watches the pin on the SoC's chip with pull-up, both edges and debounce: falling is down, rising up", async () => {
     await twoPresses({ buttonPin: 5 }, fakeTools({ monitor: PRESSES_THEN_WAIT }));
-    expect(read('args')).toBe('--chip gpiochip0 --bias pull-up --edges falling --debounce-period 50ms --format %E 5');
+    expect(read('args')).toBe('--chip gpiochip0 --bias pull-up --edges both --debounce-period 50ms --format %E 5');
   });
 
   it("finds the RP1 on a Pi 5 by its label, whatever the chip's number", async () => {
     await twoPresses({ buttonPin: 17, debounceMs: 30 }, fakeTools({ detect: PI5, monitor: PRESSES_THEN_WAIT }));
-    expect(read('args')).toBe('--chip gpiochip4 --bias pull-up --edges falling --debounce-period 30ms --format %E 17');
+    expect(read('args')).toBe('--chip gpiochip4 --bias pull-up --edges both --debounce-period 30ms --format %E 17');
   });
 
   it('takes the chips gpiodetect could list when another one could not be opened', async () => {
@@ -139,8 +141,8 @@ describe('the libgpiod button', () => {
     );
   });
 
-  it('speaks libgpiod 1.6 (Debian 12): both edges with their times, a falling one after the line was still is a press', async () => {
-    // A press that bounces, its release that bounces, a second press 0.8 s later: two presses.
+  it('speaks libgpiod 1.6 (Debian 12): both edges with their times, an edge after the line was still counts', async () => {
+    // A press that bounces, its release that bounces, a second press 0.8 s later.
     const edges = [
       '0 100 0',
       '1 100 2000000',
@@ -150,18 +152,33 @@ describe('the libgpiod button', () => {
       '1 100 302000000',
     ];
     const monitor = `printf '${[...edges, '0 101 100000000', ''].join('\\n')}'\nexec sleep 60`;
-    let presses = 0;
+    const actions: ButtonAction[] = [];
     const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ version: 'gpiomon (libgpiod) v1.6.3', monitor })).watch(
-      () => (presses += 1),
+      (action) => actions.push(action),
     );
     try {
       // One write, one chunk: by the second press every line has been read.
-      await until(() => presses >= 2, 'two presses');
-      expect(presses).toBe(2);
+      await until(() => actions.length >= 3, 'two presses');
+      expect(actions).toEqual(['down', 'up', 'down']);
     } finally {
       stop();
     }
     expect(read('args')).toBe('--bias=pull-up --line-buffered --format=%e %s %n gpiochip0 5');
+  });
+
+  it('ends a tap shorter than the debounce time once the line has been still (libgpiod 1.6)', async () => {
+    // Down, and up 20 ms later: the rising edge comes too soon to count at once.
+    const monitor = `printf '0 100 0\\n1 100 20000000\\n'\nexec sleep 60`;
+    const actions: ButtonAction[] = [];
+    const stop = openGpiodButton({ buttonPin: 5 }, fakeTools({ version: 'gpiomon (libgpiod) v1.6.3', monitor })).watch(
+      (action) => actions.push(action),
+    );
+    try {
+      await until(() => actions.length === 2, 'the tap and its end');
+      expect(actions).toEqual(['down', 'up']);
+    } finally {
+      stop();
+    }
   });
 
   it('needs libgpiod 1.6 or later: older gpiomon cannot set the pull-up or flush its lines', () => {

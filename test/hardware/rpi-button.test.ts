@@ -108,23 +108,23 @@ describe('Raspberry Pi button', () => {
     openRpiButton({ buttonPin: 5 }, { loadGpio: () => fake.Gpio, sysfsRoot: root });
     openRpiButton({ buttonPin: 6, debounceMs: 20 }, { loadGpio: () => fake.Gpio, sysfsRoot: root });
     expect(fake.opened).toEqual([
-      [517, 'in', 'falling', { debounceTimeout: 50, activeLow: false }],
-      [518, 'in', 'falling', { debounceTimeout: 20, activeLow: false }],
+      [517, 'in', 'both', { debounceTimeout: 50, activeLow: false }],
+      [518, 'in', 'both', { debounceTimeout: 20, activeLow: false }],
     ]);
   });
 
-  it('passes each press to onPress, and stop unwatches and unexports', () => {
+  it('passes each edge on, 0 as down and 1 as up, and stop unwatches and unexports', () => {
     addChip(0, 54, 'pinctrl-bcm2835');
     const fake = fakeGpio();
     const button = openRpiButton({ buttonPin: 5 }, { loadGpio: () => fake.Gpio, sysfsRoot: root });
-    const onPress = jest.fn();
-    const stop = button.watch(onPress);
+    const onAction = jest.fn();
+    const stop = button.watch(onAction);
     expect(fake.callbacks).toHaveLength(1);
     const [callback] = fake.callbacks;
     callback(null, 0);
-    callback(null, 0);
+    callback(null, 1);
     callback(new Error('EBADF: bad file descriptor, read'), 0);
-    expect(onPress).toHaveBeenCalledTimes(2);
+    expect(onAction.mock.calls).toEqual([['down'], ['up']]);
 
     stop();
     stop();

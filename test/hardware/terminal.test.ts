@@ -62,15 +62,16 @@ describe('terminal hardware', () => {
   });
   afterEach(() => opened.hw.close());
 
-  it('calls the press listener once per space or Enter', async () => {
-    const onPress = jest.fn();
+  it('says a whole press for each space or Enter, and a whole hold for h (a terminal sees no key come up)', async () => {
+    const onAction = jest.fn();
     const onQuit = jest.fn();
-    opened.hw.button.watch(onPress);
+    opened.hw.button.watch(onAction);
     opened.hw.onQuit(onQuit);
     opened.input.write('  ');
     opened.input.write('\r');
+    opened.input.write('hH');
     await settle();
-    expect(onPress).toHaveBeenCalledTimes(3);
+    expect(onAction.mock.calls).toEqual([['press'], ['press'], ['press'], ['hold'], ['hold']]);
     expect(onQuit).not.toHaveBeenCalled();
   });
 
@@ -110,7 +111,7 @@ describe('terminal hardware', () => {
     const erase = '\r\x1b[1A\x1b[J';
     expect(out.slice(logAt - erase.length, logAt)).toBe(erase);
     expect(visibleText(out.slice(logAt))).toBe(
-      'first\nsecond\n[][][]  fresh · last cleaned 5 min ago\nspace = cleaned now · q = quit',
+      'first\nsecond\n[][][]  fresh · last cleaned 5 min ago\nspace = cleaned now · h = hold (add a node) · q = quit',
     );
   });
 
@@ -135,7 +136,7 @@ describe('terminal hardware', () => {
     expect(
       out.endsWith(
         `${grey}${grey}${grey}\x1b[0m  not known yet — press space when you clean the box · never recorded\n` +
-          '\x1b[2mspace = cleaned now · q = quit\x1b[0m',
+          '\x1b[2mspace = cleaned now · h = hold (add a node) · q = quit\x1b[0m',
       ),
     ).toBe(true);
     expect(out).not.toContain('48;2;0;255;0');
@@ -151,7 +152,7 @@ describe('terminal hardware', () => {
       'first',
       'second',
       expect.stringContaining('never recorded'),
-      'space = cleaned now · q = quit',
+      'space = cleaned now · h = hold (add a node) · q = quit',
     ]);
     opened.hw.close();
     opened.hw.close();

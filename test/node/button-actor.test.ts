@@ -1,29 +1,35 @@
 import type pino from 'pino';
 import { createActor, createMachine } from 'xstate';
-import type { ButtonDriver } from '../../hardware/types';
+import type { ButtonAction, ButtonDriver } from '../../hardware/types';
 import { buttonActor } from '../../src/node/device-actors';
 import { capturingLogger } from '../support/capturing-logger';
 
-/** A button the test presses, and breaks, by hand. */
+/** A button the test presses, holds, and breaks, by hand. */
 function handButton() {
-  let press: () => void = () => undefined;
+  let act: (action: ButtonAction) => void = () => undefined;
   let fail: (error: Error) => void = () => undefined;
   let stopped = 0;
   const driver: ButtonDriver = {
-    watch(onPress, onFailure) {
-      press = onPress;
+    watch(onAction, onFailure) {
+      act = onAction;
       fail = onFailure ?? fail;
       return () => (stopped += 1);
     },
   };
-  return { driver, press: () => press(), fail: (error: Error) => fail(error), stopped: () => stopped };
+  return {
+    driver,
+    press: () => act('press'),
+    act: (action: ButtonAction) => act(action),
+    fail: (error: Error) => fail(error),
+    stopped: () => stopped,
+  };
 }
 
-function parentOf(button: ButtonDriver, log: pino.Logger) {
+function parentOf(button: ButtonDriver, log: pino.Logger, invite?: () => boolean) {
   const heard: string[] = [];
   const parent = createActor(
     createMachine({
-      invoke: { src: buttonActor(button, log) },
+      invoke: { src: buttonActor(button, log, invite) },
       on: {
         'cleaning.reported': {
           actions: ({ event }) => heard.push(`${event.type} ${(event as unknown as { source: string }).source}`),
@@ -46,6 +52,49 @@ describe('the button actor', () => {
     expect(records.map((r) => r.event)).toEqual(['button', 'button']);
     parent.stop();
     expect(button.stopped()).toBe(1);
+  });
+
+  it('reports a cleaning when a pressed button comes up, not when it goes down', () => {
+    const { log, records } = capturingLogger();
+    const button = handButton();
+    const { parent, heard } = parentOf(button.driver, log);
+    parent.start();
+    button.act('down');
+    expect(heard).toEqual([]);
+    button.act('up');
+    expect(heard).toEqual(['cleaning.reported button']);
+    expect(records.map((r) => r.event)).toEqual(['button']);
+    parent.stop();
+  });
+
+  it('invites a node for a hold, records no cleaning, and says so with a button.held record', () => {
+    const { log, records } = capturingLogger();
+    const button = handButton();
+    const invite = jest.fn(() => true);
+    const { parent, heard } = parentOf(button.driver, log, invite);
+    parent.start();
+    button.act('hold');
+    expect(invite).toHaveBeenCalledTimes(1);
+    expect(heard).toEqual([]);
+    expect(records).toEqual([expect.objectContaining({ event: 'button.held', invited: true })]);
+    parent.stop();
+  });
+
+  it('says that a hold does nothing on a node without a household key', () => {
+    const { log, records } = capturingLogger();
+    const button = handButton();
+    const { parent, heard } = parentOf(button.driver, log, () => false);
+    parent.start();
+    button.act('hold');
+    expect(heard).toEqual([]);
+    expect(records).toEqual([
+      expect.objectContaining({
+        event: 'button.held',
+        invited: false,
+        msg: expect.stringContaining('no household key') as unknown,
+      }),
+    ]);
+    parent.stop();
   });
 
   it('logs a button that stopped working as an error that says what still works', () => {

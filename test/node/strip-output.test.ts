@@ -1,5 +1,5 @@
 import type { StripDriver } from '../../hardware/types';
-import { StripOutput } from '../../src/node/strip-output';
+import { INVITE_BLUE, pulseFrame, StripOutput } from '../../src/node/strip-output';
 import { capturingLogger } from '../support/capturing-logger';
 
 /** A strip whose device fails at the `failAt`-th frame (1-based), or at close, as the guarded drivers report it. */
@@ -47,6 +47,61 @@ describe('the strip output', () => {
     output.showBoxes(runs, ['#003c00', '#ff0000']);
     expect(leds).toEqual([['#003c00', '#ff0000']]);
     expect(records).toMatchObject([{ event: 'led', color: '#003c00', segments: runs }]);
+  });
+
+  describe('the pulse of an invitation', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 0 }));
+    afterEach(() => jest.useRealTimers());
+
+    it('breathes blue on every LED with one led record, keeps what the display asks meanwhile, and shows it after', () => {
+      const { log, records } = capturingLogger();
+      const strip = failingStrip(Infinity);
+      const output = new StripOutput(strip, log);
+      output.show('#003c00');
+      output.pulse(INVITE_BLUE);
+      jest.advanceTimersByTime(1_000);
+      // Ten frames a second, dim at the start of a breath and full blue at its middle.
+      expect(strip.frames.slice(1)).toHaveLength(11);
+      expect(strip.frames[1]).toBe(pulseFrame(INVITE_BLUE, 0));
+      expect(strip.frames.at(-1)).toBe('#0000ff');
+      output.show('#ff3c00');
+      jest.advanceTimersByTime(1_000);
+      expect(strip.frames).not.toContain('#ff3c00');
+      output.endPulse();
+      expect(strip.frames.at(-1)).toBe('#ff3c00');
+      const frames = strip.frames.length;
+      jest.advanceTimersByTime(1_000);
+      expect(strip.frames).toHaveLength(frames);
+      expect(records.map((r) => [r.color, r.pulse])).toEqual([
+        ['#003c00', undefined],
+        ['#0000ff', 2_000],
+        ['#ff3c00', undefined],
+      ]);
+    });
+
+    it('shows the levels again after a pulse even when they did not change meanwhile', () => {
+      const { log } = capturingLogger();
+      const strip = failingStrip(Infinity);
+      const output = new StripOutput(strip, log);
+      output.show('#003c00');
+      output.pulse(INVITE_BLUE);
+      jest.advanceTimersByTime(500);
+      output.endPulse();
+      expect(strip.frames.at(-1)).toBe('#003c00');
+    });
+
+    it('ends dark and stops its frames when the strip closes during a pulse', () => {
+      const { log } = capturingLogger();
+      const strip = failingStrip(Infinity);
+      const output = new StripOutput(strip, log);
+      output.pulse(INVITE_BLUE);
+      output.close();
+      expect(strip.frames.at(-1)).toBe('#000000');
+      jest.advanceTimersByTime(1_000);
+      expect(strip.frames.at(-1)).toBe('#000000');
+      output.endPulse();
+      expect(strip.frames.at(-1)).toBe('#000000');
+    });
   });
 
   it('shows the first box alone on a driver that shows one colour', () => {

@@ -97,6 +97,11 @@ export class NodeProcess {
     this.child.stdin.write('press\n');
   }
 
+  /** Works the simulated button as a finger would (`down`, `up`), or says a whole `hold` (hardware/sim.ts). */
+  button(action: 'down' | 'up' | 'hold'): void {
+    this.child.stdin.write(`${action}\n`);
+  }
+
   closeStdin(): void {
     this.child.stdin.end();
   }

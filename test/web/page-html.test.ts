@@ -29,7 +29,15 @@ const box = (name: string, parts: Partial<BoxJson> = {}): BoxJson => ({
 const model = (parts: Partial<PageModel> = {}): PageModel => ({
   state,
   household: [],
-  key: { keyed: false, fingerprint: null, inviteUntil: null, lastJoin: null, members: [], otherHouseholds: [] },
+  key: {
+    keyed: false,
+    fingerprint: null,
+    inviteUntil: null,
+    lastJoin: null,
+    joinedVia: null,
+    members: [],
+    otherHouseholds: [],
+  },
   history: {
     cleanings: [
       { at: rfc(NOON - HOUR), source: 'button', node: 'kitchen-3f2a', box: 'upstairs', by: 'Anna' },
