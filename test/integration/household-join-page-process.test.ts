@@ -23,7 +23,7 @@ describe('joining the household from the page', () => {
       method: 'POST',
       path: '/api/household/join-via',
       body,
-      headers: { Origin: `http://127.0.0.1:${port}`, ...headers },
+      headers: { Origin: `http://127.0.0.1:${port}`, 'Content-Type': 'application/json', ...headers },
     });
   const errorOf = (body: string) => (JSON.parse(body) as { error: string }).error;
 
