@@ -1,4 +1,4 @@
-import { historyPeerKey, type HistoryPeer } from '../history/history-machine';
+import { historyPeerKey, type HistoryPeer } from '../history/history-events';
 import type { PeerView } from '../cluster/peer-view';
 
 /** The peers to exchange histories with: ours, with a page, answering. */

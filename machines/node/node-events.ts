@@ -5,7 +5,7 @@ import type { ClusterReport, PeerDecision } from '../cluster/cluster-events';
 import type { Refusal, UndoRefusal } from '../history/boxes';
 import type { History } from '../history/history-set';
 import type { Withdrawals } from '../history/withdrawals';
-import type { HistoryEvent, HistoryReport } from '../history/history-machine';
+import type { HistoryEvent, HistoryReport } from '../history/history-events';
 import type { LevelThresholds } from '../../common/levels';
 import type { NodeView } from './node-view';
 import type { QuietHours } from '../reminder/quiet-hours';

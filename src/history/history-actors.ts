@@ -3,7 +3,7 @@ import * as fsp from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise } from 'xstate';
 import { formatRfc3339 } from '../time/timestamp';
-import type { AppendCommand, AppendReport, LoadedItems } from '../../machines/history/history-machine';
+import type { AppendCommand, AppendReport, LoadedItems } from '../../machines/history/history-events';
 import {
   AppendFailed,
   appendToHistoryFile,

@@ -10,7 +10,7 @@ import {
   type ExchangeCommand,
   type HistoryEvent,
   type HistoryPeer,
-} from '../../machines/history/history-machine';
+} from '../../machines/history/history-events';
 import { PerSenderLimit } from '../limits/per-sender-limit';
 import { formatRfc3339 } from '../time/timestamp';
 import { BUCKET_MS, bucketStart, digestOf, type HistoryDigest } from './digest';

@@ -9,7 +9,7 @@ import type { History } from '../../machines/history/history-set';
 import type { Withdrawals } from '../../machines/history/withdrawals';
 import { boxesJson, boxesKey, type BoxAnswer } from './box-routes';
 import { Tickets } from './tickets';
-import type { HistoryEvent } from '../../machines/history/history-machine';
+import type { HistoryEvent } from '../../machines/history/history-events';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
 import type { CleaningReport } from '../../machines/node/node-events';
 import type { NodeLink, Observer } from '../../machines/node/node-link';

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { createActor, setup, type AnyEventObject } from 'xstate';
 import type { Cleaning } from '../../common/history';
 import { historyOf, type History } from '../../machines/history/history-set';
-import type { ExchangeCommand, HistoryPeer } from '../../machines/history/history-machine';
+import type { ExchangeCommand, HistoryPeer } from '../../machines/history/history-events';
 import { digestOf } from '../../src/history/digest';
 import { exchangeWith, historySyncActor } from '../../src/history/peer-exchange';
 import { RefusedAnswer } from '../../src/cluster/peer-http';

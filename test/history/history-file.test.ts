@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createActor, setup, type AnyEventObject } from 'xstate';
 import type { Cleaning } from '../../common/history';
 import type { History } from '../../machines/history/history-set';
-import type { AppendCommand } from '../../machines/history/history-machine';
+import type { AppendCommand } from '../../machines/history/history-events';
 import { historyFileActors } from '../../src/history/history-actors';
 import { appendToHistoryFile, historyFileBeside, loadHistoryFile } from '../../src/history/history-file';
 import { capturingLogger } from '../support/capturing-logger';

@@ -18,12 +18,8 @@ import {
   type SaveCommand,
 } from '../../machines/store/store-machine';
 import type { Cleaning } from '../../common/history';
-import {
-  historyMachine,
-  type AppendCommand,
-  type ExchangeCommand,
-  type HistoryEvent,
-} from '../../machines/history/history-machine';
+import { historyMachine } from '../../machines/history/history-machine';
+import { type AppendCommand, type ExchangeCommand, type HistoryEvent } from '../../machines/history/history-events';
 import type { PeerAddress } from '../../machines/cluster/peer-address';
 import { NOON } from './time';
 

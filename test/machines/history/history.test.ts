@@ -1,14 +1,13 @@
 import { fromCallback, fromPromise, SimulatedClock, type AnyEventObject } from 'xstate';
 import type { Cleaning } from '../../../common/history';
 import type { History } from '../../../machines/history/history-set';
+import { historyMachine, SETTLED_ROTATIONS_LEFT_OUT } from '../../../machines/history/history-machine';
 import {
-  historyMachine,
   type AppendCommand,
   type LoadedItems,
   type ExchangeCommand,
   type HistoryPeer,
-  SETTLED_ROTATIONS_LEFT_OUT,
-} from '../../../machines/history/history-machine';
+} from '../../../machines/history/history-events';
 import { DAY, HOUR, NOON, SECOND, advance } from '../../support/time';
 
 import { underParent } from '../../support/under-parent';
