@@ -31,6 +31,20 @@ export class RefusedAnswer extends Error {}
 export class AnswerTooLarge extends RefusedAnswer {}
 
 /**
+ * An answer other than 2xx: the node would not do what it was asked. Its status and its body
+ * (bounded as every answer is) are kept for a command that prints the node's reason.
+ */
+export class RefusedRequest extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: Buffer,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * One request to a node's API, its JSON answer parsed (not yet checked), all within 5 s.
  * Network trouble and an answer other than 2xx (an older node has no history) reject with
  * an Error; an answer that is no JSON, nested too deep, or larger than `mostBytes`, with a
@@ -112,8 +126,10 @@ export function requestSizedJson(
           if (!ok) {
             // Quoted: what a stranger answers reaches logs and terminals.
             fail(
-              new Error(
+              new RefusedRequest(
                 `${method} ${path} answered ${status}: ${JSON.stringify(bytes.toString('utf8').slice(0, 120))}`,
+                status,
+                bytes,
               ),
             );
             return;
