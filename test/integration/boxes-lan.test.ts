@@ -192,4 +192,38 @@ describeNeeding([...LAN, 'build'], 'two boxes and an original node on a LAN of t
     await until(() => standInTime() === original, 'the stand-in taking the restored time');
     for (const i of [A, C]) expect(await boxTime(i, DEFAULT_BOX)).toBe(rfc(original));
   }, 60_000);
+
+  it('reset --box upstairs by mDNS reaches B and C alone; reset of the default box through C reaches the stand-in', async () => {
+    const heardBefore = told.length;
+    const upstairs = await runCli(
+      ['reset', '--box', UPSTAIRS, '--by', 'Ben', '--timeout', '5'],
+      lan.hosts[STAND_IN].ns,
+    );
+    expect(upstairs).toMatchObject({ status: 0, stderr: '' });
+    expect(upstairs.stdout).toMatch(/^reset upstairs to /);
+    expect(upstairs.stdout).toContain('cleaned by Ben');
+    expect(upstairs.stdout).toMatch(/node0 +10\.79\.0\.11:5380 +does not show upstairs/);
+    expect(upstairs.stdout).toContain('2 of 2 nodes showing upstairs hold the new time or a later one');
+    expect(upstairs.stdout).toContain('1 without a page (original nodes) were sent nothing of upstairs');
+    const reset = ((await api(C, '/api/boxes')).json as { box: string; by: string | null }[]).find(
+      (known) => known.box === UPSTAIRS,
+    );
+    expect(reset?.by).toBe('Ben');
+    expect(told.slice(heardBefore).filter((line) => line.heard !== original)).toEqual([]);
+
+    // The default box, recorded on a node of upstairs: the time sent is the default box's, not upstairs'.
+    const litterBox = await runCli(
+      ['reset', '--node', lan.hosts[C].address, '--box', DEFAULT_BOX, '--by', 'Anna', '--timeout', '5'],
+      lan.hosts[B].ns,
+    );
+    expect(litterBox.stderr).toBe('');
+    expect(litterBox.stdout).toContain(
+      `recorded on ${lan.hosts[C].address}:5380: the household's history says reset, there, cleaned by Anna`,
+    );
+    const time = Date.parse(/\((\S+)\)/.exec(litterBox.stdout)?.[1] ?? '') / 1000;
+    expect(time).toBeGreaterThan(original);
+    await until(() => standInTime() === time, 'the stand-in taking the reset of the default box');
+    expect(await boxTime(A, DEFAULT_BOX)).toBe(rfc(time));
+    expect(litterBox.status).toBe(0);
+  }, 60_000);
 });
