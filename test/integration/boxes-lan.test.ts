@@ -222,6 +222,9 @@ describeNeeding([...LAN, 'build'], 'two boxes and an original node on a LAN of t
     );
     const time = Date.parse(/\((\S+)\)/.exec(litterBox.stdout)?.[1] ?? '') / 1000;
     expect(time).toBeGreaterThan(original);
+    // What C recorded in the default box, not its own box's time (upstairs, reset seconds before).
+    expect(await boxTime(C, DEFAULT_BOX)).toBe(rfc(time));
+    expect(await boxTime(C, UPSTAIRS)).not.toBe(rfc(time));
     await until(() => standInTime() === time, 'the stand-in taking the reset of the default box');
     expect(await boxTime(A, DEFAULT_BOX)).toBe(rfc(time));
     expect(litterBox.status).toBe(0);
