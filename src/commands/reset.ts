@@ -12,7 +12,7 @@ import { HouseholdProbe, nodesWord } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { peerKey } from '../../machines/cluster/peer-address';
 import { DEFAULT_BOX } from '../../common/boxes';
-import { readBox, readNode, readPerson, refusalOf } from './node-option';
+import { pagePortHint, readBox, readNode, readPerson, refusalOf } from './node-option';
 import { recordedBox, recordedLine, resetOtherBox, type RecordedCleaning } from './reset-box';
 
 export const RESET_HELP = `Usage: cat-litter-reminder reset [flags]
@@ -85,7 +85,10 @@ export async function resetCommand(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const made = recorded && 'box' in recorded ? recorded : null;
-  if (box !== DEFAULT_BOX && made) return resetOtherBox(probe, made, at ?? made.lastCleaned, deadline);
+  // Another box is never sent over UDP; with --no-mdns and no --peer, no node is there to send to:
+  // either way our nodes are asked back over HTTP.
+  const udpNodes = options.mdns || options.peers.length > 0;
+  if (made && (box !== DEFAULT_BOX || !udpNodes)) return resetOtherBox(probe, made, at ?? made.lastCleaned, deadline);
   // The time the node recorded (its clock, and after the household's): the one every node gets.
   const time = at ?? made?.lastCleaned ?? Math.floor(started / 1000) * 1000;
   await probe.broadcast({ type: 'UpdateState', secs: time / 1000 }, started + options.timeoutMs / 2);
@@ -201,9 +204,10 @@ async function recordOnANode(
   } catch (error) {
     const refusal = refusalOf(error, [400]);
     if (refusal) return { refused: `${where} refused the cleaning (${refusal.status}): ${refusal.reason}` };
+    const hint = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' && named ? pagePortHint(named) : '';
     process.stderr.write(
       `cat-litter-reminder: ${where} did not record the cleaning: ` +
-        `${printable((error as Error).message)}; sending the time over UDP only\n`,
+        `${printable((error as Error).message)}${hint}; sending the time over UDP only\n`,
     );
     return null;
   }

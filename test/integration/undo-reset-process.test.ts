@@ -149,6 +149,27 @@ describe('undo and reset --box --by against a node with two boxes and people, as
     }
   });
 
+  it('reset --no-mdns --node alone records the default box with who cleaned, and asks that node back over HTTP', async () => {
+    const plainPort = freeTcpPort();
+    const plain = new NodeProcess([
+      '--state-file',
+      path.join(temp.dir, 'plain', 'state'),
+      '--http-port',
+      String(plainPort),
+      '--people',
+      'Anna',
+    ]);
+    nodes.push(plain);
+    await plain.waitFor((record) => record.event === 'http.listening', 'the page server');
+    const reset = await runCli(['reset', '--no-mdns', '--node', `127.0.0.1:${plainPort}`, '--by', 'Anna']);
+    expect(reset).toMatchObject({ status: 0, stderr: '' });
+    expect(reset.stdout).toMatch(/^reset litter box to /);
+    expect(reset.stdout).toContain('cleaned by Anna');
+    expect(reset.stdout).toContain('1 of 1 node showing litter box hold the new time');
+    const [entry] = (await api(plainPort, 'GET', '/api/history')).json as Entry[];
+    expect(entry).toMatchObject({ source: 'reset', by: 'Anna' });
+  });
+
   it('reset --by a name the household has not: the node’s reason, exit 1, nothing recorded; a bad name: exit 2', async () => {
     const before = await history();
     const refused = await runCli(['reset', '--no-mdns', '--node', node, '--box', 'basement', '--by', 'Carl']);
