@@ -1,5 +1,5 @@
 import { DEFAULT_BOX } from '../../common/boxes';
-import type { HouseholdProbe } from '../cluster/household-probe';
+import { nodesWord, type HouseholdProbe } from '../cluster/household-probe';
 import type { HttpNode } from '../cluster/peer-http';
 import { systemTimeZone } from '../settings/readings';
 import { formatLocal } from '../time/local-time';
@@ -129,7 +129,7 @@ function report(
   }
   const unanswered = nodes.filter((node) => node.seen === undefined).length;
   process.stdout.write(
-    `${holding} of ${showing} node${showing === 1 ? '' : 's'} showing ${box} hold the new time or a later one` +
+    `${holding} of ${nodesWord(showing)} showing ${box} ${holding === 1 ? 'holds' : 'hold'} the new time or a later one` +
       (withoutPage === 0 ? '' : `; ${withoutPage} without a page (original nodes) were sent nothing of ${box}`) +
       '\n',
   );
