@@ -9,6 +9,7 @@ import { installServiceCommand } from './commands/install-service';
 import { notifyCommand } from './commands/notify-test';
 import { resetCommand } from './commands/reset';
 import { statusCommand } from './commands/status';
+import { undoCommand } from './commands/undo';
 import { CannotStart, runNode } from './node/run-node';
 import { lockStateFolder, StateLockError } from './store/state-lock';
 import { version } from '../package.json';
@@ -48,6 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'status') return statusCommand(rest);
   if (command === 'reset') return resetCommand(rest);
+  if (command === 'undo') return undoCommand(rest);
   if (command === 'history') return historyCommand(rest);
   if (command === 'config') return configCommand(rest);
   if (command === 'household') return householdCommand(rest);

@@ -30,8 +30,20 @@ export class RefusedAnswer extends Error {}
 /** An answer longer than the bytes it was allowed: read no further. */
 export class AnswerTooLarge extends RefusedAnswer {}
 
-/** An answer other than 2xx: the node is there, and said no (an older node without the route, say). */
-export class AnswerNotOk extends Error {}
+/**
+ * An answer other than 2xx: the node is there, and said no (an older node without the route,
+ * say, or a request it would not do). Its status and its body (bounded as every answer is) are
+ * kept for a command that prints the node's reason.
+ */
+export class AnswerNotOk extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: Buffer,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * One request to a node's API, its JSON answer parsed (not yet checked), all within 5 s.
@@ -117,6 +129,8 @@ export function requestSizedJson(
             fail(
               new AnswerNotOk(
                 `${method} ${path} answered ${status}: ${JSON.stringify(bytes.toString('utf8').slice(0, 120))}`,
+                status,
+                bytes,
               ),
             );
             return;

@@ -9,6 +9,7 @@ Commands:
   run              run a node (the strip, the button, the state file, the cluster)
   status           show every node of the household and its time
   reset            "cleaned now" (or --at an earlier time) on every node
+  undo             take back the last cleaning of a box, within the undo window
   history          the household's cleanings: when, after how long, where, how
   config           print the configuration in force (config check: validate it)
   notify test      send a test notification to every target (docs/notifications.md)

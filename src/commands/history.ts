@@ -1,39 +1,17 @@
-import pino from 'pino';
-import {
-  array,
-  create,
-  type Infer,
-  max,
-  min,
-  nullable,
-  number,
-  optional,
-  pattern,
-  size,
-  string,
-  type,
-} from 'superstruct';
+import { array, create, type Infer, nullable, number, optional, size, string, type } from 'superstruct';
 import type { Cleaning, Withdrawal } from '../../common/history';
-import {
-  checkFlag,
-  commandFlags,
-  lastValue,
-  UsageError,
-  type FlagSpecs,
-  type RawFlags,
-} from '../settings/command-line';
-import { boxNameProblem } from '../../common/boxes';
+import { commandFlags, type FlagSpecs } from '../settings/command-line';
 import { flagReader } from '../settings/readings';
 import { systemTimeZone } from '../settings/readings';
 import { MOST_CLEANINGS } from '../../machines/history/history-set';
 import { itemsFrom, shownEntries } from '../history/history-json';
-import { requestJson, type HttpNode } from '../cluster/peer-http';
+import { requestJson } from '../cluster/peer-http';
 import { statsLine } from '../../common/history-view';
 import { historyTable, peopleReport } from './history-report';
 import { Rfc3339 } from '../time/timestamp';
 import { printable } from './printable';
-import { HouseholdProbe } from '../cluster/household-probe';
 import { readTimeoutMs } from './probe-options';
+import { findNode, pagePortHint, readBox, readNode } from './node-option';
 import { commandThresholds, LEVEL_FLAGS, LEVEL_HELP } from '../settings/command-levels';
 
 export const HISTORY_HELP = `Usage: cat-litter-reminder history [flags]
@@ -73,8 +51,6 @@ const HISTORY_FLAGS: FlagSpecs = {
   timeout: { value: true },
 };
 
-const DEFAULT_HTTP_PORT = 5380;
-const NodeFlag = pattern(string(), /^[^\s:[\]/]+(:\d{1,5})?$/);
 /** The household's 12 and the names other nodes' lists give: more is no answer of ours. */
 const MOST_PEOPLE_SHOWN = 100;
 /** A node before names answers without `people`, `unsaid30Days` and `turn`. */
@@ -101,47 +77,6 @@ const StatsAnswer = type({
   unsaid30Days: optional(number()),
   turn: optional(nullable(size(string(), 1, 200))),
 });
-
-/** `--box NAME`: a name a box may have (common/boxes.ts), else exit 2 with the reason; null without it. */
-function readBox(flags: RawFlags): string | null {
-  const value = lastValue(flags, 'box');
-  if (value === undefined) return null;
-  const problem = boxNameProblem(value);
-  if (problem) throw new UsageError(`--box: ${problem}`);
-  return value;
-}
-
-function readNode(flags: RawFlags): HttpNode | null {
-  const value = lastValue(flags, 'node');
-  if (value === undefined) return null;
-  return checkFlag('--node', value, 'HOST or HOST:PORT, the port from 1 to 65535', (text) => {
-    create(text, NodeFlag);
-    const [address, port = String(DEFAULT_HTTP_PORT)] = text.split(':');
-    return { address, port: create(Number(port), min(max(number(), 65535), 1)) };
-  });
-}
-
-/**
- * Nothing listens at the --node given: most likely the address `status` shows, whose port is
- * the household's UDP port, not the page's.
- */
-function pagePortHint(node: HttpNode): string {
-  return (
-    `; --node wants the port of the node's page (${DEFAULT_HTTP_PORT} unless it runs with --http-port), not the ` +
-    `UDP port status shows (5300): try --node ${node.address}:${DEFAULT_HTTP_PORT}, or --node ${node.address}`
-  );
-}
-
-/** The node to ask: the one named, or the first of ours that mDNS finds before `deadline`. */
-async function findNode(named: HttpNode | null, deadline: number): Promise<HttpNode | null> {
-  if (named) return named;
-  const log = pino({ level: 'warn', base: undefined }, process.stderr);
-  const probe = new HouseholdProbe({ peers: [], clusterPort: 5300, mdns: true, log });
-  await probe.start();
-  const found = await probe.nodeWithPage(deadline);
-  await probe.close();
-  return found ? { address: found.address, port: found.http } : null;
-}
 
 export async function historyCommand(argv: readonly string[]): Promise<number> {
   const flags = commandFlags(argv, HISTORY_FLAGS, HISTORY_HELP);

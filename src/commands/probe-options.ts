@@ -29,7 +29,8 @@ export function readTimeoutMs(flags: RawFlags): number {
   );
 }
 
-export function readProbeOptions(flags: RawFlags): ProbeOptions {
+/** The probe's flags; `named` says a node is given besides (reset's --node), which is someone to ask. */
+export function readProbeOptions(flags: RawFlags, named = false): ProbeOptions {
   const { whole, peers } = flagReader(flags);
   const options = {
     timeoutMs: readTimeoutMs(flags),
@@ -38,7 +39,7 @@ export function readProbeOptions(flags: RawFlags): ProbeOptions {
     clusterPort: whole('port', 5300, 1, 65535),
   };
   // Said at once: waiting out --timeout first would only hide that nobody is to be asked.
-  if (!options.mdns && options.peers.length === 0) {
+  if (!options.mdns && options.peers.length === 0 && !named) {
     throw new UsageError('--no-mdns and no --peer: there is no node to ask (give one: --peer 192.168.1.23:5300)');
   }
   return options;

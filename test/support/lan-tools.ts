@@ -2,9 +2,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Host } from './netns';
 
-/** One HTTP request from `host`, as a browser there would send it. */
-export function httpFrom(host: Host, url: string): Promise<{ status: number; body: string }> {
-  const script = `fetch(${JSON.stringify(url)}).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })))`;
+/** One HTTP request from `host`, as a browser there would send it (`init` as fetch takes it: a POST, its body). */
+export function httpFrom(host: Host, url: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
+  const script = `fetch(${JSON.stringify(url)}, ${JSON.stringify(init)}).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })))`;
   return new Promise((resolve, reject) =>
     execFile('ip', ['netns', 'exec', host.ns, process.execPath, '-e', script], (error, stdout) => {
       if (error) reject(new Error(`fetch ${url} from ${host.ns} failed`, { cause: error }));
