@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { until } from '../support/until';
 import { freeTcpPort, NodeProcess, runCli, stopAll, tempDir } from '../support/node-process';
 
 const MINUTE = 60_000;
@@ -65,7 +66,12 @@ describe('who cleaned, in figures, from a running node', () => {
     await node.waitFor((r) => r.event === 'http.listening', 'the page server');
     await node.waitFor((r) => r.event === 'history.loaded', 'the history');
 
-    const stats = await request(port, 'GET', '/api/history/stats');
+    // The page server hears of the loaded history a moment after the log says so.
+    let stats = await request(port, 'GET', '/api/history/stats');
+    await until(async () => {
+      stats = await request(port, 'GET', '/api/history/stats');
+      return stats.json.cleanings30Days !== 0;
+    }, 'the loaded history in the figures');
     expect(stats.json).toMatchObject({ cleanings30Days: 3, unsaid30Days: 0, turn: 'Ben' });
     expect(stats.json.people).toEqual([
       { name: 'Anna', cleanings30Days: 2, share: 0.67, lastCleaned: rfc(now - 40 * MINUTE) },
