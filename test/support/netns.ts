@@ -21,6 +21,27 @@ function dropOutgoing(ns: string, table: string, ...match: string[]): void {
   inNamespace(ns, 'nft', 'add', 'rule', 'inet', table, 'out', ...match, 'drop');
 }
 
+/** Whether a process of this id is alive (or alive and not ours to signal). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the namespaces of a test process that is gone: one killed outright (SIGKILL, a
+ * timeout) could not remove its own. Each name carries the id of the process that made it.
+ */
+function removeOrphans(): void {
+  const listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  for (const [, name, pid] of listed.matchAll(/^(cl(\d+)(?:sw|h\d+))\b/gm)) {
+    if (!isAlive(Number(pid))) ip('netns', 'del', name);
+  }
+}
+
 export interface Host {
   ns: string;
   /** Its IPv4 address on the LAN (changed by `readdress`). */
@@ -40,8 +61,9 @@ export class Lan {
   private readonly removeOnExit = () => this.remove();
 
   constructor(count: number, subnet = '10.78.0') {
-    const tag = `cl${process.pid % 100000}`;
+    const tag = `cl${process.pid}`;
     const switchNs = `${tag}sw`;
+    removeOrphans();
     process.on('exit', this.removeOnExit);
     try {
       this.addNamespace(switchNs);
