@@ -1,9 +1,6 @@
-import { boxField, boxOf, DEFAULT_BOX } from '../../common/boxes';
-import type { Withdrawals } from '../history/withdrawals';
-import type { History } from '../history/history-set';
+import { boxField, DEFAULT_BOX } from '../../common/boxes';
 import { assign, assertEvent, emit, enqueueActions, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import { clusterMachine } from '../cluster/cluster-machine';
-import { samePeerViews } from '../cluster/peer-view';
 import { historyMachine } from '../history/history-machine';
 import { type HistoryEvent } from '../history/history-events';
 import { levelAt } from '../reminder/levels';
@@ -12,88 +9,28 @@ import { pressTime } from '../shared/time-rules';
 import { storeMachine, type SaveCommand } from '../store/store-machine';
 import { boxTimes, canSayWho, canUndo } from '../history/boxes';
 import { sameKey } from '../history/history-set';
-import { boxViews, householdPeople, type BoxParts } from './box-views';
+import { boxViews, householdPeople } from './box-views';
 import { historyPeers, sameHistoryPeers } from './history-peers';
 import type { Asked, NodeContext, NodeEmitted, NodeEvent, NodeInput, Saving } from './node-events';
 import { nodeView } from './node-view';
-
-/** The box this node stands by: the first its strip shows. */
-const ownBox = (context: NodeContext): string => context.settings.boxes[0];
-
-/** Whether what `asked` asked for shows in the history now: the withdrawal made here, the name said, the cleaning. */
-function isDone(context: NodeContext, asked: Asked): boolean {
-  const key = { at: asked.at, ...boxField(asked.box) };
-  if (asked.kind === 'undo')
-    return context.withdrawals.some((withdrawal) => sameKey(withdrawal, key) && withdrawal.node === context.name);
-  return context.history.some(
-    (cleaning) => sameKey(cleaning, key) && (asked.kind === 'cleaning' || cleaning.by === asked.by),
-  );
-}
+import { nodeGuards } from './node-guards';
+import {
+  answeredSave,
+  boxParts,
+  defaultWithdrawn,
+  isDone,
+  latestHere,
+  ownBox,
+  ownBoxChange,
+  reminderIds,
+  reminderOf,
+  standsByTheDefaultBox,
+} from './node-context';
 
 /** What an undo and a naming are answered with. */
 const ANSWERS = { undo: 'undo.answered', naming: 'naming.answered' } as const;
 
 const SECOND = 1_000;
-
-/** The box that UDP and original nodes carry: a node of it keeps its time in the cluster. */
-const standsByTheDefaultBox = (context: NodeContext): boolean => ownBox(context) === DEFAULT_BOX;
-
-/**
- * What a new history changes of the node's own box: a time held that was taken back gives way to
- * the one that stands now (the only way the time goes back); and for a box other than the
- * default one, whose time UDP does not carry, a later cleaning a peer recorded is taken.
- */
-function ownBoxChange(
-  context: NodeContext,
-  { history, withdrawals }: { history: History; withdrawals: Withdrawals },
-): { box: string; held: number | null; standing: number | null; withdrawn: boolean } | null {
-  const box = ownBox(context);
-  const held = context.lastCleaned;
-  const standing = boxTimes(history, withdrawals).get(box)?.at ?? null;
-  const withdrawn =
-    held !== null && withdrawals.some((withdrawal) => sameKey(withdrawal, { at: held, ...boxField(box) }));
-  const later = !standsByTheDefaultBox(context) && standing !== null && (held === null || standing > held);
-  return withdrawn || later ? { box, held, standing, withdrawn } : null;
-}
-
-/** The times of the default box's cleanings taken back, each once, oldest first. */
-const defaultWithdrawn = (withdrawals: Withdrawals): number[] => [
-  ...new Set(withdrawals.filter((withdrawal) => boxOf(withdrawal) === DEFAULT_BOX).map(({ at }) => at)),
-];
-
-/** The id of the reminder of a box the strip shows besides the node's own (whose reminder is `reminder`). */
-const reminderOf = (box: string): `reminder:${string}` => `reminder:${box}`;
-
-/** Every reminder: the own box's, then one for each other box the strip shows. */
-const reminderIds = (context: NodeContext): string[] => [
-  'reminder',
-  ...context.settings.boxes.slice(1).map(reminderOf),
-];
-
-/** What the boxes' views are made of, from what the node knows. */
-const boxParts = (context: NodeContext): BoxParts => ({
-  name: context.name,
-  boxes: context.settings.boxes,
-  lastCleaned: context.lastCleaned,
-  level: context.level,
-  levels: new Map(Object.entries(context.levels)),
-  history: context.history,
-  withdrawals: context.withdrawals,
-  peers: context.peers,
-  thresholds: context.settings.thresholds,
-  undoWindowMs: context.settings.undoWindowMs,
-  now: context.settings.clock.now(),
-});
-
-/** The household's time, or a later one recorded here that is still being saved. */
-const latestHere = (context: NodeContext): number | null =>
-  context.pressed !== null && (context.lastCleaned === null || context.pressed > context.lastCleaned)
-    ? context.pressed
-    : context.lastCleaned;
-
-/** The save the store has just answered: the oldest of that time (the store answers each once). */
-const answeredSave = (context: NodeContext, lastCleaned: number): Saving | undefined =>
-  context.saving.find((saving) => saving.lastCleaned === lastCleaned);
 
 /** What the store's answer leads to for a cleaning recorded here (the rest of `store.answered`'s transitions). */
 const recordedHere = [
@@ -495,58 +432,7 @@ export const nodeMachine = setup({
     'finish saving': sendTo('store', { type: 'store.flush' }),
     'finish the history': sendTo('history', { type: 'history.flush' }),
   },
-  guards: {
-    // What the history says of the boxes: their times, who cleaned, what may be taken back.
-    'changes the boxes': ({ context, event }) => {
-      assertEvent(event, 'history.changed');
-      const before = boxViews(boxParts(context));
-      const after = boxViews(boxParts({ ...context, history: event.history, withdrawals: event.withdrawals }));
-      return JSON.stringify(before) !== JSON.stringify(after) || ownBoxChange(context, event) !== null;
-    },
-    'stands by another box': ({ context }) => !standsByTheDefaultBox(context),
-    'is of another box': ({ context, event }) => {
-      assertEvent(event, 'cleaning.reported');
-      return event.box !== undefined && event.box !== ownBox(context);
-    },
-    'is a press within a burst': ({ context, event }) => {
-      assertEvent(event, 'cleaning.reported');
-      return event.at === undefined && pressTime(context.settings.clock.now(), latestHere(context)) === null;
-    },
-    // A cleaning "now" counts (past the burst); one recorded at an earlier time only when it is later than ours.
-    'is later than ours': ({ context, event }) => {
-      assertEvent(event, 'cleaning.reported');
-      return event.at === undefined || context.lastCleaned === null || event.at > context.lastCleaned;
-    },
-    // A later time adopted while the cleaning was being saved has made it old news.
-    // A cleaning recorded here since: it is shown and saved already.
-    'a later time came meanwhile': ({ context }) => context.adopted?.lastCleaned !== context.lastCleaned,
-    // A cleaning recorded here, unless a later time (adopted, or recorded since) overtook it while it was saved.
-    'moves the time forward': ({ context, event }) => {
-      assertEvent(event, 'store.answered');
-      const recorded = (answeredSave(context, event.lastCleaned)?.source ?? null) !== null;
-      return recorded && (context.lastCleaned === null || event.lastCleaned > context.lastCleaned);
-    },
-    'changes the level': ({ context, event }) => {
-      assertEvent(event, 'reminder.level');
-      return event.box === undefined && event.level !== context.level;
-    },
-    "changes another box's level": ({ context, event }) => {
-      assertEvent(event, 'reminder.level');
-      return event.box !== undefined && event.level !== context.levels[event.box];
-    },
-    'changes quiet hours': ({ context, event }) => {
-      assertEvent(event, 'display.quiet');
-      return event.quiet !== context.quiet;
-    },
-    'changes the peers': ({ context, event }) => {
-      assertEvent(event, 'cluster.peers');
-      return !samePeerViews(event.peers, context.peers);
-    },
-    'changes our name': ({ context, event }) => {
-      assertEvent(event, 'cluster.named');
-      return event.name !== context.name;
-    },
-  },
+  guards: nodeGuards,
   delays: {
     // Leaves room within the 3 s a stopping node is given.
     shutdownGrace: 2_000,
