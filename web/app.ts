@@ -10,10 +10,11 @@ import {
 } from '../common/history-view.js';
 import type { BoxJson, HouseholdEntry, StateJson } from '../common/api-json.js';
 import { agoLine, householdItems, levelTitle } from '../common/page-text.js';
-import { keyItems, type KeyState } from '../common/household-key.js';
+import type { KeyState } from '../common/household-key.js';
 import { boxPhrase, boxPickerOptions, boxState, undoControl, whoChoices, type BoxNote } from '../common/box-cards.js';
 import { peopleLine, type PeopleFigures } from '../common/people-line.js';
 import { boxesList, keepingFocus, redraw } from './boxes-list.js';
+import { householdKeySection } from './household-key-section.js';
 
 const root = document.documentElement;
 const find = <T extends Element>(selector: string): T | null => document.querySelector<T>(selector);
@@ -21,7 +22,6 @@ const main = find<HTMLElement>('main');
 let state: StateJson | null = null;
 let household: HouseholdEntry[] = [];
 let history: PageHistory | null = null;
-let key: KeyState | null = null;
 let figures: PeopleFigures | null = null;
 // The page brings the boxes and the names it was rendered with; the event stream keeps the boxes current.
 let boxes = JSON.parse(main?.dataset.boxes ?? '[]') as BoxJson[];
@@ -120,61 +120,10 @@ function showBoxes(): void {
   if (ends.length > 0 && Math.min(...ends) < Infinity) undoExpiry = setTimeout(showBoxes, Math.min(...ends) - now + 50);
 }
 
-function showKey(): void {
-  const section = find('.key-state');
-  if (key && section) section.innerHTML = keyItems(key, state?.name ?? '', Date.now());
-}
-
-/** "Add a node": the node accepts one join for 2 minutes; its `key` event shows the invitation. */
-async function invite(): Promise<void> {
-  const response = await fetch('/api/household/invite', { method: 'POST' });
-  const body = (await response.json()) as KeyState | { error: string };
-  if ('error' in body) say(undefined, `No invitation: ${body.error}`);
-  else {
-    key = body;
-    showKey();
-  }
-}
-
-/**
- * "Join the household": this node asks the member for the key, as `household join` does. The
- * result (the six digits, to compare with the member's page) comes back with the key's state.
- */
-function tellJoin(text: string): void {
-  const message = find('.join-message');
-  if (message) message.textContent = text;
-}
-
-async function join(member: string): Promise<void> {
-  tellJoin(`Joining through ${member}…`);
-  const response = await fetch('/api/household/join-via', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ member }),
-  });
-  const body = (await response.json()) as KeyState | { error: string };
-  if ('error' in body) {
-    tellJoin(`Not joined: ${body.error}`);
-    return;
-  }
-  key = body;
-  showKey();
-  // The digits are in the key's section, beside the member's name, as the page without JavaScript shows them.
-  tellJoin(`Joined: this node holds the household key ${body.fingerprint ?? ''} now.`);
-}
-
-document.addEventListener('submit', (event) => {
-  const form = event.target as HTMLFormElement;
-  const action = form.getAttribute('action');
-  if (action === '/api/household/invite') {
-    event.preventDefault();
-    invite().catch(() => say(undefined, 'No invitation: the node did not answer. Try again.'));
-  } else if (action === '/api/household/join-via') {
-    event.preventDefault();
-    const member = form.querySelector<HTMLInputElement>('input[name="member"]')?.value.trim() ?? '';
-    join(member).catch(() => tellJoin('Not joined: this node did not answer. Try again.'));
-  }
-});
+const keySection = householdKeySection(
+  () => state?.name ?? '',
+  (text) => say(undefined, text),
+);
 
 function showState(next: StateJson): void {
   state = next;
@@ -214,8 +163,7 @@ function follow(): void {
     showHousehold();
   });
   events.addEventListener('key', (event) => {
-    key = data<KeyState>(event);
-    showKey();
+    keySection.show(data<KeyState>(event));
   });
   events.addEventListener('history', (event) => {
     history = data<PageHistory>(event);
@@ -345,7 +293,7 @@ setInterval(() => {
   showAgo();
   showHousehold();
   showHistory();
-  showKey();
+  keySection.show();
   showBoxes();
   const picker = find<HTMLInputElement>('input[name="at"]');
   const now = new Date();
