@@ -225,7 +225,16 @@ export function withoutDiscovered(table: PeerTable, gone: Peer): PeerTable {
   if (known.static)
     return {
       ...table,
-      [known.key]: { ...known, name: null, http: null, levels: null, notify: null, boxes: null, people: null, question: null },
+      [known.key]: {
+        ...known,
+        name: null,
+        http: null,
+        levels: null,
+        notify: null,
+        boxes: null,
+        people: null,
+        question: null,
+      },
     };
   const { [known.key]: _gone, ...rest } = table;
   return rest;

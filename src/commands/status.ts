@@ -6,6 +6,7 @@ import { HouseholdProbe, nodesWord } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { nodeStatuses } from '../cluster/household-status';
 import { statusJson, statusTable } from './status-report';
+import { askPages, boxGroups } from '../cluster/box-status';
 import { peerKey } from '../../machines/cluster/peer-address';
 import { fingerprintOf, readKeyFile } from '../household/key-file';
 import { defaultStatePath, keyFileBeside } from '../settings/state-path';
@@ -56,6 +57,8 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   await probe.start();
   await probe.exchange({ type: 'RequestState' }, deadline, Math.min(1500, options.timeoutMs / 2));
   await probe.close();
+  // The boxes other than the default one: their times come from the pages of the nodes that show them.
+  const pages = await askPages(probe.nodes.values(), deadline);
   const now = Date.now();
   const ours = flags.all ? null : ownHousehold();
   const shown = [...probe.nodes.values()].filter((node) => ours === null || (node.household ?? ours) === ours);
@@ -64,9 +67,10 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   // Scripts get every node (one that did not resolve is unreachable); the table, the ones asked.
   const asked = statuses.filter((status) => !probe.unresolved.has(peerKey(status)));
   if (flags.json) {
-    process.stdout.write(`${statusJson(statuses, now, thresholds)}\n`);
+    process.stdout.write(`${statusJson(statuses, now, thresholds, boxGroups(statuses, pages, now, thresholds))}\n`);
   } else if (asked.length > 0) {
-    const table = statusTable(asked, now, thresholds, systemTimeZone(), Boolean(process.stdout.isTTY));
+    const groups = boxGroups(asked, pages, now, thresholds);
+    const table = statusTable(groups, now, thresholds, systemTimeZone(), Boolean(process.stdout.isTTY));
     process.stdout.write(`${table}\n`);
   }
   if (probe.answers.size > 0) return 0;

@@ -89,7 +89,7 @@ describe('TXT boxes= and people=', () => {
     expect(txtRecord(5380, DEFAULT_THRESHOLDS, { boxes: ['litter box'] })).not.toHaveProperty('people');
   });
 
-  it("a peer of ours says its boxes and names; an earlier one and an original say nothing; a bad entry, no names", () => {
+  it('a peer of ours says its boxes and names; an earlier one and an original say nothing; a bad entry, no names', () => {
     const describe = (txt: Record<string, unknown>) => describePeer({ ...service, txt }, 5300, interfaces);
     expect(describe({ ...OURS, boxes: 'upstairs', people: Buffer.from('Ben,Cleo') })).toMatchObject({
       boxes: ['upstairs'],

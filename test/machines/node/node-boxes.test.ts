@@ -197,7 +197,7 @@ describe('node: a box other than the default one', () => {
   });
 });
 
-describe("node: the boxes and names other nodes announce (TXT boxes= and people=)", () => {
+describe('node: the boxes and names other nodes announce (TXT boxes= and people=)', () => {
   const BASEMENT = { name: 'basement-5678', address: '10.0.0.4', port: 5300, ours: true, http: 5380 };
   const ORIGINAL = { name: 'rust-1', address: '10.0.0.5', port: 5300, ours: false, http: null };
 
@@ -211,7 +211,7 @@ describe("node: the boxes and names other nodes announce (TXT boxes= and people=
     const view = node.views().at(-1);
     expect(view?.boxes.map(({ box, nodes, own }) => ({ box, nodes, own }))).toEqual([
       { box: 'upstairs', nodes: ['kitchen-3f2a', 'basement-5678', 'hall-1234'], own: true },
-      { box: 'litter box', nodes: ['kitchen-3f2a', 'old-9abc'], own: true },
+      { box: 'litter box', nodes: ['kitchen-3f2a', 'old-9abc', 'rust-1'], own: true },
       { box: 'basement', nodes: ['basement-5678'], own: false },
     ]);
     // Its own names first, then the others' (their nodes by name), each once ("anna" is Anna).
@@ -224,14 +224,22 @@ describe("node: the boxes and names other nodes announce (TXT boxes= and people=
     advance(node.clock, 20);
     node.found({ ...HALL, boxes: ['attic'] });
     advance(node.clock, 20);
-    expect(node.views().at(-1)?.boxes.map(({ box, nodes }) => ({ box, nodes }))).toEqual([
+    expect(
+      node
+        .views()
+        .at(-1)
+        ?.boxes.map(({ box, nodes }) => ({ box, nodes })),
+    ).toEqual([
       { box: 'upstairs', nodes: ['kitchen-3f2a'] },
       { box: 'attic', nodes: ['hall-1234'] },
     ]);
     node.found({ ...HALL, boxes: [] });
     advance(node.clock, 20);
-    expect(node.views().at(-1)?.boxes.map(({ box, nodes }) => ({ box, nodes }))).toEqual([
-      { box: 'upstairs', nodes: ['kitchen-3f2a'] },
-    ]);
+    expect(
+      node
+        .views()
+        .at(-1)
+        ?.boxes.map(({ box, nodes }) => ({ box, nodes })),
+    ).toEqual([{ box: 'upstairs', nodes: ['kitchen-3f2a'] }]);
   });
 });
