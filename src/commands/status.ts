@@ -18,13 +18,17 @@ each for its time, and prints name, address, last cleaned (local time), how long
 ago, level, and the strip colour. Each node's level is by its own levels, as its
 strip shows it (ours say them by mDNS; others by --levels): one whose levels
 differ from these is marked with them. Nodes that disagree with the newest time
-are marked "≠ newest".
+are marked "≠ newest". With several boxes, the nodes are grouped by the boxes
+they show (original and earlier nodes show the default box), each box headed by
+its time; a node's time of a box other than the default is asked of its page.
 
 Flags:
   --json                a JSON array, one object per node: {"name", "address",
                         "port", "lastCleaned" (RFC 3339 or null), "ageSeconds",
                         "level"}, and "levels" for a node whose levels differ;
-                        a node that did not answer has level "unreachable"
+                        a node that did not answer has level "unreachable";
+                        "boxes": its time of each box it shows, [{"box",
+                        "lastCleaned", "ageSeconds", "level"}]
   --all                 also the nodes of another household: with a household key
                         on this machine (household.key beside the default state
                         file), nodes whose key is another's are left out
