@@ -5,7 +5,7 @@ import type { LevelThresholds } from '../../common/levels';
 import type { DiscoveredPeer, DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster/cluster-events';
 import { advertisedName, candidateName, hostNameOf, sameName } from './mdns-names';
 import { txtRecord, type TxtExtras } from './txt-record';
-import { namesEntry } from './txt-names';
+import { warnOfNamesLeftOut } from './txt-names';
 import {
   announceAgain,
   openMdns,
@@ -19,7 +19,7 @@ import {
 } from './mdns';
 import { nameTakenAtStart } from './instance-name';
 import { watchOwnAddresses } from './own-addresses';
-import { PeerSightings } from './peer-sightings';
+import { MOST_FOUND, PeerSightings } from './peer-sightings';
 
 /**
  * What discovery needs of the household key (src/household/household.ts has it): its
@@ -86,14 +86,21 @@ export function discoveryActor(options: DiscoveryOptions) {
     let published: Bonjour.Service[] = [];
     const { household } = options;
     const fingerprint = (): string | null => household?.key?.fingerprint ?? null;
-    // What a peer's boxes and names were last told as: counted, or left out (not a member).
+    // What a peer's boxes and names were last told as: counted, or left out (not a member). As
+    // many as the sightings keep: one forgotten is only told again.
     const counted = new Map<string, boolean>();
+    const remember = (name: string, counts: boolean): void => {
+      counted.delete(name);
+      counted.set(name, counts);
+      const oldest = counted.keys().next();
+      if (counted.size > MOST_FOUND && !oldest.done) counted.delete(oldest.value);
+    };
     const counts = (peer: DiscoveredPeer): boolean => household?.sightings.counts(peer.address) ?? true;
     const send = (event: DiscoveryEvent): void => {
       if (event.type !== 'peer.found') return sendBack(event);
       const { peer } = event;
       household?.sightings.sighted({ ...peer, household: peer.household ?? null });
-      counted.set(peer.name.toLowerCase(), counts(peer));
+      remember(peer.name.toLowerCase(), counts(peer));
       const { boxes: _boxes, people: _people, ...unsaid } = peer;
       sendBack(counts(peer) ? event : { ...event, peer: unsaid });
     };
@@ -103,7 +110,7 @@ export function discoveryActor(options: DiscoveryOptions) {
       boxes: options.boxes ?? [],
       people: options.people ?? [],
     });
-    warnOfNamesLeftOut(options, log);
+    warnOfNamesLeftOut({ boxes: options.boxes ?? [], people: options.people ?? [] }, log);
     const opened = openMdns(log);
     const { bonjour, mdns, onError } = opened;
 
@@ -285,18 +292,3 @@ const addressesOf = (records: readonly ResourceRecord[]): ResourceRecord[] =>
     (record, i) =>
       record.type === 'A' && records.findIndex((other) => other.type === 'A' && other.data === record.data) === i,
   );
-
-/** Names that do not fit in the TXT record: the other nodes neither list this node under them nor offer them. */
-function warnOfNamesLeftOut(options: DiscoveryOptions, log: Logger): void {
-  for (const key of ['boxes', 'people'] as const) {
-    const { left } = namesEntry(key, options[key] ?? []);
-    if (left.length === 0) continue;
-    log.warn(
-      { event: 'mdns.names-left-out', key, left },
-      `the ${key} ${left.map((name) => JSON.stringify(name)).join(', ')} do not fit in the 255 bytes of ` +
-        `the TXT record's ${key}= entry: they are not announced, so the other nodes ` +
-        (key === 'boxes' ? 'do not list this node under them' : 'do not offer them') +
-        '; shorter names fit',
-    );
-  }
-}

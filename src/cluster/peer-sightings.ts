@@ -21,7 +21,7 @@ interface Found {
  * so that forged announcements cannot grow this without end. Past it, the one whose
  * records lapse first is forgotten (its next record is news again).
  */
-const MOST_FOUND = 64;
+export const MOST_FOUND = 64;
 
 function samePeer(a: DiscoveredPeer, b: DiscoveredPeer): boolean {
   return (

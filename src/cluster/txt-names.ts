@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { boxesProblem, peopleProblem } from '../../common/boxes';
 
 /*
@@ -50,4 +51,19 @@ export function namesOf(key: NamesKey, value: string | undefined): string[] | nu
   if (Buffer.byteLength(`${key}=${value}`) > MOST_TXT_STRING_BYTES) return [];
   const names = value.split(',');
   return problems[key](names) === null ? names : [];
+}
+
+/** Names that do not fit in the TXT record: the other nodes neither list this node under them nor offer them. */
+export function warnOfNamesLeftOut(names: Record<NamesKey, readonly string[]>, log: Logger): void {
+  for (const key of ['boxes', 'people'] as const) {
+    const { left } = namesEntry(key, names[key]);
+    if (left.length === 0) continue;
+    log.warn(
+      { event: 'mdns.names-left-out', key, left },
+      `the ${key} ${left.map((name) => JSON.stringify(name)).join(', ')} do not fit in the 255 bytes of ` +
+        `the TXT record's ${key}= entry: they are not announced, so the other nodes ` +
+        (key === 'boxes' ? 'do not list this node under them' : 'do not offer them') +
+        '; shorter names fit',
+    );
+  }
 }
