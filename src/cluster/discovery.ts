@@ -101,8 +101,10 @@ export function discoveryActor(options: DiscoveryOptions) {
       const { peer } = event;
       household?.sightings.sighted({ ...peer, household: peer.household ?? null });
       remember(peer.name.toLowerCase(), counts(peer));
+      // Not a member: one of ours shows no box of the household's (not the default box either,
+      // as an earlier node would) and offers no names. An original shows the default box, as its UDP does.
       const { boxes: _boxes, people: _people, ...unsaid } = peer;
-      sendBack(counts(peer) ? event : { ...event, peer: unsaid });
+      sendBack(counts(peer) || !peer.ours ? event : { ...event, peer: { ...unsaid, boxes: [] } });
     };
     const txtExtras = (): TxtExtras => ({
       notify: options.notify ?? null,

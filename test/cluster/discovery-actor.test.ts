@@ -301,7 +301,12 @@ describe('discoveryActor (fake bonjour-service)', () => {
     hear(announced('hall', 5302, [...TXT, 'hh=abcd1234', 'boxes=upstairs', 'people=Ben']), '10.0.0.2');
     // It says it holds our key: anyone can say so. Its boxes and names count once it proves it.
     const hall = { name: 'hall', address: '10.0.0.2', port: 5302, ours: true, http: null, levels: null };
-    expect(events.at(-1)).toEqual({ type: 'peer.found', peer: { ...hall, household: 'abcd1234' }, ttl: 120 });
+    // Until then it shows no box (not the default box, as an earlier node would) and offers no names.
+    expect(events.at(-1)).toEqual({
+      type: 'peer.found',
+      peer: { ...hall, household: 'abcd1234', boxes: [] },
+      ttl: 120,
+    });
     changed();
     expect(found()).toEqual(['hall@10.0.0.2:5302']);
     members.add('10.0.0.2');

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { httpFrom, stranger } from '../support/lan-tools';
 import { Lan, type Host } from '../support/netns';
@@ -180,4 +181,66 @@ describeNeeding([...LAN, 'python3-zeroconf', 'build'], 'two nodes of two boxes o
       { box: 'garage', nodes: ['guest'], own: false },
     ]);
   }, 30_000);
+});
+
+describeNeeding([...LAN, 'build'], 'two nodes of two boxes with a household key', () => {
+  let lan: Lan;
+  let temp: ReturnType<typeof tempDir>;
+  let laptop: Host;
+  let fingerprint: string;
+  const nodes: NodeProcess[] = [];
+  const boxesOf = async (): Promise<Box[]> =>
+    JSON.parse((await httpFrom(laptop, `http://${lan.hosts[0].address}:5380/api/boxes`)).body) as Box[];
+
+  beforeAll(async () => {
+    temp = tempDir();
+    lan = new Lan(3, '10.84.0');
+    laptop = lan.hosts[2];
+    const state = (name: string) => path.join(temp.dir, name, 'state');
+    const made = await runCli(['household', 'new', '--state-file', state('hall')], lan.hosts[0].ns);
+    fingerprint = /household key ([0-9a-f]{8})/.exec(made.stdout)?.[1] ?? '';
+    expect(fingerprint).not.toBe('');
+    // The same key on the cellar, as `household join` would leave it.
+    fs.mkdirSync(path.join(temp.dir, 'cellar'), { recursive: true });
+    const key = fs.readFileSync(path.join(temp.dir, 'hall', 'household.key'));
+    fs.writeFileSync(path.join(temp.dir, 'cellar', 'household.key'), key, { mode: 0o600 });
+    for (const [i, [name, box]] of [
+      ['hall', 'upstairs'],
+      ['cellar', 'basement'],
+    ].entries()) {
+      nodes.push(
+        new NodeProcess(['--name', name, '--state-file', state(name), '--quiet-hours', 'off', '--box', box], {
+          netns: lan.hosts[i].ns,
+        }),
+      );
+    }
+    for (const node of nodes) await node.waitFor((r) => r.event === 'mdns.advertised', 'advertising', 20_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopAll(nodes);
+    lan?.remove();
+    temp?.remove();
+  });
+
+  it("counts a member's boxes once it proved it holds the key, never a stranger's that only says it", async () => {
+    await until(
+      async () => (await boxesOf()).some((box) => box.box === 'basement' && box.nodes.includes('cellar')),
+      'the cellar listed under its box, once a member',
+      20_000,
+    );
+    await stranger(laptop, 'says', 'guest', '20003', `hh=${fingerprint}`, 'boxes=garage,upstairs', 'people=Mallory');
+    await until(async () => {
+      const household = await httpFrom(laptop, `http://${lan.hosts[0].address}:5380/api/household`);
+      return (JSON.parse(household.body) as { name: string }[]).some((entry) => entry.name === 'guest');
+    }, 'the guest seen');
+    // It says it holds our key and cannot prove it (nothing answers at its page): it is listed under
+    // no box, not even the default one, and its names are not offered.
+    expect((await boxesOf()).map(({ box, nodes: names }) => ({ box, nodes: names }))).toEqual([
+      { box: 'upstairs', nodes: ['hall'] },
+      { box: 'basement', nodes: ['cellar'] },
+    ]);
+    const stats = await httpFrom(laptop, `http://${lan.hosts[0].address}:5380/api/history/stats`);
+    expect((JSON.parse(stats.body) as { people: unknown[] }).people).toEqual([]);
+  }, 60_000);
 });
