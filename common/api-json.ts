@@ -41,7 +41,10 @@ export interface BoxJson {
   /** By the levels of the node that answers. */
   level: Level;
   colour: string;
-  /** Our nodes known to show it, the answering node first when it does. */
+  /**
+   * The nodes known to show it, the answering node first when it does: ours by their TXT
+   * `boxes=`; an original node, or one of ours of an earlier version, shows the default box.
+   */
   nodes: string[];
   /** Who cleaned, when said. */
   by: string | null;

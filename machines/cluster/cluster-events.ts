@@ -17,6 +17,13 @@ export interface DiscoveredPeer extends PeerAddress {
   notify?: string | null;
   /** The fingerprint of its household key (TXT `hh=`), for our nodes that have one; else null or absent. */
   household?: string | null;
+  /**
+   * The boxes it shows, its own first (TXT `boxes=`), for our nodes that say; absent for an
+   * earlier node or an original (the default box's), empty when what it said was refused.
+   */
+  boxes?: readonly string[] | null;
+  /** The names it offers (TXT `people=`), for our nodes that say; else absent. */
+  people?: readonly string[] | null;
 }
 
 /** What the discovery actor tells its parent. */

@@ -11,6 +11,8 @@ export function peerView(peer: Peer): PeerView {
     http: peer.http,
     levels: peer.levels,
     ...(peer.notify ? { notify: peer.notify } : {}),
+    ...(peer.boxes ? { boxes: peer.boxes } : {}),
+    ...(peer.people ? { people: peer.people } : {}),
     answered: peer.said !== undefined,
     said: peer.said ?? null,
     silent: peer.silent,

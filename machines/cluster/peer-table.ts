@@ -33,6 +33,10 @@ export interface Peer extends PeerAddress {
   levels: LevelThresholds | null;
   /** Its instance id when mDNS says it carries notification targets (TXT `notify=`). */
   notify?: string | null;
+  /** The boxes it shows, its own first, when mDNS says them (TXT `boxes=`). */
+  boxes?: readonly string[] | null;
+  /** The names it offers, when mDNS says them (TXT `people=`). */
+  people?: readonly string[] | null;
   /** A --peer given by host name: the IPv4 address it was last looked up at. */
   resolved: string | null;
   /** Times it was asked since it last sent us anything. */
@@ -172,7 +176,18 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer, expires:
       .map(([key, peer]) => [
         key,
         peer === leftBehind
-          ? { ...peer, name: null, ours: null, http: null, levels: null, notify: null, said: undefined, proven: false }
+          ? {
+              ...peer,
+              name: null,
+              ours: null,
+              http: null,
+              levels: null,
+              notify: null,
+              boxes: null,
+              people: null,
+              said: undefined,
+              proven: false,
+            }
           : peer,
       ]),
   );
@@ -189,6 +204,8 @@ export function withDiscovered(table: PeerTable, found: DiscoveredPeer, expires:
     http: found.http,
     levels: found.levels ?? null,
     notify: found.notify ?? null,
+    boxes: found.boxes ?? null,
+    people: found.people ?? null,
     resolved: known?.resolved ?? null,
     unanswered: 0,
     silent: false,
@@ -206,7 +223,19 @@ export function withoutDiscovered(table: PeerTable, gone: Peer): PeerTable {
   const known = table[gone.key];
   if (!known) return table;
   if (known.static)
-    return { ...table, [known.key]: { ...known, name: null, http: null, levels: null, notify: null, question: null } };
+    return {
+      ...table,
+      [known.key]: {
+        ...known,
+        name: null,
+        http: null,
+        levels: null,
+        notify: null,
+        boxes: null,
+        people: null,
+        question: null,
+      },
+    };
   const { [known.key]: _gone, ...rest } = table;
   return rest;
 }
@@ -229,6 +258,8 @@ export function withResolved(table: PeerTable, given: PeerAddress, address: stri
           name: twin.name,
           ours: twin.ours,
           http: twin.http,
+          boxes: twin.boxes ?? null,
+          people: twin.people ?? null,
           said: twin.said ?? known.said,
           proven: twin.proven || known.proven,
         }

@@ -26,8 +26,9 @@ export interface BoxParts {
 }
 
 /**
- * The boxes a peer shows: what its TXT `boxes=` says. One of ours that says nothing is of an
- * earlier version, and an original node never says: both are of the default box.
+ * The boxes a peer shows: what its TXT `boxes=` says (none when what it said was refused). One
+ * of ours that says nothing is of an earlier version, and an original node never says: both
+ * are of the default box, and are listed among its nodes.
  */
 export const peerBoxes = (peer: PeerView): readonly string[] =>
   peer.ours === true && peer.boxes ? peer.boxes : [DEFAULT_BOX];
@@ -55,7 +56,7 @@ export function boxViews(parts: BoxParts): BoxView[] {
     const nodes = [
       ...(i < parts.boxes.length ? [parts.name] : []),
       ...parts.peers.flatMap((peer) =>
-        peer.ours === true && peer.name !== null && peerBoxes(peer).includes(box) ? [peer.name] : [],
+        peer.ours !== null && peer.name !== null && peerBoxes(peer).includes(box) ? [peer.name] : [],
       ),
     ];
     return {

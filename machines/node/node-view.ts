@@ -16,7 +16,7 @@ export interface BoxView {
   colour: Colour;
   /** The cleaning that may still be withdrawn here, and until when (ms); null when none may. */
   undo: { at: number; until: number } | null;
-  /** The names of our nodes known to show it, this node first. */
+  /** The names of the nodes known to show it (an original node shows the default box), this node first. */
   nodes: string[];
   /** On this node's strip. */
   own: boolean;

@@ -4,7 +4,8 @@ import { fromCallback } from 'xstate';
 import type { LevelThresholds } from '../../common/levels';
 import type { DiscoveredPeer, DiscoveryCommand, DiscoveryEvent } from '../../machines/cluster/cluster-events';
 import { advertisedName, candidateName, hostNameOf, sameName } from './mdns-names';
-import { txtRecord } from './txt-record';
+import { txtRecord, type TxtExtras } from './txt-record';
+import { warnOfNamesLeftOut } from './txt-names';
 import {
   announceAgain,
   openMdns,
@@ -18,7 +19,7 @@ import {
 } from './mdns';
 import { nameTakenAtStart } from './instance-name';
 import { watchOwnAddresses } from './own-addresses';
-import { PeerSightings } from './peer-sightings';
+import { MOST_FOUND, PeerSightings } from './peer-sightings';
 
 /**
  * What discovery needs of the household key (src/household/household.ts has it): its
@@ -27,7 +28,11 @@ import { PeerSightings } from './peer-sightings';
  */
 export interface HouseholdSeen {
   readonly key: { fingerprint: string } | null;
-  readonly sightings: { sighted(peer: DiscoveredPeer & { household: string | null }): void };
+  readonly sightings: {
+    sighted(peer: DiscoveredPeer & { household: string | null }): void;
+    /** Whether the boxes and names a node at this address announces count (with a key: a member's). */
+    counts(address: string): boolean;
+  };
   onChange(listener: () => void): () => void;
 }
 
@@ -39,6 +44,9 @@ export interface DiscoveryOptions {
   httpPort: number | null;
   /** The node's levels, in the TXT record. */
   thresholds: LevelThresholds;
+  /** The boxes the node shows, its own first, and the names it offers: in the TXT record. */
+  boxes?: readonly string[];
+  people?: readonly string[];
   /** The node's instance id when it carries notification targets, in the TXT record; else null. */
   notify?: string | null;
   log: Logger;
@@ -78,11 +86,33 @@ export function discoveryActor(options: DiscoveryOptions) {
     let published: Bonjour.Service[] = [];
     const { household } = options;
     const fingerprint = (): string | null => household?.key?.fingerprint ?? null;
-    const send = (event: DiscoveryEvent): void => {
-      if (event.type === 'peer.found')
-        household?.sightings.sighted({ ...event.peer, household: event.peer.household ?? null });
-      sendBack(event);
+    // What a peer's boxes and names were last told as: counted, or left out (not a member). As
+    // many as the sightings keep: one forgotten is only told again.
+    const counted = new Map<string, boolean>();
+    const remember = (name: string, counts: boolean): void => {
+      counted.delete(name);
+      counted.set(name, counts);
+      const oldest = counted.keys().next();
+      if (counted.size > MOST_FOUND && !oldest.done) counted.delete(oldest.value);
     };
+    const counts = (peer: DiscoveredPeer): boolean => household?.sightings.counts(peer.address) ?? true;
+    const send = (event: DiscoveryEvent): void => {
+      if (event.type !== 'peer.found') return sendBack(event);
+      const { peer } = event;
+      household?.sightings.sighted({ ...peer, household: peer.household ?? null });
+      remember(peer.name.toLowerCase(), counts(peer));
+      // Not a member: one of ours shows no box of the household's (not the default box either,
+      // as an earlier node would) and offers no names. An original shows the default box, as its UDP does.
+      const { boxes: _boxes, people: _people, ...unsaid } = peer;
+      sendBack(counts(peer) || !peer.ours ? event : { ...event, peer: { ...unsaid, boxes: [] } });
+    };
+    const txtExtras = (): TxtExtras => ({
+      notify: options.notify ?? null,
+      household: fingerprint(),
+      boxes: options.boxes ?? [],
+      people: options.people ?? [],
+    });
+    warnOfNamesLeftOut({ boxes: options.boxes ?? [], people: options.people ?? [] }, log);
     const opened = openMdns(log);
     const { bonjour, mdns, onError } = opened;
 
@@ -145,7 +175,7 @@ export function discoveryActor(options: DiscoveryOptions) {
           protocol: SERVICE_PROTOCOL,
           port,
           host,
-          txt: txtRecord(httpPort, thresholds, { notify: options.notify ?? null, household: fingerprint() }),
+          txt: txtRecord(httpPort, thresholds, txtExtras()),
           probe: false,
         }),
         // A laptop's or a phone's browser lists the page under the node's name.
@@ -229,15 +259,14 @@ export function discoveryActor(options: DiscoveryOptions) {
     // Announced again with the new TXT record; not yet published: it will carry it.
     const announceTxt = (): void => {
       if (!published[0] || stopping) return;
-      (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds, {
-        notify: options.notify ?? null,
-        household: fingerprint(),
-      });
+      (published[0] as unknown as { txt: Record<string, string> }).txt = txtRecord(httpPort, thresholds, txtExtras());
       announceAgain(opened, published, onError);
     };
     // A new household key (`household join`, `household new`): the household hears of it at once.
+    // A node that proved it holds the key (or a new key): its boxes and names count now, or no longer.
     let advertisedHousehold = fingerprint();
     const stopHearing = household?.onChange(() => {
+      sightings.retell((peer) => counted.get(peer.name.toLowerCase()) !== counts(peer));
       if (fingerprint() === advertisedHousehold) return;
       advertisedHousehold = fingerprint();
       announceTxt();

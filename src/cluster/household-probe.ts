@@ -21,6 +21,8 @@ export interface HouseholdNode extends PeerAddress {
   levels: LevelThresholds | null;
   /** The fingerprint of its household key (TXT `hh=`), when it says one. */
   household?: string;
+  /** The boxes it shows, its own first (TXT `boxes=`), when it says them. */
+  boxes?: readonly string[];
 }
 
 /** How often `nodeWithPage` looks again while no node with a page is found. */
@@ -84,8 +86,16 @@ export class HouseholdProbe {
     this.browser.on('up', (service: Bonjour.Service) => {
       const peer = describePeer(service, this.options.clusterPort, networkInterfaces);
       if (peer) {
-        const { name, address, port, http, household } = peer;
-        this.add({ name, address, port, http, levels: peer.levels ?? null, ...(household ? { household } : {}) });
+        const { name, address, port, http, household, boxes } = peer;
+        this.add({
+          name,
+          address,
+          port,
+          http,
+          levels: peer.levels ?? null,
+          ...(household ? { household } : {}),
+          ...(boxes ? { boxes } : {}),
+        });
       }
     });
   }

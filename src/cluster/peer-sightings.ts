@@ -21,7 +21,7 @@ interface Found {
  * so that forged announcements cannot grow this without end. Past it, the one whose
  * records lapse first is forgotten (its next record is news again).
  */
-const MOST_FOUND = 64;
+export const MOST_FOUND = 64;
 
 function samePeer(a: DiscoveredPeer, b: DiscoveredPeer): boolean {
   return (
@@ -31,8 +31,14 @@ function samePeer(a: DiscoveredPeer, b: DiscoveredPeer): boolean {
     a.ours === b.ours &&
     a.http === b.http &&
     (a.household ?? null) === (b.household ?? null) &&
+    sameList(a.boxes, b.boxes) &&
+    sameList(a.people, b.people) &&
     (a.levels === b.levels || (!!a.levels && !!b.levels && sameThresholds(a.levels, b.levels)))
   );
+}
+
+function sameList(a: readonly string[] | null | undefined, b: readonly string[] | null | undefined): boolean {
+  return (a ?? null) === (b ?? null) || (!!a && !!b && a.length === b.length && a.every((name, i) => name === b[i]));
 }
 
 /**
@@ -66,6 +72,19 @@ export class PeerSightings {
       const known = this.found.get(fqdn.toLowerCase());
       // A TXT record alone is taken only from where the service is: anyone can send one.
       if (known?.peer.address === from.address) this.see(known.record, txt, from);
+    }
+  }
+
+  /**
+   * Each service whose records still hold is told again, where `again` says so: what the
+   * household key lets count of it may have changed (a node proved it holds the key).
+   */
+  retell(again: (peer: DiscoveredPeer) => boolean): void {
+    const now = Date.now();
+    for (const { peer, expires } of this.found.values()) {
+      if (expires > now && again(peer)) {
+        this.options.send({ type: 'peer.found', peer, ttl: Math.ceil((expires - now) / 1000) });
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import { formatLevels, parseLevels } from '../settings/levels-setting';
 import type { Interfaces } from './network-interfaces';
 import { isInstanceId } from './mdns-names';
 import { pickAddress } from './subnets';
+import { namesEntry, namesOf } from './txt-names';
 
 /** The TXT value that tells our nodes from the original Rust ones, which advertise none. */
 export const IMPL = 'cat-litter-reminder-ts';
@@ -14,6 +15,10 @@ export interface TxtExtras {
   notify?: string | null;
   /** The fingerprint of the household key (`hh=`), never the key; null without one. */
   household?: string | null;
+  /** The boxes this node shows, its own first (`boxes=`): as many as fit in one TXT string. */
+  boxes?: readonly string[];
+  /** The names it offers (`people=`), when it has any: as many as fit. */
+  people?: readonly string[];
 }
 
 /**
@@ -26,7 +31,7 @@ export function txtRecord(
   thresholds: LevelThresholds,
   extras: TxtExtras = {},
 ): Record<string, string> {
-  const { notify = null, household = null } = extras;
+  const { notify = null, household = null, boxes = [], people = [] } = extras;
   return {
     impl: IMPL,
     proto: '1',
@@ -34,6 +39,8 @@ export function txtRecord(
     levels: formatLevels(thresholds),
     ...(notify === null ? {} : { notify }),
     ...(household === null ? {} : { hh: household }),
+    ...(boxes.length === 0 ? {} : { boxes: namesEntry('boxes', boxes).value }),
+    ...(people.length === 0 ? {} : { people: namesEntry('people', people).value }),
   };
 }
 
@@ -102,7 +109,16 @@ export function describePeer(
     ...(household === null ? {} : { household }),
     // Said only by a node that carries targets.
     ...(ours && notifyOf(service.txt) !== null ? { notify: notifyOf(service.txt) } : {}),
+    // Said only by ours of issue 25 on: an earlier node, and an original, show the default box.
+    ...(ours ? namesSaid(service.txt) : {}),
   };
+}
+
+/** The `boxes=` and `people=` TXT entries, each where there is one (a refused one says no names). */
+function namesSaid(txt: unknown): Pick<DiscoveredPeer, 'boxes' | 'people'> {
+  const boxes = namesOf('boxes', txtValue(txt, 'boxes'));
+  const people = namesOf('people', txtValue(txt, 'people'));
+  return { ...(boxes === null ? {} : { boxes }), ...(people === null ? {} : { people }) };
 }
 
 /** The `notify=` TXT entry: an instance id (four hex digits); null when missing or anything else. */

@@ -6,6 +6,7 @@ import { HouseholdProbe, nodesWord } from '../cluster/household-probe';
 import { PROBE_FLAGS, PROBE_HELP, readProbeOptions } from './probe-options';
 import { nodeStatuses } from '../cluster/household-status';
 import { statusJson, statusTable } from './status-report';
+import { askPages, boxGroups } from '../cluster/box-status';
 import { peerKey } from '../../machines/cluster/peer-address';
 import { fingerprintOf, readKeyFile } from '../household/key-file';
 import { defaultStatePath, keyFileBeside } from '../settings/state-path';
@@ -17,13 +18,17 @@ each for its time, and prints name, address, last cleaned (local time), how long
 ago, level, and the strip colour. Each node's level is by its own levels, as its
 strip shows it (ours say them by mDNS; others by --levels): one whose levels
 differ from these is marked with them. Nodes that disagree with the newest time
-are marked "≠ newest".
+are marked "≠ newest". With several boxes, the nodes are grouped by the boxes
+they show (original and earlier nodes show the default box), each box headed by
+its time; a node's time of a box other than the default is asked of its page.
 
 Flags:
   --json                a JSON array, one object per node: {"name", "address",
                         "port", "lastCleaned" (RFC 3339 or null), "ageSeconds",
                         "level"}, and "levels" for a node whose levels differ;
-                        a node that did not answer has level "unreachable"
+                        a node that did not answer has level "unreachable";
+                        "boxes": its time of each box it shows, [{"box",
+                        "lastCleaned", "ageSeconds", "level"}]
   --all                 also the nodes of another household: with a household key
                         on this machine (household.key beside the default state
                         file), nodes whose key is another's are left out
@@ -56,6 +61,8 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   await probe.start();
   await probe.exchange({ type: 'RequestState' }, deadline, Math.min(1500, options.timeoutMs / 2));
   await probe.close();
+  // The boxes other than the default one: their times come from the pages of the nodes that show them.
+  const pages = await askPages(probe.nodes.values(), deadline);
   const now = Date.now();
   const ours = flags.all ? null : ownHousehold();
   const shown = [...probe.nodes.values()].filter((node) => ours === null || (node.household ?? ours) === ours);
@@ -64,9 +71,10 @@ export async function statusCommand(argv: readonly string[]): Promise<number> {
   // Scripts get every node (one that did not resolve is unreachable); the table, the ones asked.
   const asked = statuses.filter((status) => !probe.unresolved.has(peerKey(status)));
   if (flags.json) {
-    process.stdout.write(`${statusJson(statuses, now, thresholds)}\n`);
+    process.stdout.write(`${statusJson(statuses, now, thresholds, boxGroups(statuses, pages, now, thresholds))}\n`);
   } else if (asked.length > 0) {
-    const table = statusTable(asked, now, thresholds, systemTimeZone(), Boolean(process.stdout.isTTY));
+    const groups = boxGroups(asked, pages, now, thresholds);
+    const table = statusTable(groups, now, thresholds, systemTimeZone(), Boolean(process.stdout.isTTY));
     process.stdout.write(`${table}\n`);
   }
   if (probe.answers.size > 0) return 0;

@@ -105,6 +105,15 @@ export class HouseholdSightings {
     return seen === undefined || seen.household === this.fingerprint || this.members.has(address);
   }
 
+  /**
+   * Whether what mDNS says of the node at `address` (the boxes it shows, the names it offers)
+   * counts: without a key, every node's; with one, a member's alone, since anyone can announce
+   * our fingerprint but only a member can sign.
+   */
+  counts(address: string): boolean {
+    return this.fingerprint === null || this.members.has(address);
+  }
+
   /** Why a time from `address` over UDP is not adopted, or undefined when it may be (with a key). */
   untrusted(address: string): string | undefined {
     if (this.members.has(address) || this.peers.has(address)) return undefined;

@@ -87,6 +87,9 @@ export function createNode(
                 thresholds: options.thresholds,
                 // Peers see that this node carries targets (never which): who sends is decided from it.
                 notify: options.notify.targets.length > 0 ? identity.id : null,
+                // The household lists this node under its boxes and offers its names.
+                boxes: options.boxes,
+                people: options.people,
                 log,
                 ...(household ? { household } : {}),
               })

@@ -131,7 +131,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
   let records: Record<string, unknown>[];
   let events: DiscoveryEvent[];
 
-  const start = (name = 'kitchen') => {
+  const start = (name = 'kitchen', more: Partial<Parameters<typeof discoveryActor>[0]> = {}) => {
     const log = pino(
       { level: 'debug' },
       { write: (line: string) => records.push(JSON.parse(line) as Record<string, unknown>) },
@@ -140,7 +140,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
       createMachine({
         invoke: {
           id: 'discovery',
-          src: discoveryActor({ name, port: 5301, httpPort: 5381, thresholds: DEFAULT_THRESHOLDS, log }),
+          src: discoveryActor({ name, port: 5301, httpPort: 5381, thresholds: DEFAULT_THRESHOLDS, log, ...more }),
         },
         on: { '*': { actions: ({ event }) => events.push(event as DiscoveryEvent) } },
       }),
@@ -280,6 +280,56 @@ describe('discoveryActor (fake bonjour-service)', () => {
         to: { address: '10.0.0.9', port: 40000 },
       },
     ]);
+    parent.stop();
+  });
+
+  it("announces its boxes and names, and tells of a peer's once the household key lets them count", async () => {
+    const members = new Set<string>();
+    const listeners = new Set<() => void>();
+    const household = {
+      key: { fingerprint: 'abcd1234' },
+      sightings: { sighted: () => undefined, counts: (address: string) => members.has(address) },
+      onChange: (listener: () => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const changed = () => listeners.forEach((listener) => listener());
+    const { fake, parent, hear } = start('kitchen', { boxes: ['upstairs', 'litter box'], people: ['Anna'], household });
+    await until(() => fake.published.length === 2, 'published');
+    expect(fake.published[0].txt).toMatchObject({ boxes: 'upstairs,litter box', people: 'Anna', hh: 'abcd1234' });
+    hear(announced('hall', 5302, [...TXT, 'hh=abcd1234', 'boxes=upstairs', 'people=Ben']), '10.0.0.2');
+    // It says it holds our key: anyone can say so. Its boxes and names count once it proves it.
+    const hall = { name: 'hall', address: '10.0.0.2', port: 5302, ours: true, http: null, levels: null };
+    // Until then it shows no box (not the default box, as an earlier node would) and offers no names.
+    expect(events.at(-1)).toEqual({
+      type: 'peer.found',
+      peer: { ...hall, household: 'abcd1234', boxes: [] },
+      ttl: 120,
+    });
+    changed();
+    expect(found()).toEqual(['hall@10.0.0.2:5302']);
+    members.add('10.0.0.2');
+    changed();
+    expect(events.at(-1)).toMatchObject({
+      type: 'peer.found',
+      peer: { ...hall, boxes: ['upstairs'], people: ['Ben'] },
+    });
+    // Told again only when what counts changes.
+    changed();
+    expect(found()).toHaveLength(2);
+    parent.stop();
+  });
+
+  it('says which of its names do not fit in the TXT record', async () => {
+    const long = (letter: string) => letter.repeat(32);
+    const boxes = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(long);
+    const { fake, parent } = start('kitchen', { boxes });
+    await until(() => fake.published.length === 2, 'published');
+    expect((fake.published[0].txt as Record<string, string>).boxes).toBe(boxes.slice(0, 7).join(','));
+    expect(records).toContainEqual(
+      expect.objectContaining({ event: 'mdns.names-left-out', key: 'boxes', left: [long('h')] }),
+    );
     parent.stop();
   });
 

@@ -3,6 +3,7 @@ import { historyTable } from '../../src/commands/history-report';
 import { printable } from '../../src/commands/printable';
 import { nodeStatuses, statusObjects } from '../../src/cluster/household-status';
 import { statusTable } from '../../src/commands/status-report';
+import { boxGroups } from '../../src/cluster/box-status';
 import { householdJson } from '../../src/web/household-json';
 import { NOON, peer, viewOf } from '../support/web-harness';
 import { HOUR } from '../support/time';
@@ -36,7 +37,8 @@ describe('what the commands print of what the network says', () => {
       NOON,
       DEFAULT_THRESHOLDS,
     );
-    expect(statusTable(statuses, NOON, DEFAULT_THRESHOLDS, 'UTC', false)).not.toContain('\u001b');
+    const groups = boxGroups(statuses, new Map(), NOON, DEFAULT_THRESHOLDS);
+    expect(statusTable(groups, NOON, DEFAULT_THRESHOLDS, 'UTC', false)).not.toContain('\u001b');
     expect(statusObjects(statuses, NOON, DEFAULT_THRESHOLDS)[0].ageSeconds).toBe(0);
     const household = householdJson(
       viewOf({ peers: [peer({ said: NOON + 5 * 60_000 })] }),

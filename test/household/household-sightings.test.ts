@@ -89,6 +89,18 @@ describe('who a node with a household key trusts', () => {
     expect(proofs).toEqual(['10.0.0.2', '10.0.0.3']);
   });
 
+  it("counts the boxes and names a node announces: anyone's without a key, a member's alone with one", () => {
+    const { seen } = sightings();
+    seen.sighted(node('10.0.0.2', OURS));
+    expect(seen.counts('10.0.0.2')).toBe(true);
+    seen.newKey(OURS);
+    // It says it holds our key: anyone can, by copying our fingerprint.
+    expect(seen.counts('10.0.0.2')).toBe(false);
+    seen.proven('10.0.0.2');
+    expect(seen.counts('10.0.0.2')).toBe(true);
+    expect(seen.counts('10.0.0.9')).toBe(false);
+  });
+
   it('remembers 256 nodes at most', () => {
     const { seen } = sightings();
     seen.newKey(OURS);

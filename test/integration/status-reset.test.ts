@@ -34,9 +34,11 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
     expect(rows).toHaveLength(2);
     const byPort = Object.fromEntries(rows.map((row) => [row.port, row]));
     expect(byPort[ports[0]]).toMatchObject({ address: '127.0.0.1', level: 'soon' });
+    // `boxes` came with issue 25, beside the fields before it.
     expect(Object.keys(byPort[ports[0]]).sort()).toEqual([
       'address',
       'ageSeconds',
+      'boxes',
       'lastCleaned',
       'level',
       'name',
@@ -44,6 +46,15 @@ describe('status and reset against nodes on loopback (no mDNS)', () => {
     ]);
     expect(Number(byPort[ports[0]].ageSeconds)).toBeGreaterThanOrEqual(13 * 3600);
     expect(byPort[ports[1]]).toMatchObject({ lastCleaned: null, ageSeconds: null, level: 'unknown' });
+    // A --peer shows the default box, its time the one it answered.
+    expect(byPort[ports[0]].boxes).toEqual([
+      {
+        box: 'litter box',
+        lastCleaned: byPort[ports[0]].lastCleaned,
+        ageSeconds: byPort[ports[0]].ageSeconds,
+        level: 'soon',
+      },
+    ]);
   });
 
   it('status asks a --peer given by host name, and matches its answer to it', async () => {

@@ -213,3 +213,50 @@ describe('node: a box other than the default one', () => {
     expect(upstairs.context.heard.at(-1)).toEqual({ type: 'time.changed', lastCleaned: NOON });
   });
 });
+
+describe('node: the boxes and names other nodes announce (TXT boxes= and people=)', () => {
+  const BASEMENT = { name: 'basement-5678', address: '10.0.0.4', port: 5300, ours: true, http: 5380 };
+  const ORIGINAL = { name: 'rust-1', address: '10.0.0.5', port: 5300, ours: false, http: null };
+
+  it('lists every node under the boxes it shows, an earlier or original node under the default box', async () => {
+    const node = await runningNode(null, { boxes: ['upstairs', 'litter box'], people: ['Anna'] });
+    node.found({ ...HALL, boxes: ['upstairs'], people: ['Ben', 'anna'] });
+    node.found({ ...BASEMENT, boxes: ['basement', 'upstairs'], people: ['Cleo'] });
+    node.found(ORIGINAL);
+    node.found({ name: 'old-9abc', address: '10.0.0.6', port: 5300, ours: true, http: 5380 });
+    advance(node.clock, 20);
+    const view = node.views().at(-1);
+    expect(view?.boxes.map(({ box, nodes, own }) => ({ box, nodes, own }))).toEqual([
+      { box: 'upstairs', nodes: ['kitchen-3f2a', 'basement-5678', 'hall-1234'], own: true },
+      { box: 'litter box', nodes: ['kitchen-3f2a', 'old-9abc', 'rust-1'], own: true },
+      { box: 'basement', nodes: ['basement-5678'], own: false },
+    ]);
+    // Its own names first, then the others' (their nodes by name), each once ("anna" is Anna).
+    expect(view?.people).toEqual(['Anna', 'Cleo', 'Ben']);
+  });
+
+  it('follows a node that shows other boxes now, and one whose announcement was refused shows none', async () => {
+    const node = await runningNode(null, { boxes: ['upstairs'] });
+    node.found({ ...HALL, boxes: ['upstairs'] });
+    advance(node.clock, 20);
+    node.found({ ...HALL, boxes: ['attic'] });
+    advance(node.clock, 20);
+    expect(
+      node
+        .views()
+        .at(-1)
+        ?.boxes.map(({ box, nodes }) => ({ box, nodes })),
+    ).toEqual([
+      { box: 'upstairs', nodes: ['kitchen-3f2a'] },
+      { box: 'attic', nodes: ['hall-1234'] },
+    ]);
+    node.found({ ...HALL, boxes: [] });
+    advance(node.clock, 20);
+    expect(
+      node
+        .views()
+        .at(-1)
+        ?.boxes.map(({ box, nodes }) => ({ box, nodes })),
+    ).toEqual([{ box: 'upstairs', nodes: ['kitchen-3f2a'] }]);
+  });
+});
