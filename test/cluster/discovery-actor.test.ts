@@ -132,9 +132,14 @@ describe('discoveryActor (fake bonjour-service)', () => {
   let events: DiscoveryEvent[];
 
   const start = (name = 'kitchen', more: Partial<Parameters<typeof discoveryActor>[0]> = {}) => {
+    // This test's records and events alone: an actor of an earlier test, still stopping on a busy
+    // machine, logs into that test's lists, not into this one's (where its `mdns.advertised` would
+    // pass for ours).
+    const sink = records;
+    const heard = events;
     const log = pino(
       { level: 'debug' },
-      { write: (line: string) => records.push(JSON.parse(line) as Record<string, unknown>) },
+      { write: (line: string) => sink.push(JSON.parse(line) as Record<string, unknown>) },
     );
     const parent = createActor(
       createMachine({
@@ -142,7 +147,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
           id: 'discovery',
           src: discoveryActor({ name, port: 5301, httpPort: 5381, thresholds: DEFAULT_THRESHOLDS, log, ...more }),
         },
-        on: { '*': { actions: ({ event }) => events.push(event as DiscoveryEvent) } },
+        on: { '*': { actions: ({ event }) => heard.push(event as DiscoveryEvent) } },
       }),
     );
     parent.start();
