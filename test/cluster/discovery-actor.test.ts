@@ -151,6 +151,7 @@ describe('discoveryActor (fake bonjour-service)', () => {
       }),
     );
     parent.start();
+    started.push(parent);
     const fake = mockWorld.instances[mockWorld.instances.length - 1];
     const stop = () => parent.getSnapshot().children.discovery?.send({ type: 'discovery.stop' });
     const tell = (command: DiscoveryCommand) => parent.getSnapshot().children.discovery?.send(command);
@@ -158,6 +159,13 @@ describe('discoveryActor (fake bonjour-service)', () => {
       fake.mdns.emit('response', packet, { address, port });
     return { parent, fake, stop, tell, hear };
   };
+
+  // Every actor a test started is stopped after it, also when the test failed before its own
+  // stop: a running discovery's queries would keep the process alive.
+  const started: { stop(): void }[] = [];
+  afterEach(() => {
+    for (const parent of started.splice(0)) parent.stop();
+  });
 
   beforeEach(() => {
     records = [];
