@@ -66,6 +66,16 @@ export function whoChoices(box: string, at: string, people: readonly string[]): 
   );
 }
 
+/**
+ * The cleaning the page still asks about for `box`: the press it holds while that press is the
+ * box's last and nobody has named it. Another phone may name it first, or the node's event
+ * stream may bring this phone's own answer before the answer's reply: the question goes then.
+ */
+export function openQuestion(box: BoxJson, note: BoxNote | undefined): string | undefined {
+  const asking = note?.asking;
+  return asking !== undefined && asking === box.lastCleaned && box.by === null ? asking : undefined;
+}
+
 /** Who cleaned, then the box's nodes: `cleaned by Anna · on hall, attic`. */
 function boxDetails(box: BoxJson): string {
   return [box.by ? `cleaned by ${box.by}` : '', box.nodes.length > 0 ? `on ${box.nodes.join(', ')}` : '']
@@ -75,7 +85,7 @@ function boxDetails(box: BoxJson): string {
 
 /** The part of a box's card the script redraws as it changes: level, time, who and where, "Undo", the question. */
 export function boxState(box: BoxJson, options: BoxCardOptions): string {
-  const note = options.notes?.get(box.box);
+  const asking = openQuestion(box, options.notes?.get(box.box));
   return (
     `<span class="swatch" aria-hidden="true"></span>` +
     `<h3 class="box-name">${escape(box.box)}</h3>` +
@@ -83,7 +93,7 @@ export function boxState(box: BoxJson, options: BoxCardOptions): string {
     `<p class="box-ago">${escape(agoLine(box.lastCleaned, options.now, options.timeZone))}</p>` +
     `<p class="box-details">${escape(boxDetails(box))}</p>` +
     undoControl(box, options.now, options.timeZone) +
-    (note?.asking ? whoChoices(box.box, note.asking, options.people) : '')
+    (asking ? whoChoices(box.box, asking, options.people) : '')
   );
 }
 

@@ -11,7 +11,15 @@ import {
 import type { BoxJson, HouseholdEntry, StateJson } from '../common/api-json.js';
 import { agoLine, householdItems, levelTitle } from '../common/page-text.js';
 import type { KeyState } from '../common/household-key.js';
-import { boxPhrase, boxPickerOptions, boxState, undoControl, whoChoices, type BoxNote } from '../common/box-cards.js';
+import {
+  boxPhrase,
+  boxPickerOptions,
+  boxState,
+  openQuestion,
+  undoControl,
+  whoChoices,
+  type BoxNote,
+} from '../common/box-cards.js';
 import { peopleLine, type PeopleFigures } from '../common/people-line.js';
 import { boxesList, keepingFocus, redraw } from './boxes-list.js';
 import { householdKeySection } from './household-key-section.js';
@@ -89,7 +97,7 @@ function showBoxes(): void {
     const undo = find('.undo-slot');
     if (undo) redraw(undo, own ? undoControl(own, now) : '');
     const who = find('.who-slot');
-    const asking = own ? notes.get(own.box)?.asking : undefined;
+    const asking = own ? openQuestion(own, notes.get(own.box)) : undefined;
     if (who) redraw(who, own && asking ? whoChoices(own.box, asking, people) : '');
     const list = find<HTMLElement>('.boxes ul');
     if (list)

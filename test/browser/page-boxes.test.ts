@@ -105,9 +105,12 @@ describeNeeding(['chromium'], 'two boxes on the page, with Undo and who cleaned,
       (selector) => document.querySelector(`${selector} .box-details`)?.textContent?.startsWith('cleaned by Ben'),
       card('basement'),
     );
+    // The question goes with the name, whichever of the answer's reply and the event stream comes first.
     expect(await page.$(`${card('basement')} .who`)).toBeNull();
     expect((await boxOf('basement'))?.by).toBe('Ben');
-    await expect(focused(page)).resolves.toBe('Cleaned now');
+    // The focus comes back to the box's "Cleaned now" once the reply is in.
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Cleaned now');
+    await expect(page.textContent(`${card('basement')} .message`)).resolves.toBe('Recorded: Ben cleaned basement.');
     // The node's own box is untouched.
     await expect(page.textContent('h1')).resolves.toBe('Due soon');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'boxes-phone-named.png'), fullPage: true });

@@ -1,5 +1,12 @@
 import type { BoxJson } from '../../common/api-json';
-import { boxItem, boxPickerOptions, otherBoxItems, undoControl, whoChoices } from '../../common/box-cards';
+import {
+  boxItem,
+  boxPickerOptions,
+  openQuestion,
+  otherBoxItems,
+  undoControl,
+  whoChoices,
+} from '../../common/box-cards';
 import { peopleLine } from '../../common/people-line';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -69,6 +76,15 @@ describe('the boxes on the page', () => {
     const asked = boxItem(box(), { ...options, notes });
     expect(asked).toContain('class="who"');
     expect(asked).toContain('<p class="message" role="status">Recorded.</p>');
+  });
+
+  it('stops asking once the press is named elsewhere (another phone, the event stream first) or is no longer the last', () => {
+    const notes = new Map([['upstairs', { asking: rfc(NOON - 2 * MINUTE) }]]);
+    expect(boxItem(box({ by: 'Ben' }), { ...options, notes })).not.toContain('class="who"');
+    expect(boxItem(box({ lastCleaned: rfc(NOON - MINUTE) }), { ...options, notes })).not.toContain('class="who"');
+    expect(openQuestion(box(), notes.get('upstairs'))).toBe(rfc(NOON - 2 * MINUTE));
+    expect(openQuestion(box({ by: 'Ben' }), notes.get('upstairs'))).toBeUndefined();
+    expect(openQuestion(box(), undefined)).toBeUndefined();
   });
 
   it('picks a box for the history, or the household', () => {
