@@ -1,9 +1,8 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate';
-import type { Cleaning, Withdrawal } from '../../common/history';
 import type { WallClock } from '../shared/clock';
-import { byTimeAndBox, isAhead, keyOf, takeIn, type History, type Offerer, type Refused } from './history-set';
-import { roomOf, spend, withdrawalRoomOf, type Budgets } from './offer-budget';
-import { takeInWithdrawals, type WithdrawalRefusals, type Withdrawals } from './withdrawals';
+import { isAhead, keyOf, takeIn, type Offerer } from './history-set';
+import { roomOf, spend, withdrawalRoomOf } from './offer-budget';
+import { takeInWithdrawals } from './withdrawals';
 import {
   historyPeerKey,
   type AppendCommand,
@@ -14,6 +13,17 @@ import {
   type HistoryReport,
   type LoadedItems,
 } from './history-events';
+import {
+  anyRefused,
+  exchangeWith,
+  offered,
+  recorded,
+  together,
+  unsettledOnly,
+  withdrawn,
+  type HistoryContext,
+  type Offer,
+} from './history-context';
 
 /** Rounds of exchange a peer that never settles is left out of, at most: about an hour. */
 const MOST_ROUNDS_LEFT_OUT = 256;
@@ -26,103 +36,6 @@ const MOST_ROUNDS_LEFT_OUT = 256;
  * settled peer is asked at its next turn again.
  */
 export const SETTLED_ROTATIONS_LEFT_OUT = 3;
-
-interface HistoryContext {
-  history: History;
-  /** The cleanings taken back (machines/history/withdrawals.ts). */
-  withdrawals: Withdrawals;
-  /** Own cleanings dated ahead of the clock: in the file, neither served nor exchanged until their time. */
-  aside: History;
-  /** Taken in, and not yet appended to the file. */
-  unwritten: readonly Cleaning[];
-  unwrittenWithdrawals: readonly Withdrawal[];
-  /** Being appended now. */
-  writing: readonly Cleaning[];
-  writingWithdrawals: readonly Withdrawal[];
-  peers: readonly HistoryPeer[];
-  /** Which peer the next round asks: one in turn. */
-  turn: number;
-  flushing: boolean;
-  random: () => number;
-  clock: WallClock;
-  /** What each sender may still add. */
-  budgets: Budgets;
-  /**
-   * Peers left out of the rotation for a while, and the turn before which they are not asked:
-   * one that settled (`streak` 0), or one whose exchanges keep leaving its history unlike ours
-   * (`streak`: how often in a row).
-   */
-  leftOut: Readonly<Record<string, { streak: number; until: number }>>;
-}
-
-/** An offer's source: this node, or an address and the names of the peers there. */
-interface Source {
-  address: string | null;
-  names: readonly string[];
-}
-
-const OWN: Source = { address: null, names: [] };
-
-const sourceOf = (peers: readonly HistoryPeer[], address: string): Source => ({
-  address,
-  names: peers.flatMap((peer) => (peer.address === address && peer.name !== null ? [peer.name] : [])),
-});
-
-/** What an event brings the history: cleanings, withdrawals, from whom, and whether to offer it to every peer. */
-interface Offer {
-  cleanings: readonly Cleaning[];
-  withdrawals: readonly Withdrawal[];
-  from: Source;
-  offer: boolean;
-}
-
-type Take<Type extends HistoryEvent['type']> = (args: {
-  context: HistoryContext;
-  event: Extract<HistoryEvent, { type: Type }>;
-}) => Offer;
-
-/** A cleaning recorded here, or a time adopted from the address it came from (which pays for it). */
-const recorded =
-  (offer: boolean): Take<'history.record'> =>
-  ({ context, event }) => ({
-    cleanings: [event.cleaning],
-    withdrawals: [],
-    from: event.from ? sourceOf(context.peers, event.from.address) : OWN,
-    offer: offer && event.cleaning.source !== 'network',
-  });
-
-const withdrawn =
-  (offer: boolean): Take<'history.withdraw'> =>
-  ({ event }) => ({ cleanings: [], withdrawals: [event.withdrawal], from: OWN, offer });
-
-const offered: Take<'history.offered'> = ({ context, event }) => ({
-  cleanings: event.cleanings,
-  withdrawals: event.withdrawals ?? [],
-  from: sourceOf(context.peers, event.from.address),
-  offer: false,
-});
-
-/**
- * What is left out once our history changed: a settled peer may lack the change (one taken from
- * an address that is no peer is passed on by the rounds alone), so it is asked at its next turn;
- * one that never settles stays left out.
- */
-const unsettledOnly = (leftOut: HistoryContext['leftOut']): HistoryContext['leftOut'] =>
-  Object.fromEntries(Object.entries(leftOut).filter(([, { streak }]) => streak > 0));
-
-const anyRefused = (refused: Refused | WithdrawalRefusals): boolean =>
-  Object.values(refused).some((count) => count > 0);
-
-/** The command to exchange with `peer`: what the history holds now. */
-const exchangeWith = (context: HistoryContext, peer: HistoryPeer): ExchangeCommand => ({
-  type: 'history-sync.exchange',
-  peer,
-  history: context.history,
-  withdrawals: context.withdrawals,
-});
-
-/** `a` and `b` (each oldest first, none in both), as one history. */
-const together = (a: History, b: History): History => [...a, ...b].sort(byTimeAndBox);
 
 /**
  * The household's history, as this node knows it: loaded from its file, grown by every
