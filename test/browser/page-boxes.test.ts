@@ -129,13 +129,21 @@ describeNeeding(['chromium'], 'two boxes on the page, with Undo and who cleaned,
     expect((await boxOf('upstairs'))?.by).toBeNull();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'boxes-phone-undo.png') });
     await page.click('.undo-slot form.undo button');
-    // Back to the cleaning before, on the page and on the node.
+    // The node sends the page its new state and history on the event stream before it answers the
+    // undo: the line says "Taken back" with the answer, and the focus comes back to "Cleaned now"
+    // once the boxes are fetched again after it.
+    await page.waitForFunction(() =>
+      document.querySelector('.actions .message')?.textContent?.startsWith('Taken back'),
+    );
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Cleaned now');
+    expect(await page.$('.undo-slot form.undo')).toBeNull();
+    // Back to the cleaning before, on the page (by the event stream) and on the node.
     await page.waitForFunction((time) => document.documentElement.dataset.lastCleaned === time, upstairsAt);
     await expect(page.textContent('h1')).resolves.toBe('Due soon');
-    await expect(page.textContent('.actions .message')).resolves.toMatch(/^Taken back/);
-    expect(await page.$('.undo-slot form.undo')).toBeNull();
     expect((await boxOf('upstairs'))?.lastCleaned).toBe(upstairsAt);
-    // The press stays in the history, struck through, and out of the figures.
+    // The press stays in the history, struck through, and out of the figures (the stream's `history`
+    // event, which comes after its `state`).
+    await page.waitForFunction(() => document.querySelector('ol.cleanings li')?.classList.contains('withdrawn'));
     const first = page.locator('ol.cleanings li').first();
     await expect(first.getAttribute('class')).resolves.toContain('withdrawn');
     await expect(first.locator('.when s').count()).resolves.toBe(1);

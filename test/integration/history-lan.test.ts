@@ -164,6 +164,10 @@ describeNeeding(LAN, 'the history on a LAN of our nodes', () => {
     nodes[1] = start(1);
     const loaded = await nodes[1].waitFor((r) => r.event === 'history.loaded', 'the history loaded');
     expect(loaded.cleanings).toBe(before.length);
+    // The page listens on its own schedule, and hears of the loaded history a moment after the log says so.
+    const restarted = nodes[1];
+    await restarted.waitFor((r) => r.event === 'http.listening', 'the page again');
+    await until(async () => (await historyOf(1)).length === before.length, 'the loaded history on the page');
     expect(asSet(await historyOf(1))).toEqual(asSet(before));
   }, 60_000);
 

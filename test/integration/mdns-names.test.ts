@@ -66,9 +66,10 @@ function resolve(host: Host, ...args: string[]): Promise<unknown> {
         new NodeProcess(i === 1 ? [...args, '--config', config()] : args, { netns: lan.hosts[i].ns, hostname: 'vm' }),
       );
       // One after the other: the third must find the first's name taken.
-      await nodes[i].waitFor((r) => r.event === 'mdns.advertised', `node ${i} advertised`);
+      // A process start, a probe (and for the third a second one, renamed): on a busy machine.
+      await nodes[i].waitFor((r) => r.event === 'mdns.advertised', `node ${i} advertised`, 20_000);
     }
-  });
+  }, 90_000);
 
   afterAll(async () => {
     await stopAll(nodes);

@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { freeTcpPort, NodeProcess, runCli, stateFileAged, stopAll, tempDir } from '../support/node-process';
+import {
+  freeTcpPort,
+  NodeProcess,
+  readIfThere,
+  runCli,
+  stateFileAged,
+  stopAll,
+  tempDir,
+} from '../support/node-process';
 import { NotifyReceiver } from '../support/notify-receiver';
 import { describeNeeding } from '../support/requirements';
 import { until } from '../support/until';
@@ -97,16 +105,17 @@ describeNeeding(['build'], 'notifications from a node process', () => {
     expect(hook.headers.authorization).toBeUndefined();
     expect(hook.body).toMatchObject({ event: 'level', box: null, level: 'now', by: null, node: 'kitchen' });
     expect(Math.abs(Number(hook.body.ageSeconds) - 25 * 3600)).toBeLessThan(120);
-    expect(JSON.parse(fs.readFileSync(path.join(temp.dir, 'node', 'notified.json'), 'utf8'))).toMatchObject({
+    // Saved as the messages go out, not before them (a write and an fsync, beside the state file).
+    const notifiedFile = path.join(temp.dir, 'node', 'notified.json');
+    await until(() => readIfThere(notifiedFile) !== undefined, 'notified.json');
+    expect(JSON.parse(fs.readFileSync(notifiedFile, 'utf8'))).toMatchObject({
       episode: hook.body.lastCleaned,
       level: 'now',
     });
     // What it told, for the other nodes with targets to ask: as its file says.
     const told = await fetch(`http://127.0.0.1:${httpPort}/api/notified`);
     expect(told.status).toBe(200);
-    expect(await told.json()).toEqual(
-      JSON.parse(fs.readFileSync(path.join(temp.dir, 'node', 'notified.json'), 'utf8')),
-    );
+    expect(await told.json()).toEqual(JSON.parse(fs.readFileSync(notifiedFile, 'utf8')));
 
     // The phone's "Cleaned ✓": the request ntfy's app makes, to this node.
     const pressed = await pressAction(httpPort, action);
