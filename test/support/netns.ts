@@ -37,10 +37,13 @@ function isAlive(pid: number): boolean {
  */
 function removeOrphans(): void {
   const listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  for (const [, name, pid] of listed.matchAll(/^(cl(\d+)(?:sw|h\d+))\b/gm)) {
+  for (const [, name, pid] of listed.matchAll(/^(cl(\d+)(?:l\d+)?(?:sw|h\d+))\b/gm)) {
     if (!isAlive(Number(pid))) ip('netns', 'del', name);
   }
 }
+
+/** How many LANs this test process has made. */
+let lansMade = 0;
 
 export interface Host {
   ns: string;
@@ -61,7 +64,9 @@ export class Lan {
   private readonly removeOnExit = () => this.remove();
 
   constructor(count: number, subnet = '10.78.0') {
-    const tag = `cl${process.pid}`;
+    // The second and later LANs of a test process (tests that run at once) are told apart by a number.
+    const tag = `cl${process.pid}${lansMade === 0 ? '' : `l${lansMade}`}`;
+    lansMade += 1;
     const switchNs = `${tag}sw`;
     removeOrphans();
     process.on('exit', this.removeOnExit);

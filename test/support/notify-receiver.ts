@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Host } from './netns';
+import { until } from './until';
 
 /** One request the receiver took: what a service would have got. */
 export interface Received {
@@ -95,10 +98,10 @@ export class NotifyReceiver {
 
 /**
  * The receiver as a process of its own, for a host of a test LAN (`ip netns exec`): it
- * prints each request it takes as one JSON line (`{method, path, headers, body}`), after
+ * prints each request it takes as one JSON line (`{method, path, headers, body, at}`), after
  * `listening` once it listens on `port`.
  */
-export const RECEIVER_SCRIPT = `
+const RECEIVER_SCRIPT = `
 const port = Number(process.argv[1]);
 require('http').createServer((request, response) => {
   const chunks = [];
@@ -111,3 +114,38 @@ require('http').createServer((request, response) => {
   });
 }).listen(port, '0.0.0.0', () => console.log('listening'));
 `;
+
+/** A receiver on a host of a test LAN: what it took, in order, and where the nodes reach it. */
+export interface LanReceiver {
+  readonly received: Received[];
+  /** `ADDRESS:PORT`, for a target's URL. */
+  readonly at: string;
+  stop(): void;
+}
+
+/**
+ * Starts the receiver on `host` of a test LAN, listening on `port`; resolves once it listens.
+ * `stop()` kills it (after a test, pass or fail).
+ */
+export async function receiverIn(host: Host, port: number): Promise<LanReceiver> {
+  const child = spawn('ip', ['netns', 'exec', host.ns, process.execPath, '-e', RECEIVER_SCRIPT, String(port)]);
+  const received: Received[] = [];
+  let partial = '';
+  let listening = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line === 'listening') listening = true;
+      else if (line.trim()) received.push(JSON.parse(line) as Received);
+    }
+  });
+  const stop = () => void child.kill('SIGKILL');
+  try {
+    await until(() => listening, `the receiver listening on ${host.address}:${port}`);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { received, at: `${host.address}:${port}`, stop };
+}
