@@ -126,6 +126,14 @@ export const notifyMachine = setup({
       enqueue.assign({ owed: null });
     }),
     'forget what is owed': assign({ owed: null }),
+    // At the end of the first seconds, what fell due meanwhile is noted: by the sender as it
+    // sends it, by the others as the sender's to send (as `note it` does from then on).
+    'note what is owed': enqueueActions(({ context, enqueue }) => {
+      if (context.owed === null) return;
+      const notified = notifiedAfter(context.owed, context.clock.now());
+      enqueue.assign({ notified });
+      enqueue.emit({ type: 'notify.noted', notified });
+    }),
     'ask the sender': emit({ type: 'notify.ask' as const }),
     recall: emit({ type: 'notify.recall' as const }),
     /**
@@ -256,13 +264,16 @@ export const notifyMachine = setup({
       initial: 'settling',
       on: { 'notify.sender': { actions: 'take the sender' }, 'notify.told': { actions: 'take what was told' } },
       states: {
+        // What falls due in the first seconds is owed, not noted: the nodes ask each other what
+        // they told (`recall`), and one that says it told what nobody sent yet would leave it
+        // unsent when the whole household starts at once (after a power cut).
         settling: {
-          on: { 'notice.ready': { actions: ['note it', 'owe'] } },
+          on: { 'notice.ready': { actions: 'owe' } },
           after: {
             'notify.recall': { actions: 'recall' },
             'notify.settle': [
-              { guard: 'is the sender', target: 'idle', actions: 'send what is owed' },
-              { guard: 'owes something', target: 'owing' },
+              { guard: 'is the sender', target: 'idle', actions: ['note what is owed', 'send what is owed'] },
+              { guard: 'owes something', target: 'owing', actions: 'note what is owed' },
               { target: 'idle' },
             ],
           },

@@ -299,6 +299,31 @@ describe('notify machine', () => {
       expect(sent[0].at).toBe(NOON + 3 * HOUR);
     });
 
+    it('tells what fell due while the whole household started (a power cut): none says it told what none sent', () => {
+      const cleaned = NOON - 25 * HOUR;
+      const kitchen = startNotify();
+      const hall = startNotify();
+      kitchen.sender(true);
+      hall.sender(false);
+      kitchen.view(cleaned, 'now');
+      hall.view(cleaned, 'now');
+      // 9 s in, each asks the other what it told (GET /api/notified): its last word, or its file's (none here).
+      advance(kitchen.clock, 9 * SECOND);
+      advance(hall.clock, 9 * SECOND);
+      expect(kitchen.noted).toEqual([]);
+      expect(hall.noted).toEqual([]);
+      kitchen.told(hall.noted.at(-1) ?? null);
+      hall.told(kitchen.noted.at(-1) ?? null);
+      advance(kitchen.clock, SETTLE);
+      advance(hall.clock, SETTLE);
+      expect(kitchen.kinds()).toEqual(['now']);
+      expect(kitchen.noted).toEqual([{ episode: cleaned, level: 'now', at: NOON + SETTLE }]);
+      // The other node owes it and asks the sender, which says it told it: nothing twice.
+      hall.told(kitchen.noted.at(-1) ?? null);
+      advance(hall.clock, MINUTE);
+      expect(hall.kinds()).toEqual([]);
+    });
+
     it('keeps its own word over one about an older wait, a lower level, or nothing', () => {
       const cleaned = NOON - 30 * HOUR;
       const mine = { episode: cleaned, level: 'overdue' as const, at: NOON - HOUR };
