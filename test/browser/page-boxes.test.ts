@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { BoxJson } from '../../common/api-json';
 import { formatRfc3339 } from '../../src/time/timestamp';
-import { launchChromium, SCREENSHOTS } from '../support/browser';
-import { freeTcpPort, freeUdpPort, NodeProcess, tempDir } from '../support/node-process';
+import { SCREENSHOTS } from '../support/browser';
+import { startPageNode, stopPageNode, type PageNode } from '../support/page-node';
 import { describeNeeding } from '../support/requirements';
 
 const HOUR = 3_600_000;
@@ -15,9 +15,8 @@ const HOUR = 3_600_000;
 const PHONE = { width: 360, height: 800 };
 
 describeNeeding(['chromium'], 'two boxes on the page, with Undo and who cleaned, in Chromium', () => {
-  let temp: ReturnType<typeof tempDir>;
-  let node: NodeProcess;
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let started: PageNode | undefined;
+  let chromium: PageNode['chromium'];
   let url: string;
   const second = (ms: number) => Math.floor(ms / 1000) * 1000;
   // Upstairs cleaned 13 h ago (due soon), the basement 25 h ago by Ben (due now); a day of cleanings before.
@@ -25,38 +24,29 @@ describeNeeding(['chromium'], 'two boxes on the page, with Undo and who cleaned,
   const basementAt = formatRfc3339(second(Date.now() - 25 * HOUR));
 
   beforeAll(async () => {
-    temp = tempDir();
-    const lines = [
-      { at: formatRfc3339(second(Date.now() - 40 * HOUR)), source: 'button', node: 'kitchen', box: 'upstairs' },
-      {
-        at: formatRfc3339(second(Date.now() - 44 * HOUR)),
-        source: 'web',
-        node: 'kitchen',
-        box: 'basement',
-        by: 'Anna',
+    started = await startPageNode(
+      (dir) => {
+        const lines = [
+          { at: formatRfc3339(second(Date.now() - 40 * HOUR)), source: 'button', node: 'kitchen', box: 'upstairs' },
+          {
+            at: formatRfc3339(second(Date.now() - 44 * HOUR)),
+            source: 'web',
+            node: 'kitchen',
+            box: 'basement',
+            by: 'Anna',
+          },
+          { at: basementAt, source: 'web', node: 'kitchen', box: 'basement', by: 'Ben' },
+          { at: upstairsAt, source: 'button', node: 'kitchen', box: 'upstairs' },
+        ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+        fs.writeFileSync(path.join(dir, 'history.jsonl'), lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+        fs.writeFileSync(path.join(dir, 'state'), upstairsAt);
       },
-      { at: basementAt, source: 'web', node: 'kitchen', box: 'basement', by: 'Ben' },
-      { at: upstairsAt, source: 'button', node: 'kitchen', box: 'upstairs' },
-    ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-    fs.writeFileSync(path.join(temp.dir, 'history.jsonl'), lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-    fs.writeFileSync(path.join(temp.dir, 'state'), upstairsAt);
-    const httpPort = freeTcpPort();
-    url = `http://127.0.0.1:${httpPort}/`;
-    node = new NodeProcess([
-      ...['--name', 'kitchen', '--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off', '--no-mdns'],
-      ...['--boxes', 'upstairs,basement', '--people', 'Anna,Ben'],
-      ...['--port', String(freeUdpPort()), '--http-port', String(httpPort)],
-    ]);
-    await node.waitFor((r) => r.event === 'http.listening', 'the page');
-    chromium = await launchChromium();
+      ['--boxes', 'upstairs,basement', '--people', 'Anna,Ben'],
+    );
+    ({ url, chromium } = started);
   }, 30_000);
 
-  afterAll(async () => {
-    await chromium?.close();
-    node?.kill('SIGKILL');
-    await node?.exited;
-    temp?.remove();
-  });
+  afterAll(() => stopPageNode(started));
 
   const boxes = async (): Promise<BoxJson[]> => (await fetch(`${url}api/boxes`)).json() as Promise<BoxJson[]>;
   const boxOf = async (name: string) => (await boxes()).find((box) => box.box === name);

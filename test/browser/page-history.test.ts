@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SOURCE_WORDS, type HistorySource } from '../../common/history';
 import { formatRfc3339 } from '../../src/time/timestamp';
-import { launchChromium, SCREENSHOTS } from '../support/browser';
-import { freeTcpPort, freeUdpPort, NodeProcess, tempDir } from '../support/node-process';
+import { SCREENSHOTS } from '../support/browser';
+import { startPageNode, stopPageNode, type PageNode } from '../support/page-node';
+import type { NodeProcess } from '../support/node-process';
 import { describeNeeding } from '../support/requirements';
 import { HOUR } from '../support/time';
 
@@ -19,43 +20,35 @@ const SOURCES: HistorySource[] = ['button', 'web', 'button', 'reset', 'mqtt', 'n
 const NODES = ['kitchen', 'hall', null];
 
 describeNeeding(['chromium'], 'the history on the page, in Chromium', () => {
-  let temp: ReturnType<typeof tempDir>;
+  let started: PageNode | undefined;
   let node: NodeProcess;
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let chromium: PageNode['chromium'];
   let url: string;
   const cleanings: { at: string; source: HistorySource; node: string | null }[] = [];
 
   beforeAll(async () => {
-    temp = tempDir();
-    // The last cleaning 5 h ago; the ones before it at the waits above.
-    let at = Math.floor((Date.now() - 5 * HOUR) / 1000) * 1000;
-    for (let i = WAITS.length; i >= 0; i -= 1) {
-      const source = SOURCES[i % SOURCES.length];
-      cleanings.unshift({ at: formatRfc3339(at), source, node: source === 'network' ? null : NODES[i % 2] });
-      if (i > 0) at -= Math.round(WAITS[i - 1] * HOUR);
-    }
-    fs.writeFileSync(path.join(temp.dir, 'state'), cleanings[cleanings.length - 1].at);
-    fs.writeFileSync(
-      path.join(temp.dir, 'history.jsonl'),
-      cleanings.map((cleaning) => `${JSON.stringify(cleaning)}\n`).join(''),
+    started = await startPageNode(
+      (dir) => {
+        // The last cleaning 5 h ago; the ones before it at the waits above.
+        let at = Math.floor((Date.now() - 5 * HOUR) / 1000) * 1000;
+        for (let i = WAITS.length; i >= 0; i -= 1) {
+          const source = SOURCES[i % SOURCES.length];
+          cleanings.unshift({ at: formatRfc3339(at), source, node: source === 'network' ? null : NODES[i % 2] });
+          if (i > 0) at -= Math.round(WAITS[i - 1] * HOUR);
+        }
+        fs.writeFileSync(path.join(dir, 'state'), cleanings[cleanings.length - 1].at);
+        fs.writeFileSync(
+          path.join(dir, 'history.jsonl'),
+          cleanings.map((cleaning) => `${JSON.stringify(cleaning)}\n`).join(''),
+        );
+      },
+      [],
+      { match: (r) => r.event === 'history.loaded' && r.cleanings === cleanings.length, what: 'the history loaded' },
     );
-    const httpPort = freeTcpPort();
-    url = `http://127.0.0.1:${httpPort}/`;
-    node = new NodeProcess([
-      ...['--name', 'kitchen', '--state-file', path.join(temp.dir, 'state'), '--quiet-hours', 'off', '--no-mdns'],
-      ...['--port', String(freeUdpPort()), '--http-port', String(httpPort)],
-    ]);
-    await node.waitFor((r) => r.event === 'history.loaded' && r.cleanings === cleanings.length, 'the history loaded');
-    await node.waitFor((r) => r.event === 'http.listening', 'the page');
-    chromium = await launchChromium();
+    ({ node, url, chromium } = started);
   }, 30_000);
 
-  afterAll(async () => {
-    await chromium?.close();
-    node?.kill('SIGKILL');
-    await node?.exited;
-    temp?.remove();
-  });
+  afterAll(() => stopPageNode(started));
 
   const bars = (page: Page) =>
     page.$$eval('svg.chart rect.bar', (rects) =>

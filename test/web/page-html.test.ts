@@ -1,5 +1,6 @@
 import type { BoxJson, StateJson } from '../../common/api-json';
 import { DEFAULT_THRESHOLDS } from '../../machines/reminder/levels';
+import { keyAnswer } from '../../src/web/household-routes';
 import { chosenBox, renderPage, type PageModel } from '../../src/web/page-html';
 
 const NOON = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -29,15 +30,7 @@ const box = (name: string, parts: Partial<BoxJson> = {}): BoxJson => ({
 const model = (parts: Partial<PageModel> = {}): PageModel => ({
   state,
   household: [],
-  key: {
-    keyed: false,
-    fingerprint: null,
-    inviteUntil: null,
-    lastJoin: null,
-    joinedVia: null,
-    members: [],
-    otherHouseholds: [],
-  },
+  key: keyAnswer(null),
   history: {
     cleanings: [
       { at: rfc(NOON - HOUR), source: 'button', node: 'kitchen-3f2a', box: 'upstairs', by: 'Anna' },
