@@ -107,9 +107,12 @@ export const notifyMachine = setup({
       assertEvent(event, 'notice.due');
       return { type: 'notice.ready' as const, notice: event.notice };
     }),
+    // What the sender tells, or the others hold as the sender's to tell: the notice ready, or, at
+    // the end of the first seconds, the one that fell due meanwhile (owed, and not noted till then).
     'note it': enqueueActions(({ context, event, enqueue }) => {
-      assertEvent(event, 'notice.ready');
-      const notified = notifiedAfter(event.notice, context.clock.now());
+      const notice = event.type === 'notice.ready' ? event.notice : context.owed;
+      if (notice === null) return;
+      const notified = notifiedAfter(notice, context.clock.now());
       enqueue.assign({ notified });
       enqueue.emit({ type: 'notify.noted', notified });
     }),
@@ -126,14 +129,6 @@ export const notifyMachine = setup({
       enqueue.assign({ owed: null });
     }),
     'forget what is owed': assign({ owed: null }),
-    // At the end of the first seconds, what fell due meanwhile is noted: by the sender as it
-    // sends it, by the others as the sender's to send (as `note it` does from then on).
-    'note what is owed': enqueueActions(({ context, enqueue }) => {
-      if (context.owed === null) return;
-      const notified = notifiedAfter(context.owed, context.clock.now());
-      enqueue.assign({ notified });
-      enqueue.emit({ type: 'notify.noted', notified });
-    }),
     'ask the sender': emit({ type: 'notify.ask' as const }),
     recall: emit({ type: 'notify.recall' as const }),
     /**
@@ -272,8 +267,8 @@ export const notifyMachine = setup({
           after: {
             'notify.recall': { actions: 'recall' },
             'notify.settle': [
-              { guard: 'is the sender', target: 'idle', actions: ['note what is owed', 'send what is owed'] },
-              { guard: 'owes something', target: 'owing', actions: 'note what is owed' },
+              { guard: 'is the sender', target: 'idle', actions: ['note it', 'send what is owed'] },
+              { guard: 'owes something', target: 'owing', actions: 'note it' },
               { target: 'idle' },
             ],
           },
