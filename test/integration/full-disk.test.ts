@@ -84,7 +84,10 @@ describeNeeding(['root', 'build'], 'a node whose disk is full', () => {
     fs.rmSync(filler);
     const saved = await first.waitFor((record) => record.event === 'history.saved', 'the append once there is room');
     expect(saved.level).toBe(30);
-    const pressed = await first.waitFor((record) => record.event === 'time.changed', 'the press');
+    const pressed = await first.waitFor(
+      (record) => record.event === 'time.changed' && record.reason === 'press' && record.source === 'web',
+      'the press',
+    );
     first.kill('SIGTERM');
     await first.exited;
 
