@@ -10,8 +10,8 @@ import { answeredSave, defaultWithdrawn, latestHere, ownBoxChange, standsByTheDe
 import { assign, emit, enqueueActions, sendTo } from './node-setup';
 
 /**
- * The node machine's actions for the time of its own box: the time loaded, a cleaning saved,
- * a time adopted from a peer, what the store answered, and who is told of it (the reminder,
+ * The node machine's actions for the time of its own box (the time loaded is taken in
+ * node-machine.ts, as an action with params): a cleaning saved, a time adopted from a peer, what the store answered, and who is told of it (the reminder,
  * the household over UDP, the observers); what the history says of the own box is followed.
  */
 export const ownTimeActions = {

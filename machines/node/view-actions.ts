@@ -6,8 +6,9 @@ import { boxParts } from './node-context';
 import { assign, emit } from './node-setup';
 
 /**
- * The node machine's actions for its observers: the view they show, what the children
- * reported for it, and the cluster's reports passed on.
+ * The node machine's actions for its observers: the view they show, each box's level the
+ * reminders reported for it (`remember`, with params, is in node-machine.ts), and the cluster's
+ * reports passed on.
  */
 export const viewActions = {
   'publish the view': emit(({ context }): NodeEmitted => {
